@@ -1,0 +1,434 @@
+//! The streaming analyser: blocks of samples in, one [`Frame`] per 10 ms hop out.
+//!
+//! The same code runs behind the live gauges and behind `speech-coach analyze`, so a
+//! figure measured on a file is the figure an agent would have seen.
+//!
+//! ```text
+//! input (8–96 kHz) ─► resample to 8 kHz ─► DC block ─► per hop:
+//!     50 ms Hann window ─► FFT autocorrelation candidates ─► fixed-lag path (2 hops)
+//!     10 ms level ──────────────────────────────────────────┐
+//!                                     ▼ when the pitch of hop k−2 is final
+//!          VAD ─► active level, speaking time/pauses, syllable nuclei, pitch statistics ─► Frame
+//! ```
+//! Look-ahead: half the pitch window (25 ms) + two hops of path hindsight (20 ms) + the
+//! resampler's half kernel (≤ 1.5 ms) — under the 50 ms budget.
+
+use thiserror::Error;
+
+use super::frame::Frame;
+use super::summary::Summary;
+use crate::dsp::level::{ActiveLevel, power_to_dbfs};
+use crate::dsp::pace::{SpeakingTime, SyllableDetector};
+use crate::dsp::pitch::{CandidateFinder, PitchConfig, PitchFrame};
+use crate::dsp::pitch_path::{LAG, PathConfig, PathTracker};
+use crate::dsp::resample::Resampler;
+use crate::dsp::tone::{PitchHistogram, RollingPitch};
+use crate::dsp::vad::VoiceActivity;
+
+/// Internal sample rate: the voice band up to 4 kHz, the telephone's own rate.
+pub const INTERNAL_RATE: u32 = 8000;
+pub const HOP_S: f64 = 0.01;
+const HOP: usize = 80;
+pub const MIN_RATE: u32 = 8000;
+pub const MAX_RATE: u32 = 96_000;
+/// |sample| at or above this counts as clipped (16-bit full scale is 32767/32768 ≈ 0.99997).
+pub const CLIP_LEVEL: f32 = 0.999;
+/// The active level gauge averages the speech of the last 3 s.
+const ACTIVE_WINDOW_FRAMES: usize = 300;
+/// Pace over the last 10 s of speaking time; shown once there are 2 s of it.
+const PACE_WINDOW_FRAMES: usize = 1000;
+const PACE_MIN_FRAMES: usize = 200;
+/// Tone over the last 10 s of voiced speech (1000 voiced hops); shown after 1 s of it.
+const TONE_WINDOW_FRAMES: usize = 1000;
+const TONE_MIN_FRAMES: u64 = 100;
+/// The syllable envelope is the mean power of the last 3 hops (30 ms), which smooths
+/// pitch-period ripple of low voices without merging syllables (≥ 100 ms each).
+const ENVELOPE_FRAMES: usize = 3;
+/// DC blocker pole at 8 kHz: cut-off ≈ 6 Hz.
+const DC_POLE: f32 = 0.995;
+
+#[derive(Debug, Error, PartialEq)]
+pub enum AnalysisError {
+    #[error("sample rate {0} Hz is not supported (the analyser needs 8000–96000 Hz)")]
+    UnsupportedRate(u32),
+    #[error("pitch range {floor}–{ceiling} Hz is invalid (need 40 ≤ floor < ceiling ≤ 1000)")]
+    InvalidPitchRange { floor: f32, ceiling: f32 },
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct AnalyserConfig {
+    pub sample_rate: u32,
+    pub pitch_floor_hz: f32,
+    pub pitch_ceiling_hz: f32,
+}
+
+impl AnalyserConfig {
+    pub fn new(sample_rate: u32) -> Self {
+        Self { sample_rate, pitch_floor_hz: 60.0, pitch_ceiling_hz: 500.0 }
+    }
+}
+
+/// Rolling syllable count over the last stretch of speaking time.
+struct PaceWindow {
+    ring: Vec<u8>,
+    next: usize,
+    newest: usize,
+    syllables: u32,
+}
+
+impl PaceWindow {
+    fn push_speaking_frame(&mut self) {
+        if self.ring.len() < self.ring.capacity() {
+            self.ring.push(0);
+            self.newest = self.ring.len() - 1;
+        } else {
+            // `next` is the oldest slot once the ring is full.
+            self.syllables -= self.ring[self.next] as u32;
+            self.ring[self.next] = 0;
+            self.newest = self.next;
+            self.next = (self.next + 1) % self.ring.len();
+        }
+    }
+    fn add_syllable(&mut self) {
+        if !self.ring.is_empty() {
+            self.ring[self.newest] = self.ring[self.newest].saturating_add(1);
+            self.syllables += 1;
+        }
+    }
+    fn syllables_per_min(&self) -> Option<f32> {
+        (self.ring.len() >= PACE_MIN_FRAMES).then(|| self.syllables as f32 * 60.0 / (self.ring.len() as f32 * HOP_S as f32))
+    }
+}
+
+pub struct Analyser {
+    config: AnalyserConfig,
+    resampler: Resampler,
+    resampled: Vec<f32>,
+    dc_prev_in: f32,
+    dc_prev_out: f32,
+    /// Internal-rate signal; `signal[0]` is internal sample number `signal_start`.
+    signal: Vec<f32>,
+    signal_start: i64,
+    next_hop: u64,
+    half_window: usize,
+    finder: CandidateFinder,
+    candidates: PitchFrame,
+    path: PathTracker,
+    /// Power of the hops whose pitch is not final yet.
+    pending_power: [f64; LAG + 1],
+    envelope: [f64; ENVELOPE_FRAMES],
+    vad: VoiceActivity,
+    active: ActiveLevel,
+    speaking: SpeakingTime,
+    syllables: SyllableDetector,
+    pace: PaceWindow,
+    rolling_pitch: RollingPitch,
+    all_pitch: PitchHistogram,
+    tone_cache: (Option<f32>, Option<f32>),
+    // Totals for the summary.
+    input_samples: u64,
+    clipped_total: u64,
+    clipped_since_frame: u32,
+    frames_emitted: u64,
+    syllables_total: u64,
+    speaking_frames_total: u64,
+    voiced_frames_total: u64,
+    pauses: u32,
+    longest_pause_s: f32,
+    current_gap_frames: u32,
+    /// Frames at or after this time are padding from `finish` and are not emitted.
+    emit_limit_s: Option<f64>,
+}
+
+impl Analyser {
+    pub fn new(config: AnalyserConfig) -> Result<Self, AnalysisError> {
+        if !(MIN_RATE..=MAX_RATE).contains(&config.sample_rate) {
+            return Err(AnalysisError::UnsupportedRate(config.sample_rate));
+        }
+        let (floor, ceiling) = (config.pitch_floor_hz, config.pitch_ceiling_hz);
+        if !(40.0..1000.0).contains(&floor) || !(floor < ceiling && ceiling <= 1000.0) {
+            return Err(AnalysisError::InvalidPitchRange { floor, ceiling });
+        }
+        let pitch = PitchConfig { floor_hz: floor, ceiling_hz: ceiling, ..PitchConfig::default() };
+        let finder = CandidateFinder::new(INTERNAL_RATE, pitch);
+        let half_window = finder.window_len() / 2;
+        let path = PathTracker::new(PathConfig {
+            ceiling_hz: ceiling,
+            voicing_threshold: pitch.voicing_threshold,
+            time_step_s: HOP_S as f32,
+            ..PathConfig::default()
+        });
+        let mut signal = Vec::with_capacity(16 * 1024);
+        signal.resize(half_window, 0.0);
+        Ok(Self {
+            resampler: Resampler::new(config.sample_rate, INTERNAL_RATE),
+            resampled: Vec::with_capacity(16 * 1024),
+            dc_prev_in: 0.0,
+            dc_prev_out: 0.0,
+            signal,
+            signal_start: -(half_window as i64),
+            next_hop: 0,
+            half_window,
+            finder,
+            candidates: PitchFrame::default(),
+            path,
+            pending_power: [0.0; LAG + 1],
+            envelope: [0.0; ENVELOPE_FRAMES],
+            vad: VoiceActivity::new(HOP_S as f32),
+            active: ActiveLevel::new(ACTIVE_WINDOW_FRAMES),
+            speaking: SpeakingTime::new(HOP_S as f32),
+            syllables: SyllableDetector::default(),
+            pace: PaceWindow { ring: Vec::with_capacity(PACE_WINDOW_FRAMES), next: 0, newest: 0, syllables: 0 },
+            rolling_pitch: RollingPitch::new(TONE_WINDOW_FRAMES),
+            all_pitch: PitchHistogram::default(),
+            tone_cache: (None, None),
+            input_samples: 0,
+            clipped_total: 0,
+            clipped_since_frame: 0,
+            frames_emitted: 0,
+            syllables_total: 0,
+            speaking_frames_total: 0,
+            voiced_frames_total: 0,
+            pauses: 0,
+            longest_pause_s: 0.0,
+            current_gap_frames: 0,
+            emit_limit_s: None,
+            config,
+        })
+    }
+
+    pub fn sample_rate(&self) -> u32 {
+        self.config.sample_rate
+    }
+
+    /// How far behind the newest input sample a frame's `time_s` lies when it is emitted.
+    pub fn lookahead_s(&self) -> f64 {
+        (self.half_window + LAG * HOP) as f64 / INTERNAL_RATE as f64
+            + self.resampler.delay_input_samples() as f64 / self.config.sample_rate as f64
+    }
+
+    /// Seconds of input seen so far.
+    pub fn duration_s(&self) -> f64 {
+        self.input_samples as f64 / self.config.sample_rate as f64
+    }
+
+    /// Analyses a block of mono samples (any length), calling `sink` for each new frame.
+    pub fn process(&mut self, block: &[f32], sink: &mut impl FnMut(&Frame)) {
+        self.input_samples += block.len() as u64;
+        let clipped = block.iter().filter(|s| s.abs() >= CLIP_LEVEL).count() as u32;
+        self.clipped_total += clipped as u64;
+        self.clipped_since_frame = self.clipped_since_frame.saturating_add(clipped);
+
+        self.resampled.clear();
+        self.resampler.process(block, &mut self.resampled);
+        for &x in &self.resampled {
+            // NaN or ±∞ from a broken driver must not poison every later frame.
+            let x = if x.is_finite() { x } else { 0.0 };
+            let y = x - self.dc_prev_in + DC_POLE * self.dc_prev_out;
+            self.dc_prev_in = x;
+            self.dc_prev_out = y;
+            self.signal.push(y);
+        }
+        self.run_hops(sink);
+    }
+
+    /// Ends the stream: pads with silence so every frame up to the last input sample is
+    /// emitted, then returns the summary.
+    pub fn finish(&mut self, sink: &mut impl FnMut(&Frame)) -> Summary {
+        let duration = self.duration_s();
+        self.emit_limit_s = Some(duration);
+        let pad = ((self.lookahead_s() + 2.0 * HOP_S) * self.config.sample_rate as f64).ceil() as usize;
+        let zeros = vec![0.0f32; pad];
+        let input_samples = self.input_samples;
+        self.process(&zeros, sink);
+        self.input_samples = input_samples;
+        self.summary()
+    }
+
+    fn run_hops(&mut self, sink: &mut impl FnMut(&Frame)) {
+        let available_end = self.signal_start + self.signal.len() as i64;
+        loop {
+            let centre = (self.next_hop as usize * HOP) as i64;
+            if centre + self.half_window as i64 > available_end {
+                break;
+            }
+            let start = (centre - self.half_window as i64 - self.signal_start) as usize;
+            let window = &self.signal[start..start + 2 * self.half_window];
+            self.finder.find(window, &mut self.candidates);
+            let hop = &window[self.half_window - HOP / 2..self.half_window + HOP / 2];
+            let power = hop.iter().map(|&v| (v as f64) * (v as f64)).sum::<f64>() / HOP as f64;
+            self.pending_power[self.next_hop as usize % (LAG + 1)] = power;
+            let hop_index = self.next_hop;
+            self.next_hop += 1;
+            if let Some(decision) = self.path.push(&self.candidates) {
+                let k = hop_index - LAG as u64;
+                let power = self.pending_power[k as usize % (LAG + 1)];
+                let frame = self.finish_hop(k, power, decision.f0_hz);
+                if self.emit_limit_s.is_none_or(|limit| frame.time_s < limit) {
+                    self.frames_emitted += 1;
+                    sink(&frame);
+                }
+            }
+        }
+        // Keep only what the next window needs.
+        let keep_from = (self.next_hop as usize * HOP) as i64 - self.half_window as i64;
+        let drop = (keep_from - self.signal_start).max(0) as usize;
+        if drop > 4096 {
+            self.signal.drain(..drop);
+            self.signal_start += drop as i64;
+        }
+    }
+
+    fn finish_hop(&mut self, k: u64, power: f64, f0_hz: f32) -> Frame {
+        let level_dbfs = power_to_dbfs(power);
+        let vad = self.vad.push(level_dbfs);
+        let speech = vad.speech;
+        let voiced = f0_hz > 0.0;
+
+        self.envelope.rotate_left(1);
+        self.envelope[ENVELOPE_FRAMES - 1] = power;
+        let envelope_db = power_to_dbfs(self.envelope.iter().sum::<f64>() / ENVELOPE_FRAMES as f64);
+
+        let update = self.speaking.push(speech);
+        if update.utterance_started {
+            self.active.start_utterance();
+        }
+        if let Some(p) = update.pause_ended_s {
+            self.pauses += 1;
+            self.longest_pause_s = self.longest_pause_s.max(p);
+        }
+        for _ in 0..update.speaking_frames {
+            self.pace.push_speaking_frame();
+        }
+        self.speaking_frames_total += update.speaking_frames as u64;
+        self.current_gap_frames = if speech { 0 } else { self.current_gap_frames + 1 };
+        self.active.push(power, speech);
+
+        let syllable = self.syllables.push(envelope_db, voiced, speech);
+        if syllable {
+            self.syllables_total += 1;
+            self.pace.add_syllable();
+        }
+
+        if voiced {
+            self.voiced_frames_total += 1;
+            self.rolling_pitch.push(f0_hz);
+            self.all_pitch.add_bin(PitchHistogram::bin_of(f0_hz));
+        }
+        // Percentiles every 10 hops (the gauges repaint at most that often).
+        if k % 10 == 0 {
+            let h = self.rolling_pitch.histogram();
+            self.tone_cache = if h.len() >= TONE_MIN_FRAMES { (h.median_hz(), h.spread_st()) } else { (None, None) };
+        }
+
+        let clipped_samples = std::mem::take(&mut self.clipped_since_frame);
+        Frame {
+            time_s: k as f64 * HOP_S,
+            f0_hz,
+            level_dbfs,
+            speech,
+            syllable,
+            clipped_samples,
+            active_level_dbfs: self.active.rolling_dbfs(),
+            utterance_level_dbfs: self.active.utterance_dbfs(),
+            syllables_per_min: self.pace.syllables_per_min(),
+            pitch_median_hz: self.tone_cache.0,
+            pitch_spread_st: self.tone_cache.1,
+            pause_s: self.speaking.in_pause().then_some(self.current_gap_frames as f32 * HOP_S as f32),
+        }
+    }
+
+    /// Figures for everything analysed so far.
+    pub fn summary(&self) -> Summary {
+        let speech_s = self.speaking_frames_total as f64 * HOP_S;
+        Summary {
+            duration_s: self.duration_s(),
+            speech_s,
+            voiced_s: self.voiced_frames_total as f64 * HOP_S,
+            syllables: self.syllables_total,
+            syllables_per_min: (speech_s > 0.0).then(|| (self.syllables_total as f64 * 60.0 / speech_s) as f32),
+            chars_per_min: None,
+            words_per_min: None,
+            level_active_dbfs: self.active.total_dbfs(),
+            clipped_samples: self.clipped_total,
+            pitch_median_hz: self.all_pitch.median_hz(),
+            pitch_spread_st: self.all_pitch.spread_st(),
+            pauses: self.pauses,
+            longest_pause_s: self.longest_pause_s,
+            frames: self.frames_emitted,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn vowel(rate: u32, f0: f32, seconds: f32) -> Vec<f32> {
+        (0..(rate as f32 * seconds) as usize)
+            .map(|n| {
+                let t = n as f32 / rate as f32;
+                (1..10).map(|h| 0.3 / h as f32 * (2.0 * std::f32::consts::PI * f0 * h as f32 * t).sin()).sum()
+            })
+            .collect()
+    }
+
+    fn analyse(rate: u32, samples: &[f32], block: usize) -> (Vec<Frame>, Summary) {
+        let mut a = Analyser::new(AnalyserConfig::new(rate)).unwrap();
+        let mut frames = Vec::new();
+        for b in samples.chunks(block) {
+            a.process(b, &mut |f| frames.push(*f));
+        }
+        let s = a.finish(&mut |f| frames.push(*f));
+        (frames, s)
+    }
+
+    #[test]
+    fn one_frame_per_hop_at_any_rate_and_block_size() {
+        for (rate, block) in [(8000, 1), (16000, 160), (22050, 999), (44100, 4096), (96000, 480)] {
+            let x = vowel(rate, 150.0, 1.0);
+            let (frames, summary) = analyse(rate, &x, block);
+            assert_eq!(frames.len(), 100, "rate {rate}");
+            assert_eq!(summary.frames, 100);
+            for (i, f) in frames.iter().enumerate() {
+                assert!((f.time_s - i as f64 * 0.01).abs() < 1e-9);
+            }
+            let mid = &frames[20..80];
+            assert!(mid.iter().all(|f| (f.f0_hz - 150.0).abs() < 3.0), "rate {rate}: {:?}", mid.iter().map(|f| f.f0_hz).collect::<Vec<_>>());
+        }
+    }
+
+    #[test]
+    fn lookahead_stays_within_fifty_milliseconds() {
+        for rate in [8000, 16000, 44100, 48000, 96000] {
+            let a = Analyser::new(AnalyserConfig::new(rate)).unwrap();
+            assert!(a.lookahead_s() <= 0.050, "rate {rate}: {}", a.lookahead_s());
+        }
+    }
+
+    #[test]
+    fn rates_outside_the_supported_range_are_refused() {
+        assert_eq!(Analyser::new(AnalyserConfig::new(4000)).err(), Some(AnalysisError::UnsupportedRate(4000)));
+        assert!(Analyser::new(AnalyserConfig::new(192_000)).is_err());
+    }
+
+    #[test]
+    fn non_finite_samples_do_not_poison_the_stream() {
+        let mut x = vowel(16000, 200.0, 1.0);
+        x[5000] = f32::NAN;
+        x[5001] = f32::INFINITY;
+        let (frames, _) = analyse(16000, &x, 256);
+        assert!(frames.iter().all(|f| f.level_dbfs.is_finite()));
+        assert!(frames[80].f0_hz > 190.0);
+    }
+
+    #[test]
+    fn clipping_is_counted() {
+        let x: Vec<f32> = vowel(16000, 200.0, 0.5).iter().map(|v| (v * 4.0).clamp(-1.0, 1.0)).collect();
+        let expected = x.iter().filter(|v| v.abs() >= CLIP_LEVEL).count() as u64;
+        let (frames, s) = analyse(16000, &x, 333);
+        assert!(expected > 100);
+        assert_eq!(s.clipped_samples, expected);
+        assert_eq!(frames.iter().map(|f| f.clipped_samples as u64).sum::<u64>(), expected);
+    }
+}

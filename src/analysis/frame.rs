@@ -1,0 +1,41 @@
+//! What the analyser says about each 10 ms of audio.
+
+use serde::Serialize;
+
+/// Measurements for the 10 ms hop centred on `time_s`.
+///
+/// Instant values (`f0_hz`, `level_dbfs`, `speech`) describe this hop; the rolling values
+/// are what the gauges show: they summarise the recent past up to and including this hop.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
+pub struct Frame {
+    /// Time in the stream that this frame describes (look-ahead already taken out).
+    pub time_s: f64,
+    /// Fundamental frequency; 0 when unvoiced.
+    pub f0_hz: f32,
+    /// Level of this hop in dBFS (RMS re full scale; a full-scale sine is −3 dBFS).
+    pub level_dbfs: f32,
+    /// Speech (with hangover) according to the voice-activity detector.
+    pub speech: bool,
+    /// A syllable nucleus was confirmed at this hop.
+    pub syllable: bool,
+    /// Samples at or near full scale since the previous frame.
+    pub clipped_samples: u32,
+    /// Active speech level over the last few seconds, if there was speech.
+    pub active_level_dbfs: Option<f32>,
+    /// Active speech level of the current utterance (since the last pause).
+    pub utterance_level_dbfs: Option<f32>,
+    /// Syllables per minute of speaking time over the last stretch of speech.
+    pub syllables_per_min: Option<f32>,
+    /// Median pitch over the last ~10 s of voiced speech.
+    pub pitch_median_hz: Option<f32>,
+    /// 10th–90th percentile pitch range in semitones over the same window.
+    pub pitch_spread_st: Option<f32>,
+    /// Length of the current silence if it has reached pause length.
+    pub pause_s: Option<f32>,
+}
+
+impl Frame {
+    pub fn voiced(&self) -> bool {
+        self.f0_hz > 0.0
+    }
+}

@@ -1,0 +1,9 @@
+//! The streaming analyser and the figures it produces.
+
+mod analyser;
+mod frame;
+mod summary;
+
+pub use analyser::{AnalysisError, Analyser, AnalyserConfig, CLIP_LEVEL, HOP_S, INTERNAL_RATE, MAX_RATE, MIN_RATE};
+pub use frame::Frame;
+pub use summary::{Lang, Summary};

@@ -1,0 +1,66 @@
+//! Whole-stream figures: what `speech-coach analyze` prints and a call report starts from.
+
+use serde::{Deserialize, Serialize};
+
+use crate::dsp::pace::SYLLABLES_PER_ENGLISH_WORD;
+
+/// Language of the speech, which decides how pace is expressed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum Lang {
+    /// Mandarin: one character is one syllable, pace in characters per minute.
+    #[default]
+    Zh,
+    /// English: pace in words per minute (syllables ÷ 1.5).
+    En,
+}
+
+impl Lang {
+    /// Converts syllables per minute into the language's pace unit.
+    pub fn pace_from_syllables(self, syllables_per_min: f32) -> f32 {
+        match self {
+            Lang::Zh => syllables_per_min,
+            Lang::En => syllables_per_min / SYLLABLES_PER_ENGLISH_WORD,
+        }
+    }
+
+    pub fn pace_unit(self) -> &'static str {
+        match self {
+            Lang::Zh => "chars/min",
+            Lang::En => "words/min",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Summary {
+    pub duration_s: f64,
+    /// Speaking time: speech plus gaps shorter than a pause.
+    pub speech_s: f64,
+    pub voiced_s: f64,
+    pub syllables: u64,
+    pub syllables_per_min: Option<f32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub chars_per_min: Option<f32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub words_per_min: Option<f32>,
+    pub level_active_dbfs: Option<f32>,
+    pub clipped_samples: u64,
+    pub pitch_median_hz: Option<f32>,
+    pub pitch_spread_st: Option<f32>,
+    pub pauses: u32,
+    pub longest_pause_s: f32,
+    pub frames: u64,
+}
+
+impl Summary {
+    /// Fills the language-specific pace field.
+    pub fn with_lang(mut self, lang: Lang) -> Self {
+        let pace = self.syllables_per_min.map(|s| lang.pace_from_syllables(s));
+        match lang {
+            Lang::Zh => self.chars_per_min = pace,
+            Lang::En => self.words_per_min = pace,
+        }
+        self
+    }
+}

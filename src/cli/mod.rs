@@ -1,0 +1,3 @@
+//! Command-line front ends: argument types and one module per subcommand.
+
+pub mod analyze;

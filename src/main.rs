@@ -1,0 +1,39 @@
+//! The `speech-coach` command: parse arguments and dispatch, nothing else.
+
+mod cli;
+
+use clap::{Parser, Subcommand};
+
+/// Live coaching for a hotline voice: tone, volume and speaking speed against the
+/// targets of customer-service training.
+///
+/// With no subcommand, opens the coaching window on the default microphone.
+#[derive(Debug, Parser)]
+#[command(name = "speech-coach", version, about, long_about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Analyse a WAV recording with the live analyser and print one JSON object of figures.
+    ///
+    /// Fields: duration_s, speech_s (speaking time without pauses ≥ 0.5 s), syllables,
+    /// syllables_per_min, chars_per_min (zh) or words_per_min (en), level_active_dbfs
+    /// (speech-only level, ITU-T P.56 style), clipped_samples, pitch_median_hz,
+    /// pitch_spread_st (10–90 % range in semitones), pauses, longest_pause_s.
+    Analyze(cli::analyze::AnalyzeArgs),
+}
+
+fn main() {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Some(Command::Analyze(args)) => cli::analyze::run(args),
+        None => Err(anyhow::anyhow!("the window is not built yet; try `speech-coach analyze FILE.wav`")),
+    };
+    if let Err(e) = result {
+        eprintln!("speech-coach: {e:#}");
+        std::process::exit(1);
+    }
+}
