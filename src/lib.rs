@@ -14,3 +14,4 @@ pub mod audio;
 pub mod dsp;
 pub mod frames_csv;
 pub mod offline;
+pub mod eval;

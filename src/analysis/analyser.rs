@@ -153,7 +153,6 @@ impl Analyser {
         let finder = CandidateFinder::new(INTERNAL_RATE, pitch);
         let half_window = finder.window_len() / 2;
         let path = PathTracker::new(PathConfig {
-            ceiling_hz: ceiling,
             voicing_threshold: pitch.voicing_threshold,
             time_step_s: HOP_S as f32,
             ..PathConfig::default()

@@ -57,6 +57,10 @@ impl Default for PitchConfig {
     }
 }
 
+/// Length of the centred periodicity check: 7.5 ms of sample pairs. Chosen on the FDA
+/// database (`examples/pitch_eval.rs`): shorter is noisier, longer reaches out of the frame.
+const CENTRE_PAIRS_S: f32 = 0.0075;
+
 /// Computes candidates for fixed-length windows; owns its FFT plans and scratch buffers.
 pub struct CandidateFinder {
     sample_rate: f32,
@@ -139,7 +143,12 @@ impl CandidateFinder {
         debug_assert_eq!(x.len(), self.window.len());
         out.count = 0;
         let mean = x.iter().sum::<f32>() / x.len() as f32;
-        out.local_peak = x.iter().fold(0.0f32, |m, v| m.max((v - mean).abs()));
+        // Praat looks for the local peak only half a longest period to either side of the
+        // centre: the window's edges may reach into a neighbouring loud syllable while the
+        // frame itself is already silent.
+        let centre = x.len() / 2;
+        let reach = self.max_lag / 2;
+        out.local_peak = x[centre - reach..centre + reach].iter().fold(0.0f32, |m, v| m.max((v - mean).abs()));
         if out.local_peak <= 0.0 {
             return;
         }
@@ -191,7 +200,34 @@ impl CandidateFinder {
                 *weakest = candidate;
             }
         }
+        // Voicing at the centre: if the best period does not repeat in the middle of the
+        // window, scale every candidate down alike (their ranking is left alone).
+        if let Some(best) = out.voiced().iter().max_by(|a, b| a.strength.total_cmp(&b.strength)).copied() {
+            let centre_pairs = (CENTRE_PAIRS_S * self.sample_rate).round() as usize;
+            let here = centred_nsdf(x, self.sample_rate / best.frequency_hz, centre_pairs);
+            let factor = 0.5 + 0.5 * (here / best.strength).clamp(0.0, 1.0);
+            for c in out.candidates[..out.count].iter_mut() {
+                c.strength *= factor;
+            }
+        }
     }
+}
+
+/// Normalised square difference (McLeod & Wyvill 2005) at one lag over `len` sample pairs
+/// straddling the centre of `x`: how periodic the frame is *here*, not across the whole
+/// 50 ms window, which at the end of a vowel still reaches back into it.
+fn centred_nsdf(x: &[f32], lag: f32, len: usize) -> f32 {
+    let lag = lag.round() as usize;
+    let centre = x.len() / 2;
+    let start = (centre as isize - (lag / 2) as isize - (len / 2) as isize).max(0) as usize;
+    let end = (start + len).min(x.len() - lag);
+    let (mut ab, mut energy) = (0.0f32, 0.0f32);
+    for j in start..end {
+        let (a, b) = (x[j], x[j + lag]);
+        ab += a * b;
+        energy += a * a + b * b;
+    }
+    if energy > 0.0 { 2.0 * ab / energy } else { 0.0 }
 }
 
 #[cfg(test)]
