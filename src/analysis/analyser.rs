@@ -4,7 +4,7 @@
 //! figure measured on a file is the figure an agent would have seen.
 //!
 //! ```text
-//! input (8–96 kHz) ─► resample to 8 kHz ─► DC block ─► per hop:
+//! input (8–96 kHz) ─► resample to 8 kHz ─► 60 Hz high-pass ─► per hop:
 //!     50 ms Hann window ─► FFT autocorrelation candidates ─► fixed-lag path (2 hops)
 //!     10 ms level ──────────────────────────────────────────┐
 //!                                     ▼ when the pitch of hop k−2 is final
@@ -17,6 +17,7 @@ use thiserror::Error;
 
 use super::frame::Frame;
 use super::summary::Summary;
+use crate::dsp::filter::Biquad;
 use crate::dsp::level::{ActiveLevel, power_to_dbfs};
 use crate::dsp::pace::{SpeakingTime, SyllableDetector};
 use crate::dsp::pitch::{CandidateFinder, PitchConfig, PitchFrame};
@@ -44,8 +45,14 @@ const TONE_MIN_FRAMES: u64 = 100;
 /// The syllable envelope is the mean power of the last 3 hops (30 ms), which smooths
 /// pitch-period ripple of low voices without merging syllables (≥ 100 ms each).
 const ENVELOPE_FRAMES: usize = 3;
-/// DC blocker pole at 8 kHz: cut-off ≈ 6 Hz.
-const DC_POLE: f32 = 0.995;
+/// The syllable envelope ignores energy below this: room rumble, hum and music bass
+/// would otherwise fill the dips between syllables (vowel formants start near 300 Hz).
+const SYLLABLE_BAND_HZ: f32 = 300.0;
+/// Everything is high-passed here first: DC, handling noise, room rumble and mains hum
+/// carry no voice information but dominate the autocorrelation of far-field speech
+/// (a 60 Hz cut-off lowered VDE on FDA from 4.75 % to 4.61 % and doubled the voiced time
+/// found in the far-field meeting recording of `shared/data/zh`).
+const RUMBLE_HZ: f32 = 60.0;
 
 #[derive(Debug, Error, PartialEq)]
 pub enum AnalysisError {
@@ -104,10 +111,12 @@ pub struct Analyser {
     config: AnalyserConfig,
     resampler: Resampler,
     resampled: Vec<f32>,
-    dc_prev_in: f32,
-    dc_prev_out: f32,
     /// Internal-rate signal; `signal[0]` is internal sample number `signal_start`.
     signal: Vec<f32>,
+    /// The same signal high-passed for the syllable envelope, index for index.
+    band: Vec<f32>,
+    band_filter: Biquad,
+    rumble: Biquad,
     signal_start: i64,
     next_hop: u64,
     half_window: usize,
@@ -115,7 +124,7 @@ pub struct Analyser {
     candidates: PitchFrame,
     path: PathTracker,
     /// Power of the hops whose pitch is not final yet.
-    pending_power: [f64; LAG + 1],
+    pending_power: [(f64, f64); LAG + 1],
     envelope: [f64; ENVELOPE_FRAMES],
     vad: VoiceActivity,
     active: ActiveLevel,
@@ -159,19 +168,21 @@ impl Analyser {
         });
         let mut signal = Vec::with_capacity(16 * 1024);
         signal.resize(half_window, 0.0);
+        let band = signal.clone();
         Ok(Self {
             resampler: Resampler::new(config.sample_rate, INTERNAL_RATE),
             resampled: Vec::with_capacity(16 * 1024),
-            dc_prev_in: 0.0,
-            dc_prev_out: 0.0,
             signal,
+            band,
+            band_filter: Biquad::high_pass(INTERNAL_RATE as f32, SYLLABLE_BAND_HZ),
+            rumble: Biquad::high_pass(INTERNAL_RATE as f32, RUMBLE_HZ),
             signal_start: -(half_window as i64),
             next_hop: 0,
             half_window,
             finder,
             candidates: PitchFrame::default(),
             path,
-            pending_power: [0.0; LAG + 1],
+            pending_power: [(0.0, 0.0); LAG + 1],
             envelope: [0.0; ENVELOPE_FRAMES],
             vad: VoiceActivity::new(HOP_S as f32),
             active: ActiveLevel::new(ACTIVE_WINDOW_FRAMES),
@@ -223,10 +234,9 @@ impl Analyser {
         for &x in &self.resampled {
             // NaN or ±∞ from a broken driver must not poison every later frame.
             let x = if x.is_finite() { x } else { 0.0 };
-            let y = x - self.dc_prev_in + DC_POLE * self.dc_prev_out;
-            self.dc_prev_in = x;
-            self.dc_prev_out = y;
+            let y = self.rumble.process(x);
             self.signal.push(y);
+            self.band.push(self.band_filter.process(y));
         }
         self.run_hops(sink);
     }
@@ -254,15 +264,16 @@ impl Analyser {
             let start = (centre - self.half_window as i64 - self.signal_start) as usize;
             let window = &self.signal[start..start + 2 * self.half_window];
             self.finder.find(window, &mut self.candidates);
-            let hop = &window[self.half_window - HOP / 2..self.half_window + HOP / 2];
-            let power = hop.iter().map(|&v| (v as f64) * (v as f64)).sum::<f64>() / HOP as f64;
-            self.pending_power[self.next_hop as usize % (LAG + 1)] = power;
+            let hop = start + self.half_window - HOP / 2..start + self.half_window + HOP / 2;
+            let power = mean_square(&self.signal[hop.clone()]);
+            let band_power = mean_square(&self.band[hop]);
+            self.pending_power[self.next_hop as usize % (LAG + 1)] = (power, band_power);
             let hop_index = self.next_hop;
             self.next_hop += 1;
             if let Some(decision) = self.path.push(&self.candidates) {
                 let k = hop_index - LAG as u64;
-                let power = self.pending_power[k as usize % (LAG + 1)];
-                let frame = self.finish_hop(k, power, decision.f0_hz);
+                let (power, band_power) = self.pending_power[k as usize % (LAG + 1)];
+                let frame = self.finish_hop(k, power, band_power, decision.f0_hz);
                 if self.emit_limit_s.is_none_or(|limit| frame.time_s < limit) {
                     self.frames_emitted += 1;
                     sink(&frame);
@@ -274,18 +285,19 @@ impl Analyser {
         let drop = (keep_from - self.signal_start).max(0) as usize;
         if drop > 4096 {
             self.signal.drain(..drop);
+            self.band.drain(..drop);
             self.signal_start += drop as i64;
         }
     }
 
-    fn finish_hop(&mut self, k: u64, power: f64, f0_hz: f32) -> Frame {
+    fn finish_hop(&mut self, k: u64, power: f64, band_power: f64, f0_hz: f32) -> Frame {
         let level_dbfs = power_to_dbfs(power);
         let vad = self.vad.push(level_dbfs);
         let speech = vad.speech;
         let voiced = f0_hz > 0.0;
 
         self.envelope.rotate_left(1);
-        self.envelope[ENVELOPE_FRAMES - 1] = power;
+        self.envelope[ENVELOPE_FRAMES - 1] = band_power;
         let envelope_db = power_to_dbfs(self.envelope.iter().sum::<f64>() / ENVELOPE_FRAMES as f64);
 
         let update = self.speaking.push(speech);
@@ -357,6 +369,10 @@ impl Analyser {
             frames: self.frames_emitted,
         }
     }
+}
+
+fn mean_square(x: &[f32]) -> f64 {
+    x.iter().map(|&v| (v as f64) * (v as f64)).sum::<f64>() / x.len() as f64
 }
 
 #[cfg(test)]
