@@ -26,11 +26,12 @@ pub enum WavError {
 /// count (mixed down by averaging), any sample rate.
 pub struct WavSource {
     path: PathBuf,
-    reader: hound::WavReader<BufReader<File>>,
+    /// Positioned at the next unread sample of the data chunk (hound parsed the header).
+    data: BufReader<File>,
     spec: hound::WavSpec,
     frames_total: u64,
     frames_read: u64,
-    interleaved: Vec<f32>,
+    bytes: Vec<u8>,
 }
 
 impl WavSource {
@@ -75,7 +76,7 @@ impl WavSource {
                 reason: format!("header announces {needed} bytes of audio, the file has {on_disk} bytes in all"),
             });
         }
-        Ok(Self { path: path_buf, reader, spec, frames_total, frames_read: 0, interleaved: Vec::new() })
+        Ok(Self { path: path_buf, data: reader.into_inner(), spec, frames_total, frames_read: 0, bytes: Vec::new() })
     }
 
     pub fn sample_rate(&self) -> u32 {
@@ -100,40 +101,30 @@ impl WavSource {
         out.clear();
         let channels = self.spec.channels as usize;
         let frames = (max_frames as u64).min(self.frames_total - self.frames_read) as usize;
-        self.interleaved.clear();
-        let wanted = frames * channels;
-        let result: Result<(), hound::Error> = match self.spec.sample_format {
-            hound::SampleFormat::Float => self.reader.samples::<f32>().take(wanted).try_for_each(|s| {
-                self.interleaved.push(s?);
-                Ok(())
-            }),
-            hound::SampleFormat::Int => {
-                let scale = 1.0 / (1u64 << (self.spec.bits_per_sample - 1)) as f32;
-                self.reader.samples::<i32>().take(wanted).try_for_each(|s| {
-                    self.interleaved.push(s? as f32 * scale);
-                    Ok(())
-                })
-            }
-        };
-        if let Err(e) = result {
+        let width = (self.spec.bits_per_sample as usize).div_ceil(8);
+        self.bytes.resize(frames * channels * width, 0);
+        if let Err(e) = std::io::Read::read_exact(&mut self.data, &mut self.bytes) {
             return Err(WavError::Truncated {
                 path: self.path.clone(),
                 seconds: self.frames_read as f64 / self.spec.sample_rate as f64,
                 reason: e.to_string(),
             });
         }
-        let complete = self.interleaved.len() / channels;
-        if complete < frames {
-            return Err(WavError::Truncated {
-                path: self.path.clone(),
-                seconds: (self.frames_read + complete as u64) as f64 / self.spec.sample_rate as f64,
-                reason: "unexpected end of data".into(),
-            });
-        }
+        // Decoding by hand instead of through hound's per-sample iterator: reading was a
+        // quarter of `analyze`'s run time.
+        let decode: fn(&[u8]) -> f32 = match (self.spec.sample_format, width) {
+            (hound::SampleFormat::Float, _) => |b| f32::from_le_bytes([b[0], b[1], b[2], b[3]]),
+            (_, 1) => |b| (b[0] as f32 - 128.0) / 128.0,
+            (_, 2) => |b| i16::from_le_bytes([b[0], b[1]]) as f32 / 32768.0,
+            (_, 3) => |b| (i32::from_le_bytes([0, b[0], b[1], b[2]]) >> 8) as f32 / 8_388_608.0,
+            _ => |b| i32::from_le_bytes([b[0], b[1], b[2], b[3]]) as f32 / 2_147_483_648.0,
+        };
         let gain = 1.0 / channels as f32;
-        out.extend(self.interleaved.chunks_exact(channels).map(|f| f.iter().sum::<f32>() * gain));
-        self.frames_read += complete as u64;
-        Ok(complete)
+        out.extend(self.bytes.chunks_exact(channels * width).map(|frame| {
+            frame.chunks_exact(width).map(decode).sum::<f32>() * gain
+        }));
+        self.frames_read += frames as u64;
+        Ok(frames)
     }
 }
 
