@@ -33,7 +33,19 @@ fn main() {
         None => Err(anyhow::anyhow!("the window is not built yet; try `speech-coach analyze FILE.wav`")),
     };
     if let Err(e) = result {
-        eprintln!("speech-coach: {e:#}");
+        eprintln!("speech-coach: {}", one_line(&e));
         std::process::exit(1);
     }
+}
+
+/// The error and its causes on one line, skipping causes the message already quotes.
+fn one_line(e: &anyhow::Error) -> String {
+    let mut line = e.to_string();
+    for cause in e.chain().skip(1) {
+        let text = cause.to_string();
+        if !line.contains(&text) {
+            line = format!("{line}: {text}");
+        }
+    }
+    line.replace('\n', " ")
 }

@@ -42,10 +42,10 @@ impl WavSource {
             _ => WavError::Io { path: path_buf.clone(), source: e },
         })?;
         let reader = hound::WavReader::new(BufReader::new(file)).map_err(|e| match e {
-            hound::Error::IoError(source) if source.kind() == std::io::ErrorKind::UnexpectedEof => {
-                WavError::NotWav { path: path_buf.clone(), reason: "file ends inside the header".into() }
+            // The file opened, so a read error here means the header is short or garbled.
+            hound::Error::IoError(source) => {
+                WavError::NotWav { path: path_buf.clone(), reason: format!("header unreadable: {source}") }
             }
-            hound::Error::IoError(source) => WavError::Io { path: path_buf.clone(), source },
             hound::Error::FormatError(reason) => WavError::NotWav { path: path_buf.clone(), reason: reason.into() },
             hound::Error::Unsupported => WavError::Unsupported {
                 path: path_buf.clone(),
