@@ -11,6 +11,7 @@
 
 pub mod analysis;
 pub mod audio;
+pub mod coach;
 pub mod dsp;
 pub mod frames_csv;
 pub mod offline;

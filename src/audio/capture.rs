@@ -1,0 +1,211 @@
+//! Microphones through cpal: device listing, and a capture stream whose callback only
+//! converts samples into preallocated buffers and hands them on.
+//!
+//! The callback is sacred (it runs on the audio thread that also serves the softphone's
+//! device on some systems): it takes an empty buffer from a pool channel, mixes the
+//! device's frames to mono into it, stamps it with the capture time and `try_send`s it on
+//! a bounded channel. No allocation, no lock, no blocking, no logging: when the pool is
+//! empty or the channel full, the block is dropped and counted.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::time::Instant;
+
+use cpal::traits::{DeviceTrait, HostTrait, StreamTrait};
+use cpal::{FromSample, SampleFormat, SizedSample};
+use crossbeam_channel::{Receiver, Sender, TrySendError};
+use thiserror::Error;
+
+/// Largest number of frames one pooled buffer holds; longer callbacks are split.
+pub const BLOCK_CAPACITY: usize = 4096;
+
+#[derive(Debug, Error)]
+pub enum CaptureError {
+    #[error("no microphone found (no default input device)")]
+    NoDevice,
+    #[error("no input device matches {wanted:?}; available: {available}")]
+    DeviceNotFound { wanted: String, available: String },
+    #[error("cannot open microphone {device:?}: {reason}")]
+    Open { device: String, reason: String },
+    #[error("microphone {device:?} uses sample format {format}, which is not supported")]
+    UnsupportedFormat { device: String, format: String },
+}
+
+/// A block of mono samples with the moment the callback delivered it.
+#[derive(Debug)]
+pub struct Block {
+    pub samples: Vec<f32>,
+    pub sample_rate: u32,
+    pub captured_at: Instant,
+}
+
+/// Counters shared between the callback and the rest of the program (atomics only).
+#[derive(Debug, Default)]
+pub struct CaptureCounters {
+    pub delivered_blocks: AtomicU64,
+    pub dropped_blocks: AtomicU64,
+    /// Milliseconds since `epoch` at the last callback, so a silent device shows as stale.
+    pub last_callback_ms: AtomicU64,
+    /// Set by the stream's error callback (device unplugged, stream broken).
+    pub failed: AtomicBool,
+}
+
+/// One input device as `speech-coach devices` lists it.
+#[derive(Debug, Clone)]
+pub struct InputDevice {
+    pub name: String,
+    pub id: String,
+    pub is_default: bool,
+    pub default_config: Option<String>,
+}
+
+fn device_name(device: &cpal::Device) -> String {
+    device
+        .description()
+        .map(|d| d.name().to_string())
+        .or_else(|_| device.id().map(|id| id.to_string()))
+        .unwrap_or_else(|_| "unknown device".into())
+}
+
+fn device_id(device: &cpal::Device) -> String {
+    device.id().map(|id| id.to_string()).unwrap_or_default()
+}
+
+/// Lists the input devices of the default host.
+pub fn list_input_devices() -> Vec<InputDevice> {
+    let host = cpal::default_host();
+    let default_id = host.default_input_device().map(|d| device_id(&d));
+    let Ok(devices) = host.input_devices() else { return Vec::new() };
+    devices
+        .map(|d| {
+            let id = device_id(&d);
+            InputDevice {
+                name: device_name(&d),
+                is_default: default_id.as_deref() == Some(id.as_str()),
+                default_config: d.default_input_config().ok().map(|c| {
+                    format!("{} Hz, {} ch, {}", c.sample_rate(), c.channels(), c.sample_format())
+                }),
+                id,
+            }
+        })
+        .collect()
+}
+
+fn find_device(wanted: Option<&str>) -> Result<cpal::Device, CaptureError> {
+    let host = cpal::default_host();
+    let Some(wanted) = wanted else {
+        return host.default_input_device().ok_or(CaptureError::NoDevice);
+    };
+    let needle = wanted.to_lowercase();
+    let devices: Vec<cpal::Device> = host.input_devices().map(|d| d.collect()).unwrap_or_default();
+    let exact = devices.iter().position(|d| device_name(d).to_lowercase() == needle || device_id(d).to_lowercase() == needle);
+    let partial = || devices.iter().position(|d| device_name(d).to_lowercase().contains(&needle) || device_id(d).to_lowercase().contains(&needle));
+    match exact.or_else(partial) {
+        Some(i) => Ok(devices.into_iter().nth(i).expect("index from position")),
+        None => Err(CaptureError::DeviceNotFound {
+            wanted: wanted.to_string(),
+            available: devices.iter().map(device_name).collect::<Vec<_>>().join(", "),
+        }),
+    }
+}
+
+/// An open, running input stream. Dropping it stops capture.
+pub struct Capture {
+    _stream: cpal::Stream,
+    pub device_name: String,
+    pub sample_rate: u32,
+    pub channels: u16,
+    pub sample_format: String,
+}
+
+/// Where the callback gets empty buffers and sends full ones.
+#[derive(Clone)]
+pub struct BlockChannels {
+    pub full: Sender<Block>,
+    pub free: Receiver<Vec<f32>>,
+    pub recycle: Sender<Vec<f32>>,
+}
+
+impl Capture {
+    /// Opens `device` (default input when `None`) and starts streaming into `channels`.
+    pub fn open(
+        device: Option<&str>,
+        channels: BlockChannels,
+        counters: Arc<CaptureCounters>,
+        epoch: Instant,
+    ) -> Result<Self, CaptureError> {
+        let device = find_device(device)?;
+        let name = device_name(&device);
+        let open_err = |reason: String| CaptureError::Open { device: name.clone(), reason };
+        let supported = device.default_input_config().map_err(|e| open_err(e.to_string()))?;
+        let format = supported.sample_format();
+        let config: cpal::StreamConfig = supported.config();
+        let (rate, ch) = (config.sample_rate, config.channels);
+        macro_rules! build {
+            ($t:ty) => {
+                build_stream::<$t>(&device, &config, channels, counters, epoch)
+            };
+        }
+        let stream = match format {
+            SampleFormat::I8 => build!(i8),
+            SampleFormat::I16 => build!(i16),
+            SampleFormat::I24 => build!(cpal::I24),
+            SampleFormat::I32 => build!(i32),
+            SampleFormat::U8 => build!(u8),
+            SampleFormat::U16 => build!(u16),
+            SampleFormat::U32 => build!(u32),
+            SampleFormat::F32 => build!(f32),
+            SampleFormat::F64 => build!(f64),
+            other => return Err(CaptureError::UnsupportedFormat { device: name, format: other.to_string() }),
+        }
+        .map_err(|e| open_err(e.to_string()))?;
+        stream.play().map_err(|e| open_err(e.to_string()))?;
+        Ok(Self { _stream: stream, device_name: name, sample_rate: rate, channels: ch, sample_format: format.to_string() })
+    }
+}
+
+fn build_stream<T>(
+    device: &cpal::Device,
+    config: &cpal::StreamConfig,
+    channels: BlockChannels,
+    counters: Arc<CaptureCounters>,
+    epoch: Instant,
+) -> Result<cpal::Stream, cpal::Error>
+where
+    T: SizedSample,
+    f32: FromSample<T>,
+{
+    let n_channels = config.channels.max(1) as usize;
+    let rate = config.sample_rate;
+    let gain = 1.0 / n_channels as f32;
+    let data_counters = counters.clone();
+    let data_callback = move |data: &[T], _: &cpal::InputCallbackInfo| {
+        let now = Instant::now();
+        data_counters.last_callback_ms.store(now.duration_since(epoch).as_millis() as u64, Ordering::Relaxed);
+        for chunk in data.chunks(BLOCK_CAPACITY * n_channels) {
+            let Ok(mut buffer) = channels.free.try_recv() else {
+                data_counters.dropped_blocks.fetch_add(1, Ordering::Relaxed);
+                continue;
+            };
+            buffer.clear();
+            // Pool buffers have BLOCK_CAPACITY frames of capacity: these pushes never allocate.
+            for frame in chunk.chunks_exact(n_channels) {
+                let sum: f32 = frame.iter().map(|s| s.to_sample::<f32>()).sum();
+                buffer.push(sum * gain);
+            }
+            match channels.full.try_send(Block { samples: buffer, sample_rate: rate, captured_at: now }) {
+                Ok(()) => {
+                    data_counters.delivered_blocks.fetch_add(1, Ordering::Relaxed);
+                }
+                Err(TrySendError::Full(block) | TrySendError::Disconnected(block)) => {
+                    data_counters.dropped_blocks.fetch_add(1, Ordering::Relaxed);
+                    let _ = channels.recycle.try_send(block.samples);
+                }
+            }
+        }
+    };
+    let error_callback = move |_err: cpal::Error| {
+        counters.failed.store(true, Ordering::Relaxed);
+    };
+    device.build_input_stream::<T, _, _>(config.clone(), data_callback, error_callback, None)
+}

@@ -1,0 +1,254 @@
+//! From frames to the three gauge readings (tone, volume, speed) and the cue.
+
+use serde::{Deserialize, Serialize};
+
+use super::baseline::Baseline;
+use super::cues::{Cue, CueSelector};
+use super::targets::{self, Band, TargetBand};
+use crate::analysis::{Frame, Lang};
+use crate::dsp::tone::hz_to_semitones;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub enum Trend {
+    Rising,
+    #[default]
+    Steady,
+    Falling,
+}
+
+/// One gauge: the value shown, its band, where it is heading.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, Default)]
+pub struct Reading {
+    pub value: Option<f32>,
+    pub band: Option<Band>,
+    pub trend: Trend,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ToneState {
+    Flat,
+    Lively,
+    /// Pitch and level well above the agent's baseline: losing calm.
+    Agitated,
+}
+
+/// Everything the window shows for one moment.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, Default)]
+pub struct CoachState {
+    pub time_s: f64,
+    /// Pace in the language's unit (chars/min or words/min).
+    pub pace: Reading,
+    /// Active level relative to the agent's normal level, in dB.
+    pub volume: Reading,
+    /// Pitch spread in semitones.
+    pub tone: Reading,
+    pub tone_state: Option<ToneState>,
+    pub active_level_dbfs: Option<f32>,
+    pub pitch_median_hz: Option<f32>,
+    /// Median pitch relative to the baseline, in semitones.
+    pub pitch_vs_baseline_st: Option<f32>,
+    pub cue: Option<Cue>,
+    pub clipping: bool,
+    pub mic_too_quiet: bool,
+}
+
+/// Trend compares the value now with the value this long ago.
+const TREND_SPAN_S: f64 = 3.0;
+/// Changes smaller than these are "steady" (pace, volume dB, tone st).
+const TREND_DEADBAND: [f32; 3] = [8.0, 1.5, 0.7];
+/// Clipping counts as recent for this long.
+const CLIP_HOLD_S: f64 = 2.0;
+
+pub struct Coach {
+    lang: Lang,
+    baseline: Option<Baseline>,
+    selector: CueSelector,
+    /// (time, pace, volume, tone) once a second, for trends.
+    history: std::collections::VecDeque<(f64, [Option<f32>; 3])>,
+    agitated_since: Option<f64>,
+    last_clip_s: Option<f64>,
+    state: CoachState,
+}
+
+impl Coach {
+    pub fn new(lang: Lang, baseline: Option<Baseline>) -> Self {
+        Self {
+            lang,
+            baseline,
+            selector: CueSelector::default(),
+            history: Default::default(),
+            agitated_since: None,
+            last_clip_s: None,
+            state: CoachState::default(),
+        }
+    }
+
+    pub fn set_baseline(&mut self, baseline: Option<Baseline>) {
+        self.baseline = baseline;
+    }
+    pub fn set_lang(&mut self, lang: Lang) {
+        self.lang = lang;
+    }
+    pub fn lang(&self) -> Lang {
+        self.lang
+    }
+    pub fn state(&self) -> &CoachState {
+        &self.state
+    }
+
+    fn normal_level(&self) -> f32 {
+        self.baseline.map_or(targets::DEFAULT_NORMAL_LEVEL_DBFS, |b| b.active_level_dbfs)
+    }
+
+    pub fn push(&mut self, frame: &Frame) -> &CoachState {
+        let t = frame.time_s;
+        let pace_value = frame.syllables_per_min.map(|s| self.lang.pace_from_syllables(s));
+        let volume_value = frame.active_level_dbfs.map(|l| l - self.normal_level());
+        let tone_value = frame.pitch_spread_st;
+        let floor = targets::flat_spread_floor(self.lang, self.baseline.map(|b| b.pitch_spread_st));
+        let classify = |band: TargetBand, v: Option<f32>| v.map(|v| band.classify(v));
+
+        let pitch_vs_baseline = match (frame.pitch_median_hz, self.baseline) {
+            (Some(m), Some(b)) => Some(hz_to_semitones(m, b.pitch_median_hz)),
+            _ => None,
+        };
+        let agitated_now = pitch_vs_baseline.is_some_and(|p| p > targets::CALM_PITCH_RISE_ST)
+            && volume_value.is_some_and(|v| v > targets::CALM_LEVEL_RISE_DB)
+            && frame.speech;
+        self.agitated_since = if agitated_now { self.agitated_since.or(Some(t)) } else { None };
+        let agitated = self.agitated_since.is_some_and(|s| t - s >= targets::CALM_HOLD_S);
+
+        if frame.clipped_samples > 0 {
+            self.last_clip_s = Some(t);
+        }
+        let clipping = self.last_clip_s.is_some_and(|c| t - c < CLIP_HOLD_S);
+        let mic_too_quiet = frame.active_level_dbfs.is_some_and(|l| l < targets::MIC_TOO_QUIET_DBFS);
+
+        let tone_band = classify(targets::tone_band(floor), tone_value);
+        let tone_state = if agitated {
+            Some(ToneState::Agitated)
+        } else {
+            tone_band.map(|b| if b == Band::Green { ToneState::Lively } else { ToneState::Flat })
+        };
+
+        // Trends from the value a few seconds ago.
+        let now = [pace_value, volume_value, tone_value];
+        if self.history.back().is_none_or(|(ht, _)| t - ht >= 1.0) {
+            self.history.push_back((t, now));
+            while self.history.len() > (TREND_SPAN_S as usize + 1) {
+                self.history.pop_front();
+            }
+        }
+        let trend = |i: usize| -> Trend {
+            let past = self.history.front().and_then(|(ht, v)| (t - ht >= TREND_SPAN_S - 1.0).then_some(v[i]).flatten());
+            match (past, now[i]) {
+                (Some(p), Some(n)) if n - p > TREND_DEADBAND[i] => Trend::Rising,
+                (Some(p), Some(n)) if p - n > TREND_DEADBAND[i] => Trend::Falling,
+                _ => Trend::Steady,
+            }
+        };
+
+        let pace_band = classify(targets::pace_band(self.lang), pace_value);
+        let volume_band = classify(targets::VOLUME_RELATIVE_DB, volume_value);
+        // Only cue while the agent is talking (or just was): a listener is not "too slow".
+        let mut active = Vec::with_capacity(8);
+        if clipping {
+            active.push(Cue::Clipping);
+        }
+        if mic_too_quiet {
+            active.push(Cue::MicTooQuiet);
+        }
+        if agitated {
+            active.push(Cue::LosingCalm);
+        }
+        if frame.pause_s.is_none() {
+            let band = targets::pace_band(self.lang);
+            match (pace_band, pace_value) {
+                (Some(b), Some(v)) if b != Band::Green && v > band.green.1 => active.push(Cue::TooFast),
+                (Some(b), Some(v)) if b != Band::Green && v < band.green.0 => active.push(Cue::TooSlow),
+                _ => {}
+            }
+            match (volume_band, volume_value) {
+                (Some(Band::Red), Some(v)) if v > 0.0 => active.push(Cue::TooLoud),
+                (Some(Band::Red), Some(v)) if v < 0.0 && !mic_too_quiet => active.push(Cue::TooSoft),
+                _ => {}
+            }
+            if tone_state == Some(ToneState::Flat) && tone_band == Some(Band::Red) {
+                active.push(Cue::Flat);
+            }
+        }
+        let cue = self.selector.update(t, &active);
+
+        self.state = CoachState {
+            time_s: t,
+            pace: Reading { value: pace_value, band: pace_band, trend: trend(0) },
+            volume: Reading { value: volume_value, band: volume_band, trend: trend(1) },
+            tone: Reading { value: tone_value, band: tone_band, trend: trend(2) },
+            tone_state,
+            active_level_dbfs: frame.active_level_dbfs,
+            pitch_median_hz: frame.pitch_median_hz,
+            pitch_vs_baseline_st: pitch_vs_baseline,
+            cue,
+            clipping,
+            mic_too_quiet,
+        };
+        &self.state
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn frame(t: f64, spm: f32, level: f32, spread: f32) -> Frame {
+        Frame {
+            time_s: t,
+            f0_hz: 150.0,
+            level_dbfs: level,
+            speech: true,
+            active_level_dbfs: Some(level),
+            syllables_per_min: Some(spm),
+            pitch_median_hz: Some(150.0),
+            pitch_spread_st: Some(spread),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn gauges_change_band_as_values_cross_the_thresholds() {
+        let mut c = Coach::new(Lang::Zh, None);
+        let s = *c.push(&frame(0.0, 150.0, -26.0, 8.0));
+        assert_eq!((s.pace.band, s.volume.band, s.tone.band), (Some(Band::Green), Some(Band::Green), Some(Band::Green)));
+        let s = *c.push(&frame(0.01, 185.0, -20.0, 4.0));
+        assert_eq!((s.pace.band, s.volume.band, s.tone.band), (Some(Band::Amber), Some(Band::Amber), Some(Band::Amber)));
+        let s = *c.push(&frame(0.02, 230.0, -12.0, 2.0));
+        assert_eq!((s.pace.band, s.volume.band, s.tone.band), (Some(Band::Red), Some(Band::Red), Some(Band::Red)));
+        assert_eq!(s.tone_state, Some(ToneState::Flat));
+    }
+
+    #[test]
+    fn sustained_fast_speech_raises_the_too_fast_cue_and_a_rising_trend() {
+        let mut c = Coach::new(Lang::Zh, None);
+        let mut last = CoachState::default();
+        for i in 0..500 {
+            let t = i as f64 * 0.01;
+            last = *c.push(&frame(t, 150.0 + 20.0 * t as f32, -26.0, 8.0));
+        }
+        assert_eq!(last.cue, Some(Cue::TooFast));
+        assert_eq!(last.pace.trend, Trend::Rising);
+    }
+
+    #[test]
+    fn raised_pitch_and_level_against_the_baseline_for_five_seconds_is_losing_calm() {
+        let baseline = Baseline { pitch_median_hz: 120.0, pitch_spread_st: 6.0, active_level_dbfs: -26.0, syllables_per_min: 150.0 };
+        let mut c = Coach::new(Lang::Zh, Some(baseline));
+        let mut states = Vec::new();
+        for i in 0..800 {
+            // 150 Hz is +3.9 st over 120 Hz; −20 dBFS is +6 dB
+            states.push(*c.push(&frame(i as f64 * 0.01, 150.0, -20.0, 8.0)));
+        }
+        assert_ne!(states[400].tone_state, Some(ToneState::Agitated));
+        assert_eq!(states[799].tone_state, Some(ToneState::Agitated));
+        assert_eq!(states[799].cue, Some(Cue::LosingCalm));
+    }
+}

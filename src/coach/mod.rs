@@ -1,0 +1,12 @@
+//! Coaching: target bands, the personal baseline, gauge readings and cues.
+//! Works on analysis frames only; knows nothing of devices or the UI.
+
+pub mod baseline;
+pub mod cues;
+pub mod gauges;
+pub mod targets;
+
+pub use baseline::{Baseline, Calibration};
+pub use cues::{Cue, CueSelector};
+pub use gauges::{Coach, CoachState, Reading, ToneState, Trend};
+pub use targets::Band;
