@@ -15,4 +15,5 @@ pub mod coach;
 pub mod dsp;
 pub mod frames_csv;
 pub mod offline;
+pub mod pipeline;
 pub mod eval;

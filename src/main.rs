@@ -24,12 +24,18 @@ enum Command {
     /// (speech-only level, ITU-T P.56 style), clipped_samples, pitch_median_hz,
     /// pitch_spread_st (10–90 % range in semitones), pauses, longest_pause_s.
     Analyze(cli::analyze::AnalyzeArgs),
+    /// Capture from the microphone without a window: frames to CSV, a JSON summary at the end.
+    Listen(cli::listen::ListenArgs),
+    /// List the input devices (the default is marked with *).
+    Devices,
 }
 
 fn main() {
     let cli = Cli::parse();
     let result = match cli.command {
         Some(Command::Analyze(args)) => cli::analyze::run(args),
+        Some(Command::Listen(args)) => cli::listen::run(args),
+        Some(Command::Devices) => cli::devices::run(),
         None => Err(anyhow::anyhow!("the window is not built yet; try `speech-coach analyze FILE.wav`")),
     };
     if let Err(e) = result {

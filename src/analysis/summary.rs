@@ -54,6 +54,26 @@ pub struct Summary {
 }
 
 impl Summary {
+    /// The summary of a stream that produced no audio.
+    pub fn empty() -> Self {
+        Self {
+            duration_s: 0.0,
+            speech_s: 0.0,
+            voiced_s: 0.0,
+            syllables: 0,
+            syllables_per_min: None,
+            chars_per_min: None,
+            words_per_min: None,
+            level_active_dbfs: None,
+            clipped_samples: 0,
+            pitch_median_hz: None,
+            pitch_spread_st: None,
+            pauses: 0,
+            longest_pause_s: 0.0,
+            frames: 0,
+        }
+    }
+
     /// Fills the language-specific pace field.
     pub fn with_lang(mut self, lang: Lang) -> Self {
         let pace = self.syllables_per_min.map(|s| lang.pace_from_syllables(s));

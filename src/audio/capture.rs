@@ -46,6 +46,11 @@ pub struct CaptureCounters {
     pub dropped_blocks: AtomicU64,
     /// Milliseconds since `epoch` at the last callback, so a silent device shows as stale.
     pub last_callback_ms: AtomicU64,
+    /// Milliseconds since `epoch` at the last callback that carried any non-zero sample.
+    /// Sound servers keep a stream alive on a silent fallback source when the device goes
+    /// away, and a real microphone is never exactly zero, so long exact silence means
+    /// "unplugged or muted".
+    pub last_signal_ms: AtomicU64,
     /// Set by the stream's error callback (device unplugged, stream broken).
     pub failed: AtomicBool,
 }
@@ -71,8 +76,21 @@ fn device_id(device: &cpal::Device) -> String {
     device.id().map(|id| id.to_string()).unwrap_or_default()
 }
 
+/// alsa-lib prints every failed probe of its plugin devices to stderr; a user should see
+/// our one-line message instead. The handler is per thread and collects into a buffer
+/// that is dropped when the returned guard is (call again to start a fresh buffer).
+#[cfg(target_os = "linux")]
+pub fn quiet_alsa() -> Option<impl Sized> {
+    alsa::Output::local_error_handler().ok()
+}
+#[cfg(not(target_os = "linux"))]
+pub fn quiet_alsa() -> Option<()> {
+    None
+}
+
 /// Lists the input devices of the default host.
 pub fn list_input_devices() -> Vec<InputDevice> {
+    let _quiet = quiet_alsa();
     let host = cpal::default_host();
     let default_id = host.default_input_device().map(|d| device_id(&d));
     let Ok(devices) = host.input_devices() else { return Vec::new() };
@@ -181,17 +199,23 @@ where
     let data_counters = counters.clone();
     let data_callback = move |data: &[T], _: &cpal::InputCallbackInfo| {
         let now = Instant::now();
-        data_counters.last_callback_ms.store(now.duration_since(epoch).as_millis() as u64, Ordering::Relaxed);
+        let now_ms = now.duration_since(epoch).as_millis() as u64;
+        data_counters.last_callback_ms.store(now_ms, Ordering::Relaxed);
         for chunk in data.chunks(BLOCK_CAPACITY * n_channels) {
             let Ok(mut buffer) = channels.free.try_recv() else {
                 data_counters.dropped_blocks.fetch_add(1, Ordering::Relaxed);
                 continue;
             };
             buffer.clear();
+            let mut signal = false;
             // Pool buffers have BLOCK_CAPACITY frames of capacity: these pushes never allocate.
             for frame in chunk.chunks_exact(n_channels) {
                 let sum: f32 = frame.iter().map(|s| s.to_sample::<f32>()).sum();
+                signal |= sum != 0.0;
                 buffer.push(sum * gain);
+            }
+            if signal {
+                data_counters.last_signal_ms.store(now_ms, Ordering::Relaxed);
             }
             match channels.full.try_send(Block { samples: buffer, sample_rate: rate, captured_at: now }) {
                 Ok(()) => {

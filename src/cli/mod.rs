@@ -1,3 +1,5 @@
 //! Command-line front ends: argument types and one module per subcommand.
 
 pub mod analyze;
+pub mod devices;
+pub mod listen;

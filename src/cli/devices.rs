@@ -1,0 +1,17 @@
+//! `speech-coach devices`: the input devices cpal can see.
+
+use anyhow::Result;
+use speech_coach::audio::capture::list_input_devices;
+
+pub fn run() -> Result<()> {
+    let devices = list_input_devices();
+    if devices.is_empty() {
+        println!("no input devices found");
+    }
+    for d in devices {
+        let mark = if d.is_default { "*" } else { " " };
+        let config = d.default_config.unwrap_or_else(|| "cannot be opened".into());
+        println!("{mark} {}  [{}]  {config}", d.name, d.id);
+    }
+    Ok(())
+}
