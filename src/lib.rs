@@ -16,4 +16,9 @@ pub mod dsp;
 pub mod frames_csv;
 pub mod offline;
 pub mod pipeline;
+pub mod settings;
+pub mod ui;
+
+/// egui as eframe re-exports it (one version for the window and its widgets).
+pub use eframe::egui;
 pub mod eval;

@@ -11,6 +11,9 @@ use clap::{Parser, Subcommand};
 #[derive(Debug, Parser)]
 #[command(name = "speech-coach", version, about, long_about)]
 struct Cli {
+    /// Open the window on the bundled demo recording instead of the microphone.
+    #[arg(long)]
+    demo: bool,
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -36,7 +39,7 @@ fn main() {
         Some(Command::Analyze(args)) => cli::analyze::run(args),
         Some(Command::Listen(args)) => cli::listen::run(args),
         Some(Command::Devices) => cli::devices::run(),
-        None => Err(anyhow::anyhow!("the window is not built yet; try `speech-coach analyze FILE.wav`")),
+        None => speech_coach::ui::run(cli.demo).map_err(anyhow::Error::from),
     };
     if let Err(e) = result {
         eprintln!("speech-coach: {}", one_line(&e));

@@ -1,0 +1,120 @@
+//! The eframe application: owns the pipeline and the settings, reads the newest state
+//! once per repaint (10 Hz) and turns the views' actions into commands.
+
+use crate::egui;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use crate::egui::{Ui, ViewportCommand, WindowLevel};
+
+use crate::coach::baseline::Baseline;
+use crate::pipeline::{Command, DeviceStatus, Pipeline, PipelineOptions, Source};
+use crate::settings::Settings;
+use crate::ui::dashboard::{Action, View};
+
+/// Gauges change at most this often; repainting faster only burns CPU beside the softphone.
+pub const REPAINT_EVERY: Duration = Duration::from_millis(100);
+pub const FULL_SIZE_PUBLIC: [f32; 2] = [900.0, 760.0];
+const FULL_SIZE: [f32; 2] = FULL_SIZE_PUBLIC;
+const COMPACT_SIZE: [f32; 2] = [900.0, 56.0];
+
+pub struct CoachApp {
+    pipeline: Pipeline,
+    settings: Settings,
+    settings_path: PathBuf,
+    notice: Option<String>,
+    demo_wav: PathBuf,
+    applied_compact: Option<bool>,
+}
+
+impl CoachApp {
+    pub fn new(mut settings: Settings, settings_path: PathBuf, notice: Option<String>, demo: bool, demo_wav: PathBuf) -> Self {
+        if demo {
+            // The demo call is in Mandarin, whatever the interface language.
+            settings.speech_lang = crate::analysis::Lang::Zh;
+        }
+        let source = if demo {
+            Source::File { path: demo_wav.clone(), looped: true }
+        } else {
+            Source::Microphone { device: settings.device.clone() }
+        };
+        let pipeline = start(source, &settings);
+        Self { pipeline, settings, settings_path, notice, demo_wav, applied_compact: None }
+    }
+
+    fn save(&mut self) {
+        if let Err(e) = self.settings.save(&self.settings_path) {
+            self.notice = Some(e.to_string());
+        }
+    }
+
+    fn apply(&mut self, action: Action, ui: &Ui) {
+        match action {
+            Action::SetUiLang(l) => self.settings.ui_lang = l,
+            Action::SetSpeechLang(l) => {
+                self.settings.speech_lang = l;
+                self.pipeline.send(Command::SetLang(l));
+            }
+            Action::ToggleCompact => self.settings.compact = !self.settings.compact,
+            Action::Calibrate => self.pipeline.send(Command::StartCalibration),
+            Action::StartDemo => {
+                self.settings.speech_lang = crate::analysis::Lang::Zh;
+                let old = std::mem::replace(&mut self.pipeline, start(Source::File { path: self.demo_wav.clone(), looped: true }, &self.settings));
+                std::thread::spawn(move || drop(old.stop()));
+            }
+            Action::DismissNotice => self.notice = None,
+        }
+        ui.ctx().request_repaint();
+        self.save();
+    }
+}
+
+fn start(source: Source, settings: &Settings) -> Pipeline {
+    Pipeline::start(PipelineOptions {
+        source,
+        lang: settings.speech_lang,
+        baseline: settings.baseline,
+        keep_frames: false,
+        on_update: None,
+    })
+}
+
+impl eframe::App for CoachApp {
+    fn ui(&mut self, ui: &mut Ui, _frame: &mut eframe::Frame) {
+        let state = self.pipeline.snapshot();
+        // A finished calibration updates the stored profile.
+        if let Some(Some(b)) = state.calibration_result
+            && self.settings.baseline != Some(b)
+        {
+            self.settings.baseline = Some::<Baseline>(b);
+            self.save();
+        }
+        if self.applied_compact != Some(self.settings.compact) {
+            let (size, level) = if self.settings.compact {
+                (COMPACT_SIZE, WindowLevel::AlwaysOnTop)
+            } else {
+                (FULL_SIZE, WindowLevel::Normal)
+            };
+            ui.ctx().send_viewport_cmd(ViewportCommand::WindowLevel(level));
+            ui.ctx().send_viewport_cmd(ViewportCommand::InnerSize(size.into()));
+            self.applied_compact = Some(self.settings.compact);
+        }
+        let view = View {
+            state: &state,
+            ui_lang: self.settings.ui_lang,
+            speech_lang: self.settings.speech_lang,
+            notice: self.notice.as_deref(),
+            baseline_spread_st: self.settings.baseline.map(|b| b.pitch_spread_st),
+        };
+        let actions = egui::CentralPanel::default()
+            .show(ui, |ui| if self.settings.compact { view.compact(ui) } else { view.full(ui) })
+            .inner;
+        for a in actions {
+            self.apply(a, ui);
+        }
+        // Keep repainting while live; a finished demo needs no more frames.
+        if !matches!(state.device, DeviceStatus::Finished) {
+            ui.ctx().request_repaint_after(REPAINT_EVERY);
+        }
+    }
+}

@@ -1,0 +1,242 @@
+//! The views, as functions of the latest state: the full practice view and the compact
+//! strip for calls. They return what the user asked for instead of acting on it, so they
+//! can be tested headless without a pipeline.
+
+use crate::egui;
+use crate::egui::{Color32, RichText, Ui};
+
+use crate::analysis::Lang;
+use crate::coach::targets;
+use crate::coach::{Band, CoachState};
+use crate::pipeline::{DeviceStatus, LiveState};
+use crate::ui::gauge::{Gauge, band_color};
+use crate::ui::i18n::{self, Strings, UiLang, strings};
+use crate::ui::timeline;
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Action {
+    SetUiLang(UiLang),
+    SetSpeechLang(Lang),
+    ToggleCompact,
+    Calibrate,
+    StartDemo,
+    DismissNotice,
+}
+
+pub struct View<'a> {
+    pub state: &'a LiveState,
+    pub ui_lang: UiLang,
+    pub speech_lang: Lang,
+    pub notice: Option<&'a str>,
+    pub baseline_spread_st: Option<f32>,
+}
+
+impl View<'_> {
+    fn s(&self) -> &'static Strings {
+        strings(self.ui_lang)
+    }
+
+    fn pace_unit(&self) -> &'static str {
+        match self.speech_lang {
+            Lang::Zh => self.s().chars_per_min,
+            Lang::En => self.s().words_per_min,
+        }
+    }
+
+    fn gauges(&self, c: &CoachState) -> [Gauge<'_>; 3] {
+        let s = self.s();
+        let wait = |v: Option<f32>, f: &dyn Fn(f32) -> String| v.map_or_else(|| s.waiting.to_string(), f);
+        let band_word = |b: Option<Band>| b.map_or("", |b| i18n::band_text(s, b));
+        let floor = targets::flat_spread_floor(self.speech_lang, self.baseline_spread_st);
+        let tone_state = c.tone_state.map_or("", |t| i18n::tone_text(s, t));
+        let pitch = c.pitch_median_hz.map_or(String::new(), |hz| match c.pitch_vs_baseline_st {
+            Some(d) => format!(" · {hz:.0} Hz ({d:+.1})"),
+            None => format!(" · {hz:.0} Hz"),
+        });
+        let mut volume_word = band_word(c.volume.band);
+        if c.clipping {
+            volume_word = i18n::cue_text(self.ui_lang, crate::coach::Cue::Clipping);
+        } else if c.mic_too_quiet {
+            volume_word = i18n::cue_text(self.ui_lang, crate::coach::Cue::MicTooQuiet);
+        }
+        let pace_scale = match self.speech_lang {
+            Lang::Zh => (80.0, 240.0),
+            Lang::En => (60.0, 220.0),
+        };
+        [
+            Gauge {
+                label: s.tone,
+                value_text: wait(c.tone.value, &|v| format!("{v:.1} {}{pitch}", s.semitones)),
+                state_text: tone_state,
+                value: c.tone.value,
+                band: c.tone.band,
+                target: targets::tone_band(floor),
+                scale: (0.0, 16.0),
+                trend: c.tone.trend,
+                width: 0.0,
+            },
+            Gauge {
+                label: s.volume,
+                value_text: wait(c.volume.value, &|v| format!("{v:+.1} {}", s.db_vs_normal)),
+                state_text: volume_word,
+                value: c.volume.value,
+                band: if c.clipping || c.mic_too_quiet { Some(Band::Red) } else { c.volume.band },
+                target: targets::VOLUME_RELATIVE_DB,
+                scale: (-14.0, 14.0),
+                trend: c.volume.trend,
+                width: 0.0,
+            },
+            Gauge {
+                label: s.speed,
+                value_text: wait(c.pace.value, &|v| format!("{v:.0} {}", self.pace_unit())),
+                state_text: band_word(c.pace.band),
+                value: c.pace.value,
+                band: c.pace.band,
+                target: targets::pace_band(self.speech_lang),
+                scale: pace_scale,
+                trend: c.pace.trend,
+                width: 0.0,
+            },
+        ]
+    }
+
+    fn cue_line(&self, ui: &mut Ui, size: f32) {
+        let c = &self.state.coach;
+        let (text, color) = match c.cue {
+            Some(cue) => (i18n::cue_text(self.ui_lang, cue), band_color(Band::Red)),
+            None if c.pace.value.is_some() => (self.s().all_good, band_color(Band::Green)),
+            None => (self.s().waiting, ui.visuals().weak_text_color()),
+        };
+        ui.label(RichText::new(text).size(size).color(color).strong());
+    }
+
+    fn status_line(&self, ui: &mut Ui, actions: &mut Vec<Action>) {
+        let s = self.s();
+        match &self.state.device {
+            DeviceStatus::Live { name, sample_rate, .. } => {
+                ui.label(format!("{}: {name} ({sample_rate} Hz)", s.device_live));
+            }
+            DeviceStatus::Lost { .. } => {
+                ui.label(RichText::new(format!("! {}", s.device_lost)).color(band_color(Band::Red)).strong());
+            }
+            DeviceStatus::Unavailable { .. } => {
+                ui.label(RichText::new(format!("! {}", s.no_microphone)).color(band_color(Band::Red)).strong());
+                if ui.button(s.start_demo).clicked() {
+                    actions.push(Action::StartDemo);
+                }
+            }
+            DeviceStatus::Playing { .. } | DeviceStatus::Finished => {
+                ui.label(RichText::new(format!("▶ {}", s.demo)).color(Color32::from_rgb(80, 140, 220)));
+            }
+            DeviceStatus::Connecting => {
+                ui.label("…");
+            }
+        }
+        if self.state.dropped_blocks > 0 {
+            ui.label(format!("{}: {}", s.dropped, self.state.dropped_blocks));
+        }
+    }
+
+    fn settings_row(&self, ui: &mut Ui, actions: &mut Vec<Action>) {
+        let s = self.s();
+        ui.label(s.language);
+        for (lang, name) in [(UiLang::Zh, "中文"), (UiLang::En, "English")] {
+            if ui.selectable_label(self.ui_lang == lang, name).clicked() && self.ui_lang != lang {
+                actions.push(Action::SetUiLang(lang));
+            }
+        }
+        ui.separator();
+        ui.label(s.speech_language);
+        for (lang, name) in [(Lang::Zh, s.mandarin), (Lang::En, "English")] {
+            if ui.selectable_label(self.speech_lang == lang, name).clicked() && self.speech_lang != lang {
+                actions.push(Action::SetSpeechLang(lang));
+            }
+        }
+    }
+
+    /// The full practice view.
+    pub fn full(&self, ui: &mut Ui) -> Vec<Action> {
+        let mut actions = Vec::new();
+        let s = self.s();
+        ui.horizontal(|ui| {
+            ui.heading(s.title);
+            ui.separator();
+            self.status_line(ui, &mut actions);
+        });
+        ui.horizontal(|ui| {
+            self.settings_row(ui, &mut actions);
+            ui.separator();
+            if ui.button(s.compact).clicked() {
+                actions.push(Action::ToggleCompact);
+            }
+            self.calibration_controls(ui, &mut actions);
+        });
+        if let Some(n) = self.notice {
+            ui.horizontal(|ui| {
+                ui.label(RichText::new(format!("! {}: {n}", s.settings_reset)).color(band_color(Band::Amber)));
+                if ui.small_button("✖").clicked() {
+                    actions.push(Action::DismissNotice);
+                }
+            });
+        }
+        ui.separator();
+        self.cue_line(ui, 26.0);
+        ui.add_space(6.0);
+        let width = ui.available_width();
+        for mut g in self.gauges(&self.state.coach) {
+            g.width = width;
+            ui.add(g);
+            ui.add_space(4.0);
+        }
+        ui.separator();
+        timeline::show(ui, self.state, s, self.pace_unit());
+        actions
+    }
+
+    fn calibration_controls(&self, ui: &mut Ui, actions: &mut Vec<Action>) {
+        let s = self.s();
+        if let Some(c) = &self.state.calibration {
+            ui.add(egui::ProgressBar::new((c.elapsed_s / crate::coach::baseline::CALIBRATION_S) as f32).text(s.calibrating).desired_width(220.0));
+        } else {
+            if ui.button(s.calibrate).clicked() {
+                actions.push(Action::Calibrate);
+            }
+            match self.state.calibration_result {
+                Some(Some(_)) => {
+                    ui.label(RichText::new(s.calibrated).color(band_color(Band::Green)));
+                }
+                Some(None) => {
+                    ui.label(RichText::new(s.calibration_failed).color(band_color(Band::Red)));
+                }
+                None => {}
+            }
+        }
+    }
+
+    /// The compact always-on-top strip: three coloured values and the cue.
+    pub fn compact(&self, ui: &mut Ui) -> Vec<Action> {
+        let mut actions = Vec::new();
+        let s = self.s();
+        let c = &self.state.coach;
+        ui.horizontal(|ui| {
+            let chip = |ui: &mut Ui, label: &str, text: String, band: Option<Band>| {
+                let color = band.map_or(ui.visuals().weak_text_color(), band_color);
+                ui.label(RichText::new(format!("{label} {text}")).size(18.0).color(color).strong());
+            };
+            chip(ui, s.tone, c.tone.value.map_or("–".into(), |v| format!("{v:.1}")), c.tone.band);
+            chip(ui, s.volume, c.volume.value.map_or("–".into(), |v| format!("{v:+.0}dB")), c.volume.band);
+            chip(ui, s.speed, c.pace.value.map_or("–".into(), |v| format!("{v:.0}")), c.pace.band);
+            ui.separator();
+            self.cue_line(ui, 18.0);
+            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                if ui.button(s.full_view).clicked() {
+                    actions.push(Action::ToggleCompact);
+                }
+                if matches!(self.state.device, DeviceStatus::Lost { .. } | DeviceStatus::Unavailable { .. }) {
+                    ui.label(RichText::new("!").color(band_color(Band::Red)));
+                }
+            });
+        });
+        actions
+    }
+}

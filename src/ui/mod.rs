@@ -1,0 +1,74 @@
+//! The window: eframe/egui views over the pipeline's latest state. One file per view or
+//! widget; the analyser thread never touches egui.
+
+pub mod app;
+pub mod dashboard;
+pub mod gauge;
+pub mod i18n;
+pub mod timeline;
+
+use crate::egui;
+use std::path::PathBuf;
+
+use thiserror::Error;
+
+use crate::settings::{self, Settings};
+
+/// Bundled Chinese font subset (see assets/README.md for origin and licence).
+const CJK_FONT: &[u8] = include_bytes!("../../assets/fonts/wqy-microhei-subset.ttf");
+/// Bundled demo call, written to the cache folder when demo mode starts.
+const DEMO_WAV: &[u8] = include_bytes!("../../assets/demo.wav");
+
+#[derive(Debug, Error)]
+pub enum UiError {
+    #[error("cannot open the window: {0} (is a display available? set DISPLAY or run under Xvfb)")]
+    Window(String),
+    #[error("cannot prepare the demo recording in {path}: {source}")]
+    Demo { path: PathBuf, source: std::io::Error },
+}
+
+/// Adds the CJK subset as a fallback after egui's own fonts.
+pub fn install_fonts(ctx: &egui::Context) {
+    let mut fonts = egui::FontDefinitions::default();
+    fonts.font_data.insert("wqy-microhei-subset".into(), std::sync::Arc::new(egui::FontData::from_static(CJK_FONT)));
+    for family in [egui::FontFamily::Proportional, egui::FontFamily::Monospace] {
+        fonts.families.entry(family).or_default().push("wqy-microhei-subset".into());
+    }
+    ctx.set_fonts(fonts);
+}
+
+fn demo_path() -> Result<PathBuf, UiError> {
+    let dir = directories::ProjectDirs::from("", "", "speech-coach")
+        .map(|d| d.cache_dir().to_path_buf())
+        .unwrap_or_else(std::env::temp_dir);
+    let path = dir.join("demo.wav");
+    let write = || -> std::io::Result<()> {
+        std::fs::create_dir_all(&dir)?;
+        if std::fs::metadata(&path).map(|m| m.len()).ok() != Some(DEMO_WAV.len() as u64) {
+            std::fs::write(&path, DEMO_WAV)?;
+        }
+        Ok(())
+    };
+    write().map_err(|source| UiError::Demo { path: path.clone(), source })?;
+    Ok(path)
+}
+
+/// Opens the window (blocks until it is closed).
+pub fn run(demo: bool) -> Result<(), UiError> {
+    let settings_path = settings::default_path();
+    let (settings, notice) = Settings::load(&settings_path);
+    let demo_wav = demo_path()?;
+    let options = eframe::NativeOptions {
+        viewport: egui::ViewportBuilder::default().with_inner_size(app::FULL_SIZE_PUBLIC).with_title("speech-coach"),
+        ..Default::default()
+    };
+    eframe::run_native(
+        "speech-coach",
+        options,
+        Box::new(move |cc| {
+            install_fonts(&cc.egui_ctx);
+            Ok(Box::new(app::CoachApp::new(settings, settings_path, notice, demo, demo_wav)))
+        }),
+    )
+    .map_err(|e| UiError::Window(e.to_string()))
+}
