@@ -80,7 +80,7 @@ pub struct LiveState {
 }
 
 impl LiveState {
-    fn new(lang: Lang) -> Self {
+    pub fn new(lang: Lang) -> Self {
         Self {
             device: DeviceStatus::Connecting,
             coach: CoachState::default(),

@@ -1,0 +1,109 @@
+//! The window's views, headless (egui_kittest): gauges change band as values cross the
+//! thresholds, the language switch works, and the cue line holds through flicker.
+
+use egui_kittest::Harness;
+use kittest::Queryable as _;
+use speech_coach::analysis::{Frame, Lang};
+use speech_coach::coach::Coach;
+use speech_coach::pipeline::{DeviceStatus, LiveState};
+use speech_coach::ui::dashboard::{Action, View};
+use speech_coach::ui::i18n::UiLang;
+
+fn frame(t: f64, chars_per_min: f32, level_dbfs: f32, spread_st: f32) -> Frame {
+    Frame {
+        time_s: t,
+        f0_hz: 180.0,
+        level_dbfs,
+        speech: true,
+        active_level_dbfs: Some(level_dbfs),
+        syllables_per_min: Some(chars_per_min),
+        pitch_median_hz: Some(180.0),
+        pitch_spread_st: Some(spread_st),
+        ..Default::default()
+    }
+}
+
+fn state_after(frames: &[Frame]) -> LiveState {
+    let mut coach = Coach::new(Lang::Zh, None);
+    let mut state = LiveState::new(Lang::Zh);
+    state.device = DeviceStatus::Live { name: "Test mic".into(), sample_rate: 48000, channels: 1, format: "f32".into() };
+    for f in frames {
+        state.coach = *coach.push(f);
+    }
+    state
+}
+
+struct Screen {
+    state: LiveState,
+    ui_lang: UiLang,
+    actions: Vec<Action>,
+}
+
+fn harness(state: LiveState, ui_lang: UiLang) -> Harness<'static, Screen> {
+    Harness::builder().with_size([900.0, 760.0]).build_ui_state(
+        |ui, screen: &mut Screen| {
+            speech_coach::ui::install_fonts(ui.ctx());
+            let view = View { state: &screen.state, ui_lang: screen.ui_lang, speech_lang: Lang::Zh, notice: None, baseline_spread_st: None };
+            let actions = view.full(ui);
+            screen.actions.extend(actions);
+        },
+        Screen { state, ui_lang, actions: Vec::new() },
+    )
+}
+
+#[test]
+fn gauges_show_their_band_as_values_cross_the_thresholds() {
+    let mut h = harness(state_after(&[frame(0.0, 150.0, -26.0, 8.0)]), UiLang::En);
+    h.run();
+    h.get_by_label_contains("Speed: 150 chars/min on target");
+    h.get_by_label_contains("Volume: +0.0 dB vs normal on target");
+    h.get_by_label_contains("lively");
+
+    h.state_mut().state = state_after(&[frame(0.0, 185.0, -19.0, 4.0)]);
+    h.run();
+    h.get_by_label_contains("Speed: 185 chars/min a little off");
+    h.get_by_label_contains("Volume: +7.0 dB vs normal a little off");
+
+    h.state_mut().state = state_after(&[frame(0.0, 230.0, -12.0, 2.0)]);
+    h.run();
+    h.get_by_label_contains("Speed: 230 chars/min off target");
+    h.get_by_label_contains("Volume: +14.0 dB vs normal off target");
+    h.get_by_label_contains("flat");
+}
+
+#[test]
+fn switching_the_interface_to_chinese_relabels_everything() {
+    let mut h = harness(state_after(&[frame(0.0, 150.0, -26.0, 8.0)]), UiLang::En);
+    h.run();
+    h.get_by_label("中文").click();
+    h.run();
+    assert_eq!(h.state().actions, vec![Action::SetUiLang(UiLang::Zh)]);
+    h.state_mut().ui_lang = UiLang::Zh;
+    h.run();
+    h.get_by_label_contains("语速: 150 字/分钟 合适");
+    assert!(h.query_by_label_contains("Speed:").is_none());
+}
+
+#[test]
+fn the_cue_line_does_not_flicker_when_pace_wobbles_across_the_limit() {
+    // 2 s clearly too fast, then 4 s wobbling across 170 every 0.3 s.
+    let mut frames = Vec::new();
+    for i in 0..600 {
+        let t = i as f64 * 0.01;
+        let pace = if t < 2.0 || (i / 30) % 2 == 0 { 190.0 } else { 160.0 };
+        frames.push(frame(t, pace, -26.0, 8.0));
+    }
+    let mut coach = Coach::new(Lang::Zh, None);
+    let mut state = LiveState::new(Lang::Zh);
+    let mut h = harness(state.clone(), UiLang::En);
+    let mut shown = Vec::new();
+    for (i, f) in frames.iter().enumerate() {
+        state.coach = *coach.push(f);
+        if i % 10 == 0 && f.time_s >= 2.0 {
+            h.state_mut().state = state.clone();
+            h.run();
+            shown.push(h.query_by_label("Slow down a little").is_some());
+        }
+    }
+    assert!(shown.iter().all(|&s| s), "cue dropped out while wobbling: {shown:?}");
+}

@@ -1,0 +1,106 @@
+//! The real window under Xvfb: `speech-coach --demo` starts, draws, keeps running, and a
+//! screenshot of it is not blank — in the full view and in the compact call strip.
+//! Set `UPDATE_SCREENSHOTS=1` to copy the screenshots into assets/screenshots/ for README.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use common::{binary, path_str, scratch};
+
+struct Display {
+    xvfb: Child,
+    name: String,
+}
+
+impl Display {
+    fn start(number: u32) -> Self {
+        let name = format!(":{number}");
+        let xvfb = Command::new("Xvfb")
+            .args([name.as_str(), "-screen", "0", "1280x900x24", "-nolisten", "tcp"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("Xvfb (installed by `make deps`)");
+        std::thread::sleep(Duration::from_millis(800));
+        Self { xvfb, name }
+    }
+
+    fn screenshot(&self, out: &Path) {
+        let status = Command::new("import").env("DISPLAY", &self.name).args(["-window", "root", path_str(out)]).status().unwrap();
+        assert!(status.success(), "screenshot failed");
+    }
+}
+
+impl Drop for Display {
+    fn drop(&mut self) {
+        let _ = self.xvfb.kill();
+        let _ = self.xvfb.wait();
+    }
+}
+
+/// Standard deviation of the image's pixel values (0 = one flat colour).
+fn contrast(png: &Path) -> f64 {
+    let out = Command::new("convert").args([path_str(png), "-colorspace", "Gray", "-format", "%[fx:standard_deviation]", "info:"]).output().unwrap();
+    String::from_utf8_lossy(&out.stdout).trim().parse().unwrap()
+}
+
+fn run_window(display: &Display, config: &Path, seconds: u64, shot: &Path) {
+    let mut app = binary()
+        .arg("--demo")
+        .env("DISPLAY", &display.name)
+        .env("SPEECH_COACH_CONFIG_DIR", config)
+        .env("XDG_CACHE_HOME", config.join("cache"))
+        .env("LANG", "zh_CN.UTF-8")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(Duration::from_secs(seconds));
+    let still_running = app.try_wait().unwrap().is_none();
+    if still_running {
+        display.screenshot(shot);
+    }
+    let _ = app.kill();
+    let out = app.wait_with_output().unwrap();
+    assert!(still_running, "the window exited early: {}", String::from_utf8_lossy(&out.stderr));
+}
+
+fn keep(shot: &Path, name: &str) {
+    if std::env::var_os("UPDATE_SCREENSHOTS").is_some() {
+        let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("assets/screenshots");
+        std::fs::create_dir_all(&dir).unwrap();
+        let status = Command::new("convert").args([path_str(shot), "-crop", "900x760+0+0", path_str(&dir.join(name))]).status().unwrap();
+        assert!(status.success());
+    }
+}
+
+#[test]
+fn the_demo_window_draws_a_non_blank_full_view_and_compact_strip() {
+    let display = Display::start(90 + std::process::id() % 9);
+    let dir = scratch("window");
+
+    let full = dir.join("full.png");
+    run_window(&display, &dir.join("full-config"), 12, &full);
+    let c = contrast(&full);
+    println!("full view contrast {c:.3}");
+    assert!(c > 0.05, "screenshot looks blank (contrast {c})");
+    keep(&full, "full.png");
+
+    let compact_config = dir.join("compact-config");
+    std::fs::create_dir_all(&compact_config).unwrap();
+    std::fs::write(compact_config.join("settings.json"), r#"{"compact": true, "ui_lang": "Zh"}"#).unwrap();
+    let compact = dir.join("compact.png");
+    run_window(&display, &compact_config, 10, &compact);
+    let c = contrast(&compact);
+    println!("compact strip contrast {c:.3}");
+    assert!(c > 0.01, "screenshot looks blank (contrast {c})");
+    if std::env::var_os("UPDATE_SCREENSHOTS").is_some() {
+        let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("assets/screenshots");
+        std::fs::create_dir_all(&dir).unwrap();
+        let status = Command::new("convert").args([path_str(&compact), "-crop", "900x60+0+0", path_str(&dir.join("compact.png"))]).status().unwrap();
+        assert!(status.success());
+    }
+}
