@@ -25,6 +25,8 @@ pub struct CoachApp {
     notice: Option<String>,
     demo_wav: PathBuf,
     applied_compact: Option<bool>,
+    /// Whether the microphone has been live at least once (or demo mode was chosen).
+    had_source: bool,
 }
 
 impl CoachApp {
@@ -39,7 +41,8 @@ impl CoachApp {
             Source::Microphone { device: settings.device.clone() }
         };
         let pipeline = start(source, &settings);
-        Self { pipeline, settings, settings_path, notice, demo_wav, applied_compact: None }
+        let notice = notice.map(|detail| format!("{}: {detail}", crate::ui::i18n::strings(settings.ui_lang).settings_reset));
+        Self { pipeline, settings, settings_path, notice, demo_wav, applied_compact: None, had_source: demo }
     }
 
     fn save(&mut self) {
@@ -81,7 +84,20 @@ fn start(source: Source, settings: &Settings) -> Pipeline {
 
 impl eframe::App for CoachApp {
     fn ui(&mut self, ui: &mut Ui, _frame: &mut eframe::Frame) {
-        let state = self.pipeline.snapshot();
+        let mut state = self.pipeline.snapshot();
+        match &state.device {
+            DeviceStatus::Live { .. } => self.had_source = true,
+            // No microphone at all at start: show the demo rather than an empty window
+            // (the status line still says there is no microphone).
+            DeviceStatus::Unavailable { reason } if !self.had_source => {
+                self.had_source = true;
+                let s = crate::ui::i18n::strings(self.settings.ui_lang);
+                self.notice = Some(format!("{}: {reason} → {}", s.no_microphone, s.demo));
+                self.apply(Action::StartDemo, ui);
+                state = self.pipeline.snapshot();
+            }
+            _ => {}
+        }
         // A finished calibration updates the stored profile.
         if let Some(Some(b)) = state.calibration_result
             && self.settings.baseline != Some(b)

@@ -173,10 +173,10 @@ impl View<'_> {
         });
         if let Some(n) = self.notice {
             ui.horizontal(|ui| {
-                ui.label(RichText::new(format!("! {}: {n}", s.settings_reset)).color(band_color(Band::Amber)));
                 if ui.small_button("✖").clicked() {
                     actions.push(Action::DismissNotice);
                 }
+                ui.add(egui::Label::new(RichText::new(format!("! {n}")).color(band_color(Band::Amber))).truncate());
             });
         }
         ui.separator();
