@@ -48,8 +48,16 @@ fn contrast(png: &Path) -> f64 {
 }
 
 fn run_window(display: &Display, config: &Path, seconds: u64, shot: &Path) {
+    run_window_with(display, config, seconds, shot, &["--demo"]);
+}
+
+/// Runs the window, takes a screenshot, closes it; returns what it printed on stderr.
+
+fn run_window_with(display: &Display, config: &Path, seconds: u64, shot: &Path, args: &[&str]) -> String {
     let mut app = binary()
-        .arg("--demo")
+        .args(args)
+        // No sound server at this address: the microphone cannot be opened.
+        .env("PULSE_SERVER", format!("unix:{}", config.join("no-pulse-here").display()))
         .env("DISPLAY", &display.name)
         .env("SPEECH_COACH_CONFIG_DIR", config)
         .env("XDG_CACHE_HOME", config.join("cache"))
@@ -65,7 +73,23 @@ fn run_window(display: &Display, config: &Path, seconds: u64, shot: &Path) {
     }
     let _ = app.kill();
     let out = app.wait_with_output().unwrap();
-    assert!(still_running, "the window exited early: {}", String::from_utf8_lossy(&out.stderr));
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert!(still_running, "the window exited early: {stderr}");
+    stderr
+}
+
+#[test]
+fn without_a_microphone_the_plain_window_ends_up_playing_the_demo() {
+    let display = Display::start(80 + std::process::id() % 9);
+    let dir = scratch("window-no-mic");
+    let shot = dir.join("no-mic.png");
+    let config = dir.join("config");
+    let stderr = run_window_with(&display, &config, 10, &shot, &[]);
+    assert!(stderr.contains("playing the demo recording"), "{stderr}");
+    // The demo is playing: pitch dots and level lines make a busy picture.
+    let c = contrast(&shot);
+    println!("no-microphone window contrast {c:.3}");
+    assert!(c > 0.05, "screenshot looks blank (contrast {c})");
 }
 
 fn keep(shot: &Path, name: &str) {

@@ -93,6 +93,7 @@ impl eframe::App for CoachApp {
                 self.had_source = true;
                 let s = crate::ui::i18n::strings(self.settings.ui_lang);
                 self.notice = Some(format!("{}: {reason} → {}", s.no_microphone, s.demo));
+                eprintln!("speech-coach: no microphone ({reason}); playing the demo recording");
                 self.apply(Action::StartDemo, ui);
                 state = self.pipeline.snapshot();
             }
