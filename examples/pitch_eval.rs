@@ -11,7 +11,7 @@
 use std::path::{Path, PathBuf};
 
 use speech_coach::analysis::AnalyserConfig;
-use speech_coach::eval::{PitchScore, Track, read_f0_lines, score};
+use speech_coach::eval::{PitchScore, Track, read_f0_lines, read_praat_listing, score};
 use speech_coach::offline::analyse_wav;
 
 const REFERENCE_STEP_S: f64 = 0.015;
@@ -20,15 +20,6 @@ fn our_track(wav: &Path) -> Track {
     let mut f0 = Vec::new();
     analyse_wav(wav, AnalyserConfig::new, |f| f0.push(f.f0_hz), |_, _| {}).expect("analysis");
     Track { start_s: 0.0, step_s: 0.01, f0_hz: f0 }
-}
-
-/// Praat listing: first line `t1 dt n`, then one F0 a line (0 = unvoiced).
-fn praat_track(file: &Path) -> Track {
-    let text = std::fs::read_to_string(file).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
-    let mut lines = text.lines();
-    let head: Vec<f64> = lines.next().unwrap().split_whitespace().map(|v| v.parse().unwrap()).collect();
-    let f0 = lines.map(|l| l.trim().parse::<f32>().unwrap_or(0.0)).collect();
-    Track { start_s: head[0], step_s: head[1], f0_hz: f0 }
 }
 
 fn main() {
@@ -48,7 +39,7 @@ fn main() {
         let stem = wav.file_stem().unwrap().to_string_lossy().to_string();
         let reference = read_f0_lines(&reference_dir.join(format!("{stem}.f0ref"))).unwrap();
         let track = match &praat_dir {
-            Some(p) => praat_track(&p.join(format!("{stem}.txt"))),
+            Some(p) => read_praat_listing(&p.join(format!("{stem}.txt"))).unwrap(),
             None => our_track(wav),
         };
         let s = score(&reference, REFERENCE_STEP_S, &track);

@@ -79,6 +79,25 @@ pub fn read_f0_lines(path: &Path) -> std::io::Result<Vec<f32>> {
         .collect()
 }
 
+/// Reads a track written by `scripts/praat_pitch.praat`: a first line `t1 dt n`, then one
+/// F0 a line (0 = unvoiced).
+pub fn read_praat_listing(path: &Path) -> std::io::Result<Track> {
+    let bad = |what: String| std::io::Error::new(std::io::ErrorKind::InvalidData, format!("{}: {what}", path.display()));
+    let text = std::fs::read_to_string(path)?;
+    let mut lines = text.lines();
+    let head: Vec<f64> = lines
+        .next()
+        .ok_or_else(|| bad("empty".into()))?
+        .split_whitespace()
+        .map(|v| v.parse().map_err(|e| bad(format!("{v:?}: {e}"))))
+        .collect::<Result<_, _>>()?;
+    if head.len() < 2 {
+        return Err(bad("header needs t1 and dt".into()));
+    }
+    let f0_hz = lines.map(|l| l.trim().parse::<f32>().map_err(|e| bad(format!("{l:?}: {e}")))).collect::<Result<_, _>>()?;
+    Ok(Track { start_s: head[0], step_s: head[1], f0_hz })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use common::{path_str, run, scratch, shared_data};
 use speech_coach::analysis::AnalyserConfig;
-use speech_coach::eval::{PitchScore, Track, read_f0_lines, score};
+use speech_coach::eval::{PitchScore, Track, read_f0_lines, read_praat_listing, score};
 use speech_coach::offline::analyse_wav;
 
 /// FDA reference frames are 15 ms apart.
@@ -51,11 +51,8 @@ fn score_praat(dir: &Path) -> PitchScore {
     let mut total = PitchScore::default();
     for wav in wavs(dir) {
         let stem = wav.file_stem().unwrap().to_string_lossy().to_string();
-        let text = std::fs::read_to_string(out.join(format!("{stem}.txt"))).unwrap();
-        let mut lines = text.lines();
-        let head: Vec<f64> = lines.next().unwrap().split_whitespace().map(|v| v.parse().unwrap()).collect();
-        let f0 = lines.map(|l| l.trim().parse().unwrap()).collect();
-        total.add(score(&reference(&stem), REFERENCE_STEP_S, &Track { start_s: head[0], step_s: head[1], f0_hz: f0 }));
+        let track = read_praat_listing(&out.join(format!("{stem}.txt"))).unwrap();
+        total.add(score(&reference(&stem), REFERENCE_STEP_S, &track));
     }
     total
 }

@@ -92,11 +92,12 @@ fn without_a_microphone_the_plain_window_ends_up_playing_the_demo() {
     assert!(c > 0.05, "screenshot looks blank (contrast {c})");
 }
 
-fn keep(shot: &Path, name: &str) {
+/// With UPDATE_SCREENSHOTS set, keeps the top-left `crop` (e.g. "900x760+0+0") for README.
+fn keep(shot: &Path, name: &str, crop: &str) {
     if std::env::var_os("UPDATE_SCREENSHOTS").is_some() {
         let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("assets/screenshots");
         std::fs::create_dir_all(&dir).unwrap();
-        let status = Command::new("convert").args([path_str(shot), "-crop", "900x760+0+0", path_str(&dir.join(name))]).status().unwrap();
+        let status = Command::new("convert").args([path_str(shot), "-crop", crop, path_str(&dir.join(name))]).status().unwrap();
         assert!(status.success());
     }
 }
@@ -111,7 +112,7 @@ fn the_demo_window_draws_a_non_blank_full_view_and_compact_strip() {
     let c = contrast(&full);
     println!("full view contrast {c:.3}");
     assert!(c > 0.05, "screenshot looks blank (contrast {c})");
-    keep(&full, "full.png");
+    keep(&full, "full.png", "900x760+0+0");
 
     let compact_config = dir.join("compact-config");
     std::fs::create_dir_all(&compact_config).unwrap();
@@ -121,10 +122,5 @@ fn the_demo_window_draws_a_non_blank_full_view_and_compact_strip() {
     let c = contrast(&compact);
     println!("compact strip contrast {c:.3}");
     assert!(c > 0.01, "screenshot looks blank (contrast {c})");
-    if std::env::var_os("UPDATE_SCREENSHOTS").is_some() {
-        let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("assets/screenshots");
-        std::fs::create_dir_all(&dir).unwrap();
-        let status = Command::new("convert").args([path_str(&compact), "-crop", "900x60+0+0", path_str(&dir.join("compact.png"))]).status().unwrap();
-        assert!(status.success());
-    }
+    keep(&compact, "compact.png", "900x60+0+0");
 }
