@@ -19,7 +19,7 @@ use serde::Serialize;
 use crate::analysis::{Analyser, AnalyserConfig, Frame, Lang, Summary};
 use crate::audio::capture::{BLOCK_CAPACITY, Block, BlockChannels, Capture, CaptureCounters};
 use crate::audio::WavSource;
-use crate::coach::{Baseline, Calibration, Coach, CoachState};
+use crate::coach::{Baseline, Calibration, Coach, CoachState, Targets};
 
 /// Blocks in flight between the callback and the analyser (~1 s at 48 kHz / 1024 frames).
 const CHANNEL_BLOCKS: usize = 48;
@@ -129,6 +129,7 @@ pub struct PipelineOptions {
     pub source: Source,
     pub lang: Lang,
     pub baseline: Option<Baseline>,
+    pub targets: Targets,
     /// Also deliver every frame on [`Pipeline::frames`] (for `listen --frames`).
     pub keep_frames: bool,
     /// Called after each published update (the UI passes `ctx.request_repaint`).
@@ -168,7 +169,8 @@ impl Pipeline {
         };
         let analyser_thread = {
             let (state, stop, counters) = (state.clone(), stop.clone(), counters.clone());
-            let coach = Coach::new(options.lang, options.baseline);
+            let mut coach = Coach::new(options.lang, options.baseline);
+            coach.set_targets(options.targets);
             let on_update = options.on_update;
             std::thread::Builder::new()
                 .name("speech-coach analyser".into())

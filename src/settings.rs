@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
 use crate::analysis::Lang;
-use crate::coach::Baseline;
+use crate::coach::{Baseline, Targets};
 use crate::ui::i18n::UiLang;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -19,6 +19,7 @@ pub struct Settings {
     pub speech_lang: Lang,
     pub baseline: Option<Baseline>,
     pub compact: bool,
+    pub targets: Targets,
 }
 
 impl Default for Settings {
@@ -30,6 +31,7 @@ impl Default for Settings {
             speech_lang: if ui_lang == UiLang::Zh { Lang::Zh } else { Lang::En },
             baseline: None,
             compact: false,
+            targets: Targets::default(),
         }
     }
 }

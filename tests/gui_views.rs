@@ -4,7 +4,7 @@
 use egui_kittest::Harness;
 use kittest::Queryable as _;
 use speech_coach::analysis::{Frame, Lang};
-use speech_coach::coach::Coach;
+use speech_coach::coach::{Coach, Targets};
 use speech_coach::pipeline::{DeviceStatus, LiveState};
 use speech_coach::ui::dashboard::{Action, View};
 use speech_coach::ui::i18n::UiLang;
@@ -37,17 +37,28 @@ struct Screen {
     state: LiveState,
     ui_lang: UiLang,
     actions: Vec<Action>,
+    devices: Vec<String>,
 }
 
 fn harness(state: LiveState, ui_lang: UiLang) -> Harness<'static, Screen> {
     Harness::builder().with_size([900.0, 760.0]).build_ui_state(
         |ui, screen: &mut Screen| {
             speech_coach::ui::install_fonts(ui.ctx());
-            let view = View { state: &screen.state, ui_lang: screen.ui_lang, speech_lang: Lang::Zh, notice: None, baseline_spread_st: None };
+            let targets = Targets::default();
+            let view = View {
+                state: &screen.state,
+                ui_lang: screen.ui_lang,
+                speech_lang: Lang::Zh,
+                notice: None,
+                baseline_spread_st: None,
+                targets: &targets,
+                devices: &screen.devices,
+                device: None,
+            };
             let actions = view.full(ui);
             screen.actions.extend(actions);
         },
-        Screen { state, ui_lang, actions: Vec::new() },
+        Screen { state, ui_lang, actions: Vec::new(), devices: vec!["USB Headset".into(), "Laptop microphone".into()] },
     )
 }
 
@@ -106,4 +117,15 @@ fn the_cue_line_does_not_flicker_when_pace_wobbles_across_the_limit() {
         }
     }
     assert!(shown.iter().all(|&s| s), "cue dropped out while wobbling: {shown:?}");
+}
+
+#[test]
+fn choosing_a_microphone_in_the_list_asks_for_that_device() {
+    let mut h = harness(state_after(&[frame(0.0, 150.0, -26.0, 8.0)]), UiLang::En);
+    h.run();
+    h.get_by_label("Microphone").click();
+    h.run();
+    h.get_by_label("USB Headset").click();
+    h.run();
+    assert_eq!(h.state().actions, vec![Action::SelectDevice(Some("USB Headset".into()))]);
 }

@@ -60,6 +60,7 @@ pub fn run(args: ListenArgs) -> Result<()> {
         source: Source::Microphone { device: args.device.clone() },
         lang: args.lang,
         baseline: None,
+        targets: Default::default(),
         keep_frames: true,
         on_update: None,
     });

@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 
 use super::baseline::Baseline;
 use super::cues::{Cue, CueSelector};
-use super::targets::{self, Band, TargetBand};
+use super::targets::{self, Band, TargetBand, Targets};
 use crate::analysis::{Frame, Lang};
 use crate::dsp::tone::hz_to_semitones;
 
@@ -61,6 +61,7 @@ const CLIP_HOLD_S: f64 = 2.0;
 
 pub struct Coach {
     lang: Lang,
+    targets: Targets,
     baseline: Option<Baseline>,
     selector: CueSelector,
     /// (time, pace, volume, tone) once a second, for trends.
@@ -74,6 +75,7 @@ impl Coach {
     pub fn new(lang: Lang, baseline: Option<Baseline>) -> Self {
         Self {
             lang,
+            targets: Targets::default(),
             baseline,
             selector: CueSelector::default(),
             history: Default::default(),
@@ -85,6 +87,9 @@ impl Coach {
 
     pub fn set_baseline(&mut self, baseline: Option<Baseline>) {
         self.baseline = baseline;
+    }
+    pub fn set_targets(&mut self, targets: Targets) {
+        self.targets = targets;
     }
     pub fn set_lang(&mut self, lang: Lang) {
         self.lang = lang;
@@ -148,8 +153,8 @@ impl Coach {
             }
         };
 
-        let pace_band = classify(targets::pace_band(self.lang), pace_value);
-        let volume_band = classify(targets::VOLUME_RELATIVE_DB, volume_value);
+        let pace_band = classify(self.targets.pace(self.lang), pace_value);
+        let volume_band = classify(self.targets.volume_relative_db, volume_value);
         // Only cue while the agent is talking (or just was): a listener is not "too slow".
         let mut active = Vec::with_capacity(8);
         if clipping {
@@ -162,7 +167,7 @@ impl Coach {
             active.push(Cue::LosingCalm);
         }
         if frame.pause_s.is_none() {
-            let band = targets::pace_band(self.lang);
+            let band = self.targets.pace(self.lang);
             match (pace_band, pace_value) {
                 (Some(b), Some(v)) if b != Band::Green && v > band.green.1 => active.push(Cue::TooFast),
                 (Some(b), Some(v)) if b != Band::Green && v < band.green.0 => active.push(Cue::TooSlow),
@@ -224,6 +229,16 @@ mod tests {
         let s = *c.push(&frame(0.02, 230.0, -12.0, 2.0));
         assert_eq!((s.pace.band, s.volume.band, s.tone.band), (Some(Band::Red), Some(Band::Red), Some(Band::Red)));
         assert_eq!(s.tone_state, Some(ToneState::Flat));
+    }
+
+    #[test]
+    fn a_trainers_targets_replace_the_defaults() {
+        let mut c = Coach::new(Lang::Zh, None);
+        assert_eq!(c.push(&frame(0.0, 185.0, -26.0, 8.0)).pace.band, Some(Band::Amber));
+        let mut t = Targets::default();
+        t.pace_zh_chars_per_min = TargetBand { green: (160.0, 190.0), amber: (140.0, 210.0) };
+        c.set_targets(t);
+        assert_eq!(c.push(&frame(0.01, 185.0, -26.0, 8.0)).pace.band, Some(Band::Green));
     }
 
     #[test]

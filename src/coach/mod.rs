@@ -9,4 +9,4 @@ pub mod targets;
 pub use baseline::{Baseline, Calibration};
 pub use cues::{Cue, CueSelector};
 pub use gauges::{Coach, CoachState, Reading, ToneState, Trend};
-pub use targets::Band;
+pub use targets::{Band, Targets};

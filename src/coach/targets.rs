@@ -50,7 +50,36 @@ pub const CALM_PITCH_RISE_ST: f32 = 2.0;
 pub const CALM_LEVEL_RISE_DB: f32 = 4.0;
 pub const CALM_HOLD_S: f64 = 5.0;
 
-/// The band for pace in the language's unit.
+/// The bands an agent is measured against; a trainer can hand out other numbers in the
+/// settings file (`"targets": {...}`), anything left out keeps the guidance default.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Targets {
+    pub pace_zh_chars_per_min: TargetBand,
+    pub pace_en_words_per_min: TargetBand,
+    pub volume_relative_db: TargetBand,
+}
+
+impl Default for Targets {
+    fn default() -> Self {
+        Self {
+            pace_zh_chars_per_min: PACE_ZH_CHARS_PER_MIN,
+            pace_en_words_per_min: PACE_EN_WORDS_PER_MIN,
+            volume_relative_db: VOLUME_RELATIVE_DB,
+        }
+    }
+}
+
+impl Targets {
+    pub fn pace(&self, lang: Lang) -> TargetBand {
+        match lang {
+            Lang::Zh => self.pace_zh_chars_per_min,
+            Lang::En => self.pace_en_words_per_min,
+        }
+    }
+}
+
+/// The default band for pace in the language's unit.
 pub fn pace_band(lang: Lang) -> TargetBand {
     match lang {
         Lang::Zh => PACE_ZH_CHARS_PER_MIN,

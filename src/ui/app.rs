@@ -27,6 +27,8 @@ pub struct CoachApp {
     applied_compact: Option<bool>,
     /// Whether the microphone has been live at least once (or demo mode was chosen).
     had_source: bool,
+    /// Input device names, listed once at start (listing probes every ALSA plugin).
+    devices: Vec<String>,
 }
 
 impl CoachApp {
@@ -41,8 +43,13 @@ impl CoachApp {
             Source::Microphone { device: settings.device.clone() }
         };
         let pipeline = start(source, &settings);
+        let devices = crate::audio::capture::list_input_devices()
+            .into_iter()
+            .filter(|d| d.default_config.is_some())
+            .map(|d| d.name)
+            .collect();
         let notice = notice.map(|detail| format!("{}: {detail}", crate::ui::i18n::strings(settings.ui_lang).settings_reset));
-        Self { pipeline, settings, settings_path, notice, demo_wav, applied_compact: None, had_source: demo }
+        Self { pipeline, settings, settings_path, notice, demo_wav, applied_compact: None, had_source: demo, devices }
     }
 
     fn save(&mut self) {
@@ -66,6 +73,12 @@ impl CoachApp {
                 std::thread::spawn(move || drop(old.stop()));
             }
             Action::DismissNotice => self.notice = None,
+            Action::SelectDevice(device) => {
+                self.settings.device = device.clone();
+                let source = Source::Microphone { device };
+                let old = std::mem::replace(&mut self.pipeline, start(source, &self.settings));
+                std::thread::spawn(move || drop(old.stop()));
+            }
         }
         ui.ctx().request_repaint();
         self.save();
@@ -77,6 +90,7 @@ fn start(source: Source, settings: &Settings) -> Pipeline {
         source,
         lang: settings.speech_lang,
         baseline: settings.baseline,
+        targets: settings.targets,
         keep_frames: false,
         on_update: None,
     })
@@ -122,6 +136,9 @@ impl eframe::App for CoachApp {
             speech_lang: self.settings.speech_lang,
             notice: self.notice.as_deref(),
             baseline_spread_st: self.settings.baseline.map(|b| b.pitch_spread_st),
+            targets: &self.settings.targets,
+            devices: &self.devices,
+            device: self.settings.device.as_deref(),
         };
         let actions = egui::CentralPanel::default()
             .show(ui, |ui| if self.settings.compact { view.compact(ui) } else { view.full(ui) })

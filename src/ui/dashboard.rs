@@ -7,13 +7,13 @@ use crate::egui::{Color32, RichText, Ui};
 
 use crate::analysis::Lang;
 use crate::coach::targets;
-use crate::coach::{Band, CoachState};
+use crate::coach::{Band, CoachState, Targets};
 use crate::pipeline::{DeviceStatus, LiveState};
 use crate::ui::gauge::{Gauge, band_color};
 use crate::ui::i18n::{self, Strings, UiLang, strings};
 use crate::ui::timeline;
 
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Action {
     SetUiLang(UiLang),
     SetSpeechLang(Lang),
@@ -21,6 +21,8 @@ pub enum Action {
     Calibrate,
     StartDemo,
     DismissNotice,
+    /// Use this input device (None = the system default).
+    SelectDevice(Option<String>),
 }
 
 pub struct View<'a> {
@@ -29,6 +31,10 @@ pub struct View<'a> {
     pub speech_lang: Lang,
     pub notice: Option<&'a str>,
     pub baseline_spread_st: Option<f32>,
+    pub targets: &'a Targets,
+    /// Input device names to choose from, and the chosen one (None = system default).
+    pub devices: &'a [String],
+    pub device: Option<&'a str>,
 }
 
 impl View<'_> {
@@ -81,7 +87,7 @@ impl View<'_> {
                 state_text: volume_word,
                 value: c.volume.value,
                 band: if c.clipping || c.mic_too_quiet { Some(Band::Red) } else { c.volume.band },
-                target: targets::VOLUME_RELATIVE_DB,
+                target: self.targets.volume_relative_db,
                 scale: (-14.0, 14.0),
                 trend: c.volume.trend,
                 width: 0.0,
@@ -92,7 +98,7 @@ impl View<'_> {
                 state_text: band_word(c.pace.band),
                 value: c.pace.value,
                 band: c.pace.band,
-                target: targets::pace_band(self.speech_lang),
+                target: self.targets.pace(self.speech_lang),
                 scale: pace_scale,
                 trend: c.pace.trend,
                 width: 0.0,
@@ -137,6 +143,21 @@ impl View<'_> {
         }
     }
 
+    fn device_picker(&self, ui: &mut Ui, actions: &mut Vec<Action>) {
+        let s = self.s();
+        let current = self.device.unwrap_or(s.default_device);
+        egui::ComboBox::from_label(s.device_live).selected_text(current).width(220.0).show_ui(ui, |ui| {
+            if ui.selectable_label(self.device.is_none(), s.default_device).clicked() && self.device.is_some() {
+                actions.push(Action::SelectDevice(None));
+            }
+            for name in self.devices {
+                if ui.selectable_label(self.device == Some(name.as_str()), name).clicked() && self.device != Some(name.as_str()) {
+                    actions.push(Action::SelectDevice(Some(name.clone())));
+                }
+            }
+        });
+    }
+
     fn settings_row(&self, ui: &mut Ui, actions: &mut Vec<Action>) {
         let s = self.s();
         ui.label(s.language);
@@ -163,6 +184,7 @@ impl View<'_> {
             ui.separator();
             self.status_line(ui, &mut actions);
         });
+        ui.horizontal(|ui| self.device_picker(ui, &mut actions));
         ui.horizontal(|ui| {
             self.settings_row(ui, &mut actions);
             ui.separator();

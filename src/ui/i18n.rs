@@ -59,6 +59,7 @@ pub struct Strings {
     pub settings_reset: &'static str,
     pub dropped: &'static str,
     pub mandarin: &'static str,
+    pub default_device: &'static str,
 }
 
 pub const ZH: Strings = Strings {
@@ -97,6 +98,7 @@ pub const ZH: Strings = Strings {
     settings_reset: "设置文件损坏，已恢复默认设置",
     dropped: "丢弃的音频块",
     mandarin: "普通话",
+    default_device: "系统默认",
 };
 
 pub const EN: Strings = Strings {
@@ -135,6 +137,7 @@ pub const EN: Strings = Strings {
     settings_reset: "Settings file was damaged; defaults restored",
     dropped: "dropped audio blocks",
     mandarin: "Mandarin",
+    default_device: "System default",
 };
 
 pub fn strings(lang: UiLang) -> &'static Strings {
@@ -190,7 +193,7 @@ pub fn all_chinese_text() -> String {
         s.flat, s.lively, s.agitated, s.in_band, s.near_band, s.off_band, s.compact, s.full_view, s.calibrate,
         s.calibrating, s.calibrated, s.calibration_failed, s.language, s.speech_language, s.device_live,
         s.device_lost, s.no_microphone, s.start_demo, s.demo, s.timeline, s.pitch_hz, s.level_dbfs, s.all_good,
-        s.settings_reset, s.dropped, s.mandarin, "中文",
+        s.settings_reset, s.dropped, s.mandarin, s.default_device, "中文",
     ]
     .join("");
     for cue in [Cue::Clipping, Cue::MicTooQuiet, Cue::LosingCalm, Cue::TooFast, Cue::TooSlow, Cue::TooLoud, Cue::TooSoft, Cue::Flat] {
