@@ -31,6 +31,10 @@ enum Command {
     Listen(cli::listen::ListenArgs),
     /// List the input devices (the default is marked with *).
     Devices,
+    /// List stored sessions (or delete one with --delete).
+    Sessions(cli::sessions::SessionsArgs),
+    /// Print the call report of a stored session as JSON.
+    Report(cli::sessions::ReportArgs),
 }
 
 fn main() {
@@ -39,6 +43,8 @@ fn main() {
         Some(Command::Analyze(args)) => cli::analyze::run(args),
         Some(Command::Listen(args)) => cli::listen::run(args),
         Some(Command::Devices) => cli::devices::run(),
+        Some(Command::Sessions(args)) => cli::sessions::list(args),
+        Some(Command::Report(args)) => cli::sessions::report(args),
         None => speech_coach::ui::run(cli.demo).map_err(anyhow::Error::from),
     };
     if let Err(e) = result {

@@ -20,6 +20,7 @@ use crate::analysis::{Analyser, AnalyserConfig, Frame, Lang, Summary};
 use crate::audio::capture::{BLOCK_CAPACITY, Block, BlockChannels, Capture, CaptureCounters};
 use crate::audio::WavSource;
 use crate::coach::{Baseline, Calibration, Coach, CoachState, Targets};
+use crate::session::store::{SessionWriter, StoreError};
 
 /// Blocks in flight between the callback and the analyser (~1 s at 48 kHz / 1024 frames).
 const CHANNEL_BLOCKS: usize = 48;
@@ -77,6 +78,9 @@ pub struct LiveState {
     /// Set when a calibration run ends: the new baseline, or None if there was too little speech.
     pub calibration_result: Option<Option<Baseline>>,
     pub lang: Lang,
+    /// The session being stored, and why storing stopped if it did.
+    pub session_id: Option<String>,
+    pub session_error: Option<String>,
 }
 
 impl LiveState {
@@ -93,6 +97,8 @@ impl LiveState {
             calibration: None,
             calibration_result: None,
             lang,
+            session_id: None,
+            session_error: None,
         }
     }
 
@@ -106,6 +112,12 @@ impl LiveState {
         let at = |q: f32| v[((v.len() - 1) as f32 * q).round() as usize];
         Some((at(0.5), at(0.95)))
     }
+}
+
+#[derive(Debug, Clone)]
+pub struct SessionOptions {
+    pub root: PathBuf,
+    pub record_audio: bool,
 }
 
 /// Requests from the UI to the analyser thread.
@@ -130,6 +142,8 @@ pub struct PipelineOptions {
     pub lang: Lang,
     pub baseline: Option<Baseline>,
     pub targets: Targets,
+    /// Store the run as a session (and optionally record its audio).
+    pub session: Option<SessionOptions>,
     /// Also deliver every frame on [`Pipeline::frames`] (for `listen --frames`).
     pub keep_frames: bool,
     /// Called after each published update (the UI passes `ctx.request_repaint`).
@@ -172,10 +186,27 @@ impl Pipeline {
             let mut coach = Coach::new(options.lang, options.baseline);
             coach.set_targets(options.targets);
             let on_update = options.on_update;
+            let source_label = match &options.source {
+                Source::Microphone { device } => device.clone().unwrap_or_else(|| "default microphone".into()),
+                Source::File { path, .. } => path.display().to_string(),
+            };
+            let session = options.session.clone().and_then(|o| {
+                match SessionWriter::create(&o.root, &source_label, options.lang, o.record_audio) {
+                    Ok(w) => {
+                        state.lock().expect("state lock").session_id = Some(w.id().to_string());
+                        Some(w)
+                    }
+                    Err(e) => {
+                        state.lock().expect("state lock").session_error = Some(e.to_string());
+                        None
+                    }
+                }
+            });
             std::thread::Builder::new()
                 .name("speech-coach analyser".into())
                 .spawn(move || {
-                    analyse_blocks(full_rx, free_tx, command_rx, frames_tx, coach, state, stop, counters, on_update)
+                    let channels = AnalyserChannels { blocks: full_rx, recycle: free_tx, commands: command_rx, frames_out: frames_tx };
+                    analyse_blocks(channels, coach, session, state, stop, counters, on_update)
                 })
                 .expect("spawn analyser thread")
         };
@@ -345,13 +376,17 @@ fn play_file(path: PathBuf, looped: bool, channels: BlockChannels, state: Arc<Mu
     }
 }
 
-#[allow(clippy::too_many_arguments)]
-fn analyse_blocks(
+struct AnalyserChannels {
     blocks: Receiver<Block>,
     recycle: Sender<Vec<f32>>,
     commands: Receiver<Command>,
     frames_out: Option<Sender<Frame>>,
+}
+
+fn analyse_blocks(
+    channels: AnalyserChannels,
     mut coach: Coach,
+    mut session: Option<SessionWriter>,
     state: Arc<Mutex<LiveState>>,
     stop: Arc<AtomicBool>,
     counters: Arc<CaptureCounters>,
@@ -363,6 +398,12 @@ fn analyse_blocks(
     let mut new_frames: Vec<Frame> = Vec::with_capacity(64);
     let mut calibration: Option<Calibration> = None;
     let mut recent_blocks: VecDeque<(f64, Instant)> = VecDeque::with_capacity(64);
+    let AnalyserChannels { blocks, recycle, commands, frames_out } = channels;
+    // Storing must never stop coaching: on the first error it is switched off and reported.
+    let session_failed = |session: &mut Option<SessionWriter>, e: StoreError| {
+        *session = None;
+        state.lock().expect("state lock").session_error = Some(e.to_string());
+    };
     while !stop.load(Ordering::Relaxed) {
         while let Ok(command) = commands.try_recv() {
             match command {
@@ -401,12 +442,27 @@ fn analyse_blocks(
             recent_blocks.pop_front();
         }
         recent_blocks.push_back((time_offset_s + a.duration_s(), block.captured_at));
+        if let Some(w) = session.as_mut()
+            && let Err(e) = w.audio(&block.samples, block.sample_rate)
+        {
+            session_failed(&mut session, e);
+        }
         let _ = recycle.send(block.samples);
         let summary = a.summary();
+        if let Some(w) = session.as_mut() {
+            w.set_summary(&summary);
+        }
 
         let mut s = state.lock().expect("state lock");
         for f in &new_frames {
             s.coach = *coach.push(f);
+            if let Some(w) = session.as_mut()
+                && let Err(e) = w.frame(f, &s.coach)
+            {
+                drop(s);
+                session_failed(&mut session, e);
+                s = state.lock().expect("state lock");
+            }
             s.latest = Some(*f);
             if s.timeline.len() == s.timeline.capacity() {
                 s.timeline.pop_front();
@@ -447,6 +503,28 @@ fn analyse_blocks(
             && let Some(cb) = &on_update
         {
             cb();
+        }
+    }
+    if let Some(mut w) = session {
+        // Flush the analyser's look-ahead so the stored session covers every sample it
+        // recorded, exactly as `analyze` on that recording would.
+        let summary = analyser.as_mut().map(|a| {
+            new_frames.clear();
+            let summary = a.finish(&mut |f| {
+                let mut f = *f;
+                f.time_s += time_offset_s;
+                new_frames.push(f);
+            });
+            for f in &new_frames {
+                let c = *coach.push(f);
+                if w.frame(f, &c).is_err() {
+                    break;
+                }
+            }
+            summary
+        });
+        if let Err(e) = w.finish(summary) {
+            state.lock().expect("state lock").session_error = Some(e.to_string());
         }
     }
 }

@@ -20,6 +20,8 @@ pub struct Settings {
     pub baseline: Option<Baseline>,
     pub compact: bool,
     pub targets: Targets,
+    /// Record the microphone with each session (off unless the agent switches it on).
+    pub record_audio: bool,
 }
 
 impl Default for Settings {
@@ -32,6 +34,7 @@ impl Default for Settings {
             baseline: None,
             compact: false,
             targets: Targets::default(),
+            record_audio: false,
         }
     }
 }

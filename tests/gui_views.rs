@@ -54,6 +54,7 @@ fn harness(state: LiveState, ui_lang: UiLang) -> Harness<'static, Screen> {
                 targets: &targets,
                 devices: &screen.devices,
                 device: None,
+                recording: false,
             };
             let actions = view.full(ui);
             screen.actions.extend(actions);

@@ -8,7 +8,7 @@ use anyhow::{Result, bail};
 use serde::Serialize;
 use speech_coach::analysis::{Lang, Summary};
 use speech_coach::frames_csv::FramesCsv;
-use speech_coach::pipeline::{DeviceStatus, Pipeline, PipelineOptions, Source};
+use speech_coach::pipeline::{DeviceStatus, Pipeline, PipelineOptions, SessionOptions, Source};
 
 #[derive(Debug, clap::Args)]
 pub struct ListenArgs {
@@ -21,6 +21,12 @@ pub struct ListenArgs {
     /// Write one CSV row per 10 ms hop as it is analysed: time_s,f0_hz,level_dbfs,voiced.
     #[arg(long, value_name = "OUT.csv")]
     pub frames: Option<PathBuf>,
+    /// Store this run as a session (see `speech-coach sessions`).
+    #[arg(long)]
+    pub session: bool,
+    /// Store a session and record the microphone into it (audio.wav, 32-bit float).
+    #[arg(long)]
+    pub record: bool,
     /// Language of the speech (pace unit).
     #[arg(long, value_enum, default_value_t = Lang::Zh)]
     pub lang: Lang,
@@ -29,6 +35,7 @@ pub struct ListenArgs {
 #[derive(Serialize)]
 struct ListenReport {
     device: String,
+    session: Option<String>,
     #[serde(flatten)]
     summary: Summary,
     delivered_blocks: u64,
@@ -61,6 +68,8 @@ pub fn run(args: ListenArgs) -> Result<()> {
         lang: args.lang,
         baseline: None,
         targets: Default::default(),
+        session: (args.session || args.record)
+            .then(|| SessionOptions { root: speech_coach::session::store::default_root(), record_audio: args.record }),
         keep_frames: true,
         on_update: None,
     });
@@ -70,6 +79,13 @@ pub fn run(args: ListenArgs) -> Result<()> {
     let mut losses = 0u32;
     let mut rows = 0u64;
     let frames = pipeline.frames().expect("keep_frames").clone();
+    let first = pipeline.snapshot();
+    if let Some(id) = &first.session_id {
+        eprintln!("speech-coach: storing session {id}");
+    }
+    if let Some(e) = &first.session_error {
+        bail!("{e}");
+    }
     loop {
         if args.seconds.is_some_and(|s| start.elapsed().as_secs_f64() >= s) {
             break;
@@ -119,8 +135,12 @@ pub fn run(args: ListenArgs) -> Result<()> {
     }
     let latency = state.latency_percentiles_ms();
     let summary = state.summary.clone().unwrap_or_else(|| Summary::empty()).with_lang(args.lang);
+    if let Some(e) = &state.session_error {
+        eprintln!("speech-coach: {e}");
+    }
     let report = ListenReport {
         device: device_name,
+        session: state.session_id.clone(),
         summary,
         delivered_blocks: state.delivered_blocks,
         dropped_blocks: state.dropped_blocks,

@@ -3,3 +3,4 @@
 pub mod analyze;
 pub mod devices;
 pub mod listen;
+pub mod sessions;

@@ -8,7 +8,7 @@ use std::time::Duration;
 use crate::egui::{Ui, ViewportCommand, WindowLevel};
 
 use crate::coach::baseline::Baseline;
-use crate::pipeline::{Command, DeviceStatus, Pipeline, PipelineOptions, Source};
+use crate::pipeline::{Command, DeviceStatus, Pipeline, PipelineOptions, SessionOptions, Source};
 use crate::settings::Settings;
 use crate::ui::dashboard::{Action, View};
 
@@ -29,6 +29,7 @@ pub struct CoachApp {
     had_source: bool,
     /// Input device names, listed once at start (listing probes every ALSA plugin).
     devices: Vec<String>,
+    demo_playing: bool,
 }
 
 impl CoachApp {
@@ -49,7 +50,7 @@ impl CoachApp {
             .map(|d| d.name)
             .collect();
         let notice = notice.map(|detail| format!("{}: {detail}", crate::ui::i18n::strings(settings.ui_lang).settings_reset));
-        Self { pipeline, settings, settings_path, notice, demo_wav, applied_compact: None, had_source: demo, devices }
+        Self { pipeline, settings, settings_path, notice, demo_wav, applied_compact: None, had_source: demo, devices, demo_playing: demo }
     }
 
     fn save(&mut self) {
@@ -69,19 +70,31 @@ impl CoachApp {
             Action::Calibrate => self.pipeline.send(Command::StartCalibration),
             Action::StartDemo => {
                 self.settings.speech_lang = crate::analysis::Lang::Zh;
-                let old = std::mem::replace(&mut self.pipeline, start(Source::File { path: self.demo_wav.clone(), looped: true }, &self.settings));
-                std::thread::spawn(move || drop(old.stop()));
+                self.restart(Source::File { path: self.demo_wav.clone(), looped: true });
             }
             Action::DismissNotice => self.notice = None,
             Action::SelectDevice(device) => {
                 self.settings.device = device.clone();
-                let source = Source::Microphone { device };
-                let old = std::mem::replace(&mut self.pipeline, start(source, &self.settings));
-                std::thread::spawn(move || drop(old.stop()));
+                self.restart(Source::Microphone { device });
+            }
+            Action::ToggleRecording => {
+                self.settings.record_audio = !self.settings.record_audio;
+                // Recording starts or stops with a new session on the same source.
+                let source = if self.demo_playing { Source::File { path: self.demo_wav.clone(), looped: true } } else { Source::Microphone { device: self.settings.device.clone() } };
+                self.restart(source);
             }
         }
         ui.ctx().request_repaint();
         self.save();
+    }
+}
+
+impl CoachApp {
+    /// Replaces the pipeline; the old one (and its session) is closed off the UI thread.
+    fn restart(&mut self, source: Source) {
+        self.demo_playing = matches!(source, Source::File { .. });
+        let old = std::mem::replace(&mut self.pipeline, start(source, &self.settings));
+        std::thread::spawn(move || drop(old.stop()));
     }
 }
 
@@ -91,6 +104,8 @@ fn start(source: Source, settings: &Settings) -> Pipeline {
         lang: settings.speech_lang,
         baseline: settings.baseline,
         targets: settings.targets,
+        // Every run of the window is a session; audio only when the agent switched it on.
+        session: Some(SessionOptions { root: crate::session::store::default_root(), record_audio: settings.record_audio }),
         keep_frames: false,
         on_update: None,
     })
@@ -139,6 +154,7 @@ impl eframe::App for CoachApp {
             targets: &self.settings.targets,
             devices: &self.devices,
             device: self.settings.device.as_deref(),
+            recording: self.settings.record_audio,
         };
         let actions = egui::CentralPanel::default()
             .show(ui, |ui| if self.settings.compact { view.compact(ui) } else { view.full(ui) })

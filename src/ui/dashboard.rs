@@ -23,6 +23,7 @@ pub enum Action {
     DismissNotice,
     /// Use this input device (None = the system default).
     SelectDevice(Option<String>),
+    ToggleRecording,
 }
 
 pub struct View<'a> {
@@ -35,6 +36,8 @@ pub struct View<'a> {
     /// Input device names to choose from, and the chosen one (None = system default).
     pub devices: &'a [String],
     pub device: Option<&'a str>,
+    /// Audio recording is on for this session.
+    pub recording: bool,
 }
 
 impl View<'_> {
@@ -184,12 +187,23 @@ impl View<'_> {
             ui.separator();
             self.status_line(ui, &mut actions);
         });
-        ui.horizontal(|ui| self.device_picker(ui, &mut actions));
+        ui.horizontal(|ui| {
+            self.device_picker(ui, &mut actions);
+            if self.recording {
+                ui.label(RichText::new(format!("● {}", s.recording_on)).color(band_color(Band::Red)).strong());
+            }
+            if let Some(e) = &self.state.session_error {
+                ui.add(egui::Label::new(RichText::new(format!("! {e}")).color(band_color(Band::Amber))).truncate());
+            }
+        });
         ui.horizontal(|ui| {
             self.settings_row(ui, &mut actions);
             ui.separator();
             if ui.button(s.compact).clicked() {
                 actions.push(Action::ToggleCompact);
+            }
+            if ui.selectable_label(self.recording, s.record_audio).clicked() {
+                actions.push(Action::ToggleRecording);
             }
             self.calibration_controls(ui, &mut actions);
         });
@@ -248,6 +262,9 @@ impl View<'_> {
             chip(ui, s.tone, c.tone.value.map_or("–".into(), |v| format!("{v:.1}")), c.tone.band);
             chip(ui, s.volume, c.volume.value.map_or("–".into(), |v| format!("{v:+.0}dB")), c.volume.band);
             chip(ui, s.speed, c.pace.value.map_or("–".into(), |v| format!("{v:.0}")), c.pace.band);
+            if self.recording {
+                ui.label(RichText::new("●").color(band_color(Band::Red)).strong()).on_hover_text(s.recording_on);
+            }
             ui.separator();
             self.cue_line(ui, 18.0);
             ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {

@@ -60,6 +60,8 @@ pub struct Strings {
     pub dropped: &'static str,
     pub mandarin: &'static str,
     pub default_device: &'static str,
+    pub record_audio: &'static str,
+    pub recording_on: &'static str,
 }
 
 pub const ZH: Strings = Strings {
@@ -99,6 +101,8 @@ pub const ZH: Strings = Strings {
     dropped: "丢弃的音频块",
     mandarin: "普通话",
     default_device: "系统默认",
+    record_audio: "录音",
+    recording_on: "正在录音",
 };
 
 pub const EN: Strings = Strings {
@@ -138,6 +142,8 @@ pub const EN: Strings = Strings {
     dropped: "dropped audio blocks",
     mandarin: "Mandarin",
     default_device: "System default",
+    record_audio: "Record audio",
+    recording_on: "Recording",
 };
 
 pub fn strings(lang: UiLang) -> &'static Strings {
@@ -193,7 +199,7 @@ pub fn all_chinese_text() -> String {
         s.flat, s.lively, s.agitated, s.in_band, s.near_band, s.off_band, s.compact, s.full_view, s.calibrate,
         s.calibrating, s.calibrated, s.calibration_failed, s.language, s.speech_language, s.device_live,
         s.device_lost, s.no_microphone, s.start_demo, s.demo, s.timeline, s.pitch_hz, s.level_dbfs, s.all_good,
-        s.settings_reset, s.dropped, s.mandarin, s.default_device, "中文",
+        s.settings_reset, s.dropped, s.mandarin, s.default_device, s.record_audio, s.recording_on, "中文",
     ]
     .join("");
     for cue in [Cue::Clipping, Cue::MicTooQuiet, Cue::LosingCalm, Cue::TooFast, Cue::TooSlow, Cue::TooLoud, Cue::TooSoft, Cue::Flat] {

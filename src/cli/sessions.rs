@@ -1,0 +1,61 @@
+//! `speech-coach sessions` and `speech-coach report SESSION`: stored sessions on the
+//! command line.
+
+use std::path::PathBuf;
+
+use anyhow::{Result, bail};
+use speech_coach::session::report;
+use speech_coach::session::store::{self, Listed};
+
+#[derive(Debug, clap::Args)]
+pub struct SessionsArgs {
+    /// Delete this session and its audio.
+    #[arg(long, value_name = "SESSION")]
+    pub delete: Option<String>,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ReportArgs {
+    /// Session id, as `speech-coach sessions` lists it.
+    pub session: String,
+    /// Also copy the per-hop metrics (CSV) to this file.
+    #[arg(long, value_name = "OUT.csv")]
+    pub csv: Option<PathBuf>,
+}
+
+pub fn list(args: SessionsArgs) -> Result<()> {
+    let root = store::default_root();
+    if let Some(id) = args.delete {
+        store::delete(&root, &id)?;
+        eprintln!("speech-coach: deleted session {id}");
+        return Ok(());
+    }
+    let sessions = store::list(&root)?;
+    if sessions.is_empty() {
+        eprintln!("no sessions yet in {}", root.display());
+    }
+    for s in sessions {
+        match s {
+            Listed::Ok(m) => {
+                let duration = m.summary.as_ref().map_or(0.0, |s| s.duration_s);
+                let pace = m.summary.as_ref().and_then(|s| s.syllables_per_min).map_or("-".into(), |p| format!("{p:.0}"));
+                let rec = if m.recording { " rec" } else { "" };
+                println!("{}  {:>7.1} s  {pace:>4} syl/min  {} cues{rec}  {}", m.id, duration, m.cues.len(), m.source);
+            }
+            Listed::Damaged { id, reason } => println!("{id}  (damaged: {reason})"),
+        }
+    }
+    Ok(())
+}
+
+pub fn report(args: ReportArgs) -> Result<()> {
+    let dir = store::session_dir(&store::default_root(), &args.session)?;
+    let r = report::build(&dir)?;
+    if let Some(out) = args.csv {
+        if let Err(e) = std::fs::copy(dir.join("frames.csv"), &out) {
+            bail!("{}: cannot write: {e}", out.display());
+        }
+    }
+    println!("{}", serde_json::to_string(&r)?);
+    Ok(())
+}

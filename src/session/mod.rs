@@ -1,0 +1,5 @@
+//! Sessions: what each run of the live pipeline leaves behind, and optional recording.
+
+pub mod recorder;
+pub mod report;
+pub mod store;

@@ -1,0 +1,120 @@
+//! A call report from a stored session: figures a person reads after the call.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use serde::Serialize;
+
+use super::store::{CueEvent, FRAMES_HEADER, SessionMeta, StoreError, load_meta};
+use crate::analysis::Summary;
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
+pub struct BandShare {
+    pub green: f32,
+    pub amber: f32,
+    pub red: f32,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Report {
+    pub id: String,
+    pub started_unix_s: u64,
+    pub source: String,
+    pub recording: bool,
+    /// The analyser's own summary of the whole session (same fields as `analyze`).
+    pub summary: Option<Summary>,
+    /// Share of talk time (speech frames) with each gauge in each band.
+    pub pace_bands: BandShare,
+    pub volume_bands: BandShare,
+    pub tone_bands: BandShare,
+    /// Pace shown during talk time: 10th, 50th and 90th percentile.
+    pub pace_percentiles: Option<[f32; 3]>,
+    /// Stretches of at least one second with the volume gauge in red.
+    pub volume_excursions: u32,
+    /// Longest stretch of speech without a pause of 0.5 s or more.
+    pub longest_monologue_s: f32,
+    pub cue_counts: BTreeMap<String, u32>,
+    pub cues: Vec<CueEvent>,
+}
+
+fn share(counts: [u32; 3]) -> BandShare {
+    let total = counts.iter().sum::<u32>().max(1) as f32;
+    BandShare { green: counts[0] as f32 / total, amber: counts[1] as f32 / total, red: counts[2] as f32 / total }
+}
+
+fn count_band(counts: &mut [u32; 3], code: &str) {
+    match code {
+        "G" => counts[0] += 1,
+        "A" => counts[1] += 1,
+        "R" => counts[2] += 1,
+        _ => {}
+    }
+}
+
+pub fn build(dir: &Path) -> Result<Report, StoreError> {
+    let meta: SessionMeta = load_meta(dir)?;
+    let path = dir.join("frames.csv");
+    let damaged = |reason: String| StoreError::Damaged { path: path.clone(), reason };
+    let text = std::fs::read_to_string(&path).map_err(|e| damaged(e.to_string()))?;
+    let mut lines = text.lines();
+    if lines.next() != Some(FRAMES_HEADER) {
+        return Err(damaged("unexpected header".into()));
+    }
+    let (mut pace, mut volume, mut tone) = ([0u32; 3], [0u32; 3], [0u32; 3]);
+    let mut paces = Vec::new();
+    let (mut red_run, mut excursions) = (0u32, 0u32);
+    let (mut monologue, mut longest, mut gap) = (0u32, 0u32, 0u32);
+    for line in lines {
+        let f: Vec<&str> = line.split(',').collect();
+        // A crash can cut the last line short; every complete line counts.
+        if f.len() != 12 {
+            continue;
+        }
+        let speech = f[4] == "1";
+        if speech {
+            count_band(&mut pace, f[9]);
+            count_band(&mut volume, f[10]);
+            count_band(&mut tone, f[11]);
+            if let Ok(p) = f[7].parse::<f32>() {
+                paces.push(p);
+            }
+            monologue += gap + 1;
+            gap = 0;
+        } else {
+            gap += 1;
+            if gap >= 50 {
+                monologue = 0;
+            }
+        }
+        longest = longest.max(monologue);
+        if f[10] == "R" {
+            red_run += 1;
+            if red_run == 100 {
+                excursions += 1;
+            }
+        } else {
+            red_run = 0;
+        }
+    }
+    paces.sort_by(f32::total_cmp);
+    let pct = |q: f32| paces[((paces.len() - 1) as f32 * q).round() as usize];
+    let mut cue_counts = BTreeMap::new();
+    for c in &meta.cues {
+        *cue_counts.entry(format!("{:?}", c.cue)).or_insert(0) += 1;
+    }
+    Ok(Report {
+        id: meta.id,
+        started_unix_s: meta.started_unix_s,
+        source: meta.source,
+        recording: meta.recording,
+        summary: meta.summary,
+        pace_bands: share(pace),
+        volume_bands: share(volume),
+        tone_bands: share(tone),
+        pace_percentiles: (!paces.is_empty()).then(|| [pct(0.1), pct(0.5), pct(0.9)]),
+        volume_excursions: excursions,
+        longest_monologue_s: longest as f32 * 0.01,
+        cue_counts,
+        cues: meta.cues,
+    })
+}

@@ -1,0 +1,152 @@
+//! A PulseAudio pipe-source as a virtual microphone behind ALSA's `pulse` plugin, in a
+//! private server per test, fed at real-time pace.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+use super::{binary, path_str, scratch};
+
+pub const RATE: u32 = 16000;
+
+pub struct VirtualMic {
+    server: Child,
+    runtime: PathBuf,
+    pub fifo: PathBuf,
+}
+
+impl VirtualMic {
+    pub fn start(name: &str) -> Self {
+        let runtime = scratch(name);
+        let mut server = Command::new("pulseaudio")
+            .args(["--daemonize=no", "--exit-idle-time=-1", "--disallow-exit", "-n", "--load=module-native-protocol-unix", "--load=module-null-sink"])
+            .env("PULSE_RUNTIME_PATH", &runtime)
+            .env("XDG_RUNTIME_DIR", &runtime)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("pulseaudio (installed by `make deps`)");
+        let mic = Self { fifo: runtime.join("mic.fifo"), runtime, server: Command::new("true").spawn().unwrap() };
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while !mic.pactl_ok(&["info"]) {
+            if let Ok(Some(status)) = server.try_wait() {
+                panic!("pulseaudio exited: {status}");
+            }
+            assert!(Instant::now() < deadline, "pulseaudio did not start");
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        let mut mic = mic;
+        mic.server = server;
+        mic.plug();
+        mic
+    }
+
+    pub fn env(&self, cmd: &mut Command) {
+        cmd.env("PULSE_SERVER", format!("unix:{}", self.runtime.join("native").display()))
+            .env("PULSE_RUNTIME_PATH", &self.runtime)
+            .env("XDG_RUNTIME_DIR", &self.runtime);
+    }
+
+    fn pactl_ok(&self, args: &[&str]) -> bool {
+        let mut cmd = Command::new("pactl");
+        self.env(&mut cmd);
+        cmd.args(args).stdout(Stdio::null()).stderr(Stdio::null()).status().is_ok_and(|s| s.success())
+    }
+
+    fn pactl(&self, args: &[&str]) {
+        assert!(self.pactl_ok(args), "pactl {args:?} failed");
+    }
+
+    /// Loads the pipe-source and makes it the default microphone.
+    pub fn plug(&self) {
+        let file = format!("file={}", self.fifo.display());
+        let rate = format!("rate={RATE}");
+        self.pactl(&["load-module", "module-pipe-source", "source_name=vmic", &file, "format=s16le", &rate, "channels=1"]);
+        self.pactl(&["set-default-source", "vmic"]);
+    }
+
+    pub fn unplug(&self) {
+        self.pactl(&["unload-module", "module-pipe-source"]);
+    }
+
+    /// `speech-coach` wired to this server, output captured.
+    pub fn command(&self) -> Command {
+        let mut cmd = binary();
+        self.env(&mut cmd);
+        cmd.stdout(Stdio::piped()).stderr(Stdio::piped());
+        cmd
+    }
+
+    pub fn listen(&self, seconds: f64, csv: &Path) -> Child {
+        self.command().args(["listen", "--seconds", &seconds.to_string(), "--frames", path_str(csv)]).spawn().unwrap()
+    }
+}
+
+impl Drop for VirtualMic {
+    fn drop(&mut self) {
+        let _ = self.server.kill();
+        let _ = self.server.wait();
+    }
+}
+
+/// 16-bit mono PCM of `wav` at the virtual microphone's rate.
+pub fn raw_pcm(wav: &Path) -> Vec<u8> {
+    let out = Command::new("sox")
+        .args([path_str(wav), "-t", "raw", "-r", &RATE.to_string(), "-e", "signed", "-b", "16", "-c", "1", "-"])
+        .output()
+        .expect("sox");
+    assert!(out.status.success());
+    out.stdout
+}
+
+/// Writes `pcm` into the FIFO in 20 ms pieces at real-time pace until `stop` (looping when
+/// `looped`); reopens the FIFO whenever it goes away (the module was unloaded).
+pub fn feed(fifo: PathBuf, pcm: Vec<u8>, looped: bool, stop: Arc<AtomicBool>) -> std::thread::JoinHandle<()> {
+    std::thread::spawn(move || {
+        let piece = (RATE as usize / 50) * 2;
+        let start = Instant::now();
+        let mut sent = 0usize;
+        let mut pos = 0usize;
+        // Two seconds of faint noise first, so capture is running when the speech starts.
+        let lead_in = 2 * RATE as usize * 2;
+        while !stop.load(Ordering::Relaxed) {
+            let Ok(mut f) = std::fs::OpenOptions::new().write(true).open(&fifo) else {
+                std::thread::sleep(Duration::from_millis(20));
+                continue;
+            };
+            while !stop.load(Ordering::Relaxed) {
+                if sent < lead_in {
+                    let noise: Vec<u8> = (0..piece).map(|i| if i % 2 == 0 { (i % 7) as u8 } else { 0 }).collect();
+                    if f.write_all(&noise).is_err() {
+                        break;
+                    }
+                } else if pos >= pcm.len() {
+                    if !looped {
+                        // after the recording: keep the device alive with faint noise
+                        let noise: Vec<u8> = (0..piece).map(|i| if i % 2 == 0 { (i % 7) as u8 } else { 0 }).collect();
+                        if f.write_all(&noise).is_err() {
+                            break;
+                        }
+                    } else {
+                        pos = 0;
+                    }
+                } else {
+                    let end = (pos + piece).min(pcm.len());
+                    if f.write_all(&pcm[pos..end]).is_err() {
+                        break;
+                    }
+                    pos = end;
+                }
+                sent += piece;
+                let due = start + Duration::from_secs_f64(sent as f64 / (2.0 * RATE as f64));
+                if let Some(wait) = due.checked_duration_since(Instant::now()) {
+                    std::thread::sleep(wait);
+                }
+            }
+        }
+    })
+}
+

@@ -1,0 +1,114 @@
+//! Sessions from the live pipeline: recording survives a kill, the report agrees with
+//! `analyze` on the recorded audio, and a damaged or missing store gives clear messages.
+
+mod common;
+
+use std::path::Path;
+use std::process::Command;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+use common::vmic::{VirtualMic, feed, raw_pcm};
+use common::{binary, path_str, scratch, shared_data};
+use speech_coach::audio::WavSource;
+
+fn speech_pcm() -> Vec<u8> {
+    raw_pcm(&shared_data().join("zh/BAC009S0764W0121.wav"))
+}
+
+fn only_session(data: &Path) -> std::path::PathBuf {
+    let sessions: Vec<_> = std::fs::read_dir(data.join("sessions")).unwrap().map(|e| e.unwrap().path()).collect();
+    assert_eq!(sessions.len(), 1, "{sessions:?}");
+    sessions[0].clone()
+}
+
+#[test]
+fn killing_listen_while_recording_leaves_a_playable_wav_up_to_the_last_second() {
+    let mic = VirtualMic::start("rec-kill");
+    let data = scratch("rec-kill-data");
+    let stop = Arc::new(AtomicBool::new(false));
+    let feeder = feed(mic.fifo.clone(), speech_pcm(), true, stop.clone());
+    let mut child = mic.command().env("SPEECH_COACH_DATA_DIR", &data).args(["listen", "--record"]).spawn().unwrap();
+    // Wait until capture runs, then let it record for 6 s and kill it hard.
+    let session = loop {
+        if let Ok(entries) = std::fs::read_dir(data.join("sessions"))
+            && let Some(e) = entries.flatten().next()
+            && e.path().join("audio.wav").exists()
+        {
+            break e.path();
+        }
+        assert!(child.try_wait().unwrap().is_none(), "listen exited early");
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    let started = Instant::now();
+    std::thread::sleep(Duration::from_secs(6));
+    let recorded_for = started.elapsed().as_secs_f64();
+    child.kill().unwrap(); // SIGKILL: no chance to finalise anything
+    child.wait().unwrap();
+    stop.store(true, Ordering::Relaxed);
+    feeder.join().unwrap();
+
+    let wav = session.join("audio.wav");
+    let source = WavSource::open(&wav).expect("the WAV must be readable after a kill");
+    let duration = source.duration_s();
+    println!("recorded for {recorded_for:.2} s; the file holds {duration:.2} s");
+    // Issue #4: the right length within ±1 s (the header is checkpointed every second).
+    assert!((duration - recorded_for).abs() <= 1.0, "{duration} vs {recorded_for}");
+    let analysed = binary().args(["analyze", path_str(&wav)]).output().unwrap();
+    assert!(analysed.status.success(), "{}", String::from_utf8_lossy(&analysed.stderr));
+}
+
+#[test]
+fn the_call_report_agrees_with_analyze_on_the_recorded_audio() {
+    let mic = VirtualMic::start("rec-report");
+    let data = scratch("rec-report-data");
+    let stop = Arc::new(AtomicBool::new(false));
+    let feeder = feed(mic.fifo.clone(), speech_pcm(), true, stop.clone());
+    let out = mic.command().env("SPEECH_COACH_DATA_DIR", &data).args(["listen", "--record", "--seconds", "9"]).output().unwrap();
+    stop.store(true, Ordering::Relaxed);
+    feeder.join().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let listen: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let id = listen["session"].as_str().unwrap().to_string();
+    let dir = only_session(&data);
+    assert!(dir.ends_with(&id));
+
+    let report_out = binary().env("SPEECH_COACH_DATA_DIR", &data).args(["report", &id]).output().unwrap();
+    assert!(report_out.status.success(), "{}", String::from_utf8_lossy(&report_out.stderr));
+    let report: serde_json::Value = serde_json::from_slice(&report_out.stdout).unwrap();
+    let analyze_out = binary().args(["analyze", path_str(&dir.join("audio.wav"))]).output().unwrap();
+    let analyzed: serde_json::Value = serde_json::from_slice(&analyze_out.stdout).unwrap();
+    let summary = &report["summary"];
+    for key in ["syllables", "speech_s", "voiced_s", "level_active_dbfs", "pitch_median_hz", "pitch_spread_st", "pauses", "frames"] {
+        assert_eq!(summary[key], analyzed[key], "{key}: report {} vs analyze {}", summary[key], analyzed[key]);
+    }
+    assert!((summary["duration_s"].as_f64().unwrap() - analyzed["duration_s"].as_f64().unwrap()).abs() < 1e-6);
+    let shares = &report["pace_bands"];
+    let total: f64 = ["green", "amber", "red"].iter().map(|k| shares[k].as_f64().unwrap()).sum();
+    assert!((total - 1.0).abs() < 1e-3, "band shares add up to 1: {shares}");
+}
+
+#[test]
+fn a_damaged_or_missing_session_gives_a_clear_message() {
+    let data = scratch("store-damage");
+    let run = |args: &[&str]| Command::new(env!("CARGO_BIN_EXE_speech-coach")).env("SPEECH_COACH_DATA_DIR", &data).args(args).output().unwrap();
+    // No store yet: an empty list, not an error.
+    assert!(run(&["sessions"]).status.success());
+    // A session folder whose session.json is garbage.
+    let broken = data.join("sessions/1700000000");
+    std::fs::create_dir_all(&broken).unwrap();
+    std::fs::write(broken.join("session.json"), "{ not json").unwrap();
+    let listed = run(&["sessions"]);
+    assert!(listed.status.success());
+    assert!(String::from_utf8_lossy(&listed.stdout).contains("1700000000  (damaged"));
+    let report = run(&["report", "1700000000"]);
+    assert!(!report.status.success());
+    assert_ne!(report.status.code(), Some(101));
+    assert!(String::from_utf8_lossy(&report.stderr).contains("damaged session file"));
+    let missing = run(&["report", "no-such-session"]);
+    assert!(String::from_utf8_lossy(&missing.stderr).contains(r#"no session "no-such-session""#));
+    // Deleting removes the folder.
+    assert!(run(&["sessions", "--delete", "1700000000"]).status.success());
+    assert!(!broken.exists());
+}
