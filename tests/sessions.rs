@@ -74,7 +74,8 @@ fn the_call_report_agrees_with_analyze_on_the_recorded_audio() {
     let dir = only_session(&data);
     assert!(dir.ends_with(&id));
 
-    let report_out = binary().env("SPEECH_COACH_DATA_DIR", &data).args(["report", &id]).output().unwrap();
+    let html = data.join("report.html");
+    let report_out = binary().env("SPEECH_COACH_DATA_DIR", &data).args(["report", &id, "--html", path_str(&html)]).output().unwrap();
     assert!(report_out.status.success(), "{}", String::from_utf8_lossy(&report_out.stderr));
     let report: serde_json::Value = serde_json::from_slice(&report_out.stdout).unwrap();
     let analyze_out = binary().args(["analyze", path_str(&dir.join("audio.wav"))]).output().unwrap();
@@ -87,6 +88,11 @@ fn the_call_report_agrees_with_analyze_on_the_recorded_audio() {
     let shares = &report["pace_bands"];
     let total: f64 = ["green", "amber", "red"].iter().map(|k| shares[k].as_f64().unwrap()).sum();
     assert!((total - 1.0).abs() < 1e-3, "band shares add up to 1: {shares}");
+    // The HTML page stands alone: inline SVG plots with data in them, nothing fetched.
+    let page = std::fs::read_to_string(&html).unwrap();
+    assert_eq!(page.matches("<svg").count(), 3);
+    assert!(page.matches("<polyline points=\"").count() == 3 && !page.contains("<polyline points=\"\""));
+    assert!(!page.contains("http://") && !page.contains("https://") && !page.contains("<script"));
 }
 
 #[test]

@@ -18,6 +18,9 @@ pub struct SessionsArgs {
 pub struct ReportArgs {
     /// Session id, as `speech-coach sessions` lists it.
     pub session: String,
+    /// Also write the report as a self-contained HTML page (plots inline).
+    #[arg(long, value_name = "OUT.html")]
+    pub html: Option<PathBuf>,
     /// Also copy the per-hop metrics (CSV) to this file.
     #[arg(long, value_name = "OUT.csv")]
     pub csv: Option<PathBuf>,
@@ -53,6 +56,13 @@ pub fn report(args: ReportArgs) -> Result<()> {
     let r = report::build(&dir)?;
     if let Some(out) = args.csv {
         if let Err(e) = std::fs::copy(dir.join("frames.csv"), &out) {
+            bail!("{}: cannot write: {e}", out.display());
+        }
+    }
+    if let Some(out) = args.html {
+        let target = speech_coach::coach::Targets::default().pace_zh_chars_per_min.green;
+        let html = speech_coach::session::html::render(&r, target);
+        if let Err(e) = std::fs::write(&out, html) {
             bail!("{}: cannot write: {e}", out.display());
         }
     }

@@ -35,6 +35,17 @@ pub struct Report {
     pub longest_monologue_s: f32,
     pub cue_counts: BTreeMap<String, u32>,
     pub cues: Vec<CueEvent>,
+    /// Per-second series for plots: (time, pace, active level, median pitch of voiced hops).
+    #[serde(skip)]
+    pub series: Vec<SeriesPoint>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct SeriesPoint {
+    pub time_s: f64,
+    pub pace: Option<f32>,
+    pub level_dbfs: Option<f32>,
+    pub pitch_hz: Option<f32>,
 }
 
 fn share(counts: [u32; 3]) -> BandShare {
@@ -64,11 +75,27 @@ pub fn build(dir: &Path) -> Result<Report, StoreError> {
     let mut paces = Vec::new();
     let (mut red_run, mut excursions) = (0u32, 0u32);
     let (mut monologue, mut longest, mut gap) = (0u32, 0u32, 0u32);
+    let mut series: Vec<SeriesPoint> = Vec::new();
+    let mut second_pitches: Vec<f32> = Vec::new();
     for line in lines {
         let f: Vec<&str> = line.split(',').collect();
         // A crash can cut the last line short; every complete line counts.
         if f.len() != 12 {
             continue;
+        }
+        let t: f64 = f[0].parse().unwrap_or(0.0);
+        if series.last().is_none_or(|p| t - p.time_s >= 1.0) {
+            if let Some(last) = series.last_mut() {
+                second_pitches.sort_by(f32::total_cmp);
+                last.pitch_hz = second_pitches.get(second_pitches.len() / 2).copied();
+                second_pitches.clear();
+            }
+            series.push(SeriesPoint { time_s: t, pace: f[7].parse().ok(), level_dbfs: f[6].parse().ok(), pitch_hz: None });
+        }
+        if f[3] == "1"
+            && let Ok(hz) = f[1].parse::<f32>()
+        {
+            second_pitches.push(hz);
         }
         let speech = f[4] == "1";
         if speech {
@@ -116,5 +143,6 @@ pub fn build(dir: &Path) -> Result<Report, StoreError> {
         longest_monologue_s: longest as f32 * 0.01,
         cue_counts,
         cues: meta.cues,
+        series,
     })
 }
