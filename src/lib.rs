@@ -16,6 +16,7 @@ pub mod dsp;
 pub mod frames_csv;
 pub mod offline;
 pub mod pipeline;
+pub mod rehearsal;
 pub mod session;
 pub mod settings;
 pub mod ui;

@@ -35,6 +35,8 @@ enum Command {
     Sessions(cli::sessions::SessionsArgs),
     /// Print the call report of a stored session as JSON.
     Report(cli::sessions::ReportArgs),
+    /// Rehearse a script: a teleprompter in the window, or score a recording (--recording).
+    Rehearse(cli::rehearse::RehearseArgs),
 }
 
 fn main() {
@@ -45,6 +47,7 @@ fn main() {
         Some(Command::Devices) => cli::devices::run(),
         Some(Command::Sessions(args)) => cli::sessions::list(args),
         Some(Command::Report(args)) => cli::sessions::report(args),
+        Some(Command::Rehearse(args)) => cli::rehearse::run(args),
         None => speech_coach::ui::run(cli.demo).map_err(anyhow::Error::from),
     };
     if let Err(e) = result {

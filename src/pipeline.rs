@@ -81,6 +81,8 @@ pub struct LiveState {
     /// The session being stored, and why storing stopped if it did.
     pub session_id: Option<String>,
     pub session_error: Option<String>,
+    /// Teleprompter: the line to highlight and the per-line results so far.
+    pub rehearsal: Option<(usize, Vec<crate::rehearsal::LineResult>)>,
 }
 
 impl LiveState {
@@ -99,6 +101,7 @@ impl LiveState {
             lang,
             session_id: None,
             session_error: None,
+            rehearsal: None,
         }
     }
 
@@ -126,6 +129,7 @@ pub enum Command {
     SetLang(Lang),
     SetBaseline(Option<Baseline>),
     StartCalibration,
+    StartRehearsal(crate::rehearsal::Script),
 }
 
 pub struct Pipeline {
@@ -398,6 +402,7 @@ fn analyse_blocks(
     let mut new_frames: Vec<Frame> = Vec::with_capacity(64);
     let mut calibration: Option<Calibration> = None;
     let mut recent_blocks: VecDeque<(f64, Instant)> = VecDeque::with_capacity(64);
+    let mut rehearsal: Option<crate::rehearsal::Rehearsal> = None;
     let AnalyserChannels { blocks, recycle, commands, frames_out } = channels;
     // Storing must never stop coaching: on the first error it is switched off and reported.
     let session_failed = |session: &mut Option<SessionWriter>, e: StoreError| {
@@ -413,6 +418,7 @@ fn analyse_blocks(
                 }
                 Command::SetBaseline(b) => coach.set_baseline(b),
                 Command::StartCalibration => calibration = Some(Calibration::default()),
+                Command::StartRehearsal(script) => rehearsal = Some(crate::rehearsal::Rehearsal::new(script, coach.lang())),
             }
         }
         let Ok(block) = blocks.recv_timeout(Duration::from_millis(100)) else { continue };
@@ -482,6 +488,12 @@ fn analyse_blocks(
             }
         }
         s.calibration = calibration.clone();
+        if let Some(r) = rehearsal.as_mut() {
+            for f in &new_frames {
+                r.push(f);
+            }
+            s.rehearsal = Some((r.current_line(), r.results()));
+        }
         s.summary = Some(summary);
         s.delivered_blocks = counters.delivered_blocks.load(Ordering::Relaxed);
         s.dropped_blocks = counters.dropped_blocks.load(Ordering::Relaxed);

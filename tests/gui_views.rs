@@ -38,12 +38,16 @@ struct Screen {
     ui_lang: UiLang,
     actions: Vec<Action>,
     devices: Vec<String>,
+    fonts_installed: bool,
 }
 
 fn harness(state: LiveState, ui_lang: UiLang) -> Harness<'static, Screen> {
     Harness::builder().with_size([900.0, 760.0]).build_ui_state(
         |ui, screen: &mut Screen| {
-            speech_coach::ui::install_fonts(ui.ctx());
+            if !screen.fonts_installed {
+                speech_coach::ui::install_fonts(ui.ctx());
+                screen.fonts_installed = true;
+            }
             let targets = Targets::default();
             let view = View {
                 state: &screen.state,
@@ -55,11 +59,12 @@ fn harness(state: LiveState, ui_lang: UiLang) -> Harness<'static, Screen> {
                 devices: &screen.devices,
                 device: None,
                 recording: false,
+                script: None,
             };
             let actions = view.full(ui);
             screen.actions.extend(actions);
         },
-        Screen { state, ui_lang, actions: Vec::new(), devices: vec!["USB Headset".into(), "Laptop microphone".into()] },
+        Screen { state, ui_lang, actions: Vec::new(), devices: vec!["USB Headset".into(), "Laptop microphone".into()], fonts_installed: false },
     )
 }
 

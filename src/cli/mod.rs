@@ -3,4 +3,5 @@
 pub mod analyze;
 pub mod devices;
 pub mod listen;
+pub mod rehearse;
 pub mod sessions;

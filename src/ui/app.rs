@@ -30,10 +30,22 @@ pub struct CoachApp {
     /// Input device names, listed once at start (listing probes every ALSA plugin).
     devices: Vec<String>,
     demo_playing: bool,
+    /// The script being rehearsed, if any (shown as a teleprompter).
+    script: Option<crate::rehearsal::Script>,
 }
 
 impl CoachApp {
-    pub fn new(mut settings: Settings, settings_path: PathBuf, notice: Option<String>, demo: bool, demo_wav: PathBuf) -> Self {
+    pub fn new(
+        mut settings: Settings,
+        settings_path: PathBuf,
+        notice: Option<String>,
+        demo: bool,
+        demo_wav: PathBuf,
+        rehearsal: Option<(crate::rehearsal::Script, crate::analysis::Lang)>,
+    ) -> Self {
+        if let Some((_, lang)) = &rehearsal {
+            settings.speech_lang = *lang;
+        }
         if demo {
             // The demo call is in Mandarin, whatever the interface language.
             settings.speech_lang = crate::analysis::Lang::Zh;
@@ -50,7 +62,11 @@ impl CoachApp {
             .map(|d| d.name)
             .collect();
         let notice = notice.map(|detail| format!("{}: {detail}", crate::ui::i18n::strings(settings.ui_lang).settings_reset));
-        Self { pipeline, settings, settings_path, notice, demo_wav, applied_compact: None, had_source: demo, devices, demo_playing: demo }
+        let script = rehearsal.map(|(script, _)| {
+            pipeline.send(Command::StartRehearsal(script.clone()));
+            script
+        });
+        Self { pipeline, settings, settings_path, notice, demo_wav, applied_compact: None, had_source: demo, devices, demo_playing: demo, script }
     }
 
     fn save(&mut self) {
@@ -95,6 +111,9 @@ impl CoachApp {
         self.demo_playing = matches!(source, Source::File { .. });
         let old = std::mem::replace(&mut self.pipeline, start(source, &self.settings));
         std::thread::spawn(move || drop(old.stop()));
+        if let Some(script) = &self.script {
+            self.pipeline.send(Command::StartRehearsal(script.clone()));
+        }
     }
 }
 
@@ -155,6 +174,7 @@ impl eframe::App for CoachApp {
             devices: &self.devices,
             device: self.settings.device.as_deref(),
             recording: self.settings.record_audio,
+            script: self.script.as_ref(),
         };
         let actions = egui::CentralPanel::default()
             .show(ui, |ui| if self.settings.compact { view.compact(ui) } else { view.full(ui) })

@@ -38,6 +38,8 @@ pub struct View<'a> {
     pub device: Option<&'a str>,
     /// Audio recording is on for this session.
     pub recording: bool,
+    /// A script being rehearsed: shown as a teleprompter.
+    pub script: Option<&'a crate::rehearsal::Script>,
 }
 
 impl View<'_> {
@@ -216,6 +218,10 @@ impl View<'_> {
             });
         }
         ui.separator();
+        if let Some(script) = self.script {
+            self.teleprompter(ui, script);
+            ui.separator();
+        }
         self.cue_line(ui, 26.0);
         ui.add_space(6.0);
         let width = ui.available_width();
@@ -227,6 +233,32 @@ impl View<'_> {
         ui.separator();
         timeline::show(ui, self.state, s, self.pace_unit());
         actions
+    }
+
+    fn teleprompter(&self, ui: &mut Ui, script: &crate::rehearsal::Script) {
+        let s = self.s();
+        let (current, results) = self.state.rehearsal.as_ref().map_or((0, &[][..]), |(c, r)| (*c, r.as_slice()));
+        ui.label(format!("{} · {} {:.0} s", script.title.as_deref().unwrap_or(s.script), s.expected, script.expected_s(self.speech_lang)));
+        egui::ScrollArea::vertical().max_height(180.0).show(ui, |ui| {
+            for (i, line) in script.lines.iter().enumerate() {
+                let result = results.get(i);
+                let pace = result.and_then(|r| r.pace).map_or(String::new(), |p| {
+                    format!("   {p:.0} / {:.0} {}", line.target_pace, self.pace_unit())
+                });
+                let text = RichText::new(format!("{}{}{pace}", if line.slow { "▼ " } else { "" }, line.text)).size(if i == current { 20.0 } else { 15.0 });
+                let text = if i == current {
+                    text.strong().background_color(ui.visuals().selection.bg_fill)
+                } else if i < current {
+                    text.weak()
+                } else {
+                    text
+                };
+                let response = ui.label(text);
+                if i == current {
+                    response.scroll_to_me(Some(egui::Align::Center));
+                }
+            }
+        });
     }
 
     fn calibration_controls(&self, ui: &mut Ui, actions: &mut Vec<Action>) {

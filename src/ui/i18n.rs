@@ -62,6 +62,8 @@ pub struct Strings {
     pub default_device: &'static str,
     pub record_audio: &'static str,
     pub recording_on: &'static str,
+    pub script: &'static str,
+    pub expected: &'static str,
 }
 
 pub const ZH: Strings = Strings {
@@ -103,6 +105,8 @@ pub const ZH: Strings = Strings {
     default_device: "系统默认",
     record_audio: "录音",
     recording_on: "正在录音",
+    script: "练习脚本",
+    expected: "按目标语速约需",
 };
 
 pub const EN: Strings = Strings {
@@ -144,6 +148,8 @@ pub const EN: Strings = Strings {
     default_device: "System default",
     record_audio: "Record audio",
     recording_on: "Recording",
+    script: "Script",
+    expected: "at target pace about",
 };
 
 pub fn strings(lang: UiLang) -> &'static Strings {
@@ -199,7 +205,7 @@ pub fn all_chinese_text() -> String {
         s.flat, s.lively, s.agitated, s.in_band, s.near_band, s.off_band, s.compact, s.full_view, s.calibrate,
         s.calibrating, s.calibrated, s.calibration_failed, s.language, s.speech_language, s.device_live,
         s.device_lost, s.no_microphone, s.start_demo, s.demo, s.timeline, s.pitch_hz, s.level_dbfs, s.all_good,
-        s.settings_reset, s.dropped, s.mandarin, s.default_device, s.record_audio, s.recording_on, "中文",
+        s.settings_reset, s.dropped, s.mandarin, s.default_device, s.record_audio, s.recording_on, s.script, s.expected, "中文",
     ]
     .join("");
     for cue in [Cue::Clipping, Cue::MicTooQuiet, Cue::LosingCalm, Cue::TooFast, Cue::TooSlow, Cue::TooLoud, Cue::TooSoft, Cue::Flat] {

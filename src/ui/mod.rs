@@ -27,12 +27,27 @@ pub enum UiError {
     Demo { path: PathBuf, source: std::io::Error },
 }
 
-/// Adds the CJK subset as a fallback after egui's own fonts.
+/// System CJK fonts tried for text outside the bundled subset (a trainee's own script).
+const SYSTEM_CJK_FONTS: &[&str] = &[
+    "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
+    "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
+    "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc",
+    "C:\\Windows\\Fonts\\msyh.ttc",
+    "/System/Library/Fonts/PingFang.ttc",
+];
+
+/// Adds the CJK subset (always) and a full system CJK font (when one is installed) as
+/// fallbacks after egui's own fonts.
 pub fn install_fonts(ctx: &egui::Context) {
     let mut fonts = egui::FontDefinitions::default();
     fonts.font_data.insert("wqy-microhei-subset".into(), std::sync::Arc::new(egui::FontData::from_static(CJK_FONT)));
+    let mut names = vec!["wqy-microhei-subset".to_string()];
+    if let Some(bytes) = SYSTEM_CJK_FONTS.iter().find_map(|p| std::fs::read(p).ok()) {
+        fonts.font_data.insert("system-cjk".into(), std::sync::Arc::new(egui::FontData::from_owned(bytes)));
+        names.push("system-cjk".into());
+    }
     for family in [egui::FontFamily::Proportional, egui::FontFamily::Monospace] {
-        fonts.families.entry(family).or_default().push("wqy-microhei-subset".into());
+        fonts.families.entry(family).or_default().extend(names.iter().cloned());
     }
     ctx.set_fonts(fonts);
 }
@@ -55,6 +70,15 @@ fn demo_path() -> Result<PathBuf, UiError> {
 
 /// Opens the window (blocks until it is closed).
 pub fn run(demo: bool) -> Result<(), UiError> {
+    run_with(demo, None)
+}
+
+/// Opens the window with `script` as a teleprompter on the microphone.
+pub fn run_rehearsal(script: crate::rehearsal::Script, lang: crate::analysis::Lang) -> Result<(), UiError> {
+    run_with(false, Some((script, lang)))
+}
+
+fn run_with(demo: bool, rehearsal: Option<(crate::rehearsal::Script, crate::analysis::Lang)>) -> Result<(), UiError> {
     let settings_path = settings::default_path();
     let (settings, notice) = Settings::load(&settings_path);
     let demo_wav = demo_path()?;
@@ -67,7 +91,7 @@ pub fn run(demo: bool) -> Result<(), UiError> {
         options,
         Box::new(move |cc| {
             install_fonts(&cc.egui_ctx);
-            Ok(Box::new(app::CoachApp::new(settings, settings_path, notice, demo, demo_wav)))
+            Ok(Box::new(app::CoachApp::new(settings, settings_path, notice, demo, demo_wav, rehearsal)))
         }),
     )
     .map_err(|e| UiError::Window(e.to_string()))

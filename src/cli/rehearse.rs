@@ -1,0 +1,64 @@
+//! `speech-coach rehearse SCRIPT`: practise a script. With `--recording`, runs a recorded
+//! rehearsal through the streaming analyser and prints per-line pace against target;
+//! without it, opens the window with the script as a teleprompter.
+
+use std::path::PathBuf;
+
+use anyhow::{Context, Result};
+use serde::Serialize;
+use speech_coach::analysis::{AnalyserConfig, Lang};
+use speech_coach::coach::Targets;
+use speech_coach::offline::analyse_wav;
+use speech_coach::rehearsal::{LineResult, Rehearsal, Script};
+
+#[derive(Debug, clap::Args)]
+pub struct RehearseArgs {
+    /// Script: plain text or Markdown, one spoken line per line; `[slow]` or `[pace=N]` at
+    /// the end of a line sets its target.
+    pub script: PathBuf,
+    /// A recorded rehearsal to score instead of opening the window.
+    #[arg(long, value_name = "FILE.wav")]
+    pub recording: Option<PathBuf>,
+    /// Language of the script (default: from the script's characters).
+    #[arg(long, value_enum)]
+    pub lang: Option<Lang>,
+}
+
+#[derive(Serialize)]
+struct RehearsalReport {
+    title: Option<String>,
+    expected_s: f32,
+    lines_total: usize,
+    lines_reached: usize,
+    lines: Vec<LineResult>,
+}
+
+pub fn load(path: &std::path::Path, lang: Option<Lang>) -> Result<(Script, Lang)> {
+    let text = std::fs::read_to_string(path).with_context(|| format!("{}: cannot read the script", path.display()))?;
+    let lang = lang.unwrap_or(if text.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)) { Lang::Zh } else { Lang::En });
+    let script = Script::parse(&text, lang, &Targets::default());
+    anyhow::ensure!(!script.lines.is_empty(), "{}: the script has no lines to speak", path.display());
+    Ok((script, lang))
+}
+
+pub fn run(args: RehearseArgs) -> Result<()> {
+    let (script, lang) = load(&args.script, args.lang)?;
+    let Some(recording) = args.recording else {
+        return speech_coach::ui::run_rehearsal(script, lang).map_err(Into::into);
+    };
+    let expected_s = script.expected_s(lang);
+    let lines_total = script.lines.len();
+    let title = script.title.clone();
+    let mut rehearsal = Rehearsal::new(script, lang);
+    analyse_wav(&recording, AnalyserConfig::new, |f| rehearsal.push(f), |_, _| {})?;
+    let lines = rehearsal.results();
+    let report = RehearsalReport {
+        title,
+        expected_s,
+        lines_total,
+        lines_reached: lines.iter().filter(|l| l.start_s.is_some()).count(),
+        lines,
+    };
+    println!("{}", serde_json::to_string(&report)?);
+    Ok(())
+}
