@@ -241,7 +241,8 @@ impl View<'_> {
         ui.label(format!("{} · {} {:.0} s", script.title.as_deref().unwrap_or(s.script), s.expected, script.expected_s(self.speech_lang)));
         egui::ScrollArea::vertical().max_height(180.0).show(ui, |ui| {
             for (i, line) in script.lines.iter().enumerate() {
-                let result = results.get(i);
+                // A line's pace is shown once the highlight has moved past it.
+                let result = if i < current { results.get(i) } else { None };
                 let pace = result.and_then(|r| r.pace).map_or(String::new(), |p| {
                     format!("   {p:.0} / {:.0} {}", line.target_pace, self.pace_unit())
                 });
