@@ -35,6 +35,8 @@ enum Command {
     Sessions(cli::sessions::SessionsArgs),
     /// Print the call report of a stored session as JSON.
     Report(cli::sessions::ReportArgs),
+    /// Progress across sessions: per day, and whether the voice tires through the shift (JSON).
+    History,
     /// Rehearse a script: a teleprompter in the window, or score a recording (--recording).
     Rehearse(cli::rehearse::RehearseArgs),
 }
@@ -48,6 +50,7 @@ fn main() {
         Some(Command::Sessions(args)) => cli::sessions::list(args),
         Some(Command::Report(args)) => cli::sessions::report(args),
         Some(Command::Rehearse(args)) => cli::rehearse::run(args),
+        Some(Command::History) => cli::sessions::history(),
         None => speech_coach::ui::run(cli.demo).map_err(anyhow::Error::from),
     };
     if let Err(e) = result {

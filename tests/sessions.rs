@@ -93,6 +93,11 @@ fn the_call_report_agrees_with_analyze_on_the_recorded_audio() {
     assert_eq!(page.matches("<svg").count(), 3);
     assert!(page.matches("<polyline points=\"").count() == 3 && !page.contains("<polyline points=\"\""));
     assert!(!page.contains("http://") && !page.contains("https://") && !page.contains("<script"));
+    // The session shows up in the progress view.
+    let history = binary().env("SPEECH_COACH_DATA_DIR", &data).arg("history").output().unwrap();
+    let days: serde_json::Value = serde_json::from_slice(&history.stdout).unwrap();
+    assert_eq!(days.as_array().unwrap().len(), 1);
+    assert_eq!(days[0]["sessions"][0]["id"], id.as_str());
 }
 
 #[test]

@@ -69,3 +69,19 @@ pub fn report(args: ReportArgs) -> Result<()> {
     println!("{}", serde_json::to_string(&r)?);
     Ok(())
 }
+
+/// `speech-coach history`: per-day figures and the shift trend, as JSON.
+pub fn history() -> Result<()> {
+    let metas: Vec<_> = store::list(&store::default_root())?
+        .into_iter()
+        .filter_map(|l| match l {
+            Listed::Ok(m) => Some(m),
+            Listed::Damaged { id, reason } => {
+                eprintln!("speech-coach: skipping session {id}: {reason}");
+                None
+            }
+        })
+        .collect();
+    println!("{}", serde_json::to_string(&speech_coach::session::history::by_day(&metas))?);
+    Ok(())
+}

@@ -1,0 +1,136 @@
+//! Progress across sessions: per-day figures and the shift view ("the hundredth call
+//! must sound like the first" — fatigue shows as falling pitch spread and level).
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use super::store::SessionMeta;
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SessionPoint {
+    pub id: String,
+    pub started_unix_s: u64,
+    pub talk_s: f64,
+    pub syllables_per_min: Option<f32>,
+    pub level_active_dbfs: Option<f32>,
+    pub pitch_spread_st: Option<f32>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Day {
+    /// Days since 1970-01-01 (UTC), and the same as a date.
+    pub day: u64,
+    pub date: String,
+    pub sessions: Vec<SessionPoint>,
+    pub talk_s: f64,
+    /// Talk-time-weighted means over the day's sessions.
+    pub syllables_per_min: Option<f32>,
+    pub level_active_dbfs: Option<f32>,
+    pub pitch_spread_st: Option<f32>,
+    /// Last third of the shift minus the first third (needs three sessions or more).
+    pub level_change_db: Option<f32>,
+    pub spread_change_st: Option<f32>,
+    /// Both level and spread fell noticeably through the shift.
+    pub tiring: bool,
+}
+
+/// A fall this large in both, from the first to the last third of a shift, reads as tiring.
+const TIRING_LEVEL_DB: f32 = 2.0;
+const TIRING_SPREAD_ST: f32 = 1.0;
+
+/// Civil date of a day number (Howard Hinnant's algorithm), so no date crate is needed.
+fn date_of(day: u64) -> String {
+    let z = day as i64 + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
+fn weighted(points: &[&SessionPoint], value: impl Fn(&SessionPoint) -> Option<f32>) -> Option<f32> {
+    let (mut sum, mut weight) = (0.0, 0.0);
+    for p in points {
+        if let Some(v) = value(p) {
+            sum += v as f64 * p.talk_s;
+            weight += p.talk_s;
+        }
+    }
+    (weight > 0.0).then(|| (sum / weight) as f32)
+}
+
+pub fn by_day(sessions: &[SessionMeta]) -> Vec<Day> {
+    let mut days: BTreeMap<u64, Vec<SessionPoint>> = BTreeMap::new();
+    for m in sessions {
+        let Some(s) = &m.summary else { continue };
+        if s.speech_s <= 0.0 {
+            continue;
+        }
+        days.entry(m.started_unix_s / 86_400).or_default().push(SessionPoint {
+            id: m.id.clone(),
+            started_unix_s: m.started_unix_s,
+            talk_s: s.speech_s,
+            syllables_per_min: s.syllables_per_min,
+            level_active_dbfs: s.level_active_dbfs,
+            pitch_spread_st: s.pitch_spread_st,
+        });
+    }
+    days.into_iter()
+        .map(|(day, mut sessions)| {
+            sessions.sort_by_key(|s| s.started_unix_s);
+            let all: Vec<&SessionPoint> = sessions.iter().collect();
+            let third = sessions.len() / 3;
+            let change = |value: fn(&SessionPoint) -> Option<f32>| {
+                (third >= 1).then(|| Some(weighted(&all[all.len() - third..], value)? - weighted(&all[..third], value)?)).flatten()
+            };
+            let level_change_db = change(|p| p.level_active_dbfs);
+            let spread_change_st = change(|p| p.pitch_spread_st);
+            Day {
+                day,
+                date: date_of(day),
+                talk_s: sessions.iter().map(|s| s.talk_s).sum(),
+                syllables_per_min: weighted(&all, |p| p.syllables_per_min),
+                level_active_dbfs: weighted(&all, |p| p.level_active_dbfs),
+                pitch_spread_st: weighted(&all, |p| p.pitch_spread_st),
+                tiring: level_change_db.is_some_and(|l| l <= -TIRING_LEVEL_DB) && spread_change_st.is_some_and(|s| s <= -TIRING_SPREAD_ST),
+                level_change_db,
+                spread_change_st,
+                sessions,
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::{Lang, Summary};
+
+    fn meta(start: u64, level: f32, spread: f32) -> SessionMeta {
+        let summary = Summary { speech_s: 60.0, level_active_dbfs: Some(level), pitch_spread_st: Some(spread), syllables_per_min: Some(150.0), ..Summary::empty() };
+        SessionMeta { id: start.to_string(), started_unix_s: start, ended_unix_s: None, source: "mic".into(), lang: Lang::Zh, recording: false, summary: Some(summary), cues: vec![] }
+    }
+
+    #[test]
+    fn dates_are_civil_dates() {
+        assert_eq!(date_of(0), "1970-01-01");
+        assert_eq!(date_of(20_000), "2024-10-04");
+    }
+
+    #[test]
+    fn a_shift_whose_voice_falls_in_level_and_spread_is_flagged_as_tiring() {
+        let day = 20_000 * 86_400;
+        let tired: Vec<_> = (0..6).map(|i| meta(day + i * 3600, -20.0 - i as f32, 8.0 - 0.6 * i as f32)).collect();
+        let fresh: Vec<_> = (0..6).map(|i| meta(day + 86_400 + i * 3600, -20.0, 8.0)).collect();
+        let days = by_day(&[tired, fresh].concat());
+        assert_eq!(days.len(), 2);
+        assert!(days[0].tiring, "{:?}", days[0]);
+        assert!(!days[1].tiring);
+        assert!((days[0].level_change_db.unwrap() + 4.0).abs() < 1e-4);
+    }
+}
