@@ -6,7 +6,7 @@ use kittest::Queryable as _;
 use speech_coach::analysis::{Frame, Lang};
 use speech_coach::coach::{Coach, Targets};
 use speech_coach::pipeline::{DeviceStatus, LiveState};
-use speech_coach::ui::dashboard::{Action, View};
+use speech_coach::ui::dashboard::{Action, SessionsPanel, View};
 use speech_coach::ui::i18n::UiLang;
 
 fn frame(t: f64, chars_per_min: f32, level_dbfs: f32, spread_st: f32) -> Frame {
@@ -39,6 +39,7 @@ struct Screen {
     actions: Vec<Action>,
     devices: Vec<String>,
     fonts_installed: bool,
+    sessions: Option<SessionsPanel>,
 }
 
 fn harness(state: LiveState, ui_lang: UiLang) -> Harness<'static, Screen> {
@@ -60,11 +61,12 @@ fn harness(state: LiveState, ui_lang: UiLang) -> Harness<'static, Screen> {
                 device: None,
                 recording: false,
                 script: None,
+                sessions: screen.sessions.as_ref(),
             };
             let actions = view.full(ui);
             screen.actions.extend(actions);
         },
-        Screen { state, ui_lang, actions: Vec::new(), devices: vec!["USB Headset".into(), "Laptop microphone".into()], fonts_installed: false },
+        Screen { state, ui_lang, actions: Vec::new(), devices: vec!["USB Headset".into(), "Laptop microphone".into()], fonts_installed: false, sessions: None },
     )
 }
 
@@ -134,4 +136,27 @@ fn choosing_a_microphone_in_the_list_asks_for_that_device() {
     h.get_by_label("USB Headset").click();
     h.run();
     assert_eq!(h.state().actions, vec![Action::SelectDevice(Some("USB Headset".into()))]);
+}
+
+#[test]
+fn the_sessions_panel_offers_report_and_delete_for_each_session() {
+    use speech_coach::session::store::{Listed, SessionMeta};
+    let mut h = harness(state_after(&[frame(0.0, 150.0, -26.0, 8.0)]), UiLang::En);
+    let meta = SessionMeta {
+        id: "1795380000".into(),
+        started_unix_s: 1_795_380_000,
+        ended_unix_s: None,
+        source: "mic".into(),
+        lang: Lang::Zh,
+        recording: true,
+        summary: None,
+        cues: vec![],
+    };
+    h.state_mut().sessions = Some(SessionsPanel { rows: vec![Listed::Ok(meta)], report: None, message: None });
+    h.run();
+    h.get_by_label("Delete").click();
+    h.run();
+    h.get_by_label("Report").click();
+    h.run();
+    assert_eq!(h.state().actions, vec![Action::DeleteSession("1795380000".into()), Action::OpenReport("1795380000".into())]);
 }

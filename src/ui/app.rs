@@ -10,7 +10,8 @@ use crate::egui::{Ui, ViewportCommand, WindowLevel};
 use crate::coach::baseline::Baseline;
 use crate::pipeline::{Command, DeviceStatus, Pipeline, PipelineOptions, SessionOptions, Source};
 use crate::settings::Settings;
-use crate::ui::dashboard::{Action, View};
+use crate::session::store;
+use crate::ui::dashboard::{Action, SessionsPanel, View};
 
 /// Gauges change at most this often; repainting faster only burns CPU beside the softphone.
 pub const REPAINT_EVERY: Duration = Duration::from_millis(100);
@@ -32,6 +33,7 @@ pub struct CoachApp {
     demo_playing: bool,
     /// The script being rehearsed, if any (shown as a teleprompter).
     script: Option<crate::rehearsal::Script>,
+    sessions: Option<SessionsPanel>,
 }
 
 impl CoachApp {
@@ -66,7 +68,7 @@ impl CoachApp {
             pipeline.send(Command::StartRehearsal(script.clone()));
             script
         });
-        Self { pipeline, settings, settings_path, notice, demo_wav, applied_compact: None, had_source: demo, devices, demo_playing: demo, script }
+        Self { pipeline, settings, settings_path, notice, demo_wav, applied_compact: None, had_source: demo, devices, demo_playing: demo, script, sessions: None }
     }
 
     fn save(&mut self) {
@@ -93,6 +95,37 @@ impl CoachApp {
                 self.settings.device = device.clone();
                 self.restart(Source::Microphone { device });
             }
+            Action::ToggleSessions => {
+                self.sessions = match self.sessions.take() {
+                    Some(_) => None,
+                    None => Some(load_sessions(None)),
+                };
+            }
+            Action::OpenReport(id) => {
+                let root = store::default_root();
+                let opened = store::session_dir(&root, &id).and_then(|dir| {
+                    let report = crate::session::report::build(&dir)?;
+                    let html = dir.join("report.html");
+                    let page = crate::session::html::render(&report, self.settings.targets.pace_zh_chars_per_min.green);
+                    std::fs::write(&html, page).map_err(|source| store::StoreError::Io { path: html.clone(), source })?;
+                    Ok((report, html))
+                });
+                let mut panel = load_sessions(None);
+                match opened {
+                    Ok(r) => panel.report = Some(r),
+                    Err(e) => panel.message = Some(e.to_string()),
+                }
+                self.sessions = Some(panel);
+            }
+            Action::DeleteSession(id) => {
+                let current = self.pipeline.snapshot().session_id;
+                let message = if current.as_deref() == Some(id.as_str()) {
+                    Some(format!("{id}: in progress; it can be deleted once this session ends"))
+                } else {
+                    store::delete(&store::default_root(), &id).err().map(|e| e.to_string())
+                };
+                self.sessions = Some(load_sessions(message));
+            }
             Action::ToggleRecording => {
                 self.settings.record_audio = !self.settings.record_audio;
                 // Recording starts or stops with a new session on the same source.
@@ -114,6 +147,13 @@ impl CoachApp {
         if let Some(script) = &self.script {
             self.pipeline.send(Command::StartRehearsal(script.clone()));
         }
+    }
+}
+
+fn load_sessions(message: Option<String>) -> SessionsPanel {
+    match store::list(&store::default_root()) {
+        Ok(rows) => SessionsPanel { rows, report: None, message },
+        Err(e) => SessionsPanel { rows: Vec::new(), report: None, message: Some(e.to_string()) },
     }
 }
 
@@ -175,6 +215,7 @@ impl eframe::App for CoachApp {
             device: self.settings.device.as_deref(),
             recording: self.settings.record_audio,
             script: self.script.as_ref(),
+            sessions: self.sessions.as_ref(),
         };
         let actions = egui::CentralPanel::default()
             .show(ui, |ui| if self.settings.compact { view.compact(ui) } else { view.full(ui) })

@@ -24,6 +24,20 @@ pub enum Action {
     /// Use this input device (None = the system default).
     SelectDevice(Option<String>),
     ToggleRecording,
+    /// Show or hide the list of stored sessions.
+    ToggleSessions,
+    /// Open a session's report (and write its HTML next to it).
+    OpenReport(String),
+    /// Delete a session and its audio.
+    DeleteSession(String),
+}
+
+/// What the sessions panel shows: stored sessions, newest first, and an open report.
+#[derive(Default)]
+pub struct SessionsPanel {
+    pub rows: Vec<crate::session::store::Listed>,
+    pub report: Option<(crate::session::report::Report, std::path::PathBuf)>,
+    pub message: Option<String>,
 }
 
 pub struct View<'a> {
@@ -40,6 +54,8 @@ pub struct View<'a> {
     pub recording: bool,
     /// A script being rehearsed: shown as a teleprompter.
     pub script: Option<&'a crate::rehearsal::Script>,
+    /// The sessions panel, when open.
+    pub sessions: Option<&'a SessionsPanel>,
 }
 
 impl View<'_> {
@@ -207,6 +223,9 @@ impl View<'_> {
             if ui.selectable_label(self.recording, s.record_audio).clicked() {
                 actions.push(Action::ToggleRecording);
             }
+            if ui.selectable_label(self.sessions.is_some(), s.sessions).clicked() {
+                actions.push(Action::ToggleSessions);
+            }
             self.calibration_controls(ui, &mut actions);
         });
         if let Some(n) = self.notice {
@@ -218,6 +237,10 @@ impl View<'_> {
             });
         }
         ui.separator();
+        if let Some(panel) = self.sessions {
+            self.sessions_panel(ui, panel, &mut actions);
+            ui.separator();
+        }
         if let Some(script) = self.script {
             self.teleprompter(ui, script);
             ui.separator();
@@ -233,6 +256,64 @@ impl View<'_> {
         ui.separator();
         timeline::show(ui, self.state, s, self.pace_unit());
         actions
+    }
+
+    fn sessions_panel(&self, ui: &mut Ui, panel: &SessionsPanel, actions: &mut Vec<Action>) {
+        use crate::session::store::Listed;
+        let s = self.s();
+        if let Some(m) = &panel.message {
+            ui.label(m);
+        }
+        if let Some((r, html)) = &panel.report {
+            let summary = r.summary.as_ref();
+            ui.label(RichText::new(format!("{} {}", s.report, r.id)).strong());
+            ui.label(format!(
+                "{:.0} s · {} {:.0} s · {:.0} {} · {} {:.0} % / {:.0} % / {:.0} % · {} {}",
+                summary.map_or(0.0, |x| x.duration_s),
+                s.talk_time,
+                summary.map_or(0.0, |x| x.speech_s),
+                summary.and_then(|x| x.syllables_per_min).map_or(0.0, |p| self.speech_lang.pace_from_syllables(p)),
+                self.pace_unit(),
+                s.speed,
+                r.pace_bands.green * 100.0,
+                r.pace_bands.amber * 100.0,
+                r.pace_bands.red * 100.0,
+                r.cues.len(),
+                s.cues
+            ));
+            ui.label(RichText::new(html.display().to_string()).weak());
+        }
+        egui::ScrollArea::vertical().id_salt("sessions").max_height(140.0).show(ui, |ui| {
+            for row in panel.rows.iter().rev() {
+                ui.horizontal(|ui| match row {
+                    Listed::Ok(m) => {
+                        let summary = m.summary.as_ref();
+                        ui.label(format!(
+                            "{}  {:.0} s  {} {}",
+                            m.id,
+                            summary.map_or(0.0, |x| x.duration_s),
+                            m.cues.len(),
+                            s.cues
+                        ));
+                        if m.recording {
+                            ui.label(RichText::new("●").color(band_color(Band::Red)));
+                        }
+                        if ui.small_button(s.report).clicked() {
+                            actions.push(Action::OpenReport(m.id.clone()));
+                        }
+                        if ui.small_button(s.delete).clicked() {
+                            actions.push(Action::DeleteSession(m.id.clone()));
+                        }
+                    }
+                    Listed::Damaged { id, reason } => {
+                        ui.label(RichText::new(format!("{id}: {reason}")).color(band_color(Band::Amber)));
+                        if ui.small_button(s.delete).clicked() {
+                            actions.push(Action::DeleteSession(id.clone()));
+                        }
+                    }
+                });
+            }
+        });
     }
 
     fn teleprompter(&self, ui: &mut Ui, script: &crate::rehearsal::Script) {

@@ -64,6 +64,11 @@ pub struct Strings {
     pub recording_on: &'static str,
     pub script: &'static str,
     pub expected: &'static str,
+    pub sessions: &'static str,
+    pub report: &'static str,
+    pub delete: &'static str,
+    pub talk_time: &'static str,
+    pub cues: &'static str,
 }
 
 pub const ZH: Strings = Strings {
@@ -107,6 +112,11 @@ pub const ZH: Strings = Strings {
     recording_on: "正在录音",
     script: "练习脚本",
     expected: "按目标语速约需",
+    sessions: "通话记录",
+    report: "报告",
+    delete: "删除",
+    talk_time: "说话时间",
+    cues: "条提示",
 };
 
 pub const EN: Strings = Strings {
@@ -150,6 +160,11 @@ pub const EN: Strings = Strings {
     recording_on: "Recording",
     script: "Script",
     expected: "at target pace about",
+    sessions: "Sessions",
+    report: "Report",
+    delete: "Delete",
+    talk_time: "talk time",
+    cues: "cues",
 };
 
 pub fn strings(lang: UiLang) -> &'static Strings {
@@ -205,7 +220,7 @@ pub fn all_chinese_text() -> String {
         s.flat, s.lively, s.agitated, s.in_band, s.near_band, s.off_band, s.compact, s.full_view, s.calibrate,
         s.calibrating, s.calibrated, s.calibration_failed, s.language, s.speech_language, s.device_live,
         s.device_lost, s.no_microphone, s.start_demo, s.demo, s.timeline, s.pitch_hz, s.level_dbfs, s.all_good,
-        s.settings_reset, s.dropped, s.mandarin, s.default_device, s.record_audio, s.recording_on, s.script, s.expected, "中文",
+        s.settings_reset, s.dropped, s.mandarin, s.default_device, s.record_audio, s.recording_on, s.script, s.expected, s.sessions, s.report, s.delete, s.talk_time, s.cues, "中文",
     ]
     .join("");
     for cue in [Cue::Clipping, Cue::MicTooQuiet, Cue::LosingCalm, Cue::TooFast, Cue::TooSlow, Cue::TooLoud, Cue::TooSoft, Cue::Flat] {
