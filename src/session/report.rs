@@ -123,6 +123,10 @@ pub fn build(dir: &Path) -> Result<Report, StoreError> {
             red_run = 0;
         }
     }
+    if let Some(last) = series.last_mut() {
+        second_pitches.sort_by(f32::total_cmp);
+        last.pitch_hz = second_pitches.get(second_pitches.len() / 2).copied();
+    }
     paces.sort_by(f32::total_cmp);
     let pct = |q: f32| paces[((paces.len() - 1) as f32 * q).round() as usize];
     let mut cue_counts = BTreeMap::new();
