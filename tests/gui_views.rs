@@ -152,11 +152,37 @@ fn the_sessions_panel_offers_report_and_delete_for_each_session() {
         summary: None,
         cues: vec![],
     };
-    h.state_mut().sessions = Some(SessionsPanel { rows: vec![Listed::Ok(meta)], report: None, message: None });
+    h.state_mut().sessions = Some(SessionsPanel { rows: vec![Listed::Ok(meta)], days: vec![], report: None, message: None });
     h.run();
     h.get_by_label("Delete").click();
     h.run();
     h.get_by_label("Report").click();
     h.run();
     assert_eq!(h.state().actions, vec![Action::DeleteSession("1795380000".into()), Action::OpenReport("1795380000".into())]);
+}
+
+#[test]
+fn the_progress_view_flags_a_shift_where_the_voice_tires() {
+    use speech_coach::analysis::Summary;
+    use speech_coach::session::history::by_day;
+    use speech_coach::session::store::SessionMeta;
+    let day = 20_400 * 86_400;
+    let metas: Vec<SessionMeta> = (0..6)
+        .map(|i| SessionMeta {
+            id: format!("{}", day + i * 3600),
+            started_unix_s: day + i * 3600,
+            ended_unix_s: None,
+            source: "mic".into(),
+            lang: Lang::Zh,
+            recording: false,
+            // level and pitch spread fall through the day
+            summary: Some(Summary { speech_s: 120.0, level_active_dbfs: Some(-20.0 - i as f32), pitch_spread_st: Some(8.0 - 0.7 * i as f32), ..Summary::empty() }),
+            cues: vec![],
+        })
+        .collect();
+    let mut h = harness(state_after(&[frame(0.0, 150.0, -26.0, 8.0)]), UiLang::En);
+    h.state_mut().sessions = Some(SessionsPanel { rows: vec![], days: by_day(&metas), report: None, message: None });
+    h.run();
+    h.get_by_label_contains("6 × · 12 min");
+    h.get_by_label_contains("voice tiring through the shift");
 }

@@ -152,8 +152,18 @@ impl CoachApp {
 
 fn load_sessions(message: Option<String>) -> SessionsPanel {
     match store::list(&store::default_root()) {
-        Ok(rows) => SessionsPanel { rows, report: None, message },
-        Err(e) => SessionsPanel { rows: Vec::new(), report: None, message: Some(e.to_string()) },
+        Ok(rows) => {
+            let metas: Vec<_> = rows
+                .iter()
+                .filter_map(|r| match r {
+                    store::Listed::Ok(m) => Some(m.clone()),
+                    store::Listed::Damaged { .. } => None,
+                })
+                .collect();
+            let days = crate::session::history::by_day(&metas);
+            SessionsPanel { rows, days, report: None, message }
+        }
+        Err(e) => SessionsPanel { rows: Vec::new(), days: Vec::new(), report: None, message: Some(e.to_string()) },
     }
 }
 

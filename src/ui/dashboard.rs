@@ -36,6 +36,8 @@ pub enum Action {
 #[derive(Default)]
 pub struct SessionsPanel {
     pub rows: Vec<crate::session::store::Listed>,
+    /// Per-day progress computed from the rows.
+    pub days: Vec<crate::session::history::Day>,
     pub report: Option<(crate::session::report::Report, std::path::PathBuf)>,
     pub message: Option<String>,
 }
@@ -283,6 +285,7 @@ impl View<'_> {
             ));
             ui.label(RichText::new(html.display().to_string()).weak());
         }
+        self.history(ui, &panel.days);
         egui::ScrollArea::vertical().id_salt("sessions").max_height(140.0).show(ui, |ui| {
             for row in panel.rows.iter().rev() {
                 ui.horizontal(|ui| match row {
@@ -313,6 +316,39 @@ impl View<'_> {
                     }
                 });
             }
+        });
+    }
+
+    /// Per-day figures, and the latest shift's level and spread session by session.
+    fn history(&self, ui: &mut Ui, days: &[crate::session::history::Day]) {
+        let s = self.s();
+        if days.is_empty() {
+            return;
+        }
+        ui.label(RichText::new(s.history).strong());
+        let fmt = |v: Option<f32>, d: usize| v.map_or("–".to_string(), |v| format!("{v:.d$}"));
+        for d in days.iter().rev().take(5) {
+            let tiring = if d.tiring { format!("  ! {}", s.tiring) } else { String::new() };
+            let text = format!(
+                "{}  {} × · {:.0} min · {} syl/min · {} dBFS · {} st{tiring}",
+                d.date,
+                d.sessions.len(),
+                d.talk_s / 60.0,
+                fmt(d.syllables_per_min, 0),
+                fmt(d.level_active_dbfs, 1),
+                fmt(d.pitch_spread_st, 1),
+            );
+            ui.label(RichText::new(text).color(if d.tiring { band_color(Band::Amber) } else { ui.visuals().text_color() }));
+        }
+        let Some(latest) = days.last().filter(|d| d.sessions.len() >= 2) else { return };
+        let t0 = latest.sessions[0].started_unix_s as f64;
+        let points = |value: fn(&crate::session::history::SessionPoint) -> Option<f32>| -> Vec<[f64; 2]> {
+            latest.sessions.iter().filter_map(|p| Some([(p.started_unix_s as f64 - t0) / 3600.0, value(p)? as f64])).collect()
+        };
+        let (level, spread) = (points(|p| p.level_active_dbfs), points(|p| p.pitch_spread_st));
+        egui_plot::Plot::new("shift").height(90.0).allow_drag(false).allow_zoom(false).allow_scroll(false).show(ui, |p| {
+            p.line(egui_plot::Line::new(s.level_dbfs, egui_plot::PlotPoints::from(level)));
+            p.line(egui_plot::Line::new(s.semitones, egui_plot::PlotPoints::from(spread)));
         });
     }
 

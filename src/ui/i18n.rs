@@ -69,6 +69,8 @@ pub struct Strings {
     pub delete: &'static str,
     pub talk_time: &'static str,
     pub cues: &'static str,
+    pub history: &'static str,
+    pub tiring: &'static str,
 }
 
 pub const ZH: Strings = Strings {
@@ -117,6 +119,8 @@ pub const ZH: Strings = Strings {
     delete: "删除",
     talk_time: "说话时间",
     cues: "条提示",
+    history: "每日进展（最近一班：电平和语调起伏）",
+    tiring: "声音在这一班里变累了",
 };
 
 pub const EN: Strings = Strings {
@@ -165,6 +169,8 @@ pub const EN: Strings = Strings {
     delete: "Delete",
     talk_time: "talk time",
     cues: "cues",
+    history: "Progress by day (latest shift: level and pitch spread)",
+    tiring: "voice tiring through the shift",
 };
 
 pub fn strings(lang: UiLang) -> &'static Strings {
@@ -220,7 +226,7 @@ pub fn all_chinese_text() -> String {
         s.flat, s.lively, s.agitated, s.in_band, s.near_band, s.off_band, s.compact, s.full_view, s.calibrate,
         s.calibrating, s.calibrated, s.calibration_failed, s.language, s.speech_language, s.device_live,
         s.device_lost, s.no_microphone, s.start_demo, s.demo, s.timeline, s.pitch_hz, s.level_dbfs, s.all_good,
-        s.settings_reset, s.dropped, s.mandarin, s.default_device, s.record_audio, s.recording_on, s.script, s.expected, s.sessions, s.report, s.delete, s.talk_time, s.cues, "中文",
+        s.settings_reset, s.dropped, s.mandarin, s.default_device, s.record_audio, s.recording_on, s.script, s.expected, s.sessions, s.report, s.delete, s.talk_time, s.cues, s.history, s.tiring, "中文",
     ]
     .join("");
     for cue in [Cue::Clipping, Cue::MicTooQuiet, Cue::LosingCalm, Cue::TooFast, Cue::TooSlow, Cue::TooLoud, Cue::TooSoft, Cue::Flat] {
