@@ -164,7 +164,7 @@ fn the_sessions_panel_offers_report_and_delete_for_each_session() {
 #[test]
 fn the_progress_view_flags_a_shift_where_the_voice_tires() {
     use speech_coach::analysis::Summary;
-    use speech_coach::session::history::by_day;
+    use speech_coach::session::history::by_shift;
     use speech_coach::session::store::SessionMeta;
     let day = 20_400 * 86_400;
     let metas: Vec<SessionMeta> = (0..6)
@@ -181,7 +181,7 @@ fn the_progress_view_flags_a_shift_where_the_voice_tires() {
         })
         .collect();
     let mut h = harness(state_after(&[frame(0.0, 150.0, -26.0, 8.0)]), UiLang::En);
-    h.state_mut().sessions = Some(SessionsPanel { rows: vec![], days: by_day(&metas), report: None, message: None });
+    h.state_mut().sessions = Some(SessionsPanel { rows: vec![], days: by_shift(&metas), report: None, message: None });
     h.run();
     h.get_by_label_contains("6 × · 12 min");
     h.get_by_label_contains("voice tiring through the shift");

@@ -82,6 +82,6 @@ pub fn history() -> Result<()> {
             }
         })
         .collect();
-    println!("{}", serde_json::to_string(&speech_coach::session::history::by_day(&metas))?);
+    println!("{}", serde_json::to_string(&speech_coach::session::history::by_shift(&metas))?);
     Ok(())
 }

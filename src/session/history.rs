@@ -1,7 +1,9 @@
-//! Progress across sessions: per-day figures and the shift view ("the hundredth call
+//! Progress across sessions: per-shift figures and the shift view ("the hundredth call
 //! must sound like the first" — fatigue shows as falling pitch spread and level).
-
-use std::collections::BTreeMap;
+//!
+//! A shift is a run of sessions with no gap of `SHIFT_GAP_S` or more between two starts,
+//! so a night shift is one shift and no time zone is needed; it is labelled with the
+//! (UTC) date it began.
 
 use serde::Serialize;
 
@@ -18,9 +20,8 @@ pub struct SessionPoint {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Day {
-    /// Days since 1970-01-01 (UTC), and the same as a date.
-    pub day: u64,
+pub struct Shift {
+    /// UTC date the shift began.
     pub date: String,
     pub sessions: Vec<SessionPoint>,
     pub talk_s: f64,
@@ -34,6 +35,9 @@ pub struct Day {
     /// Both level and spread fell noticeably through the shift.
     pub tiring: bool,
 }
+
+/// Sessions further apart than this belong to different shifts.
+pub const SHIFT_GAP_S: u64 = 4 * 3600;
 
 /// A fall this large in both, from the first to the last third of a shift, reads as tiring.
 const TIRING_LEVEL_DB: f32 = 2.0;
@@ -64,25 +68,32 @@ fn weighted(points: &[&SessionPoint], value: impl Fn(&SessionPoint) -> Option<f3
     (weight > 0.0).then(|| (sum / weight) as f32)
 }
 
-pub fn by_day(sessions: &[SessionMeta]) -> Vec<Day> {
-    let mut days: BTreeMap<u64, Vec<SessionPoint>> = BTreeMap::new();
-    for m in sessions {
-        let Some(s) = &m.summary else { continue };
-        if s.speech_s <= 0.0 {
-            continue;
+pub fn by_shift(sessions: &[SessionMeta]) -> Vec<Shift> {
+    let mut points: Vec<SessionPoint> = sessions
+        .iter()
+        .filter_map(|m| {
+            let s = m.summary.as_ref().filter(|s| s.speech_s > 0.0)?;
+            Some(SessionPoint {
+                id: m.id.clone(),
+                started_unix_s: m.started_unix_s,
+                talk_s: s.speech_s,
+                syllables_per_min: s.syllables_per_min,
+                level_active_dbfs: s.level_active_dbfs,
+                pitch_spread_st: s.pitch_spread_st,
+            })
+        })
+        .collect();
+    points.sort_by_key(|p| p.started_unix_s);
+    let mut shifts: Vec<Vec<SessionPoint>> = Vec::new();
+    for p in points {
+        match shifts.last_mut() {
+            Some(shift) if p.started_unix_s - shift.last().expect("never empty").started_unix_s < SHIFT_GAP_S => shift.push(p),
+            _ => shifts.push(vec![p]),
         }
-        days.entry(m.started_unix_s / 86_400).or_default().push(SessionPoint {
-            id: m.id.clone(),
-            started_unix_s: m.started_unix_s,
-            talk_s: s.speech_s,
-            syllables_per_min: s.syllables_per_min,
-            level_active_dbfs: s.level_active_dbfs,
-            pitch_spread_st: s.pitch_spread_st,
-        });
     }
-    days.into_iter()
-        .map(|(day, mut sessions)| {
-            sessions.sort_by_key(|s| s.started_unix_s);
+    shifts
+        .into_iter()
+        .map(|sessions| {
             let all: Vec<&SessionPoint> = sessions.iter().collect();
             let third = sessions.len() / 3;
             let change = |value: fn(&SessionPoint) -> Option<f32>| {
@@ -90,9 +101,8 @@ pub fn by_day(sessions: &[SessionMeta]) -> Vec<Day> {
             };
             let level_change_db = change(|p| p.level_active_dbfs);
             let spread_change_st = change(|p| p.pitch_spread_st);
-            Day {
-                day,
-                date: date_of(day),
+            Shift {
+                date: date_of(sessions[0].started_unix_s / 86_400),
                 talk_s: sessions.iter().map(|s| s.talk_s).sum(),
                 syllables_per_min: weighted(&all, |p| p.syllables_per_min),
                 level_active_dbfs: weighted(&all, |p| p.level_active_dbfs),
@@ -123,11 +133,19 @@ mod tests {
     }
 
     #[test]
+    fn a_night_shift_across_midnight_is_one_shift() {
+        let start = 20_000 * 86_400 + 22 * 3600;
+        let shifts = by_shift(&(0..5).map(|i| meta(start + i * 3600, -20.0, 8.0)).collect::<Vec<_>>());
+        assert_eq!(shifts.len(), 1);
+        assert_eq!(shifts[0].sessions.len(), 5);
+    }
+
+    #[test]
     fn a_shift_whose_voice_falls_in_level_and_spread_is_flagged_as_tiring() {
         let day = 20_000 * 86_400;
         let tired: Vec<_> = (0..6).map(|i| meta(day + i * 3600, -20.0 - i as f32, 8.0 - 0.6 * i as f32)).collect();
         let fresh: Vec<_> = (0..6).map(|i| meta(day + 86_400 + i * 3600, -20.0, 8.0)).collect();
-        let days = by_day(&[tired, fresh].concat());
+        let days = by_shift(&[tired, fresh].concat());
         assert_eq!(days.len(), 2);
         assert!(days[0].tiring, "{:?}", days[0]);
         assert!(!days[1].tiring);

@@ -160,7 +160,7 @@ fn load_sessions(message: Option<String>) -> SessionsPanel {
                     store::Listed::Damaged { .. } => None,
                 })
                 .collect();
-            let days = crate::session::history::by_day(&metas);
+            let days = crate::session::history::by_shift(&metas);
             SessionsPanel { rows, days, report: None, message }
         }
         Err(e) => SessionsPanel { rows: Vec::new(), days: Vec::new(), report: None, message: Some(e.to_string()) },

@@ -37,7 +37,7 @@ pub enum Action {
 pub struct SessionsPanel {
     pub rows: Vec<crate::session::store::Listed>,
     /// Per-day progress computed from the rows.
-    pub days: Vec<crate::session::history::Day>,
+    pub days: Vec<crate::session::history::Shift>,
     pub report: Option<(crate::session::report::Report, std::path::PathBuf)>,
     pub message: Option<String>,
 }
@@ -320,7 +320,7 @@ impl View<'_> {
     }
 
     /// Per-day figures, and the latest shift's level and spread session by session.
-    fn history(&self, ui: &mut Ui, days: &[crate::session::history::Day]) {
+    fn history(&self, ui: &mut Ui, days: &[crate::session::history::Shift]) {
         let s = self.s();
         if days.is_empty() {
             return;

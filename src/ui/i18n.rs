@@ -119,7 +119,7 @@ pub const ZH: Strings = Strings {
     delete: "删除",
     talk_time: "说话时间",
     cues: "条提示",
-    history: "每日进展（最近一班：电平和语调起伏）",
+    history: "每班进展（最近一班：电平和语调起伏）",
     tiring: "声音在这一班里变累了",
 };
 
@@ -169,7 +169,7 @@ pub const EN: Strings = Strings {
     delete: "Delete",
     talk_time: "talk time",
     cues: "cues",
-    history: "Progress by day (latest shift: level and pitch spread)",
+    history: "Progress by shift (latest shift: level and pitch spread)",
     tiring: "voice tiring through the shift",
 };
 
