@@ -35,7 +35,7 @@ enum Command {
     Sessions(cli::sessions::SessionsArgs),
     /// Print the call report of a stored session as JSON.
     Report(cli::sessions::ReportArgs),
-    /// Progress across sessions: per day, and whether the voice tires through the shift (JSON).
+    /// Progress across sessions: per shift, and whether the voice tires through it (JSON).
     History,
     /// Rehearse a script: a teleprompter in the window, or score a recording (--recording).
     Rehearse(cli::rehearse::RehearseArgs),

@@ -70,7 +70,7 @@ pub fn report(args: ReportArgs) -> Result<()> {
     Ok(())
 }
 
-/// `speech-coach history`: per-day figures and the shift trend, as JSON.
+/// `speech-coach history`: per-shift figures and the fatigue trend, as JSON.
 pub fn history() -> Result<()> {
     let metas: Vec<_> = store::list(&store::default_root())?
         .into_iter()

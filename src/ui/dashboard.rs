@@ -36,7 +36,7 @@ pub enum Action {
 #[derive(Default)]
 pub struct SessionsPanel {
     pub rows: Vec<crate::session::store::Listed>,
-    /// Per-day progress computed from the rows.
+    /// Per-shift progress computed from the rows.
     pub days: Vec<crate::session::history::Shift>,
     pub report: Option<(crate::session::report::Report, std::path::PathBuf)>,
     pub message: Option<String>,
@@ -319,7 +319,7 @@ impl View<'_> {
         });
     }
 
-    /// Per-day figures, and the latest shift's level and spread session by session.
+    /// Per-shift figures, and the latest shift's level and spread session by session.
     fn history(&self, ui: &mut Ui, days: &[crate::session::history::Shift]) {
         let s = self.s();
         if days.is_empty() {
