@@ -222,6 +222,11 @@ impl Pipeline {
         self.state.lock().expect("state lock").clone()
     }
 
+    /// The device status alone (cheap: no copy of the timeline).
+    pub fn device(&self) -> DeviceStatus {
+        self.state.lock().expect("state lock").device.clone()
+    }
+
     pub fn state(&self) -> &Arc<Mutex<LiveState>> {
         &self.state
     }

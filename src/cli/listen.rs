@@ -103,7 +103,7 @@ pub fn run(args: ListenArgs) -> Result<()> {
             Err(crossbeam_channel::RecvTimeoutError::Timeout) => {}
             Err(crossbeam_channel::RecvTimeoutError::Disconnected) => break,
         }
-        let status = pipeline.snapshot().device;
+        let status = pipeline.device();
         if status != last_status {
             eprintln!("speech-coach: {}", describe(&status));
             match &status {
