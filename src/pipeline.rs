@@ -27,6 +27,9 @@ const CHANNEL_BLOCKS: usize = 48;
 /// A device that has not called back for this long is treated as lost.
 const STALE_AFTER: Duration = Duration::from_millis(1000);
 const RETRY_EVERY: Duration = Duration::from_millis(1000);
+/// How often (in 100 ms supervisor ticks) a stream on the default input checks whether the
+/// system default has changed, e.g. a headset came back.
+const DEFAULT_CHECK_TICKS: u32 = 20;
 /// The timeline keeps this much history.
 pub const TIMELINE_S: f64 = 30.0;
 /// Latency samples kept for the median / 95th percentile.
@@ -273,7 +276,7 @@ fn supervise_microphone(
     let epoch = Instant::now();
     let mut last_name = device.clone().unwrap_or_else(|| "default microphone".into());
     let mut ever_opened = false;
-    while !stop.load(Ordering::Relaxed) {
+    'reopen: while !stop.load(Ordering::Relaxed) {
         let _quiet = crate::audio::capture::quiet_alsa();
         counters.failed.store(false, Ordering::Relaxed);
         let now_ms = epoch.elapsed().as_millis() as u64;
@@ -296,10 +299,21 @@ fn supervise_microphone(
                 if announced {
                     set_device(&state, live.clone());
                 }
+                let mut ticks = 0u32;
                 let reason = loop {
                     std::thread::sleep(Duration::from_millis(100));
                     if stop.load(Ordering::Relaxed) {
                         return;
+                    }
+                    ticks += 1;
+                    // Only while sound flows: a silent stream is left to the loss checks
+                    // below, so an unplug is reported as such and not as a quiet switch
+                    // to the server's silent fallback.
+                    let flowing = epoch.elapsed().as_millis() as u64 <= counters.last_signal_ms.load(Ordering::Relaxed) + 300;
+                    if ticks % DEFAULT_CHECK_TICKS == 0 && flowing && capture.default_moved() {
+                        // Not a loss: reopen at once on the new default, keep the status.
+                        drop(capture);
+                        continue 'reopen;
                     }
                     if !announced && counters.last_signal_ms.load(Ordering::Relaxed) > opened_ms {
                         set_device(&state, live.clone());

@@ -29,6 +29,35 @@ pub enum CaptureError {
     Open { device: String, reason: String },
     #[error("microphone {device:?} uses sample format {format}, which is not supported")]
     UnsupportedFormat { device: String, format: String },
+    #[error("{HOST_ENV}={wanted:?} is not an audio host here; use one of: auto, {available}")]
+    UnknownHost { wanted: String, available: String },
+    #[error("audio host {host} is not available: {reason}")]
+    HostUnavailable { host: String, reason: String },
+}
+
+/// Environment variable that picks the cpal host: `auto` (default), `alsa` or `pulseaudio`.
+pub const HOST_ENV: &str = "SPEECH_COACH_AUDIO_HOST";
+
+/// The cpal host to capture from.
+///
+/// `auto` is cpal's own order: PulseAudio's native protocol when a sound server answers
+/// (PulseAudio itself, or PipeWire's pulse service on current desktops), plain ALSA
+/// otherwise. The native protocol matters for cost: through ALSA's `pulse` plugin, cpal's
+/// capture thread polls the plugin and spends about a tenth of a core doing it, while a
+/// native record stream wakes once per fragment. `alsa` forces the ALSA path (the one
+/// headsets without a sound server use).
+pub fn host() -> Result<cpal::Host, CaptureError> {
+    let wanted = std::env::var(HOST_ENV).unwrap_or_default();
+    let wanted = wanted.trim();
+    if wanted.is_empty() || wanted.eq_ignore_ascii_case("auto") {
+        return Ok(cpal::default_host());
+    }
+    let id = cpal::available_hosts().into_iter().find(|id| id.name().eq_ignore_ascii_case(wanted));
+    let Some(id) = id else {
+        let available = cpal::available_hosts().iter().map(|id| id.name().to_lowercase()).collect::<Vec<_>>();
+        return Err(CaptureError::UnknownHost { wanted: wanted.to_string(), available: available.join(", ") });
+    };
+    cpal::host_from_id(id).map_err(|e| CaptureError::HostUnavailable { host: id.name().to_string(), reason: e.to_string() })
 }
 
 /// A block of mono samples with the moment the callback delivered it.
@@ -88,13 +117,14 @@ pub fn quiet_alsa() -> Option<()> {
     None
 }
 
-/// Lists the input devices of the default host.
-pub fn list_input_devices() -> Vec<InputDevice> {
+/// Lists the input devices of the chosen host (see [`host`]), with that host's name.
+pub fn list_input_devices() -> Result<(String, Vec<InputDevice>), CaptureError> {
     let _quiet = quiet_alsa();
-    let host = cpal::default_host();
+    let host = host()?;
+    let host_name = host.id().name().to_string();
     let default_id = host.default_input_device().map(|d| device_id(&d));
-    let Ok(devices) = host.input_devices() else { return Vec::new() };
-    devices
+    let Ok(devices) = host.input_devices() else { return Ok((host_name, Vec::new())) };
+    let devices = devices
         .map(|d| {
             let id = device_id(&d);
             InputDevice {
@@ -106,11 +136,11 @@ pub fn list_input_devices() -> Vec<InputDevice> {
                 id,
             }
         })
-        .collect()
+        .collect();
+    Ok((host_name, devices))
 }
 
-fn find_device(wanted: Option<&str>) -> Result<cpal::Device, CaptureError> {
-    let host = cpal::default_host();
+fn find_device(host: &cpal::Host, wanted: Option<&str>) -> Result<cpal::Device, CaptureError> {
     let Some(wanted) = wanted else {
         return host.default_input_device().ok_or(CaptureError::NoDevice);
     };
@@ -130,6 +160,10 @@ fn find_device(wanted: Option<&str>) -> Result<cpal::Device, CaptureError> {
 /// An open, running input stream. Dropping it stops capture.
 pub struct Capture {
     _stream: cpal::Stream,
+    host: cpal::Host,
+    /// Opened as "the default input", so it should follow the system's choice of default.
+    follows_default: bool,
+    device_id: String,
     pub device_name: String,
     pub sample_rate: u32,
     pub channels: u16,
@@ -152,8 +186,11 @@ impl Capture {
         counters: Arc<CaptureCounters>,
         epoch: Instant,
     ) -> Result<Self, CaptureError> {
-        let device = find_device(device)?;
+        let host = host()?;
+        let follows_default = device.is_none();
+        let device = find_device(&host, device)?;
         let name = device_name(&device);
+        let id = device_id(&device);
         let open_err = |reason: String| CaptureError::Open { device: name.clone(), reason };
         let supported = device.default_input_config().map_err(|e| open_err(e.to_string()))?;
         let format = supported.sample_format();
@@ -178,7 +215,27 @@ impl Capture {
         }
         .map_err(|e| open_err(e.to_string()))?;
         stream.play().map_err(|e| open_err(e.to_string()))?;
-        Ok(Self { _stream: stream, device_name: name, sample_rate: rate, channels: ch, sample_format: format.to_string() })
+        Ok(Self {
+            _stream: stream,
+            host,
+            follows_default,
+            device_id: id,
+            device_name: name,
+            sample_rate: rate,
+            channels: ch,
+            sample_format: format.to_string(),
+        })
+    }
+
+    /// True when this stream was opened as the default input and the system's default is
+    /// now another device (a headset plugged back in): the caller should reopen. A sound
+    /// server may quietly move the stream itself, but then the name shown would be wrong.
+    pub fn default_moved(&self) -> bool {
+        if !self.follows_default {
+            return false;
+        }
+        let _quiet = quiet_alsa();
+        self.host.default_input_device().is_some_and(|d| device_id(&d) != self.device_id)
     }
 }
 

@@ -4,7 +4,8 @@ use anyhow::Result;
 use speech_coach::audio::capture::list_input_devices;
 
 pub fn run() -> Result<()> {
-    let devices = list_input_devices();
+    let (host, devices) = list_input_devices()?;
+    println!("audio host: {host} (set SPEECH_COACH_AUDIO_HOST=alsa|pulseaudio to choose)");
     if devices.is_empty() {
         println!("no input devices found");
     }

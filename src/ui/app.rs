@@ -59,6 +59,8 @@ impl CoachApp {
         };
         let pipeline = start(source, &settings);
         let devices = crate::audio::capture::list_input_devices()
+            .map(|(_, devices)| devices)
+            .unwrap_or_default()
             .into_iter()
             .filter(|d| d.default_config.is_some())
             .map(|d| d.name)

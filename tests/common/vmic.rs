@@ -80,8 +80,14 @@ impl VirtualMic {
         cmd
     }
 
-    pub fn listen(&self, seconds: f64, csv: &Path) -> Child {
-        self.command().args(["listen", "--seconds", &seconds.to_string(), "--frames", path_str(csv)]).spawn().unwrap()
+    /// `speech-coach listen` on this server through the given cpal host: `alsa` (ALSA's
+    /// `pulse` plugin) or `pulseaudio` (the native protocol).
+    pub fn listen(&self, host: &str, seconds: f64, csv: &Path) -> Child {
+        self.command()
+            .env("SPEECH_COACH_AUDIO_HOST", host)
+            .args(["listen", "--seconds", &seconds.to_string(), "--frames", path_str(csv)])
+            .spawn()
+            .unwrap()
     }
 }
 
