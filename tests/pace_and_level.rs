@@ -61,7 +61,8 @@ fn syllable_count_is_within_ten_percent_on_clean_mandarin_recordings() {
 
 /// Known limitation, pinned so that it cannot silently get worse: speech over music
 /// (TEST_NET) and far-field meeting speech (TEST_MEETING) are undercounted, because their
-/// dips between syllables are filled by the background and by reverberation.
+/// dips between syllables are filled by the background and by reverberation (partly
+/// offset by not requiring voicing in such compressed speech, see `COMPRESSED_RANGE_DB`).
 #[test]
 fn syllable_count_on_noisy_and_far_field_mandarin_stays_within_its_known_bound() {
     let noisy: Vec<_> = zh_corpus()
@@ -71,9 +72,9 @@ fn syllable_count_on_noisy_and_far_field_mandarin_stays_within_its_known_bound()
         .collect();
     assert_eq!(noisy.len(), 2);
     let errors = count_errors(&noisy);
-    // Measured: −57 % (music) and −29 % (meeting). Bound: 5 points of slack each.
-    assert!(errors.iter().all(|e| e.abs() <= 62.0), "{errors:?}");
-    assert!(mean_abs(&errors) <= 48.0, "{errors:?}");
+    // Measured: −29 % (music) and −22 % (meeting). Bound: 5 points of slack each.
+    assert!(errors.iter().all(|e| e.abs() <= 34.0), "{errors:?}");
+    assert!(mean_abs(&errors) <= 30.5, "{errors:?}");
 }
 
 const ZH_SCRIPT: &str = "您好，这里是客户服务中心，请问有什么可以帮您？请您稍等一下，我马上为您查询订单的处理情况。非常抱歉让您久等了，您的包裹明天上午就能送到。";

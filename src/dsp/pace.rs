@@ -22,6 +22,58 @@ pub const SYLLABLES_PER_ENGLISH_WORD: f32 = 1.5;
 /// noisy speech is voiced only in patches, and the loudest hop is often just beside one.
 pub const VOICED_NEAR_PEAK_HOPS: u32 = 3;
 
+/// Speech whose envelope spans less than this (10th to 90th percentile over the last
+/// `RANGE_FRAMES` speech hops) has its dips filled by background sound or reverberation.
+/// There the pitch tracker's voicing decision fails first (speech over music was voiced in
+/// under half its syllables), so a peak no longer needs voicing nearby to count. Close-talk
+/// and synthetic speech span 16–36 dB; the music and far-field recordings of
+/// `shared/data/zh` about 11 dB. This took their count errors from −57 % / −29 % to
+/// −29 % / −22 % without changing the clean or synthetic counts; on a held-out set
+/// degraded with sox (`scripts/syllables-degraded.sh`: two reverbs and pink noise on clean
+/// recordings) the mean error moved from 17.4 % to 17.7 %.
+pub const COMPRESSED_RANGE_DB: f32 = 12.0;
+/// Two seconds of speech hops for the range estimate; none before `RANGE_MIN_FRAMES`.
+const RANGE_FRAMES: usize = 200;
+const RANGE_MIN_FRAMES: usize = 60;
+/// The range is re-estimated every this many speech hops (a sort of 200 values).
+const RANGE_EVERY: u32 = 10;
+
+/// Rolling 10–90 % spread of the syllable envelope over recent speech, in dB.
+#[derive(Debug, Clone)]
+struct EnvelopeRange {
+    ring: [f32; RANGE_FRAMES],
+    sorted: [f32; RANGE_FRAMES],
+    len: usize,
+    next: usize,
+    since_update: u32,
+    range_db: Option<f32>,
+}
+
+impl EnvelopeRange {
+    fn new() -> Self {
+        Self { ring: [0.0; RANGE_FRAMES], sorted: [0.0; RANGE_FRAMES], len: 0, next: 0, since_update: 0, range_db: None }
+    }
+
+    fn push(&mut self, envelope_db: f32) {
+        self.ring[self.next] = envelope_db;
+        self.next = (self.next + 1) % RANGE_FRAMES;
+        self.len = (self.len + 1).min(RANGE_FRAMES);
+        self.since_update += 1;
+        if self.len >= RANGE_MIN_FRAMES && self.since_update >= RANGE_EVERY {
+            self.since_update = 0;
+            let values = &mut self.sorted[..self.len];
+            values.copy_from_slice(&self.ring[..self.len]);
+            values.sort_unstable_by(f32::total_cmp);
+            let last = (self.len - 1) as f32;
+            self.range_db = Some(values[(0.9 * last) as usize] - values[(0.1 * last) as usize]);
+        }
+    }
+
+    fn compressed(&self) -> bool {
+        self.range_db.is_some_and(|r| r < COMPRESSED_RANGE_DB)
+    }
+}
+
 #[derive(Debug, Clone, Copy)]
 enum PeakState {
     /// Looking for the envelope to rise `DIP_DB` above the lowest point so far.
@@ -34,18 +86,24 @@ enum PeakState {
 pub struct SyllableDetector {
     state: PeakState,
     hops_since_voiced: u32,
+    range: EnvelopeRange,
 }
 
 impl Default for SyllableDetector {
     fn default() -> Self {
-        Self { state: PeakState::Rising { min_db: f32::INFINITY }, hops_since_voiced: u32::MAX / 2 }
+        Self { state: PeakState::Rising { min_db: f32::INFINITY }, hops_since_voiced: u32::MAX / 2, range: EnvelopeRange::new() }
     }
 }
 
 impl SyllableDetector {
     /// Feeds one frame of the loudness envelope; returns true when a nucleus is confirmed.
     pub fn push(&mut self, envelope_db: f32, voiced: bool, speech: bool) -> bool {
+        if speech {
+            self.range.push(envelope_db);
+        }
         let (dip, near) = (DIP_DB, VOICED_NEAR_PEAK_HOPS);
+        // In compressed speech every hop counts as "voiced nearby" (see COMPRESSED_RANGE_DB).
+        let voiced = voiced || (speech && self.range.compressed());
         self.hops_since_voiced = if voiced { 0 } else { self.hops_since_voiced.saturating_add(1) };
         match &mut self.state {
             PeakState::Rising { min_db } => {
@@ -158,6 +216,30 @@ mod tests {
             count += d.push(-30.0 + 0.8 * ((i as f32) * 0.5).sin(), true, true) as usize;
         }
         assert_eq!(count, 0);
+    }
+
+    /// Syllable bumps `depth_db` deep, voiced only when `voiced`; returns the count.
+    fn bumps(depth_db: f32, voiced: bool, syllables: usize) -> usize {
+        let mut d = SyllableDetector::default();
+        let mut count = 0;
+        for _ in 0..syllables {
+            for i in 0..20 {
+                let env = -30.0 + depth_db * (std::f32::consts::PI * i as f32 / 20.0).sin();
+                count += d.push(env, voiced, true) as usize;
+            }
+        }
+        count
+    }
+
+    #[test]
+    fn shallow_unvoiced_bumps_count_only_once_the_range_is_known_to_be_compressed() {
+        // 8 dB deep bumps: a compressed range. The first ~60 hops (3 bumps) are before any
+        // range estimate and need voicing; after that voicing is not required.
+        let n = bumps(8.0, false, 20);
+        assert!((15..=18).contains(&n), "{n}");
+        // 20 dB deep bumps: a clean range, so unvoiced bumps (fricatives) stay uncounted.
+        assert_eq!(bumps(20.0, false, 20), 0);
+        assert_eq!(bumps(20.0, true, 20), 20);
     }
 
     #[test]
