@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Held-out check for the syllable counter: clean recordings with known counts, degraded
-# with sox (two reverbs, pink noise), counted by `speech-coach analyze`. Prints each
-# file's error and the mean absolute error. Usage: scripts/syllables-degraded.sh [OUT_DIR]
+# Robustness check for the syllable counter: clean recordings with known counts, degraded
+# with sox (three reverbs, pink noise, and call-centre babble made of three English
+# talkers from shared/data/fda at 15 and 5 dB SNR), counted by `speech-coach analyze`.
+# Prints each file's error and the mean absolute error per kind and overall.
+# Usage: scripts/syllables-degraded.sh [OUT_DIR]
 # Needs sox, espeak-ng, python3 (make deps installs the first two).
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
@@ -18,6 +20,11 @@ for s in 150 200; do
   espeak-ng -v cmn-latn-pinyin -s $s -w "$out/zh-$s.wav" "$zh_text"; cases+=("zh-$s zh 61")
 done
 espeak-ng -v en -s 150 -w "$out/en-150.wav" "$en_text"; cases+=("en-150 en 41")
+fda="$here/../shared/data/fda"
+sox -G -m -v 0.5 "$fda/rl010.wav" -v 0.5 "$fda/sb020.wav" -v 0.5 "$fda/rl030.wav" -r 16000 -c 1 -b 16 "$out/babble1.wav"
+sox "$out/babble1.wav" "$out/babble.wav" repeat 20
+rms() { sox "$1" -n stat 2>&1 | awk '/RMS +amplitude/ {print $3}'; }
+babble_rms=$(rms "$out/babble.wav")
 for c in "${cases[@]}"; do
   read -r name lang truth <<<"$c"
   src="$out/$name.wav"
@@ -26,17 +33,26 @@ for c in "${cases[@]}"; do
   sox "$src" -r 16000 -c 1 -b 16 "$out/$name-16k.wav"
   sox -R -n -r 16000 -c 1 -b 16 "$out/noise.wav" synth "$(soxi -D "$out/$name-16k.wav")" pinknoise vol 0.05
   sox -m "$out/$name-16k.wav" "$out/noise.wav" "$out/$name-noise.wav"
-  for kind in rev rev2 noise; do
+  sox -G "$out/$name-16k.wav" "$out/$name-room.wav" reverb 50 70 60 40 10
+  seconds=$(soxi -D "$out/$name-16k.wav"); speech_rms=$(rms "$out/$name-16k.wav")
+  for snr in 15 5; do
+    gain=$(python3 -c "print($speech_rms / $babble_rms / 10 ** ($snr / 20))")
+    sox -G -m "$out/$name-16k.wav" -v "$gain" "|sox $out/babble.wav -p trim 3 $seconds" "$out/$name-babble$snr.wav"
+  done
+  for kind in rev rev2 room noise babble15 babble5; do
     echo "$name-$kind $truth $("$bin" analyze "$out/$name-$kind.wav" --lang "$lang")"
   done
 done | python3 -c '
 import sys, json
-errs = []
+errs, by_kind = [], {}
 for line in sys.stdin:
     name, truth, report = line.split(" ", 2)
     got = json.loads(report)["syllables"]
     err = 100 * (got - int(truth)) / int(truth)
     errs.append(abs(err))
-    print(f"{name:14s} true {truth:>3s}  counted {got:3d}  {err:+6.1f} %")
+    by_kind.setdefault(name.rsplit("-", 1)[1], []).append(abs(err))
+    print(f"{name:16s} true {truth:>3s}  counted {got:3d}  {err:+6.1f} %")
+for kind, e in by_kind.items():
+    print(f"  {kind:9s} mean absolute error {sum(e) / len(e):5.1f} % ({len(e)} files)")
 print(f"mean absolute error over {len(errs)} files: {sum(errs) / len(errs):.1f} %")
 '

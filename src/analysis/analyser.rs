@@ -17,6 +17,7 @@ use thiserror::Error;
 
 use super::frame::Frame;
 use super::summary::Summary;
+use crate::dsp::band_power::BandPower;
 use crate::dsp::filter::Biquad;
 use crate::dsp::level::{ActiveLevel, power_to_dbfs};
 use crate::dsp::pace::{SpeakingTime, SyllableDetector};
@@ -42,12 +43,18 @@ const PACE_MIN_FRAMES: usize = 200;
 /// Tone over the last 10 s of voiced speech (1000 voiced hops); shown after 1 s of it.
 const TONE_WINDOW_FRAMES: usize = 1000;
 const TONE_MIN_FRAMES: u64 = 100;
-/// The syllable envelope is the mean power of the last 3 hops (30 ms), which smooths
-/// pitch-period ripple of low voices without merging syllables (≥ 100 ms each).
-const ENVELOPE_FRAMES: usize = 3;
-/// The syllable envelope ignores energy below this: room rumble, hum and music bass
-/// would otherwise fill the dips between syllables (vowel formants start near 300 Hz).
-const SYLLABLE_BAND_HZ: f32 = 300.0;
+/// The syllable envelope is the mean band power of the last 4 hops, each measured over a
+/// 32 ms Hann window centred on the hop: about 70 ms of smoothing in all, which removes
+/// pitch-period ripple and most reverberation flutter without merging syllables
+/// (≥ 100 ms each). On the recordings below it counted better than 30 ms of a high-passed
+/// signal: synthetic speech 3.0 → 0.8 % mean abs. error, sox-degraded speech
+/// 15.9 → 7.9 %, speech in babble and room reverb 32 → 22.5 %, at the cost of one
+/// syllable of 14 on the speech-over-music recording.
+const ENVELOPE_FRAMES: usize = 4;
+const ENVELOPE_WINDOW: usize = 256;
+/// The syllable envelope's band: vowel formants F1–F2. Below, room rumble, hum and music
+/// bass would fill the dips between syllables; above, fricatives and hiss add bumps.
+const SYLLABLE_BAND_HZ: (f32, f32) = (300.0, 2500.0);
 /// Everything is high-passed here first: DC, handling noise, room rumble and mains hum
 /// carry no voice information but dominate the autocorrelation of far-field speech
 /// (a 60 Hz cut-off lowered VDE on FDA from 4.75 % to 4.61 % and doubled the voiced time
@@ -113,13 +120,14 @@ pub struct Analyser {
     resampled: Vec<f32>,
     /// Internal-rate signal; `signal[0]` is internal sample number `signal_start`.
     signal: Vec<f32>,
-    /// The same signal high-passed for the syllable envelope, index for index.
-    band: Vec<f32>,
-    band_filter: Biquad,
+    band: BandPower,
     rumble: Biquad,
     signal_start: i64,
     next_hop: u64,
+    /// Samples kept on each side of a hop's centre: enough for the pitch window and the
+    /// syllable band's window, whichever is longer.
     half_window: usize,
+    pitch_half: usize,
     finder: CandidateFinder,
     candidates: PitchFrame,
     path: PathTracker,
@@ -160,7 +168,8 @@ impl Analyser {
         }
         let pitch = PitchConfig { floor_hz: floor, ceiling_hz: ceiling, ..PitchConfig::default() };
         let finder = CandidateFinder::new(INTERNAL_RATE, pitch);
-        let half_window = finder.window_len() / 2;
+        let pitch_half = finder.window_len() / 2;
+        let half_window = pitch_half.max(ENVELOPE_WINDOW / 2);
         let path = PathTracker::new(PathConfig {
             voicing_threshold: pitch.voicing_threshold,
             time_step_s: HOP_S as f32,
@@ -168,17 +177,16 @@ impl Analyser {
         });
         let mut signal = Vec::with_capacity(16 * 1024);
         signal.resize(half_window, 0.0);
-        let band = signal.clone();
         Ok(Self {
             resampler: Resampler::new(config.sample_rate, INTERNAL_RATE),
             resampled: Vec::with_capacity(16 * 1024),
             signal,
-            band,
-            band_filter: Biquad::high_pass(INTERNAL_RATE as f32, SYLLABLE_BAND_HZ),
+            band: BandPower::new(INTERNAL_RATE, ENVELOPE_WINDOW, SYLLABLE_BAND_HZ.0, SYLLABLE_BAND_HZ.1),
             rumble: Biquad::high_pass(INTERNAL_RATE as f32, RUMBLE_HZ),
             signal_start: -(half_window as i64),
             next_hop: 0,
             half_window,
+            pitch_half,
             finder,
             candidates: PitchFrame::default(),
             path,
@@ -236,7 +244,6 @@ impl Analyser {
             let x = if x.is_finite() { x } else { 0.0 };
             let y = self.rumble.process(x);
             self.signal.push(y);
-            self.band.push(self.band_filter.process(y));
         }
         self.run_hops(sink);
     }
@@ -262,11 +269,12 @@ impl Analyser {
                 break;
             }
             let start = (centre - self.half_window as i64 - self.signal_start) as usize;
-            let window = &self.signal[start..start + 2 * self.half_window];
+            let centre_index = start + self.half_window;
+            let window = &self.signal[centre_index - self.pitch_half..centre_index + self.pitch_half];
             self.finder.find(window, &mut self.candidates);
             let hop = start + self.half_window - HOP / 2..start + self.half_window + HOP / 2;
             let power = mean_square(&self.signal[hop.clone()]);
-            let band_power = mean_square(&self.band[hop]);
+            let band_power = self.band.power(&self.signal[centre_index - ENVELOPE_WINDOW / 2..centre_index + ENVELOPE_WINDOW / 2]);
             self.pending_power[self.next_hop as usize % (LAG + 1)] = (power, band_power);
             let hop_index = self.next_hop;
             self.next_hop += 1;
@@ -285,7 +293,6 @@ impl Analyser {
         let drop = (keep_from - self.signal_start).max(0) as usize;
         if drop > 4096 {
             self.signal.drain(..drop);
-            self.band.drain(..drop);
             self.signal_start += drop as i64;
         }
     }

@@ -3,6 +3,7 @@
 //! Each detector is a small struct that allocates in `new` and then processes frame by
 //! frame; [`crate::analysis`] wires them into the streaming analyser.
 
+pub mod band_power;
 pub mod filter;
 pub mod level;
 pub mod pace;
