@@ -310,7 +310,7 @@ fn supervise_microphone(
                     // below, so an unplug is reported as such and not as a quiet switch
                     // to the server's silent fallback.
                     let flowing = epoch.elapsed().as_millis() as u64 <= counters.last_signal_ms.load(Ordering::Relaxed) + 300;
-                    if ticks % DEFAULT_CHECK_TICKS == 0 && flowing && capture.default_moved() {
+                    if ticks.is_multiple_of(DEFAULT_CHECK_TICKS) && flowing && capture.default_moved() {
                         // Not a loss: reopen at once on the new default, keep the status.
                         drop(capture);
                         continue 'reopen;

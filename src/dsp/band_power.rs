@@ -52,16 +52,7 @@ impl BandPower {
         }
     }
 
-    /// Samples per frame.
-    pub fn len(&self) -> usize {
-        self.window.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.window.is_empty()
-    }
-
-    /// Mean-square power of `frame` (exactly [`Self::len`] samples) inside the band.
+    /// Mean-square power of `frame` (exactly the `len` given to [`Self::new`]) inside the band.
     pub fn power(&mut self, frame: &[f32]) -> f64 {
         debug_assert_eq!(frame.len(), self.window.len());
         for ((out, x), w) in self.frame.iter_mut().zip(frame).zip(&self.window) {
