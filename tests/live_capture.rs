@@ -7,8 +7,6 @@
 mod common;
 
 use std::path::Path;
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use common::vmic::{RATE, VirtualMic, feed, raw_pcm};
@@ -56,12 +54,10 @@ fn listen_agrees_with_analyze(host: &str) {
     let pcm = raw_pcm(&wav);
     let seconds = pcm.len() as f64 / (2.0 * RATE as f64);
     let csv = dir.join("listen.csv");
-    let stop = Arc::new(AtomicBool::new(false));
-    let feeder = feed(mic.fifo.clone(), pcm, false, stop.clone());
+    let feeder = feed(mic.fifo.clone(), pcm, false);
     let listen = mic.listen(host, seconds + 4.0, &csv);
     let out = listen.wait_with_output().unwrap();
-    stop.store(true, Ordering::Relaxed);
-    feeder.join().unwrap();
+    feeder.stop();
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "listen failed: {stderr}");
     assert!(stderr.contains("capturing from"), "{stderr}");
@@ -100,16 +96,14 @@ fn unplug_is_reported_and_capture_resumes(host: &str) {
     let dir = scratch(&format!("vmic-unplug-{host}-out"));
     let pcm = raw_pcm(&shared_data().join("zh/BAC009S0764W0121.wav"));
     let csv = dir.join("listen.csv");
-    let stop = Arc::new(AtomicBool::new(false));
-    let feeder = feed(mic.fifo.clone(), pcm, true, stop.clone());
+    let feeder = feed(mic.fifo.clone(), pcm, true);
     let listen = mic.listen(host, 14.0, &csv);
     std::thread::sleep(Duration::from_secs(5));
     mic.unplug();
     std::thread::sleep(Duration::from_secs(3));
     mic.plug();
     let out = listen.wait_with_output().unwrap();
-    stop.store(true, Ordering::Relaxed);
-    feeder.join().unwrap();
+    feeder.stop();
     let stderr = String::from_utf8_lossy(&out.stderr);
     println!("{stderr}");
     assert!(out.status.success(), "listen must survive the unplug: {stderr}");

@@ -5,8 +5,6 @@ mod common;
 
 use std::path::Path;
 use std::process::Command;
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use common::vmic::{VirtualMic, feed, raw_pcm};
@@ -27,8 +25,7 @@ fn only_session(data: &Path) -> std::path::PathBuf {
 fn killing_listen_while_recording_leaves_a_playable_wav_up_to_the_last_second() {
     let mic = VirtualMic::start("rec-kill");
     let data = scratch("rec-kill-data");
-    let stop = Arc::new(AtomicBool::new(false));
-    let feeder = feed(mic.fifo.clone(), speech_pcm(), true, stop.clone());
+    let feeder = feed(mic.fifo.clone(), speech_pcm(), true);
     let mut child = mic.command().env("SPEECH_COACH_DATA_DIR", &data).args(["listen", "--record"]).spawn().unwrap();
     // Wait until capture runs, then let it record for 6 s and kill it hard.
     let session = loop {
@@ -46,8 +43,7 @@ fn killing_listen_while_recording_leaves_a_playable_wav_up_to_the_last_second() 
     let recorded_for = started.elapsed().as_secs_f64();
     child.kill().unwrap(); // SIGKILL: no chance to finalise anything
     child.wait().unwrap();
-    stop.store(true, Ordering::Relaxed);
-    feeder.join().unwrap();
+    feeder.stop();
 
     let wav = session.join("audio.wav");
     let source = WavSource::open(&wav).expect("the WAV must be readable after a kill");
@@ -63,11 +59,9 @@ fn killing_listen_while_recording_leaves_a_playable_wav_up_to_the_last_second() 
 fn the_call_report_agrees_with_analyze_on_the_recorded_audio() {
     let mic = VirtualMic::start("rec-report");
     let data = scratch("rec-report-data");
-    let stop = Arc::new(AtomicBool::new(false));
-    let feeder = feed(mic.fifo.clone(), speech_pcm(), true, stop.clone());
+    let feeder = feed(mic.fifo.clone(), speech_pcm(), true);
     let out = mic.command().env("SPEECH_COACH_DATA_DIR", &data).args(["listen", "--record", "--seconds", "9"]).output().unwrap();
-    stop.store(true, Ordering::Relaxed);
-    feeder.join().unwrap();
+    feeder.stop();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let listen: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let id = listen["session"].as_str().unwrap().to_string();

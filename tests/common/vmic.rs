@@ -108,16 +108,43 @@ pub fn raw_pcm(wav: &Path) -> Vec<u8> {
     out.stdout
 }
 
-/// Writes `pcm` into the FIFO in 20 ms pieces at real-time pace until `stop` (looping when
+/// A thread writing into the virtual microphone; [`Feeder::stop`] ends it (so does drop).
+pub struct Feeder {
+    stop: Arc<AtomicBool>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Feeder {
+    /// Stops writing and waits for the thread; a panic in it fails the test here.
+    pub fn stop(mut self) {
+        self.stop.store(true, Ordering::Relaxed);
+        self.thread.take().expect("joined once").join().unwrap();
+    }
+}
+
+impl Drop for Feeder {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::Relaxed);
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+/// Writes `pcm` into the FIFO in 20 ms pieces at real-time pace until stopped (looping when
 /// `looped`); reopens the FIFO whenever it goes away (the module was unloaded).
-pub fn feed(fifo: PathBuf, pcm: Vec<u8>, looped: bool, stop: Arc<AtomicBool>) -> std::thread::JoinHandle<()> {
-    std::thread::spawn(move || {
+pub fn feed(fifo: PathBuf, pcm: Vec<u8>, looped: bool) -> Feeder {
+    let stop = Arc::new(AtomicBool::new(false));
+    let stop_thread = stop.clone();
+    let thread = std::thread::spawn(move || {
+        let stop = stop_thread;
         let piece = (RATE as usize / 50) * 2;
         let start = Instant::now();
         let mut sent = 0usize;
         let mut pos = 0usize;
         // Two seconds of faint noise first, so capture is running when the speech starts.
         let lead_in = 2 * RATE as usize * 2;
+        let noise: Vec<u8> = (0..piece).map(|i| if i % 2 == 0 { (i % 7) as u8 } else { 0 }).collect();
         while !stop.load(Ordering::Relaxed) {
             let Ok(mut f) = std::fs::OpenOptions::new().write(true).open(&fifo) else {
                 std::thread::sleep(Duration::from_millis(20));
@@ -125,14 +152,12 @@ pub fn feed(fifo: PathBuf, pcm: Vec<u8>, looped: bool, stop: Arc<AtomicBool>) ->
             };
             while !stop.load(Ordering::Relaxed) {
                 if sent < lead_in {
-                    let noise: Vec<u8> = (0..piece).map(|i| if i % 2 == 0 { (i % 7) as u8 } else { 0 }).collect();
                     if f.write_all(&noise).is_err() {
                         break;
                     }
                 } else if pos >= pcm.len() {
                     if !looped {
                         // after the recording: keep the device alive with faint noise
-                        let noise: Vec<u8> = (0..piece).map(|i| if i % 2 == 0 { (i % 7) as u8 } else { 0 }).collect();
                         if f.write_all(&noise).is_err() {
                             break;
                         }
@@ -153,6 +178,7 @@ pub fn feed(fifo: PathBuf, pcm: Vec<u8>, looped: bool, stop: Arc<AtomicBool>) ->
                 }
             }
         }
-    })
+    });
+    Feeder { stop, thread: Some(thread) }
 }
 
