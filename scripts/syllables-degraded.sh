@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Robustness check for the syllable counter: clean recordings with known counts, degraded
-# with sox (three reverbs, pink noise, and call-centre babble made of three English
-# talkers from shared/data/fda at 15 and 5 dB SNR), counted by `speech-coach analyze`.
+# with sox (three reverbs, pink noise, call-centre babble made of three English talkers
+# from shared/data/fda at 15 and 5 dB SNR, and a plucked-chord music loop at 10 and 5 dB
+# SNR), counted by `speech-coach analyze`. The espeak Mandarin runs at four speeds, up to
+# 8.4 syllables a second, because fast speech is where syllables merge.
 # Prints each file's error and the mean absolute error per kind and overall.
 # Usage: scripts/syllables-degraded.sh [OUT_DIR]
 # Needs sox, espeak-ng, python3 (make deps installs the first two).
@@ -16,15 +18,33 @@ en_text="Hello, thank you for calling customer support. Could you please tell me
 cases=()
 cp "$here/../shared/data/zh/BAC009S0764W0121.wav" "$out/bac009.wav"; cases+=("bac009 zh 13")
 cp "$here/../shared/data/zh/IT0011W0001.wav" "$out/it0011.wav"; cases+=("it0011 zh 4")
-for s in 150 200; do
+for s in 150 200 300 380; do
   espeak-ng -v cmn-latn-pinyin -s $s -w "$out/zh-$s.wav" "$zh_text"; cases+=("zh-$s zh 61")
 done
 espeak-ng -v en -s 150 -w "$out/en-150.wav" "$en_text"; cases+=("en-150 en 41")
 fda="$here/../shared/data/fda"
 sox -G -m -v 0.5 "$fda/rl010.wav" -v 0.5 "$fda/sb020.wav" -v 0.5 "$fda/rl030.wav" -r 16000 -c 1 -b 16 "$out/babble1.wav"
 sox "$out/babble1.wav" "$out/babble.wav" repeat 20
+# Music: four bars of plucked triads with a bass note and a four-note melody, 4 s, looped.
+bars=()
+i=0
+for chord in "220 261.6 329.6" "196 246.9 293.7" "174.6 220 261.6" "261.6 329.6 392"; do
+  read -r a b c <<<"$chord"
+  sox -n -r 16000 -c 1 -b 16 "$out/chord.wav" synth 1 pluck "$a" pluck "$b" pluck "$c" pluck "$(python3 -c "print($a / 2)")" remix -
+  melody=()
+  for n in 0 1 2 3; do
+    f=$(python3 -c "print([$a, $b, $c, 2 * $a][($n * 3 + $i) % 4] * 2)")
+    sox -n -r 16000 -c 1 -b 16 "$out/note$n.wav" synth 0.25 pluck "$f"; melody+=("$out/note$n.wav")
+  done
+  sox "${melody[@]}" "$out/melody.wav"
+  sox -m "$out/chord.wav" "$out/melody.wav" "$out/bar$i.wav"; bars+=("$out/bar$i.wav")
+  i=$((i + 1))
+done
+sox "${bars[@]}" "$out/music1.wav"
+sox "$out/music1.wav" "$out/music.wav" repeat 10
 rms() { sox "$1" -n stat 2>&1 | awk '/RMS +amplitude/ {print $3}'; }
 babble_rms=$(rms "$out/babble.wav")
+music_rms=$(rms "$out/music.wav")
 for c in "${cases[@]}"; do
   read -r name lang truth <<<"$c"
   src="$out/$name.wav"
@@ -39,7 +59,11 @@ for c in "${cases[@]}"; do
     gain=$(python3 -c "print($speech_rms / $babble_rms / 10 ** ($snr / 20))")
     sox -G -m "$out/$name-16k.wav" -v "$gain" "|sox $out/babble.wav -p trim 3 $seconds" "$out/$name-babble$snr.wav"
   done
-  for kind in rev rev2 room noise babble15 babble5; do
+  for snr in 10 5; do
+    gain=$(python3 -c "print($speech_rms / $music_rms / 10 ** ($snr / 20))")
+    sox -G -m "$out/$name-16k.wav" -v "$gain" "|sox $out/music.wav -p trim 0 $seconds" "$out/$name-music$snr.wav"
+  done
+  for kind in rev rev2 room noise babble15 babble5 music10 music5; do
     echo "$name-$kind $truth $("$bin" analyze "$out/$name-$kind.wav" --lang "$lang")"
   done
 done | python3 -c '
