@@ -1,10 +1,16 @@
 #!/usr/bin/env bash
-# Robustness check for the syllable counter: clean recordings with known counts, degraded
-# with sox (three reverbs, pink noise, call-centre babble made of three English talkers
-# from shared/data/fda at 15 and 5 dB SNR, and a plucked-chord music loop at 10 and 5 dB
-# SNR), counted by `speech-coach analyze`. The espeak Mandarin runs at four speeds, up to
-# 8.4 syllables a second, because fast speech is where syllables merge.
-# Prints each file's error and the mean absolute error per kind and overall.
+# Robustness check for the syllable counter, on two sets with known counts, degraded with
+# sox and counted by `speech-coach analyze`:
+#  1. the two close-talk recordings of shared/data/zh and espeak-ng speech (Mandarin at
+#     four speeds, up to 8.4 syllables a second, because fast speech is where syllables
+#     merge; English at one), each with three reverbs, pink noise, call-centre babble made
+#     of three English talkers from shared/data/fda at 15 and 5 dB SNR, and a
+#     plucked-chord music loop at 10 and 5 dB SNR;
+#  2. real read English: the 100 recordings of shared/data/fda (counts from espeak-ng's
+#     phonemes of each sentence), clean, with the music loop at 10 dB SNR, in a small room
+#     with pink noise at 15 dB SNR ("far"), with a heavy reverb, and with babble of the
+#     Mandarin recordings and two espeak voices at 15 dB SNR.
+# Prints each file's error for set 1, and the mean absolute error and mean error per kind.
 # Usage: scripts/syllables-degraded.sh [OUT_DIR]
 # Needs sox, espeak-ng, python3 (make deps installs the first two).
 set -euo pipefail
@@ -23,6 +29,7 @@ for s in 150 200 300 380; do
 done
 espeak-ng -v en -s 150 -w "$out/en-150.wav" "$en_text"; cases+=("en-150 en 41")
 fda="$here/../shared/data/fda"
+zh="$here/../shared/data/zh"
 sox -G -m -v 0.5 "$fda/rl010.wav" -v 0.5 "$fda/sb020.wav" -v 0.5 "$fda/rl030.wav" -r 16000 -c 1 -b 16 "$out/babble1.wav"
 sox "$out/babble1.wav" "$out/babble.wav" repeat 20
 # Music: four bars of plucked triads with a bass note and a four-note melody, 4 s, looped.
@@ -64,19 +71,63 @@ for c in "${cases[@]}"; do
     sox -G -m "$out/$name-16k.wav" -v "$gain" "|sox $out/music.wav -p trim 0 $seconds" "$out/$name-music$snr.wav"
   done
   for kind in rev rev2 room noise babble15 babble5 music10 music5; do
-    echo "$name-$kind $truth $("$bin" analyze "$out/$name-$kind.wav" --lang "$lang")"
+    echo "synthetic $name-$kind $truth $("$bin" analyze "$out/$name-$kind.wav" --lang "$lang")"
   done
-done | python3 -c '
+done > "$out/results.txt"
+
+# Set 2: real read English.
+syllables() { # one per run of vowel symbols in espeak-ng's IPA, plus syllabic consonants
+  espeak-ng -q --ipa -v en-gb "$1" | python3 -c '
+import sys
+ipa, vowels, n, prev = sys.stdin.read(), set("aeiouæɑɒɔəɜɛɪʊʌɐɚɝᵻɨyøœɘɵɤ"), 0, False
+for c in ipa:
+    n += c in vowels and not prev
+    prev = c in vowels
+print(n + ipa.count("\u0329"))'
+}
+espeak-ng -v en-us+m3 -s 170 -w "$out/voice1.wav" "Yes I can help you with that, let me just check the account details for you, one moment please."
+espeak-ng -v cmn-latn-pinyin+f2 -s 190 -w "$out/voice2.wav" "请问您的订单号是多少，我这边帮您查一下，好的，没问题，稍等一下，马上就好。"
+sox "$zh/BAC009S0764W0121.wav" "$out/voice3.wav" repeat 3
+sox "$zh/IT0011W0001.wav" "$out/voice4.wav" repeat 6
+sox -m -v 0.6 "|sox $out/voice1.wav -r 16000 -p" -v 0.6 "|sox $out/voice2.wav -r 16000 -p" -v 1.5 "$out/voice3.wav" -v 1.5 "$out/voice4.wav" "$out/zh-babble1.wav"
+sox "$out/zh-babble1.wav" "$out/zh-babble.wav" repeat 5
+zh_babble_rms=$(rms "$out/zh-babble.wav")
+while read -r number text; do
+  truth=$(syllables "$text")
+  for speaker in rl sb; do
+    name="$speaker$number"
+    sox "$fda/$name.wav" -r 16000 -b 16 "$out/$name-clean.wav"
+    seconds=$(soxi -D "$out/$name-clean.wav"); speech_rms=$(rms "$out/$name-clean.wav")
+    gain=$(python3 -c "print($speech_rms / $music_rms / 10 ** (10 / 20))")
+    sox -G -m "$out/$name-clean.wav" -v "$gain" "|sox $out/music.wav -p trim 1.3 $seconds" "$out/$name-music10.wav"
+    gain=$(python3 -c "print($speech_rms / $zh_babble_rms / 10 ** (15 / 20))")
+    offset=$(( (10#$number * 7) % 20 ))
+    sox -G -m "$out/$name-clean.wav" -v "$gain" "|sox $out/zh-babble.wav -p trim $offset $seconds" "$out/$name-babble15.wav"
+    sox -G "$out/$name-clean.wav" "$out/$name-rev.wav" reverb 70 50 100
+    sox -G "$out/$name-clean.wav" "$out/$name-room.wav" reverb 50 70 60 40 10
+    sox -R -n -r 16000 -c 1 -b 16 "$out/noise.wav" synth "$(soxi -D "$out/$name-room.wav")" pinknoise vol 0.3
+    gain=$(python3 -c "print($(rms "$out/$name-room.wav") / $(rms "$out/noise.wav") / 10 ** (15 / 20))")
+    sox -G -m "$out/$name-room.wav" -v "$gain" "$out/noise.wav" "$out/$name-far.wav"
+    for kind in clean music10 far rev babble15; do
+      echo "real-english $name-$kind $truth $("$bin" analyze "$out/$name-$kind.wav" --lang en)"
+    done
+  done
+done < "$fda/orthographic.index" >> "$out/results.txt"
+
+python3 - "$out/results.txt" <<'EOF'
 import sys, json
-errs, by_kind = [], {}
-for line in sys.stdin:
-    name, truth, report = line.split(" ", 2)
+by_kind = {}
+for line in open(sys.argv[1]):
+    corpus, name, truth, report = line.split(" ", 3)
     got = json.loads(report)["syllables"]
     err = 100 * (got - int(truth)) / int(truth)
-    errs.append(abs(err))
-    by_kind.setdefault(name.rsplit("-", 1)[1], []).append(abs(err))
-    print(f"{name:16s} true {truth:>3s}  counted {got:3d}  {err:+6.1f} %")
-for kind, e in by_kind.items():
-    print(f"  {kind:9s} mean absolute error {sum(e) / len(e):5.1f} % ({len(e)} files)")
-print(f"mean absolute error over {len(errs)} files: {sum(errs) / len(errs):.1f} %")
-'
+    by_kind.setdefault(corpus, {}).setdefault(name.rsplit("-", 1)[1], []).append(err)
+    if corpus == "synthetic":
+        print(f"{name:16s} true {truth:>3s}  counted {got:3d}  {err:+6.1f} %")
+for corpus, kinds in by_kind.items():
+    print(f"{corpus}: mean absolute error / mean error")
+    for kind, e in kinds.items():
+        print(f"  {kind:9s} {sum(map(abs, e)) / len(e):5.1f} % / {sum(e) / len(e):+5.1f} % ({len(e)} files)")
+    everything = [x for e in kinds.values() for x in e]
+    print(f"  all       {sum(map(abs, everything)) / len(everything):5.1f} % / {sum(everything) / len(everything):+5.1f} % ({len(everything)} files)")
+EOF

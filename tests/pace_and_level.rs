@@ -1,5 +1,5 @@
-//! Syllable counts on real Mandarin and on espeak-ng speech at three speeds, and the
-//! active speech level under gain changes and background noise.
+//! Syllable counts on real Mandarin, on real read English and on espeak-ng speech at three
+//! speeds, and the active speech level under gain changes and background noise.
 
 mod common;
 
@@ -59,10 +59,12 @@ fn syllable_count_is_within_ten_percent_on_clean_mandarin_recordings() {
     assert!(mae <= 10.0, "mean absolute error {mae:.1} %");
 }
 
-/// Known limitation, pinned so that it cannot silently get worse: speech over music
-/// (TEST_NET) and far-field meeting speech (TEST_MEETING) are undercounted, because their
-/// dips between syllables are filled by the background and by reverberation (partly
-/// offset by not requiring voicing in such compressed speech, see `COMPRESSED_RANGE_DB`).
+/// Known limitation, pinned so that it cannot silently get worse: fast spontaneous speech
+/// over music (TEST_NET) and far-field meeting speech (TEST_MEETING) are undercounted,
+/// because reduced, run-together syllables leave no dip in the envelope and the
+/// background and reverberation fill the rest (partly offset by not requiring voicing in
+/// such compressed speech, see `COMPRESSED_RANGE_DB`, and by counting vowel-like peaks,
+/// see `SONORANT_BALANCE_DB`).
 #[test]
 fn syllable_count_on_noisy_and_far_field_mandarin_stays_within_its_known_bound() {
     let noisy: Vec<_> = zh_corpus()
@@ -72,10 +74,55 @@ fn syllable_count_on_noisy_and_far_field_mandarin_stays_within_its_known_bound()
         .collect();
     assert_eq!(noisy.len(), 2);
     let errors = count_errors(&noisy);
-    // Measured: −36 % (music, 9 of 14) and −22 % (meeting, 45 of 58). Bound: 5 points of
+    // Measured: −29 % (music, 10 of 14) and −19 % (meeting, 47 of 58). Bound: 5 points of
     // slack each.
-    assert!(errors.iter().all(|e| e.abs() <= 41.0), "{errors:?}");
-    assert!(mean_abs(&errors) <= 34.0, "{errors:?}");
+    assert!(errors.iter().all(|e| e.abs() <= 34.0), "{errors:?}");
+    assert!(mean_abs(&errors) <= 29.0, "{errors:?}");
+}
+
+/// Syllables of an English sentence from espeak-ng's phonemes: one per run of vowel
+/// symbols (a diphthong is one run; stress marks separate runs), plus syllabic consonants.
+fn english_syllables(text: &str) -> u64 {
+    const VOWELS: &str = "aeiouæɑɒɔəɜɛɪʊʌɐɚɝᵻɨyøœɘɵɤ";
+    let ipa = run("espeak-ng", &["-q", "--ipa", "-v", "en-gb", text]);
+    let mut count = ipa.matches('\u{0329}').count() as u64;
+    let mut in_vowel = false;
+    for c in ipa.chars() {
+        let vowel = VOWELS.contains(c);
+        count += (vowel && !in_vowel) as u64;
+        in_vowel = vowel;
+    }
+    count
+}
+
+/// Real read speech: all 100 FDA recordings (50 sentences, a male and a female speaker,
+/// 1106 syllables). Per file the count is off by one or two syllables now and then (so
+/// about 11 % mean absolute error on 5–17 syllable sentences), but over the whole set the
+/// counter must be nearly unbiased: before vowel-like peaks counted, the low male voice's
+/// creaky phrase endings went unvoiced and uncounted (−11.0 % on his files, −6.5 % on all).
+#[test]
+fn syllable_count_on_real_read_english_is_nearly_unbiased() {
+    assert_eq!(english_syllables("How much are my telephone charges?"), 9);
+    let dir = shared_data().join("fda");
+    let sentences = std::fs::read_to_string(dir.join("orthographic.index")).unwrap();
+    let mut cases = Vec::new();
+    for line in sentences.lines() {
+        let (number, text) = line.split_once(' ').unwrap();
+        let truth = english_syllables(text);
+        for speaker in ["rl", "sb"] {
+            cases.push((dir.join(format!("{speaker}{number}.wav")), truth));
+        }
+    }
+    assert_eq!(cases.len(), 100);
+    let errors = count_errors(&cases);
+    let counted: f64 = cases.iter().zip(&errors).map(|((_, truth), e)| *truth as f64 * (1.0 + e / 100.0)).sum();
+    let truth: f64 = cases.iter().map(|(_, truth)| *truth as f64).sum();
+    let bias = 100.0 * (counted / truth - 1.0);
+    let mae = mean_abs(&errors);
+    println!("FDA: {counted:.0} syllables counted, {truth} true: bias {bias:+.1} %, mean abs. error {mae:.1} %");
+    // Measured: 1061 of 1106 (−4.1 %; male −7.8 %, female −0.4 %), 10.8 % mean absolute error.
+    assert!(bias.abs() <= 6.0, "bias {bias:+.1} %");
+    assert!(mae <= 13.0, "mean absolute error {mae:.1} %");
 }
 
 const ZH_SCRIPT: &str = "您好，这里是客户服务中心，请问有什么可以帮您？请您稍等一下，我马上为您查询订单的处理情况。非常抱歉让您久等了，您的包裹明天上午就能送到。";

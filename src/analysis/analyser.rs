@@ -20,7 +20,7 @@ use super::summary::Summary;
 use crate::dsp::band_power::BandPower;
 use crate::dsp::filter::Biquad;
 use crate::dsp::level::{ActiveLevel, power_to_dbfs};
-use crate::dsp::pace::{SpeakingTime, SyllableDetector};
+use crate::dsp::pace::{SyllableHop, SpeakingTime, SyllableDetector};
 use crate::dsp::pitch::{CandidateFinder, PitchConfig, PitchFrame};
 use crate::dsp::pitch_path::{LAG, PathConfig, PathTracker};
 use crate::dsp::resample::Resampler;
@@ -56,6 +56,10 @@ const ENVELOPE_WINDOW: usize = 256;
 /// The syllable envelope's band: vowel formants F1–F2. Below, room rumble, hum and music
 /// bass would fill the dips between syllables; above, fricatives and hiss add bumps.
 const SYLLABLE_BAND_HZ: (f32, f32) = (300.0, 2500.0);
+/// Bands whose balance tells a vowel (first formant strong) from a fricative or hiss
+/// (see `pace::SONORANT_BALANCE_DB`).
+const FIRST_FORMANT_HZ: (f32, f32) = (300.0, 1000.0);
+const FRICATIVE_HZ: (f32, f32) = (2500.0, 4000.0);
 /// Everything is high-passed here first: DC, handling noise, room rumble and mains hum
 /// carry no voice information but dominate the autocorrelation of far-field speech
 /// (a 60 Hz cut-off lowered VDE on FDA from 4.75 % to 4.61 % and doubled the voiced time
@@ -121,7 +125,8 @@ pub struct Analyser {
     resampled: Vec<f32>,
     /// Internal-rate signal; `signal[0]` is internal sample number `signal_start`.
     signal: Vec<f32>,
-    band: BandPower,
+    /// Syllable band, first-formant band and fricative band of each hop.
+    bands: BandPower<3>,
     rumble: Biquad,
     signal_start: i64,
     next_hop: u64,
@@ -133,8 +138,9 @@ pub struct Analyser {
     candidates: PitchFrame,
     path: PathTracker,
     /// Power of the hops whose pitch is not final yet.
-    pending_power: [(f64, f64); LAG + 1],
-    envelope: [f64; ENVELOPE_FRAMES],
+    pending_power: [(f64, [f64; 3]); LAG + 1],
+    /// The last `ENVELOPE_FRAMES` hops' band powers.
+    envelope: [[f64; 3]; ENVELOPE_FRAMES],
     vad: VoiceActivity,
     active: ActiveLevel,
     speaking: SpeakingTime,
@@ -182,7 +188,7 @@ impl Analyser {
             resampler: Resampler::new(config.sample_rate, INTERNAL_RATE),
             resampled: Vec::with_capacity(16 * 1024),
             signal,
-            band: BandPower::new(INTERNAL_RATE, ENVELOPE_WINDOW, SYLLABLE_BAND_HZ.0, SYLLABLE_BAND_HZ.1),
+            bands: BandPower::new(INTERNAL_RATE, ENVELOPE_WINDOW, [SYLLABLE_BAND_HZ, FIRST_FORMANT_HZ, FRICATIVE_HZ]),
             rumble: Biquad::high_pass(INTERNAL_RATE as f32, RUMBLE_HZ),
             signal_start: -(half_window as i64),
             next_hop: 0,
@@ -191,8 +197,8 @@ impl Analyser {
             finder,
             candidates: PitchFrame::default(),
             path,
-            pending_power: [(0.0, 0.0); LAG + 1],
-            envelope: [0.0; ENVELOPE_FRAMES],
+            pending_power: [(0.0, [0.0; 3]); LAG + 1],
+            envelope: [[0.0; 3]; ENVELOPE_FRAMES],
             vad: VoiceActivity::new(HOP_S as f32),
             active: ActiveLevel::new(ACTIVE_WINDOW_FRAMES),
             speaking: SpeakingTime::new(HOP_S as f32),
@@ -274,7 +280,7 @@ impl Analyser {
             let window = &self.signal[centre_index - self.pitch_half..centre_index + self.pitch_half];
             self.finder.find(window, &mut self.candidates);
             let power = mean_square(&self.signal[centre_index - HOP / 2..centre_index + HOP / 2]);
-            let band_power = self.band.power(&self.signal[centre_index - ENVELOPE_WINDOW / 2..centre_index + ENVELOPE_WINDOW / 2]);
+            let band_power = self.bands.powers(&self.signal[centre_index - ENVELOPE_WINDOW / 2..centre_index + ENVELOPE_WINDOW / 2]);
             self.pending_power[self.next_hop as usize % (LAG + 1)] = (power, band_power);
             let hop_index = self.next_hop;
             self.next_hop += 1;
@@ -297,7 +303,7 @@ impl Analyser {
         }
     }
 
-    fn finish_hop(&mut self, k: u64, power: f64, band_power: f64, f0_hz: f32) -> Frame {
+    fn finish_hop(&mut self, k: u64, power: f64, band_power: [f64; 3], f0_hz: f32) -> Frame {
         let level_dbfs = power_to_dbfs(power);
         let vad = self.vad.push(level_dbfs);
         let speech = vad.speech;
@@ -305,7 +311,9 @@ impl Analyser {
 
         self.envelope.rotate_left(1);
         self.envelope[ENVELOPE_FRAMES - 1] = band_power;
-        let envelope_db = power_to_dbfs(self.envelope.iter().sum::<f64>() / ENVELOPE_FRAMES as f64);
+        let band_db = |band: usize| power_to_dbfs(self.envelope.iter().map(|hop| hop[band]).sum::<f64>() / ENVELOPE_FRAMES as f64);
+        let envelope_db = band_db(0);
+        let balance_db = band_db(1) - band_db(2);
 
         let update = self.speaking.push(speech);
         if update.utterance_started {
@@ -322,7 +330,7 @@ impl Analyser {
         self.current_gap_frames = if speech { 0 } else { self.current_gap_frames + 1 };
         self.active.push(power, speech);
 
-        let syllable = self.syllables.push(envelope_db, voiced, speech);
+        let syllable = self.syllables.push(SyllableHop { envelope_db, voiced, balance_db, speech });
         if syllable {
             self.syllables_total += 1;
             self.pace.add_syllable();
