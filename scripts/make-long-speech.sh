@@ -4,6 +4,7 @@
 set -euo pipefail
 out=$1 minutes=${2:-15}
 here=$(cd "$(dirname "$0")/.." && pwd)
+mkdir -p "$(dirname "$out")"
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 sox "$here"/../shared/data/zh/*.wav -r 16000 -c 1 -b 16 "$tmp/round.wav"
 len=$(soxi -D "$tmp/round.wav")
