@@ -108,7 +108,7 @@ fn unplug_is_reported_and_capture_resumes(host: &str) {
     println!("{stderr}");
     assert!(out.status.success(), "listen must survive the unplug: {stderr}");
     let lost_at = stderr.find("microphone lost").expect("the loss is reported");
-    let resumed = stderr[lost_at..].lines().filter(|l| l.contains("capturing from")).last();
+    let resumed = stderr[lost_at..].lines().rfind(|l| l.contains("capturing from"));
     let resumed = resumed.unwrap_or_else(|| panic!("capture resumes: {stderr}"));
     if host == "pulseaudio" {
         // The native host names the source: it must be the replugged microphone again,

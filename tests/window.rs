@@ -52,7 +52,6 @@ fn run_window(display: &Display, config: &Path, seconds: u64, shot: &Path) {
 }
 
 /// Runs the window, takes a screenshot, closes it; returns what it printed on stderr.
-
 fn run_window_with(display: &Display, config: &Path, seconds: u64, shot: &Path, args: &[&str]) -> String {
     let mut app = binary()
         .args(args)

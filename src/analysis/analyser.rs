@@ -170,7 +170,9 @@ impl Analyser {
             return Err(AnalysisError::UnsupportedRate(config.sample_rate));
         }
         let (floor, ceiling) = (config.pitch_floor_hz, config.pitch_ceiling_hz);
-        if !(40.0..1000.0).contains(&floor) || !(floor < ceiling && ceiling <= 1000.0) {
+        // Written so that a NaN anywhere is refused.
+        let ceiling_ok = ceiling > floor && ceiling <= 1000.0;
+        if !(40.0..1000.0).contains(&floor) || !ceiling_ok {
             return Err(AnalysisError::InvalidPitchRange { floor, ceiling });
         }
         let pitch = PitchConfig { floor_hz: floor, ceiling_hz: ceiling, ..PitchConfig::default() };
@@ -342,7 +344,7 @@ impl Analyser {
             self.all_pitch.add_bin(PitchHistogram::bin_of(f0_hz));
         }
         // Percentiles every 10 hops (the gauges repaint at most that often).
-        if k % 10 == 0 {
+        if k.is_multiple_of(10) {
             let h = self.rolling_pitch.histogram();
             self.tone_cache = if h.len() >= TONE_MIN_FRAMES { (h.median_hz(), h.spread_st()) } else { (None, None) };
         }

@@ -288,5 +288,5 @@ where
     let error_callback = move |_err: cpal::Error| {
         counters.failed.store(true, Ordering::Relaxed);
     };
-    device.build_input_stream::<T, _, _>(config.clone(), data_callback, error_callback, None)
+    device.build_input_stream::<T, _, _>(*config, data_callback, error_callback, None)
 }

@@ -95,7 +95,7 @@ pub fn run(args: ListenArgs) -> Result<()> {
                 if let Some(w) = csv.as_mut() {
                     w.write(&frame)?;
                     rows += 1;
-                    if rows % 100 == 0 {
+                    if rows.is_multiple_of(100) {
                         w.flush()?;
                     }
                 }
@@ -134,7 +134,7 @@ pub fn run(args: ListenArgs) -> Result<()> {
         w.finish()?;
     }
     let latency = state.latency_percentiles_ms();
-    let summary = state.summary.clone().unwrap_or_else(|| Summary::empty()).with_lang(args.lang);
+    let summary = state.summary.clone().unwrap_or_else(Summary::empty).with_lang(args.lang);
     if let Some(e) = &state.session_error {
         eprintln!("speech-coach: {e}");
     }

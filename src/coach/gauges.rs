@@ -235,9 +235,7 @@ mod tests {
     fn a_trainers_targets_replace_the_defaults() {
         let mut c = Coach::new(Lang::Zh, None);
         assert_eq!(c.push(&frame(0.0, 185.0, -26.0, 8.0)).pace.band, Some(Band::Amber));
-        let mut t = Targets::default();
-        t.pace_zh_chars_per_min = TargetBand { green: (160.0, 190.0), amber: (140.0, 210.0) };
-        c.set_targets(t);
+        c.set_targets(Targets { pace_zh_chars_per_min: TargetBand { green: (160.0, 190.0), amber: (140.0, 210.0) }, ..Targets::default() });
         assert_eq!(c.push(&frame(0.01, 185.0, -26.0, 8.0)).pace.band, Some(Band::Green));
     }
 
