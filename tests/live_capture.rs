@@ -114,6 +114,9 @@ fn unplug_is_reported_and_capture_resumes(host: &str) {
         // The native host names the source: it must be the replugged microphone again,
         // not the silent fallback the server offered while it was away.
         assert!(resumed.contains("FIFO"), "resumed on {resumed}");
+        // While it was away the server's default was the null output's monitor, which
+        // plays what the speakers play (on a call, the caller): never a microphone.
+        assert!(!stderr.contains("Monitor of"), "captured from an output monitor: {stderr}");
     }
     let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert!(report["device_losses"].as_u64().unwrap() >= 1);
@@ -122,6 +125,24 @@ fn unplug_is_reported_and_capture_resumes(host: &str) {
     let end = rows.last().unwrap().time_s;
     let late_voiced = rows.iter().filter(|r| r.time_s > end - 3.0 && r.voiced).count();
     assert!(late_voiced > 50, "{late_voiced} voiced frames after the replug");
+}
+
+#[test]
+fn devices_on_native_pulseaudio_lists_microphones_but_not_output_monitors() {
+    let mic = VirtualMic::start("vmic-devices");
+    let sources = mic.pactl_output(&["list", "short", "sources"]);
+    assert!(sources.contains(".monitor") && sources.contains("vmic"), "{sources}");
+    let devices = || {
+        let out = mic.command().env("SPEECH_COACH_AUDIO_HOST", "pulseaudio").arg("devices").output().unwrap();
+        assert!(out.status.success());
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let listed = devices();
+    println!("{listed}");
+    assert!(listed.contains("vmic") && !listed.contains(".monitor"), "{listed}");
+    mic.unplug();
+    let listed = devices();
+    assert!(listed.contains("no input devices found"), "only the monitor is left: {listed}");
 }
 
 #[test]

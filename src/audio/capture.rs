@@ -105,6 +105,15 @@ fn device_id(device: &cpal::Device) -> String {
     device.id().map(|id| id.to_string()).unwrap_or_default()
 }
 
+/// PulseAudio (and PipeWire's pulse service) offer what each output plays as an input
+/// named `<output>.monitor`. During a call that is the caller's voice from the softphone,
+/// so it is never taken for the agent's microphone: not listed, not chosen as a fallback
+/// when the server makes it the default (as it does when the last real microphone is
+/// unplugged), and opened only when asked for by its exact name.
+fn is_monitor(device: &cpal::Device) -> bool {
+    device_id(device).ends_with(".monitor")
+}
+
 /// alsa-lib prints every failed probe of its plugin devices to stderr; a user should see
 /// our one-line message instead. The handler is per thread and collects into a buffer
 /// that is dropped when the returned guard is (call again to start a fresh buffer).
@@ -125,6 +134,7 @@ pub fn list_input_devices() -> Result<(String, Vec<InputDevice>), CaptureError> 
     let default_id = host.default_input_device().map(|d| device_id(&d));
     let Ok(devices) = host.input_devices() else { return Ok((host_name, Vec::new())) };
     let devices = devices
+        .filter(|d| !is_monitor(d))
         .map(|d| {
             let id = device_id(&d);
             InputDevice {
@@ -141,16 +151,21 @@ pub fn list_input_devices() -> Result<(String, Vec<InputDevice>), CaptureError> 
 }
 
 fn find_device(host: &cpal::Host, wanted: Option<&str>) -> Result<cpal::Device, CaptureError> {
+    let (monitors, devices): (Vec<cpal::Device>, Vec<cpal::Device>) = host.input_devices().map(|d| d.partition(is_monitor)).unwrap_or_default();
     let Some(wanted) = wanted else {
-        return host.default_input_device().ok_or(CaptureError::NoDevice);
+        // The default, unless it is a monitor; then the first real input there is.
+        return match host.default_input_device() {
+            Some(d) if !is_monitor(&d) => Ok(d),
+            _ => devices.into_iter().next().ok_or(CaptureError::NoDevice),
+        };
     };
     let needle = wanted.to_lowercase();
-    let devices: Vec<cpal::Device> = host.input_devices().map(|d| d.collect()).unwrap_or_default();
-    let exact = devices.iter().position(|d| device_name(d).to_lowercase() == needle || device_id(d).to_lowercase() == needle);
+    let is_exact = |d: &cpal::Device| device_name(d).to_lowercase() == needle || device_id(d).to_lowercase() == needle;
+    let exact = devices.iter().position(is_exact);
     let partial = || devices.iter().position(|d| device_name(d).to_lowercase().contains(&needle) || device_id(d).to_lowercase().contains(&needle));
     match exact.or_else(partial) {
         Some(i) => Ok(devices.into_iter().nth(i).expect("index from position")),
-        None => Err(CaptureError::DeviceNotFound {
+        None => monitors.into_iter().find(is_exact).ok_or_else(|| CaptureError::DeviceNotFound {
             wanted: wanted.to_string(),
             available: devices.iter().map(device_name).collect::<Vec<_>>().join(", "),
         }),
@@ -235,7 +250,7 @@ impl Capture {
             return false;
         }
         let _quiet = quiet_alsa();
-        self.host.default_input_device().is_some_and(|d| device_id(&d) != self.device_id)
+        self.host.default_input_device().is_some_and(|d| !is_monitor(&d) && device_id(&d) != self.device_id)
     }
 }
 

@@ -60,6 +60,15 @@ impl VirtualMic {
         assert!(self.pactl_ok(args), "pactl {args:?} failed");
     }
 
+    /// What `pactl` prints for `args` on this server.
+    pub fn pactl_output(&self, args: &[&str]) -> String {
+        let mut cmd = Command::new("pactl");
+        self.env(&mut cmd);
+        let out = cmd.args(args).output().expect("pactl");
+        assert!(out.status.success(), "pactl {args:?} failed");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
     /// Loads the pipe-source and makes it the default microphone.
     pub fn plug(&self) {
         let file = format!("file={}", self.fifo.display());
