@@ -157,6 +157,7 @@ fn listen_without_any_microphone_fails_with_one_clear_line() {
     assert!(!out.status.success());
     assert_ne!(out.status.code(), Some(101));
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(stderr.lines().last().unwrap().contains("no microphone could be opened"), "{stderr}");
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(stderr.contains("no microphone could be opened"), "{stderr}");
     let _ = run("true", &[]);
 }

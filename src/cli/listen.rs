@@ -105,7 +105,11 @@ pub fn run(args: ListenArgs) -> Result<()> {
         }
         let status = pipeline.device();
         if status != last_status {
-            eprintln!("speech-coach: {}", describe(&status));
+            // Before any device has worked, "unavailable" is said once, by the error below.
+            let still_starting = device_name.is_empty() && matches!(status, DeviceStatus::Unavailable { .. });
+            if !still_starting {
+                eprintln!("speech-coach: {}", describe(&status));
+            }
             match &status {
                 DeviceStatus::Live { name, .. } => device_name = name.clone(),
                 DeviceStatus::Lost { .. } if matches!(last_status, DeviceStatus::Live { .. }) => losses += 1,
