@@ -146,6 +146,15 @@ fn devices_on_native_pulseaudio_lists_microphones_but_not_output_monitors() {
 }
 
 #[test]
+fn devices_on_alsa_do_not_list_the_null_device() {
+    // alsa-lib's configuration always defines `null`, which captures zeros.
+    let out = binary().env("SPEECH_COACH_AUDIO_HOST", "alsa").arg("devices").output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success() && stdout.contains("audio host: ALSA"), "{stdout}");
+    assert!(!stdout.contains("[alsa:null]"), "{stdout}");
+}
+
+#[test]
 fn listen_without_any_microphone_fails_with_one_clear_line() {
     // A PulseAudio address where no server listens: cpal's default device cannot open.
     let dir = scratch("no-mic");

@@ -114,6 +114,12 @@ fn is_monitor(device: &cpal::Device) -> bool {
     device_id(device).ends_with(".monitor")
 }
 
+/// ALSA's `null` device "generates zero samples" on capture: listed by the host, never a
+/// microphone.
+fn is_null(device: &cpal::Device) -> bool {
+    device_id(device) == "alsa:null"
+}
+
 /// alsa-lib prints every failed probe of its plugin devices to stderr; a user should see
 /// our one-line message instead. The handler is per thread and collects into a buffer
 /// that is dropped when the returned guard is (call again to start a fresh buffer).
@@ -134,7 +140,7 @@ pub fn list_input_devices() -> Result<(String, Vec<InputDevice>), CaptureError> 
     let default_id = host.default_input_device().map(|d| device_id(&d));
     let Ok(devices) = host.input_devices() else { return Ok((host_name, Vec::new())) };
     let devices = devices
-        .filter(|d| !is_monitor(d))
+        .filter(|d| !is_monitor(d) && !is_null(d))
         .map(|d| {
             let id = device_id(&d);
             InputDevice {
@@ -155,8 +161,9 @@ fn find_device(host: &cpal::Host, wanted: Option<&str>) -> Result<cpal::Device, 
     let Some(wanted) = wanted else {
         // The default, unless it is a monitor; then the first real input there is.
         return match host.default_input_device() {
-            Some(d) if !is_monitor(&d) => Ok(d),
-            _ => devices.into_iter().next().ok_or(CaptureError::NoDevice),
+            Some(d) if is_monitor(&d) => devices.into_iter().next().ok_or(CaptureError::NoDevice),
+            Some(d) => Ok(d),
+            None => Err(CaptureError::NoDevice),
         };
     };
     let needle = wanted.to_lowercase();
