@@ -20,7 +20,7 @@ use super::summary::Summary;
 use crate::dsp::band_power::BandPower;
 use crate::dsp::filter::Biquad;
 use crate::dsp::level::{ActiveLevel, power_to_dbfs};
-use crate::dsp::pace::{SyllableHop, SpeakingTime, SyllableDetector};
+use crate::dsp::pace::{SpeakingTime, SyllableDetector, SyllableHop};
 use crate::dsp::pitch::{CandidateFinder, PitchConfig, PitchFrame};
 use crate::dsp::pitch_path::{LAG, PathConfig, PathTracker};
 use crate::dsp::resample::Resampler;
