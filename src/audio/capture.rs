@@ -105,19 +105,16 @@ fn device_id(device: &cpal::Device) -> String {
     device.id().map(|id| id.to_string()).unwrap_or_default()
 }
 
-/// PulseAudio (and PipeWire's pulse service) offer what each output plays as an input
-/// named `<output>.monitor`. During a call that is the caller's voice from the softphone,
-/// so it is never taken for the agent's microphone: not listed, not chosen as a fallback
-/// when the server makes it the default (as it does when the last real microphone is
-/// unplugged), and opened only when asked for by its exact name.
-fn is_monitor(device: &cpal::Device) -> bool {
-    device_id(device).ends_with(".monitor")
-}
-
-/// ALSA's `null` device "generates zero samples" on capture: listed by the host, never a
-/// microphone.
-fn is_null(device: &cpal::Device) -> bool {
-    device_id(device) == "alsa:null"
+/// Inputs that hosts list but that never carry the agent's voice, so they are not listed,
+/// not chosen as a fallback, and opened only when asked for by their exact name:
+/// - PulseAudio (and PipeWire's pulse service) offer what each output plays as an input
+///   named `<output>.monitor`. During a call that is the caller's voice from the
+///   softphone, and the server makes it the default when the last real microphone is
+///   unplugged.
+/// - ALSA's `null` device "generates zero samples" on capture.
+fn not_a_microphone(device: &cpal::Device) -> bool {
+    let id = device_id(device);
+    id.ends_with(".monitor") || id == "alsa:null"
 }
 
 /// alsa-lib prints every failed probe of its plugin devices to stderr; a user should see
@@ -140,7 +137,7 @@ pub fn list_input_devices() -> Result<(String, Vec<InputDevice>), CaptureError> 
     let default_id = host.default_input_device().map(|d| device_id(&d));
     let Ok(devices) = host.input_devices() else { return Ok((host_name, Vec::new())) };
     let devices = devices
-        .filter(|d| !is_monitor(d) && !is_null(d))
+        .filter(|d| !not_a_microphone(d))
         .map(|d| {
             let id = device_id(&d);
             InputDevice {
@@ -157,22 +154,27 @@ pub fn list_input_devices() -> Result<(String, Vec<InputDevice>), CaptureError> 
 }
 
 fn find_device(host: &cpal::Host, wanted: Option<&str>) -> Result<cpal::Device, CaptureError> {
-    let (monitors, devices): (Vec<cpal::Device>, Vec<cpal::Device>) = host.input_devices().map(|d| d.partition(is_monitor)).unwrap_or_default();
+    // Listing every input is a server round trip: only when the default will not do.
+    // Returns (not microphones, microphones).
+    let inputs = || -> (Vec<cpal::Device>, Vec<cpal::Device>) {
+        host.input_devices().map(|d| d.partition(not_a_microphone)).unwrap_or_default()
+    };
     let Some(wanted) = wanted else {
-        // The default, unless it is a monitor; then the first real input there is.
+        // The default, unless it is no microphone; then the first real input there is.
         return match host.default_input_device() {
-            Some(d) if is_monitor(&d) => devices.into_iter().next().ok_or(CaptureError::NoDevice),
+            Some(d) if not_a_microphone(&d) => inputs().1.into_iter().next().ok_or(CaptureError::NoDevice),
             Some(d) => Ok(d),
             None => Err(CaptureError::NoDevice),
         };
     };
+    let (others, devices) = inputs();
     let needle = wanted.to_lowercase();
     let is_exact = |d: &cpal::Device| device_name(d).to_lowercase() == needle || device_id(d).to_lowercase() == needle;
     let exact = devices.iter().position(is_exact);
     let partial = || devices.iter().position(|d| device_name(d).to_lowercase().contains(&needle) || device_id(d).to_lowercase().contains(&needle));
     match exact.or_else(partial) {
         Some(i) => Ok(devices.into_iter().nth(i).expect("index from position")),
-        None => monitors.into_iter().find(is_exact).ok_or_else(|| CaptureError::DeviceNotFound {
+        None => others.into_iter().find(is_exact).ok_or_else(|| CaptureError::DeviceNotFound {
             wanted: wanted.to_string(),
             available: devices.iter().map(device_name).collect::<Vec<_>>().join(", "),
         }),
@@ -257,7 +259,7 @@ impl Capture {
             return false;
         }
         let _quiet = quiet_alsa();
-        self.host.default_input_device().is_some_and(|d| !is_monitor(&d) && device_id(&d) != self.device_id)
+        self.host.default_input_device().is_some_and(|d| !not_a_microphone(&d) && device_id(&d) != self.device_id)
     }
 }
 
