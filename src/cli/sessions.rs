@@ -55,9 +55,10 @@ pub fn report(args: ReportArgs) -> Result<()> {
     let dir = store::session_dir(&store::default_root(), &args.session)?;
     let r = report::build(&dir)?;
     if let Some(out) = args.csv
-        && let Err(e) = std::fs::copy(dir.join("frames.csv"), &out) {
-            bail!("{}: cannot write: {e}", out.display());
-        }
+        && let Err(e) = std::fs::copy(dir.join("frames.csv"), &out)
+    {
+        bail!("{}: cannot write: {e}", out.display());
+    }
     if let Some(out) = args.html {
         let target = speech_coach::coach::Targets::default().pace_zh_chars_per_min.green;
         let html = speech_coach::session::html::render(&r, target);
