@@ -50,10 +50,16 @@ impl VirtualMic {
             .env("XDG_RUNTIME_DIR", &self.runtime);
     }
 
-    fn pactl_ok(&self, args: &[&str]) -> bool {
+    /// `pactl` with `args`, wired to this server.
+    fn pactl_command(&self, args: &[&str]) -> Command {
         let mut cmd = Command::new("pactl");
         self.env(&mut cmd);
-        cmd.args(args).stdout(Stdio::null()).stderr(Stdio::null()).status().is_ok_and(|s| s.success())
+        cmd.args(args);
+        cmd
+    }
+
+    fn pactl_ok(&self, args: &[&str]) -> bool {
+        self.pactl_command(args).stdout(Stdio::null()).stderr(Stdio::null()).status().is_ok_and(|s| s.success())
     }
 
     fn pactl(&self, args: &[&str]) {
@@ -62,9 +68,7 @@ impl VirtualMic {
 
     /// What `pactl` prints for `args` on this server.
     pub fn pactl_output(&self, args: &[&str]) -> String {
-        let mut cmd = Command::new("pactl");
-        self.env(&mut cmd);
-        let out = cmd.args(args).output().expect("pactl");
+        let out = self.pactl_command(args).output().expect("pactl");
         assert!(out.status.success(), "pactl {args:?} failed");
         String::from_utf8_lossy(&out.stdout).into_owned()
     }
