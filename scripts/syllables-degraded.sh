@@ -50,6 +50,8 @@ done
 sox "${bars[@]}" "$out/music1.wav"
 sox "$out/music1.wav" "$out/music.wav" repeat 10
 rms() { sox "$1" -n stat 2>&1 | awk '/RMS +amplitude/ {print $3}'; }
+# Gain that puts a background of RMS $2 at $3 dB below speech of RMS $1.
+snr_gain() { python3 -c "print($1 / $2 / 10 ** ($3 / 20))"; }
 babble_rms=$(rms "$out/babble.wav")
 music_rms=$(rms "$out/music.wav")
 for c in "${cases[@]}"; do
@@ -63,11 +65,11 @@ for c in "${cases[@]}"; do
   sox -G "$out/$name-16k.wav" "$out/$name-room.wav" reverb 50 70 60 40 10
   seconds=$(soxi -D "$out/$name-16k.wav"); speech_rms=$(rms "$out/$name-16k.wav")
   for snr in 15 5; do
-    gain=$(python3 -c "print($speech_rms / $babble_rms / 10 ** ($snr / 20))")
+    gain=$(snr_gain "$speech_rms" "$babble_rms" "$snr")
     sox -G -m "$out/$name-16k.wav" -v "$gain" "|sox $out/babble.wav -p trim 3 $seconds" "$out/$name-babble$snr.wav"
   done
   for snr in 10 5; do
-    gain=$(python3 -c "print($speech_rms / $music_rms / 10 ** ($snr / 20))")
+    gain=$(snr_gain "$speech_rms" "$music_rms" "$snr")
     sox -G -m "$out/$name-16k.wav" -v "$gain" "|sox $out/music.wav -p trim 0 $seconds" "$out/$name-music$snr.wav"
   done
   for kind in rev rev2 room noise babble15 babble5 music10 music5; do
@@ -98,15 +100,15 @@ while read -r number text; do
     name="$speaker$number"
     sox "$fda/$name.wav" -r 16000 -b 16 "$out/$name-clean.wav"
     seconds=$(soxi -D "$out/$name-clean.wav"); speech_rms=$(rms "$out/$name-clean.wav")
-    gain=$(python3 -c "print($speech_rms / $music_rms / 10 ** (10 / 20))")
+    gain=$(snr_gain "$speech_rms" "$music_rms" 10)
     sox -G -m "$out/$name-clean.wav" -v "$gain" "|sox $out/music.wav -p trim 1.3 $seconds" "$out/$name-music10.wav"
-    gain=$(python3 -c "print($speech_rms / $zh_babble_rms / 10 ** (15 / 20))")
+    gain=$(snr_gain "$speech_rms" "$zh_babble_rms" 15)
     offset=$(( (10#$number * 7) % 20 ))
     sox -G -m "$out/$name-clean.wav" -v "$gain" "|sox $out/zh-babble.wav -p trim $offset $seconds" "$out/$name-babble15.wav"
     sox -G "$out/$name-clean.wav" "$out/$name-rev.wav" reverb 70 50 100
     sox -G "$out/$name-clean.wav" "$out/$name-room.wav" reverb 50 70 60 40 10
     sox -R -n -r 16000 -c 1 -b 16 "$out/noise.wav" synth "$(soxi -D "$out/$name-room.wav")" pinknoise vol 0.3
-    gain=$(python3 -c "print($(rms "$out/$name-room.wav") / $(rms "$out/noise.wav") / 10 ** (15 / 20))")
+    gain=$(snr_gain "$(rms "$out/$name-room.wav")" "$(rms "$out/noise.wav")" 15)
     sox -G -m "$out/$name-room.wav" -v "$gain" "$out/noise.wav" "$out/$name-far.wav"
     for kind in clean music10 far rev babble15; do
       echo "real-english $name-$kind $truth $("$bin" analyze "$out/$name-$kind.wav" --lang en)"
