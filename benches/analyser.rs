@@ -16,7 +16,11 @@ use speech_coach::dsp::resample::Resampler;
 fn speech_16k() -> Vec<f32> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data/zh");
     let mut one_round = Vec::new();
-    let mut names: Vec<_> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().path()).filter(|p| p.extension().is_some_and(|e| e == "wav")).collect();
+    let mut names: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "wav"))
+        .collect();
     names.sort();
     for path in names {
         let mut src = WavSource::open(&path).unwrap();

@@ -24,8 +24,11 @@ fn our_track(wav: &Path) -> Track {
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let dir = PathBuf::from(args.first().expect("usage: pitch_eval DIR [--reference REFDIR] [--praat PRAATDIR]"));
-    let option = |name: &str| args.iter().position(|a| a == name).map(|i| PathBuf::from(&args[i + 1]));
+    let dir = PathBuf::from(
+        args.first().expect("usage: pitch_eval DIR [--reference REFDIR] [--praat PRAATDIR]"),
+    );
+    let option =
+        |name: &str| args.iter().position(|a| a == name).map(|i| PathBuf::from(&args[i + 1]));
     let reference_dir = option("--reference").unwrap_or_else(|| dir.clone());
     let praat_dir = option("--praat");
     let mut wavs: Vec<PathBuf> = std::fs::read_dir(&dir)
@@ -59,5 +62,11 @@ fn main() {
             s.voicing_errors - s.false_voiced
         );
     }
-    println!("all {} files: GPE {:.2} %  VDE {:.2} %  ({} frames)", wavs.len(), total.gpe_percent(), total.vde_percent(), total.frames);
+    println!(
+        "all {} files: GPE {:.2} %  VDE {:.2} %  ({} frames)",
+        wavs.len(),
+        total.gpe_percent(),
+        total.vde_percent(),
+        total.frames
+    );
 }

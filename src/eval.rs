@@ -75,14 +75,20 @@ pub fn read_f0_lines(path: &Path) -> std::io::Result<Vec<f32>> {
     let text = std::fs::read_to_string(path)?;
     text.lines()
         .filter(|l| !l.trim().is_empty())
-        .map(|l| l.trim().parse::<f32>().map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, format!("{l:?}: {e}"))))
+        .map(|l| {
+            l.trim().parse::<f32>().map_err(|e| {
+                std::io::Error::new(std::io::ErrorKind::InvalidData, format!("{l:?}: {e}"))
+            })
+        })
         .collect()
 }
 
 /// Reads a track written by `scripts/praat_pitch.praat`: a first line `t1 dt n`, then one
 /// F0 a line (0 = unvoiced).
 pub fn read_praat_listing(path: &Path) -> std::io::Result<Track> {
-    let bad = |what: String| std::io::Error::new(std::io::ErrorKind::InvalidData, format!("{}: {what}", path.display()));
+    let bad = |what: String| {
+        std::io::Error::new(std::io::ErrorKind::InvalidData, format!("{}: {what}", path.display()))
+    };
     let text = std::fs::read_to_string(path)?;
     let mut lines = text.lines();
     let head: Vec<f64> = lines
@@ -94,7 +100,9 @@ pub fn read_praat_listing(path: &Path) -> std::io::Result<Track> {
     if head.len() < 2 {
         return Err(bad("header needs t1 and dt".into()));
     }
-    let f0_hz = lines.map(|l| l.trim().parse::<f32>().map_err(|e| bad(format!("{l:?}: {e}")))).collect::<Result<_, _>>()?;
+    let f0_hz = lines
+        .map(|l| l.trim().parse::<f32>().map_err(|e| bad(format!("{l:?}: {e}"))))
+        .collect::<Result<_, _>>()?;
     Ok(Track { start_s: head[0], step_s: head[1], f0_hz })
 }
 
@@ -106,11 +114,24 @@ mod tests {
     fn gross_and_voicing_errors_are_counted_separately() {
         let reference = [0.0, 100.0, 100.0, 100.0, 0.0];
         // step 10 ms vs reference 15 ms: reference frame i maps to estimate index round(1.5 i)
-        let est = Track { start_s: 0.0, step_s: 0.01, f0_hz: vec![0.0, 0.0, 110.0, 0.0, 130.0, 0.0, 90.0, 0.0] };
+        let est = Track {
+            start_s: 0.0,
+            step_s: 0.01,
+            f0_hz: vec![0.0, 0.0, 110.0, 0.0, 130.0, 0.0, 90.0, 0.0],
+        };
         let s = score(&reference, 0.015, &est);
         // i=0 → e[0]=0 ok; i=1 → e[2]=110 fine; i=2 → e[3]=0 voicing error; i=3 → e[5]=0 (round 4.5 → 5)
         // voicing error; i=4 → e[6]=90 voicing error
-        assert_eq!(s, PitchScore { frames: 5, both_voiced: 1, gross_errors: 0, voicing_errors: 3, false_voiced: 1 });
+        assert_eq!(
+            s,
+            PitchScore {
+                frames: 5,
+                both_voiced: 1,
+                gross_errors: 0,
+                voicing_errors: 3,
+                false_voiced: 1
+            }
+        );
         let off = Track { start_s: 0.0, step_s: 0.015, f0_hz: vec![0.0, 100.0, 121.0, 79.0, 0.0] };
         let s = score(&reference, 0.015, &off);
         assert_eq!((s.both_voiced, s.gross_errors, s.voicing_errors), (3, 2, 0));

@@ -34,8 +34,15 @@ impl FramesCsv {
     }
 
     pub fn write(&mut self, f: &Frame) -> Result<(), CsvError> {
-        writeln!(self.out, "{:.3},{:.2},{:.2},{}", f.time_s, f.f0_hz, f.level_dbfs, u8::from(f.voiced()))
-            .map_err(|source| CsvError { path: self.path.clone(), source })
+        writeln!(
+            self.out,
+            "{:.3},{:.2},{:.2},{}",
+            f.time_s,
+            f.f0_hz,
+            f.level_dbfs,
+            u8::from(f.voiced())
+        )
+        .map_err(|source| CsvError { path: self.path.clone(), source })
     }
 
     /// Flushes buffered rows (so a long `listen` log is readable while it runs).

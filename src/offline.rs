@@ -5,7 +5,7 @@ use std::path::Path;
 
 use thiserror::Error;
 
-use crate::analysis::{AnalysisError, Analyser, AnalyserConfig, Frame, Summary};
+use crate::analysis::{Analyser, AnalyserConfig, AnalysisError, Frame, Summary};
 use crate::audio::{WavError, WavSource};
 
 /// Frames per block handed to the analyser: 1024, a typical capture buffer.
@@ -36,7 +36,11 @@ pub fn analyse_wav(
     mut on_progress: impl FnMut(f64, f64),
 ) -> Result<(FileInfo, Summary), OfflineError> {
     let mut source = WavSource::open(path)?;
-    let info = FileInfo { sample_rate: source.sample_rate(), channels: source.channels(), duration_s: source.duration_s() };
+    let info = FileInfo {
+        sample_rate: source.sample_rate(),
+        channels: source.channels(),
+        duration_s: source.duration_s(),
+    };
     let mut analyser = Analyser::new(config(info.sample_rate))
         .map_err(|source| OfflineError::Analysis { path: path.display().to_string(), source })?;
     let mut block = Vec::with_capacity(BLOCK_FRAMES);

@@ -17,8 +17,8 @@ use crossbeam_channel::{Receiver, Sender, bounded, unbounded};
 use serde::Serialize;
 
 use crate::analysis::{Analyser, AnalyserConfig, Frame, Lang, Summary};
-use crate::audio::capture::{BLOCK_CAPACITY, Block, BlockChannels, Capture, CaptureCounters};
 use crate::audio::WavSource;
+use crate::audio::capture::{BLOCK_CAPACITY, Block, BlockChannels, Capture, CaptureCounters};
 use crate::coach::{Baseline, Calibration, Coach, CoachState, Targets};
 use crate::session::store::{SessionWriter, StoreError};
 
@@ -47,12 +47,24 @@ pub enum Source {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub enum DeviceStatus {
     Connecting,
-    Live { name: String, sample_rate: u32, channels: u16, format: String },
+    Live {
+        name: String,
+        sample_rate: u32,
+        channels: u16,
+        format: String,
+    },
     /// The device failed or went silent; retrying.
-    Lost { name: String, reason: String },
+    Lost {
+        name: String,
+        reason: String,
+    },
     /// No device could be opened at all.
-    Unavailable { reason: String },
-    Playing { file: String },
+    Unavailable {
+        reason: String,
+    },
+    Playing {
+        file: String,
+    },
     Finished,
 }
 
@@ -183,7 +195,9 @@ impl Pipeline {
             std::thread::Builder::new()
                 .name("speech-coach source".into())
                 .spawn(move || match source {
-                    Source::Microphone { device } => supervise_microphone(device, channels, counters, state, stop),
+                    Source::Microphone { device } => {
+                        supervise_microphone(device, channels, counters, state, stop)
+                    }
                     Source::File { path, looped } => play_file(path, looped, channels, state, stop),
                 })
                 .expect("spawn source thread")
@@ -194,7 +208,9 @@ impl Pipeline {
             coach.set_targets(options.targets);
             let on_update = options.on_update;
             let source_label = match &options.source {
-                Source::Microphone { device } => device.clone().unwrap_or_else(|| "default microphone".into()),
+                Source::Microphone { device } => {
+                    device.clone().unwrap_or_else(|| "default microphone".into())
+                }
                 Source::File { path, .. } => path.display().to_string(),
             };
             let session = options.session.clone().and_then(|o| {
@@ -212,12 +228,24 @@ impl Pipeline {
             std::thread::Builder::new()
                 .name("speech-coach analyser".into())
                 .spawn(move || {
-                    let channels = AnalyserChannels { blocks: full_rx, recycle: free_tx, commands: command_rx, frames_out: frames_tx };
+                    let channels = AnalyserChannels {
+                        blocks: full_rx,
+                        recycle: free_tx,
+                        commands: command_rx,
+                        frames_out: frames_tx,
+                    };
                     analyse_blocks(channels, coach, session, state, stop, counters, on_update)
                 })
                 .expect("spawn analyser thread")
         };
-        Self { state, stop, commands: command_tx, frames: frames_rx, threads: vec![source_thread, analyser_thread], counters }
+        Self {
+            state,
+            stop,
+            commands: command_tx,
+            frames: frames_rx,
+            threads: vec![source_thread, analyser_thread],
+            counters,
+        }
     }
 
     /// A copy of the latest state (the lock is held only for the copy).
@@ -295,7 +323,8 @@ fn supervise_microphone(
                 // After a loss, a reopened stream may sit on the sound server's silent
                 // fallback source: say "live" again only once real signal arrives.
                 let opened_ms = epoch.elapsed().as_millis() as u64;
-                let mut announced = !matches!(state.lock().expect("state lock").device, DeviceStatus::Lost { .. });
+                let mut announced =
+                    !matches!(state.lock().expect("state lock").device, DeviceStatus::Lost { .. });
                 if announced {
                     set_device(&state, live.clone());
                 }
@@ -309,8 +338,12 @@ fn supervise_microphone(
                     // Only while sound flows: a silent stream is left to the loss checks
                     // below, so an unplug is reported as such and not as a quiet switch
                     // to the server's silent fallback.
-                    let flowing = epoch.elapsed().as_millis() as u64 <= counters.last_signal_ms.load(Ordering::Relaxed) + 300;
-                    if ticks.is_multiple_of(DEFAULT_CHECK_TICKS) && flowing && capture.default_moved() {
+                    let flowing = epoch.elapsed().as_millis() as u64
+                        <= counters.last_signal_ms.load(Ordering::Relaxed) + 300;
+                    if ticks.is_multiple_of(DEFAULT_CHECK_TICKS)
+                        && flowing
+                        && capture.default_moved()
+                    {
                         // Not a loss: reopen at once on the new default, keep the status.
                         drop(capture);
                         continue 'reopen;
@@ -353,7 +386,13 @@ fn supervise_microphone(
 }
 
 /// Plays a WAV file into the pipeline at real-time pace, in 10 ms blocks.
-fn play_file(path: PathBuf, looped: bool, channels: BlockChannels, state: Arc<Mutex<LiveState>>, stop: Arc<AtomicBool>) {
+fn play_file(
+    path: PathBuf,
+    looped: bool,
+    channels: BlockChannels,
+    state: Arc<Mutex<LiveState>>,
+    stop: Arc<AtomicBool>,
+) {
     let name = path.display().to_string();
     loop {
         let mut source = match WavSource::open(&path) {
@@ -372,7 +411,9 @@ fn play_file(path: PathBuf, looped: bool, channels: BlockChannels, state: Arc<Mu
             if stop.load(Ordering::Relaxed) {
                 return;
             }
-            let Ok(mut buffer) = channels.free.recv_timeout(Duration::from_millis(200)) else { continue };
+            let Ok(mut buffer) = channels.free.recv_timeout(Duration::from_millis(200)) else {
+                continue;
+            };
             match source.read_block(&mut buffer, block_frames) {
                 Ok(0) | Err(_) => {
                     let _ = channels.recycle.send(buffer);
@@ -385,7 +426,8 @@ fn play_file(path: PathBuf, looped: bool, channels: BlockChannels, state: Arc<Mu
                     if let Some(wait) = due.checked_duration_since(Instant::now()) {
                         std::thread::sleep(wait);
                     }
-                    let block = Block { samples: buffer, sample_rate: rate, captured_at: Instant::now() };
+                    let block =
+                        Block { samples: buffer, sample_rate: rate, captured_at: Instant::now() };
                     if channels.full.send(block).is_err() {
                         return;
                     }
@@ -437,7 +479,9 @@ fn analyse_blocks(
                 }
                 Command::SetBaseline(b) => coach.set_baseline(b),
                 Command::StartCalibration => calibration = Some(Calibration::default()),
-                Command::StartRehearsal(script) => rehearsal = Some(crate::rehearsal::Rehearsal::new(script, coach.lang())),
+                Command::StartRehearsal(script) => {
+                    rehearsal = Some(crate::rehearsal::Rehearsal::new(script, coach.lang()))
+                }
             }
         }
         let Ok(block) = blocks.recv_timeout(Duration::from_millis(100)) else { continue };
@@ -493,7 +537,12 @@ fn analyse_blocks(
                 s.timeline.pop_front();
             }
             let pace = s.coach.pace.value;
-            s.timeline.push_back(TimelinePoint { time_s: f.time_s, f0_hz: f.f0_hz, level_dbfs: f.level_dbfs, pace });
+            s.timeline.push_back(TimelinePoint {
+                time_s: f.time_s,
+                f0_hz: f.f0_hz,
+                level_dbfs: f.level_dbfs,
+                pace,
+            });
             if let Some(c) = calibration.as_mut() {
                 c.push(f);
                 if c.done() {
@@ -518,7 +567,11 @@ fn analyse_blocks(
         s.dropped_blocks = counters.dropped_blocks.load(Ordering::Relaxed);
         let now = Instant::now();
         for f in &new_frames {
-            let Some(&(_, captured_at)) = recent_blocks.iter().find(|(end_s, _)| *end_s >= f.time_s) else { continue };
+            let Some(&(_, captured_at)) =
+                recent_blocks.iter().find(|(end_s, _)| *end_s >= f.time_s)
+            else {
+                continue;
+            };
             if s.latencies_ms.len() == LATENCY_SAMPLES {
                 s.latencies_ms.pop_front();
             }

@@ -87,7 +87,9 @@ impl Script {
                 if tag == "slow" {
                     slow = true;
                     target = normal * SLOW_FACTOR;
-                } else if let Some(n) = tag.strip_prefix("pace=").and_then(|n| n.parse::<f32>().ok()) {
+                } else if let Some(n) =
+                    tag.strip_prefix("pace=").and_then(|n| n.parse::<f32>().ok())
+                {
                     target = n;
                 } else {
                     break;
@@ -142,7 +144,15 @@ pub struct Rehearsal {
 impl Rehearsal {
     pub fn new(script: Script, lang: Lang) -> Self {
         let n = script.lines.len();
-        Self { script, lang, syllables: 0, current: 0, starts: vec![None; n], ends: vec![None; n], last_speech_s: 0.0 }
+        Self {
+            script,
+            lang,
+            syllables: 0,
+            current: 0,
+            starts: vec![None; n],
+            ends: vec![None; n],
+            last_speech_s: 0.0,
+        }
     }
 
     pub fn script(&self) -> &Script {
@@ -166,7 +176,8 @@ impl Rehearsal {
         }
         if f.syllable {
             self.syllables += 1;
-            let line_end: u32 = self.script.lines[..=self.current].iter().map(|l| l.syllables).sum();
+            let line_end: u32 =
+                self.script.lines[..=self.current].iter().map(|l| l.syllables).sum();
             if self.syllables >= line_end {
                 self.ends[self.current] = Some(f.time_s);
                 if self.current + 1 < self.script.lines.len() {
@@ -183,12 +194,23 @@ impl Rehearsal {
             .enumerate()
             .map(|(i, l)| {
                 // The last line reached ends with the last speech if its count fell short.
-                let end = self.ends[i].or((i == self.current && self.starts[i].is_some()).then_some(self.last_speech_s));
+                let end = self.ends[i]
+                    .or((i == self.current && self.starts[i].is_some())
+                        .then_some(self.last_speech_s));
                 let pace = match (self.starts[i], end) {
-                    (Some(s), Some(e)) if e > s => Some(self.lang.pace_from_syllables(l.syllables as f32 * 60.0 / (e - s) as f32)),
+                    (Some(s), Some(e)) if e > s => Some(
+                        self.lang.pace_from_syllables(l.syllables as f32 * 60.0 / (e - s) as f32),
+                    ),
                     _ => None,
                 };
-                LineResult { text: l.text.clone(), target_pace: l.target_pace, expected_s: line_expected_s(l, self.lang), start_s: self.starts[i], end_s: end, pace }
+                LineResult {
+                    text: l.text.clone(),
+                    target_pace: l.target_pace,
+                    expected_s: line_expected_s(l, self.lang),
+                    start_s: self.starts[i],
+                    end_s: end,
+                    pace,
+                }
             })
             .collect()
     }
@@ -200,7 +222,11 @@ mod tests {
 
     #[test]
     fn markdown_markers_are_stripped_and_tags_read() {
-        let s = Script::parse("# Title\n\n- 您好，请问有什么可以帮您？\n2. 请稍等。 [slow]\n> Thank you [pace=100]\n", Lang::Zh, &Targets::default());
+        let s = Script::parse(
+            "# Title\n\n- 您好，请问有什么可以帮您？\n2. 请稍等。 [slow]\n> Thank you [pace=100]\n",
+            Lang::Zh,
+            &Targets::default(),
+        );
         assert_eq!(s.title.as_deref(), Some("Title"));
         assert_eq!(s.lines.len(), 3);
         assert_eq!(s.lines[0].syllables, 11);
@@ -222,7 +248,12 @@ mod tests {
         let mut r = Rehearsal::new(script, Lang::Zh);
         let mut lines = Vec::new();
         for i in 0..5 {
-            r.push(&Frame { time_s: i as f64 * 0.3, speech: true, syllable: true, ..Default::default() });
+            r.push(&Frame {
+                time_s: i as f64 * 0.3,
+                speech: true,
+                syllable: true,
+                ..Default::default()
+            });
             lines.push(r.current_line());
         }
         assert_eq!(lines, vec![0, 0, 1, 1, 1]);

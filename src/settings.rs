@@ -67,7 +67,10 @@ impl Settings {
                 Err(e) => {
                     let aside = path.with_extension("json.damaged");
                     let _ = std::fs::rename(path, &aside);
-                    (Self::default(), Some(format!("{}: {e} (kept as {})", path.display(), aside.display())))
+                    (
+                        Self::default(),
+                        Some(format!("{}: {e} (kept as {})", path.display(), aside.display())),
+                    )
                 }
             },
         }
@@ -80,7 +83,8 @@ impl Settings {
             std::fs::create_dir_all(dir).map_err(wrap)?;
         }
         let tmp = path.with_extension("json.tmp");
-        std::fs::write(&tmp, serde_json::to_string_pretty(self).expect("settings serialise")).map_err(wrap)?;
+        std::fs::write(&tmp, serde_json::to_string_pretty(self).expect("settings serialise"))
+            .map_err(wrap)?;
         std::fs::rename(&tmp, path).map_err(wrap)
     }
 }
@@ -90,7 +94,8 @@ mod tests {
     use super::*;
 
     fn dir(name: &str) -> PathBuf {
-        let d = std::env::temp_dir().join(format!("speech-coach-settings-{name}-{}", std::process::id()));
+        let d = std::env::temp_dir()
+            .join(format!("speech-coach-settings-{name}-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&d);
         std::fs::create_dir_all(&d).unwrap();
         d

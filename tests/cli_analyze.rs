@@ -40,7 +40,13 @@ fn write_wav(path: &Path, rate: u32, channels: u16, bits: u16, float: bool, seco
         let t = n as f32 / rate as f32;
         // a 180 Hz "vowel" that stops every 0.4 s
         let on = (t * 2.5).fract() < 0.6;
-        let v = if on { (1..6).map(|h| 0.2 / h as f32 * (2.0 * std::f32::consts::PI * 180.0 * h as f32 * t).sin()).sum() } else { 0.0 };
+        let v = if on {
+            (1..6)
+                .map(|h| 0.2 / h as f32 * (2.0 * std::f32::consts::PI * 180.0 * h as f32 * t).sin())
+                .sum()
+        } else {
+            0.0
+        };
         for _ in 0..channels {
             if float {
                 w.write_sample(v).unwrap();
@@ -58,8 +64,17 @@ fn analyze_prints_every_documented_field_for_mandarin_and_english() {
     let wav = shared_data().join("zh/BAC009S0764W0121.wav");
     let zh = json(&analyze(&[path_str(&wav)]));
     for key in [
-        "duration_s", "speech_s", "syllables", "syllables_per_min", "chars_per_min", "level_active_dbfs",
-        "clipped_samples", "pitch_median_hz", "pitch_spread_st", "pauses", "longest_pause_s",
+        "duration_s",
+        "speech_s",
+        "syllables",
+        "syllables_per_min",
+        "chars_per_min",
+        "level_active_dbfs",
+        "clipped_samples",
+        "pitch_median_hz",
+        "pitch_spread_st",
+        "pauses",
+        "longest_pause_s",
     ] {
         assert!(zh.get(key).is_some(), "missing {key} in {zh}");
     }
@@ -140,7 +155,10 @@ fn bad_input_gets_one_clear_line_and_a_non_zero_exit() {
 
     let good = shared_data().join("zh/IT0011W0001.wav");
     let unwritable = dir.join("no-such-folder").join("frames.csv");
-    assert_clean_failure(&analyze(&[path_str(&good), "--frames", path_str(&unwritable)]), "cannot write frames");
+    assert_clean_failure(
+        &analyze(&[path_str(&good), "--frames", path_str(&unwritable)]),
+        "cannot write frames",
+    );
 }
 
 #[test]

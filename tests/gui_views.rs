@@ -26,7 +26,12 @@ fn frame(t: f64, chars_per_min: f32, level_dbfs: f32, spread_st: f32) -> Frame {
 fn state_after(frames: &[Frame]) -> LiveState {
     let mut coach = Coach::new(Lang::Zh, None);
     let mut state = LiveState::new(Lang::Zh);
-    state.device = DeviceStatus::Live { name: "Test mic".into(), sample_rate: 48000, channels: 1, format: "f32".into() };
+    state.device = DeviceStatus::Live {
+        name: "Test mic".into(),
+        sample_rate: 48000,
+        channels: 1,
+        format: "f32".into(),
+    };
     for f in frames {
         state.coach = *coach.push(f);
     }
@@ -66,7 +71,14 @@ fn harness(state: LiveState, ui_lang: UiLang) -> Harness<'static, Screen> {
             let actions = view.full(ui);
             screen.actions.extend(actions);
         },
-        Screen { state, ui_lang, actions: Vec::new(), devices: vec!["USB Headset".into(), "Laptop microphone".into()], fonts_installed: false, sessions: None },
+        Screen {
+            state,
+            ui_lang,
+            actions: Vec::new(),
+            devices: vec!["USB Headset".into(), "Laptop microphone".into()],
+            fonts_installed: false,
+            sessions: None,
+        },
     )
 }
 
@@ -152,13 +164,21 @@ fn the_sessions_panel_offers_report_and_delete_for_each_session() {
         summary: None,
         cues: vec![],
     };
-    h.state_mut().sessions = Some(SessionsPanel { rows: vec![Listed::Ok(meta)], days: vec![], report: None, message: None });
+    h.state_mut().sessions = Some(SessionsPanel {
+        rows: vec![Listed::Ok(meta)],
+        days: vec![],
+        report: None,
+        message: None,
+    });
     h.run();
     h.get_by_label("Delete").click();
     h.run();
     h.get_by_label("Report").click();
     h.run();
-    assert_eq!(h.state().actions, vec![Action::DeleteSession("1795380000".into()), Action::OpenReport("1795380000".into())]);
+    assert_eq!(
+        h.state().actions,
+        vec![Action::DeleteSession("1795380000".into()), Action::OpenReport("1795380000".into())]
+    );
 }
 
 #[test]
@@ -176,12 +196,18 @@ fn the_progress_view_flags_a_shift_where_the_voice_tires() {
             lang: Lang::Zh,
             recording: false,
             // level and pitch spread fall through the day
-            summary: Some(Summary { speech_s: 120.0, level_active_dbfs: Some(-20.0 - i as f32), pitch_spread_st: Some(8.0 - 0.7 * i as f32), ..Summary::empty() }),
+            summary: Some(Summary {
+                speech_s: 120.0,
+                level_active_dbfs: Some(-20.0 - i as f32),
+                pitch_spread_st: Some(8.0 - 0.7 * i as f32),
+                ..Summary::empty()
+            }),
             cues: vec![],
         })
         .collect();
     let mut h = harness(state_after(&[frame(0.0, 150.0, -26.0, 8.0)]), UiLang::En);
-    h.state_mut().sessions = Some(SessionsPanel { rows: vec![], days: by_shift(&metas), report: None, message: None });
+    h.state_mut().sessions =
+        Some(SessionsPanel { rows: vec![], days: by_shift(&metas), report: None, message: None });
     h.run();
     h.get_by_label_contains("6 × · 12 min");
     h.get_by_label_contains("voice tiring through the shift");

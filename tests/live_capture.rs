@@ -15,7 +15,8 @@ use speech_coach::frames_csv::{self, Row};
 
 fn analyze_rows(wav: &Path, dir: &Path) -> Vec<Row> {
     let csv = dir.join("analyze.csv");
-    let out = binary().args(["analyze", path_str(wav), "--frames", path_str(&csv)]).output().unwrap();
+    let out =
+        binary().args(["analyze", path_str(wav), "--frames", path_str(&csv)]).output().unwrap();
     assert!(out.status.success());
     frames_csv::parse(&std::fs::read_to_string(csv).unwrap()).unwrap()
 }
@@ -23,12 +24,18 @@ fn analyze_rows(wav: &Path, dir: &Path) -> Vec<Row> {
 /// The lag (in hops, live minus file) that best lines up the two level curves; pairs are
 /// compared where both exist, and at least half the file must overlap.
 fn best_lag(file: &[Row], live: &[Row]) -> isize {
-    let pairs = |lag: isize| (0..file.len()).filter_map(move |i| live.get(usize::try_from(i as isize + lag).ok()?).map(|l| (&file[i], l)));
+    let pairs = |lag: isize| {
+        (0..file.len()).filter_map(move |i| {
+            live.get(usize::try_from(i as isize + lag).ok()?).map(|l| (&file[i], l))
+        })
+    };
     (-(file.len() as isize) / 2..live.len() as isize)
         .filter(|&lag| pairs(lag).count() >= file.len() / 2)
         .min_by_key(|&lag| {
             let n = pairs(lag).count();
-            let err: f64 = pairs(lag).map(|(f, l)| (f.level_dbfs.max(-70.0) - l.level_dbfs.max(-70.0)).abs() as f64).sum();
+            let err: f64 = pairs(lag)
+                .map(|(f, l)| (f.level_dbfs.max(-70.0) - l.level_dbfs.max(-70.0)).abs() as f64)
+                .sum();
             (err / n as f64 * 1000.0) as u64
         })
         .unwrap()
@@ -50,7 +57,14 @@ fn listen_agrees_with_analyze(host: &str) {
     // Close-talk read speech, as from a headset: the two clean Mandarin recordings.
     let wav = dir.join("speech.wav");
     let zh = shared_data().join("zh");
-    run("sox", &[path_str(&zh.join("BAC009S0764W0121.wav")), path_str(&zh.join("IT0011W0001.wav")), path_str(&wav)]);
+    run(
+        "sox",
+        &[
+            path_str(&zh.join("BAC009S0764W0121.wav")),
+            path_str(&zh.join("IT0011W0001.wav")),
+            path_str(&wav),
+        ],
+    );
     let pcm = raw_pcm(&wav);
     let seconds = pcm.len() as f64 / (2.0 * RATE as f64);
     let csv = dir.join("listen.csv");
@@ -68,14 +82,19 @@ fn listen_agrees_with_analyze(host: &str) {
     let lag = best_lag(&file, &live);
     let (mut both, mut agree) = (0, 0);
     for (i, f) in file.iter().enumerate() {
-        let Some(l) = usize::try_from(i as isize + lag).ok().and_then(|j| live.get(j)) else { continue };
+        let Some(l) = usize::try_from(i as isize + lag).ok().and_then(|j| live.get(j)) else {
+            continue;
+        };
         if f.voiced && l.voiced {
             both += 1;
             agree += usize::from((l.f0_hz / f.f0_hz - 1.0).abs() <= 0.05);
         }
     }
     let share = agree as f64 / both as f64;
-    println!("{host}: lag {lag} hops; {both} frames voiced in both; {:.1} % within 5 %", 100.0 * share);
+    println!(
+        "{host}: lag {lag} hops; {both} frames voiced in both; {:.1} % within 5 %",
+        100.0 * share
+    );
     assert!(both > 200, "too few voiced frames in common: {both}");
     // Issue #3: pitch within 5 % on ≥ 95 % of the frames voiced in both.
     assert!(share >= 0.95, "{:.1} %", 100.0 * share);
@@ -133,7 +152,12 @@ fn devices_on_native_pulseaudio_lists_microphones_but_not_output_monitors() {
     let sources = mic.pactl_output(&["list", "short", "sources"]);
     assert!(sources.contains(".monitor") && sources.contains("vmic"), "{sources}");
     let devices = || {
-        let out = mic.command().env("SPEECH_COACH_AUDIO_HOST", "pulseaudio").arg("devices").output().unwrap();
+        let out = mic
+            .command()
+            .env("SPEECH_COACH_AUDIO_HOST", "pulseaudio")
+            .arg("devices")
+            .output()
+            .unwrap();
         assert!(out.status.success());
         String::from_utf8_lossy(&out.stdout).into_owned()
     };

@@ -24,7 +24,10 @@ fn count_errors(cases: &[(PathBuf, u64)]) -> Vec<f64> {
         .map(|(path, truth)| {
             let got = summary(path).syllables;
             let err = 100.0 * (got as f64 - *truth as f64) / *truth as f64;
-            println!("{}: {got} syllables, true {truth} ({err:+.0} %)", path.file_name().unwrap().to_string_lossy());
+            println!(
+                "{}: {got} syllables, true {truth} ({err:+.0} %)",
+                path.file_name().unwrap().to_string_lossy()
+            );
             err
         })
         .collect()
@@ -115,11 +118,14 @@ fn syllable_count_on_real_read_english_is_nearly_unbiased() {
     }
     assert_eq!(cases.len(), 100);
     let errors = count_errors(&cases);
-    let counted: f64 = cases.iter().zip(&errors).map(|((_, truth), e)| *truth as f64 * (1.0 + e / 100.0)).sum();
+    let counted: f64 =
+        cases.iter().zip(&errors).map(|((_, truth), e)| *truth as f64 * (1.0 + e / 100.0)).sum();
     let truth: f64 = cases.iter().map(|(_, truth)| *truth as f64).sum();
     let bias = 100.0 * (counted / truth - 1.0);
     let mae = mean_abs(&errors);
-    println!("FDA: {counted:.0} syllables counted, {truth} true: bias {bias:+.1} %, mean abs. error {mae:.1} %");
+    println!(
+        "FDA: {counted:.0} syllables counted, {truth} true: bias {bias:+.1} %, mean abs. error {mae:.1} %"
+    );
     // Measured: 1061 of 1106 (−4.1 %; male −7.8 %, female −0.4 %), 10.8 % mean absolute error.
     assert!(bias.abs() <= 6.0, "bias {bias:+.1} %");
     assert!(mae <= 13.0, "mean absolute error {mae:.1} %");
@@ -145,7 +151,8 @@ fn syllable_count_is_within_ten_percent_on_synthetic_mandarin_at_three_speeds() 
     let dir = scratch("espeak-zh");
     let truth = han_characters(ZH_SCRIPT);
     assert_eq!(truth, 61);
-    let cases: Vec<_> = SPEEDS.iter().map(|s| (espeak(&dir, "cmn-latn-pinyin", s, ZH_SCRIPT), truth)).collect();
+    let cases: Vec<_> =
+        SPEEDS.iter().map(|s| (espeak(&dir, "cmn-latn-pinyin", s, ZH_SCRIPT), truth)).collect();
     let mae = mean_abs(&count_errors(&cases));
     assert!(mae <= 10.0, "mean absolute error {mae:.1} %");
 }
@@ -153,7 +160,8 @@ fn syllable_count_is_within_ten_percent_on_synthetic_mandarin_at_three_speeds() 
 #[test]
 fn syllable_count_is_within_ten_percent_on_synthetic_english_at_three_speeds() {
     let dir = scratch("espeak-en");
-    let cases: Vec<_> = SPEEDS.iter().map(|s| (espeak(&dir, "en", s, EN_SCRIPT), EN_SYLLABLES)).collect();
+    let cases: Vec<_> =
+        SPEEDS.iter().map(|s| (espeak(&dir, "en", s, EN_SCRIPT), EN_SYLLABLES)).collect();
     let mae = mean_abs(&count_errors(&cases));
     assert!(mae <= 10.0, "mean absolute error {mae:.1} %");
 }
@@ -178,14 +186,38 @@ fn active_level_follows_gain_exactly_and_ignores_background_noise_between_senten
 
     // 5 s of pink noise, 40 dB below full scale, between two copies of the sentence.
     let noise = dir.join("noise.wav");
-    run("sox", &["-D", "-n", "-r", "22050", "-c", "1", "-b", "16", path_str(&noise), "synth", "5", "pinknoise", "vol", "0.01"]);
+    run(
+        "sox",
+        &[
+            "-D",
+            "-n",
+            "-r",
+            "22050",
+            "-c",
+            "1",
+            "-b",
+            "16",
+            path_str(&noise),
+            "synth",
+            "5",
+            "pinknoise",
+            "vol",
+            "0.01",
+        ],
+    );
     let quiet_gap = dir.join("quiet-gap.wav");
     let noisy_gap = dir.join("noisy-gap.wav");
     let silence = dir.join("silence.wav");
-    run("sox", &["-D", "-n", "-r", "22050", "-c", "1", "-b", "16", path_str(&silence), "trim", "0", "5"]);
+    run(
+        "sox",
+        &["-D", "-n", "-r", "22050", "-c", "1", "-b", "16", path_str(&silence), "trim", "0", "5"],
+    );
     run("sox", &["-D", path_str(&base), path_str(&silence), path_str(&base), path_str(&quiet_gap)]);
     run("sox", &["-D", path_str(&base), path_str(&noise), path_str(&base), path_str(&noisy_gap)]);
-    let (quiet, noisy) = (summary(&quiet_gap).level_active_dbfs.unwrap(), summary(&noisy_gap).level_active_dbfs.unwrap());
+    let (quiet, noisy) = (
+        summary(&quiet_gap).level_active_dbfs.unwrap(),
+        summary(&noisy_gap).level_active_dbfs.unwrap(),
+    );
     println!("with a silent gap {quiet:.2} dBFS, with a noisy gap {noisy:.2} dBFS");
     assert!((quiet - noisy).abs() < 0.5);
 }

@@ -39,7 +39,11 @@ fn score_ours(dir: &Path) -> PitchScore {
         let mut f0 = Vec::new();
         analyse_wav(&wav, AnalyserConfig::new, |f| f0.push(f.f0_hz), |_, _| {}).unwrap();
         let stem = wav.file_stem().unwrap().to_string_lossy();
-        total.add(score(&reference(&stem), REFERENCE_STEP_S, &Track { start_s: 0.0, step_s: 0.01, f0_hz: f0 }));
+        total.add(score(
+            &reference(&stem),
+            REFERENCE_STEP_S,
+            &Track { start_s: 0.0, step_s: 0.01, f0_hz: f0 },
+        ));
     }
     total
 }
@@ -47,7 +51,10 @@ fn score_ours(dir: &Path) -> PitchScore {
 fn score_praat(dir: &Path) -> PitchScore {
     let out = scratch(&format!("praat-{}", dir.file_name().unwrap().to_string_lossy()));
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/praat_pitch.praat");
-    run("praat", &["--run", path_str(&script), path_str(&dir.canonicalize().unwrap()), path_str(&out)]);
+    run(
+        "praat",
+        &["--run", path_str(&script), path_str(&dir.canonicalize().unwrap()), path_str(&out)],
+    );
     let mut total = PitchScore::default();
     for wav in wavs(dir) {
         let stem = wav.file_stem().unwrap().to_string_lossy().to_string();

@@ -24,7 +24,10 @@ fn rehearse(script: &str, voice: &str) -> serde_json::Value {
     let wav = dir.join("take.wav");
     let text = script_lines(&script).join("\n");
     run("espeak-ng", &["-v", voice, "-s", "150", "-w", path_str(&wav), &text]);
-    let out = binary().args(["rehearse", path_str(&script), "--recording", path_str(&wav)]).output().unwrap();
+    let out = binary()
+        .args(["rehearse", path_str(&script), "--recording", path_str(&wav)])
+        .output()
+        .unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     serde_json::from_slice(&out.stdout).unwrap()
 }
@@ -32,7 +35,11 @@ fn rehearse(script: &str, voice: &str) -> serde_json::Value {
 fn check(report: &serde_json::Value) {
     let total = report["lines_total"].as_u64().unwrap();
     assert!(total >= 8);
-    assert_eq!(report["lines_reached"].as_u64().unwrap(), total, "the highlight reaches every line: {report}");
+    assert_eq!(
+        report["lines_reached"].as_u64().unwrap(),
+        total,
+        "the highlight reaches every line: {report}"
+    );
     let lines = report["lines"].as_array().unwrap();
     let with_pace = lines.iter().filter(|l| l["pace"].is_number()).count();
     println!("{} of {} lines with a measured pace", with_pace, lines.len());
@@ -53,11 +60,15 @@ fn a_recorded_reading_of_the_english_support_script_advances_through_every_line(
 #[test]
 fn a_missing_or_empty_script_is_a_clear_error() {
     let dir = scratch("rehearse-bad");
-    let out = binary().args(["rehearse", path_str(&dir.join("none.md")), "--recording", "x.wav"]).output().unwrap();
+    let out = binary()
+        .args(["rehearse", path_str(&dir.join("none.md")), "--recording", "x.wav"])
+        .output()
+        .unwrap();
     assert!(!out.status.success() && out.status.code() != Some(101));
     assert!(String::from_utf8_lossy(&out.stderr).contains("cannot read the script"));
     let empty = dir.join("empty.md");
     std::fs::write(&empty, "# only a title\n\n").unwrap();
-    let out = binary().args(["rehearse", path_str(&empty), "--recording", "x.wav"]).output().unwrap();
+    let out =
+        binary().args(["rehearse", path_str(&empty), "--recording", "x.wav"]).output().unwrap();
     assert!(String::from_utf8_lossy(&out.stderr).contains("no lines to speak"));
 }

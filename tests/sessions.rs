@@ -16,7 +16,8 @@ fn speech_pcm() -> Vec<u8> {
 }
 
 fn only_session(data: &Path) -> std::path::PathBuf {
-    let sessions: Vec<_> = std::fs::read_dir(data.join("sessions")).unwrap().map(|e| e.unwrap().path()).collect();
+    let sessions: Vec<_> =
+        std::fs::read_dir(data.join("sessions")).unwrap().map(|e| e.unwrap().path()).collect();
     assert_eq!(sessions.len(), 1, "{sessions:?}");
     sessions[0].clone()
 }
@@ -26,7 +27,12 @@ fn killing_listen_while_recording_leaves_a_playable_wav_up_to_the_last_second() 
     let mic = VirtualMic::start("rec-kill");
     let data = scratch("rec-kill-data");
     let feeder = feed(mic.fifo.clone(), speech_pcm(), true);
-    let mut child = mic.command().env("SPEECH_COACH_DATA_DIR", &data).args(["listen", "--record"]).spawn().unwrap();
+    let mut child = mic
+        .command()
+        .env("SPEECH_COACH_DATA_DIR", &data)
+        .args(["listen", "--record"])
+        .spawn()
+        .unwrap();
     // Wait until capture runs, then let it record for 6 s and kill it hard.
     let session = loop {
         if let Ok(entries) = std::fs::read_dir(data.join("sessions"))
@@ -60,7 +66,12 @@ fn the_call_report_agrees_with_analyze_on_the_recorded_audio() {
     let mic = VirtualMic::start("rec-report");
     let data = scratch("rec-report-data");
     let feeder = feed(mic.fifo.clone(), speech_pcm(), true);
-    let out = mic.command().env("SPEECH_COACH_DATA_DIR", &data).args(["listen", "--record", "--seconds", "9"]).output().unwrap();
+    let out = mic
+        .command()
+        .env("SPEECH_COACH_DATA_DIR", &data)
+        .args(["listen", "--record", "--seconds", "9"])
+        .output()
+        .unwrap();
     feeder.stop();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let listen: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
@@ -69,23 +80,46 @@ fn the_call_report_agrees_with_analyze_on_the_recorded_audio() {
     assert!(dir.ends_with(&id));
 
     let html = data.join("report.html");
-    let report_out = binary().env("SPEECH_COACH_DATA_DIR", &data).args(["report", &id, "--html", path_str(&html)]).output().unwrap();
+    let report_out = binary()
+        .env("SPEECH_COACH_DATA_DIR", &data)
+        .args(["report", &id, "--html", path_str(&html)])
+        .output()
+        .unwrap();
     assert!(report_out.status.success(), "{}", String::from_utf8_lossy(&report_out.stderr));
     let report: serde_json::Value = serde_json::from_slice(&report_out.stdout).unwrap();
-    let analyze_out = binary().args(["analyze", path_str(&dir.join("audio.wav"))]).output().unwrap();
+    let analyze_out =
+        binary().args(["analyze", path_str(&dir.join("audio.wav"))]).output().unwrap();
     let analyzed: serde_json::Value = serde_json::from_slice(&analyze_out.stdout).unwrap();
     let summary = &report["summary"];
-    for key in ["syllables", "speech_s", "voiced_s", "level_active_dbfs", "pitch_median_hz", "pitch_spread_st", "pauses", "frames"] {
-        assert_eq!(summary[key], analyzed[key], "{key}: report {} vs analyze {}", summary[key], analyzed[key]);
+    for key in [
+        "syllables",
+        "speech_s",
+        "voiced_s",
+        "level_active_dbfs",
+        "pitch_median_hz",
+        "pitch_spread_st",
+        "pauses",
+        "frames",
+    ] {
+        assert_eq!(
+            summary[key], analyzed[key],
+            "{key}: report {} vs analyze {}",
+            summary[key], analyzed[key]
+        );
     }
-    assert!((summary["duration_s"].as_f64().unwrap() - analyzed["duration_s"].as_f64().unwrap()).abs() < 1e-6);
+    assert!(
+        (summary["duration_s"].as_f64().unwrap() - analyzed["duration_s"].as_f64().unwrap()).abs()
+            < 1e-6
+    );
     let shares = &report["pace_bands"];
     let total: f64 = ["green", "amber", "red"].iter().map(|k| shares[k].as_f64().unwrap()).sum();
     assert!((total - 1.0).abs() < 1e-3, "band shares add up to 1: {shares}");
     // The HTML page stands alone: inline SVG plots with data in them, nothing fetched.
     let page = std::fs::read_to_string(&html).unwrap();
     assert_eq!(page.matches("<svg").count(), 3);
-    assert!(page.matches("<polyline points=\"").count() == 3 && !page.contains("<polyline points=\"\""));
+    assert!(
+        page.matches("<polyline points=\"").count() == 3 && !page.contains("<polyline points=\"\"")
+    );
     assert!(!page.contains("http://") && !page.contains("https://") && !page.contains("<script"));
     // The session shows up in the progress view.
     let history = binary().env("SPEECH_COACH_DATA_DIR", &data).arg("history").output().unwrap();
@@ -97,7 +131,13 @@ fn the_call_report_agrees_with_analyze_on_the_recorded_audio() {
 #[test]
 fn a_damaged_or_missing_session_gives_a_clear_message() {
     let data = scratch("store-damage");
-    let run = |args: &[&str]| Command::new(env!("CARGO_BIN_EXE_speech-coach")).env("SPEECH_COACH_DATA_DIR", &data).args(args).output().unwrap();
+    let run = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_speech-coach"))
+            .env("SPEECH_COACH_DATA_DIR", &data)
+            .args(args)
+            .output()
+            .unwrap()
+    };
     // No store yet: an empty list, not an error.
     assert!(run(&["sessions"]).status.success());
     // A session folder whose session.json is garbage.

@@ -29,7 +29,11 @@ impl Display {
     }
 
     fn screenshot(&self, out: &Path) {
-        let status = Command::new("import").env("DISPLAY", &self.name).args(["-window", "root", path_str(out)]).status().unwrap();
+        let status = Command::new("import")
+            .env("DISPLAY", &self.name)
+            .args(["-window", "root", path_str(out)])
+            .status()
+            .unwrap();
         assert!(status.success(), "screenshot failed");
     }
 }
@@ -43,7 +47,17 @@ impl Drop for Display {
 
 /// Standard deviation of the image's pixel values (0 = one flat colour).
 fn contrast(png: &Path) -> f64 {
-    let out = Command::new("convert").args([path_str(png), "-colorspace", "Gray", "-format", "%[fx:standard_deviation]", "info:"]).output().unwrap();
+    let out = Command::new("convert")
+        .args([
+            path_str(png),
+            "-colorspace",
+            "Gray",
+            "-format",
+            "%[fx:standard_deviation]",
+            "info:",
+        ])
+        .output()
+        .unwrap();
     String::from_utf8_lossy(&out.stdout).trim().parse().unwrap()
 }
 
@@ -52,7 +66,13 @@ fn run_window(display: &Display, config: &Path, seconds: u64, shot: &Path) {
 }
 
 /// Runs the window, takes a screenshot, closes it; returns what it printed on stderr.
-fn run_window_with(display: &Display, config: &Path, seconds: u64, shot: &Path, args: &[&str]) -> String {
+fn run_window_with(
+    display: &Display,
+    config: &Path,
+    seconds: u64,
+    shot: &Path,
+    args: &[&str],
+) -> String {
     let mut app = binary()
         .args(args)
         // No sound server at this address: the microphone cannot be opened.
@@ -96,7 +116,10 @@ fn keep(shot: &Path, name: &str, crop: &str) {
     if std::env::var_os("UPDATE_SCREENSHOTS").is_some() {
         let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("assets/screenshots");
         std::fs::create_dir_all(&dir).unwrap();
-        let status = Command::new("convert").args([path_str(shot), "-crop", crop, path_str(&dir.join(name))]).status().unwrap();
+        let status = Command::new("convert")
+            .args([path_str(shot), "-crop", crop, path_str(&dir.join(name))])
+            .status()
+            .unwrap();
         assert!(status.success());
     }
 }
@@ -115,7 +138,8 @@ fn the_demo_window_draws_a_non_blank_full_view_and_compact_strip() {
 
     let compact_config = dir.join("compact-config");
     std::fs::create_dir_all(&compact_config).unwrap();
-    std::fs::write(compact_config.join("settings.json"), r#"{"compact": true, "ui_lang": "Zh"}"#).unwrap();
+    std::fs::write(compact_config.join("settings.json"), r#"{"compact": true, "ui_lang": "Zh"}"#)
+        .unwrap();
     let compact = dir.join("compact.png");
     run_window(&display, &compact_config, 10, &compact);
     let c = contrast(&compact);

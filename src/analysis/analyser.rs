@@ -115,7 +115,8 @@ impl PaceWindow {
         }
     }
     fn syllables_per_min(&self) -> Option<f32> {
-        (self.ring.len() >= PACE_MIN_FRAMES).then(|| self.syllables as f32 * 60.0 / (self.ring.len() as f32 * HOP_S as f32))
+        (self.ring.len() >= PACE_MIN_FRAMES)
+            .then(|| self.syllables as f32 * 60.0 / (self.ring.len() as f32 * HOP_S as f32))
     }
 }
 
@@ -190,7 +191,11 @@ impl Analyser {
             resampler: Resampler::new(config.sample_rate, INTERNAL_RATE),
             resampled: Vec::with_capacity(16 * 1024),
             signal,
-            bands: BandPower::new(INTERNAL_RATE, ENVELOPE_WINDOW, [SYLLABLE_BAND_HZ, FIRST_FORMANT_HZ, FRICATIVE_HZ]),
+            bands: BandPower::new(
+                INTERNAL_RATE,
+                ENVELOPE_WINDOW,
+                [SYLLABLE_BAND_HZ, FIRST_FORMANT_HZ, FRICATIVE_HZ],
+            ),
             rumble: Biquad::high_pass(INTERNAL_RATE as f32, RUMBLE_HZ),
             signal_start: -(half_window as i64),
             next_hop: 0,
@@ -205,7 +210,12 @@ impl Analyser {
             active: ActiveLevel::new(ACTIVE_WINDOW_FRAMES),
             speaking: SpeakingTime::new(HOP_S as f32),
             syllables: SyllableDetector::default(),
-            pace: PaceWindow { ring: Vec::with_capacity(PACE_WINDOW_FRAMES), next: 0, newest: 0, syllables: 0 },
+            pace: PaceWindow {
+                ring: Vec::with_capacity(PACE_WINDOW_FRAMES),
+                next: 0,
+                newest: 0,
+                syllables: 0,
+            },
             rolling_pitch: RollingPitch::new(TONE_WINDOW_FRAMES),
             all_pitch: PitchHistogram::default(),
             tone_cache: (None, None),
@@ -262,7 +272,8 @@ impl Analyser {
     pub fn finish(&mut self, sink: &mut impl FnMut(&Frame)) -> Summary {
         let duration = self.duration_s();
         self.emit_limit_s = Some(duration);
-        let pad = ((self.lookahead_s() + 2.0 * HOP_S) * self.config.sample_rate as f64).ceil() as usize;
+        let pad =
+            ((self.lookahead_s() + 2.0 * HOP_S) * self.config.sample_rate as f64).ceil() as usize;
         let zeros = vec![0.0f32; pad];
         let input_samples = self.input_samples;
         self.process(&zeros, sink);
@@ -279,10 +290,14 @@ impl Analyser {
             }
             let start = (centre - self.half_window as i64 - self.signal_start) as usize;
             let centre_index = start + self.half_window;
-            let window = &self.signal[centre_index - self.pitch_half..centre_index + self.pitch_half];
+            let window =
+                &self.signal[centre_index - self.pitch_half..centre_index + self.pitch_half];
             self.finder.find(window, &mut self.candidates);
             let power = mean_square(&self.signal[centre_index - HOP / 2..centre_index + HOP / 2]);
-            let band_power = self.bands.powers(&self.signal[centre_index - ENVELOPE_WINDOW / 2..centre_index + ENVELOPE_WINDOW / 2]);
+            let band_power = self.bands.powers(
+                &self.signal
+                    [centre_index - ENVELOPE_WINDOW / 2..centre_index + ENVELOPE_WINDOW / 2],
+            );
             self.pending_power[self.next_hop as usize % (LAG + 1)] = (power, band_power);
             let hop_index = self.next_hop;
             self.next_hop += 1;
@@ -313,7 +328,11 @@ impl Analyser {
 
         self.envelope.rotate_left(1);
         self.envelope[ENVELOPE_FRAMES - 1] = band_power;
-        let band_db = |band: usize| power_to_dbfs(self.envelope.iter().map(|hop| hop[band]).sum::<f64>() / ENVELOPE_FRAMES as f64);
+        let band_db = |band: usize| {
+            power_to_dbfs(
+                self.envelope.iter().map(|hop| hop[band]).sum::<f64>() / ENVELOPE_FRAMES as f64,
+            )
+        };
         let envelope_db = band_db(0);
         let balance_db = band_db(1) - band_db(2);
 
@@ -346,7 +365,11 @@ impl Analyser {
         // Percentiles every 10 hops (the gauges repaint at most that often).
         if k.is_multiple_of(10) {
             let h = self.rolling_pitch.histogram();
-            self.tone_cache = if h.len() >= TONE_MIN_FRAMES { (h.median_hz(), h.spread_st()) } else { (None, None) };
+            self.tone_cache = if h.len() >= TONE_MIN_FRAMES {
+                (h.median_hz(), h.spread_st())
+            } else {
+                (None, None)
+            };
         }
 
         let clipped_samples = std::mem::take(&mut self.clipped_since_frame);
@@ -362,7 +385,10 @@ impl Analyser {
             syllables_per_min: self.pace.syllables_per_min(),
             pitch_median_hz: self.tone_cache.0,
             pitch_spread_st: self.tone_cache.1,
-            pause_s: self.speaking.in_pause().then_some(self.current_gap_frames as f32 * HOP_S as f32),
+            pause_s: self
+                .speaking
+                .in_pause()
+                .then_some(self.current_gap_frames as f32 * HOP_S as f32),
         }
     }
 
@@ -374,7 +400,8 @@ impl Analyser {
             speech_s,
             voiced_s: self.voiced_frames_total as f64 * HOP_S,
             syllables: self.syllables_total,
-            syllables_per_min: (speech_s > 0.0).then(|| (self.syllables_total as f64 * 60.0 / speech_s) as f32),
+            syllables_per_min: (speech_s > 0.0)
+                .then(|| (self.syllables_total as f64 * 60.0 / speech_s) as f32),
             chars_per_min: None,
             words_per_min: None,
             level_active_dbfs: self.active.total_dbfs(),
@@ -400,7 +427,11 @@ mod tests {
         (0..(rate as f32 * seconds) as usize)
             .map(|n| {
                 let t = n as f32 / rate as f32;
-                (1..10).map(|h| 0.3 / h as f32 * (2.0 * std::f32::consts::PI * f0 * h as f32 * t).sin()).sum()
+                (1..10)
+                    .map(|h| {
+                        0.3 / h as f32 * (2.0 * std::f32::consts::PI * f0 * h as f32 * t).sin()
+                    })
+                    .sum()
             })
             .collect()
     }
@@ -426,7 +457,11 @@ mod tests {
                 assert!((f.time_s - i as f64 * 0.01).abs() < 1e-9);
             }
             let mid = &frames[20..80];
-            assert!(mid.iter().all(|f| (f.f0_hz - 150.0).abs() < 3.0), "rate {rate}: {:?}", mid.iter().map(|f| f.f0_hz).collect::<Vec<_>>());
+            assert!(
+                mid.iter().all(|f| (f.f0_hz - 150.0).abs() < 3.0),
+                "rate {rate}: {:?}",
+                mid.iter().map(|f| f.f0_hz).collect::<Vec<_>>()
+            );
         }
     }
 
@@ -440,7 +475,10 @@ mod tests {
 
     #[test]
     fn rates_outside_the_supported_range_are_refused() {
-        assert_eq!(Analyser::new(AnalyserConfig::new(4000)).err(), Some(AnalysisError::UnsupportedRate(4000)));
+        assert_eq!(
+            Analyser::new(AnalyserConfig::new(4000)).err(),
+            Some(AnalysisError::UnsupportedRate(4000))
+        );
         assert!(Analyser::new(AnalyserConfig::new(192_000)).is_err());
     }
 
@@ -456,7 +494,8 @@ mod tests {
 
     #[test]
     fn clipping_is_counted() {
-        let x: Vec<f32> = vowel(16000, 200.0, 0.5).iter().map(|v| (v * 4.0).clamp(-1.0, 1.0)).collect();
+        let x: Vec<f32> =
+            vowel(16000, 200.0, 0.5).iter().map(|v| (v * 4.0).clamp(-1.0, 1.0)).collect();
         let expected = x.iter().filter(|v| v.abs() >= CLIP_LEVEL).count() as u64;
         let (frames, s) = analyse(16000, &x, 333);
         assert!(expected > 100);

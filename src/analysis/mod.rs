@@ -4,6 +4,8 @@ mod analyser;
 mod frame;
 mod summary;
 
-pub use analyser::{AnalysisError, Analyser, AnalyserConfig, CLIP_LEVEL, HOP_S, INTERNAL_RATE, MAX_RATE, MIN_RATE};
+pub use analyser::{
+    Analyser, AnalyserConfig, AnalysisError, CLIP_LEVEL, HOP_S, INTERNAL_RATE, MAX_RATE, MIN_RATE,
+};
 pub use frame::Frame;
 pub use summary::{Lang, Summary};

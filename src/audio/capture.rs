@@ -54,10 +54,17 @@ pub fn host() -> Result<cpal::Host, CaptureError> {
     }
     let id = cpal::available_hosts().into_iter().find(|id| id.name().eq_ignore_ascii_case(wanted));
     let Some(id) = id else {
-        let available = cpal::available_hosts().iter().map(|id| id.name().to_lowercase()).collect::<Vec<_>>();
-        return Err(CaptureError::UnknownHost { wanted: wanted.to_string(), available: available.join(", ") });
+        let available =
+            cpal::available_hosts().iter().map(|id| id.name().to_lowercase()).collect::<Vec<_>>();
+        return Err(CaptureError::UnknownHost {
+            wanted: wanted.to_string(),
+            available: available.join(", "),
+        });
     };
-    cpal::host_from_id(id).map_err(|e| CaptureError::HostUnavailable { host: id.name().to_string(), reason: e.to_string() })
+    cpal::host_from_id(id).map_err(|e| CaptureError::HostUnavailable {
+        host: id.name().to_string(),
+        reason: e.to_string(),
+    })
 }
 
 /// A block of mono samples with the moment the callback delivered it.
@@ -162,16 +169,25 @@ fn find_device(host: &cpal::Host, wanted: Option<&str>) -> Result<cpal::Device, 
     let Some(wanted) = wanted else {
         // The default, unless it is no microphone; then the first real input there is.
         return match host.default_input_device() {
-            Some(d) if not_a_microphone(&d) => inputs().1.into_iter().next().ok_or(CaptureError::NoDevice),
+            Some(d) if not_a_microphone(&d) => {
+                inputs().1.into_iter().next().ok_or(CaptureError::NoDevice)
+            }
             Some(d) => Ok(d),
             None => Err(CaptureError::NoDevice),
         };
     };
     let (others, devices) = inputs();
     let needle = wanted.to_lowercase();
-    let is_exact = |d: &cpal::Device| device_name(d).to_lowercase() == needle || device_id(d).to_lowercase() == needle;
+    let is_exact = |d: &cpal::Device| {
+        device_name(d).to_lowercase() == needle || device_id(d).to_lowercase() == needle
+    };
     let exact = devices.iter().position(is_exact);
-    let partial = || devices.iter().position(|d| device_name(d).to_lowercase().contains(&needle) || device_id(d).to_lowercase().contains(&needle));
+    let partial = || {
+        devices.iter().position(|d| {
+            device_name(d).to_lowercase().contains(&needle)
+                || device_id(d).to_lowercase().contains(&needle)
+        })
+    };
     match exact.or_else(partial) {
         Some(i) => Ok(devices.into_iter().nth(i).expect("index from position")),
         None => others.into_iter().find(is_exact).ok_or_else(|| CaptureError::DeviceNotFound {
@@ -235,7 +251,12 @@ impl Capture {
             SampleFormat::U32 => build!(u32),
             SampleFormat::F32 => build!(f32),
             SampleFormat::F64 => build!(f64),
-            other => return Err(CaptureError::UnsupportedFormat { device: name, format: other.to_string() }),
+            other => {
+                return Err(CaptureError::UnsupportedFormat {
+                    device: name,
+                    format: other.to_string(),
+                });
+            }
         }
         .map_err(|e| open_err(e.to_string()))?;
         stream.play().map_err(|e| open_err(e.to_string()))?;
@@ -259,7 +280,9 @@ impl Capture {
             return false;
         }
         let _quiet = quiet_alsa();
-        self.host.default_input_device().is_some_and(|d| !not_a_microphone(&d) && device_id(&d) != self.device_id)
+        self.host
+            .default_input_device()
+            .is_some_and(|d| !not_a_microphone(&d) && device_id(&d) != self.device_id)
     }
 }
 
@@ -298,7 +321,11 @@ where
             if signal {
                 data_counters.last_signal_ms.store(now_ms, Ordering::Relaxed);
             }
-            match channels.full.try_send(Block { samples: buffer, sample_rate: rate, captured_at: now }) {
+            match channels.full.try_send(Block {
+                samples: buffer,
+                sample_rate: rate,
+                captured_at: now,
+            }) {
                 Ok(()) => {
                     data_counters.delivered_blocks.fetch_add(1, Ordering::Relaxed);
                 }

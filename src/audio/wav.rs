@@ -54,7 +54,8 @@ impl WavSource {
             other => WavError::NotWav { path: path_buf.clone(), reason: other.to_string() },
         })?;
         let spec = reader.spec();
-        let unsupported = |what: String| Err(WavError::Unsupported { path: path_buf.clone(), what });
+        let unsupported =
+            |what: String| Err(WavError::Unsupported { path: path_buf.clone(), what });
         match (spec.sample_format, spec.bits_per_sample) {
             (hound::SampleFormat::Int, 8 | 16 | 24 | 32) | (hound::SampleFormat::Float, 32) => {}
             (format, bits) => return unsupported(format!("{bits}-bit {format:?} samples")),
@@ -67,16 +68,28 @@ impl WavSource {
             return Err(WavError::Empty { path: path_buf });
         }
         let on_disk = std::fs::metadata(path).map(|m| m.len()).unwrap_or(u64::MAX);
-        let needed = frames_total * spec.channels as u64 * (spec.bits_per_sample as u64).div_ceil(8);
+        let needed =
+            frames_total * spec.channels as u64 * (spec.bits_per_sample as u64).div_ceil(8);
         if needed > on_disk {
-            let bytes_per_second = spec.sample_rate as f64 * spec.channels as f64 * (spec.bits_per_sample as f64 / 8.0);
+            let bytes_per_second = spec.sample_rate as f64
+                * spec.channels as f64
+                * (spec.bits_per_sample as f64 / 8.0);
             return Err(WavError::Truncated {
                 path: path_buf,
                 seconds: on_disk as f64 / bytes_per_second,
-                reason: format!("header announces {needed} bytes of audio, the file has {on_disk} bytes in all"),
+                reason: format!(
+                    "header announces {needed} bytes of audio, the file has {on_disk} bytes in all"
+                ),
             });
         }
-        Ok(Self { path: path_buf, data: reader.into_inner(), spec, frames_total, frames_read: 0, bytes: Vec::new() })
+        Ok(Self {
+            path: path_buf,
+            data: reader.into_inner(),
+            spec,
+            frames_total,
+            frames_read: 0,
+            bytes: Vec::new(),
+        })
     }
 
     pub fn sample_rate(&self) -> u32 {
@@ -120,9 +133,11 @@ impl WavSource {
             _ => |b| i32::from_le_bytes([b[0], b[1], b[2], b[3]]) as f32 / 2_147_483_648.0,
         };
         let gain = 1.0 / channels as f32;
-        out.extend(self.bytes.chunks_exact(channels * width).map(|frame| {
-            frame.chunks_exact(width).map(decode).sum::<f32>() * gain
-        }));
+        out.extend(
+            self.bytes
+                .chunks_exact(channels * width)
+                .map(|frame| frame.chunks_exact(width).map(decode).sum::<f32>() * gain),
+        );
         self.frames_read += frames as u64;
         Ok(frames)
     }
@@ -130,7 +145,12 @@ impl WavSource {
 
 /// Writes mono f32 samples as a 16-bit PCM WAV (used by tests and the recorder).
 pub fn write_mono_i16(path: &Path, sample_rate: u32, samples: &[f32]) -> Result<(), hound::Error> {
-    let spec = hound::WavSpec { channels: 1, sample_rate, bits_per_sample: 16, sample_format: hound::SampleFormat::Int };
+    let spec = hound::WavSpec {
+        channels: 1,
+        sample_rate,
+        bits_per_sample: 16,
+        sample_format: hound::SampleFormat::Int,
+    };
     let mut w = hound::WavWriter::create(path, spec)?;
     for &s in samples {
         w.write_sample((s.clamp(-1.0, 1.0) * 32767.0).round() as i16)?;
@@ -160,9 +180,20 @@ mod tests {
 
     #[test]
     fn every_integer_width_and_float_reads_to_the_same_scale() {
-        for (bits, format) in [(8, hound::SampleFormat::Int), (16, hound::SampleFormat::Int), (24, hound::SampleFormat::Int), (32, hound::SampleFormat::Int), (32, hound::SampleFormat::Float)] {
+        for (bits, format) in [
+            (8, hound::SampleFormat::Int),
+            (16, hound::SampleFormat::Int),
+            (24, hound::SampleFormat::Int),
+            (32, hound::SampleFormat::Int),
+            (32, hound::SampleFormat::Float),
+        ] {
             let path = temp(&format!("w{bits}{format:?}.wav"));
-            let spec = hound::WavSpec { channels: 2, sample_rate: 16000, bits_per_sample: bits, sample_format: format };
+            let spec = hound::WavSpec {
+                channels: 2,
+                sample_rate: 16000,
+                bits_per_sample: bits,
+                sample_format: format,
+            };
             let mut w = hound::WavWriter::create(&path, spec).unwrap();
             for i in 0..1600 {
                 let v = 0.5 * ((i as f32) * 0.05).sin();
@@ -192,7 +223,10 @@ mod tests {
 
     #[test]
     fn missing_empty_garbage_and_truncated_files_are_clear_errors() {
-        assert!(matches!(WavSource::open(Path::new("/nonexistent/x.wav")), Err(WavError::NotFound { .. })));
+        assert!(matches!(
+            WavSource::open(Path::new("/nonexistent/x.wav")),
+            Err(WavError::NotFound { .. })
+        ));
         let garbage = temp("garbage.wav");
         std::fs::write(&garbage, b"this is not a wav file at all, just text").unwrap();
         assert!(matches!(WavSource::open(&garbage), Err(WavError::NotWav { .. })));

@@ -46,7 +46,11 @@ pub fn run(args: AnalyzeArgs) -> Result<()> {
     let (floor, ceiling) = (args.pitch_floor, args.pitch_ceiling);
     let outcome = analyse_wav(
         &args.file,
-        |rate| AnalyserConfig { pitch_floor_hz: floor, pitch_ceiling_hz: ceiling, ..AnalyserConfig::new(rate) },
+        |rate| AnalyserConfig {
+            pitch_floor_hz: floor,
+            pitch_ceiling_hz: ceiling,
+            ..AnalyserConfig::new(rate)
+        },
         |frame| {
             if let (Some(w), None) = (csv.as_mut(), &csv_error) {
                 csv_error = w.write(frame).err();
@@ -57,9 +61,11 @@ pub fn run(args: AnalyzeArgs) -> Result<()> {
                 let bar = progress.get_or_insert_with(|| {
                     let bar = indicatif::ProgressBar::new(total.ceil() as u64);
                     bar.set_style(
-                        indicatif::ProgressStyle::with_template("{msg} [{bar:30}] {pos}/{len} s  eta {eta}")
-                            .expect("static template")
-                            .progress_chars("=> "),
+                        indicatif::ProgressStyle::with_template(
+                            "{msg} [{bar:30}] {pos}/{len} s  eta {eta}",
+                        )
+                        .expect("static template")
+                        .progress_chars("=> "),
                     );
                     bar.set_message("analysing");
                     bar

@@ -54,7 +54,9 @@ fn describe(status: &DeviceStatus) -> String {
         DeviceStatus::Live { name, sample_rate, channels, format } => {
             format!("capturing from {name} ({sample_rate} Hz, {channels} ch, {format})")
         }
-        DeviceStatus::Lost { name, reason } => format!("microphone lost: {name}: {reason}; retrying"),
+        DeviceStatus::Lost { name, reason } => {
+            format!("microphone lost: {name}: {reason}; retrying")
+        }
         DeviceStatus::Unavailable { reason } => format!("no microphone: {reason}"),
         DeviceStatus::Playing { file } => format!("playing {file}"),
         DeviceStatus::Finished => "finished".into(),
@@ -68,8 +70,10 @@ pub fn run(args: ListenArgs) -> Result<()> {
         lang: args.lang,
         baseline: None,
         targets: Default::default(),
-        session: (args.session || args.record)
-            .then(|| SessionOptions { root: speech_coach::session::store::default_root(), record_audio: args.record }),
+        session: (args.session || args.record).then(|| SessionOptions {
+            root: speech_coach::session::store::default_root(),
+            record_audio: args.record,
+        }),
         keep_frames: true,
         on_update: None,
     });
@@ -106,13 +110,16 @@ pub fn run(args: ListenArgs) -> Result<()> {
         let status = pipeline.device();
         if status != last_status {
             // Before any device has worked, "unavailable" is said once, by the error below.
-            let still_starting = device_name.is_empty() && matches!(status, DeviceStatus::Unavailable { .. });
+            let still_starting =
+                device_name.is_empty() && matches!(status, DeviceStatus::Unavailable { .. });
             if !still_starting {
                 eprintln!("speech-coach: {}", describe(&status));
             }
             match &status {
                 DeviceStatus::Live { name, .. } => device_name = name.clone(),
-                DeviceStatus::Lost { .. } if matches!(last_status, DeviceStatus::Live { .. }) => losses += 1,
+                DeviceStatus::Lost { .. } if matches!(last_status, DeviceStatus::Live { .. }) => {
+                    losses += 1
+                }
                 _ => {}
             }
             last_status = status.clone();
@@ -121,12 +128,17 @@ pub fn run(args: ListenArgs) -> Result<()> {
             && device_name.is_empty()
             && start.elapsed() > GIVE_UP_WITHOUT_DEVICE
         {
-            bail!("no microphone could be opened ({reason}); `speech-coach --demo` shows the app on a bundled recording");
+            bail!(
+                "no microphone could be opened ({reason}); `speech-coach --demo` shows the app on a bundled recording"
+            );
         }
     }
     let state = pipeline.stop();
     if device_name.is_empty() {
-        bail!("no microphone could be opened ({}); `speech-coach --demo` shows the app on a bundled recording", describe(&state.device));
+        bail!(
+            "no microphone could be opened ({}); `speech-coach --demo` shows the app on a bundled recording",
+            describe(&state.device)
+        );
     }
     // Frames still queued when the clock ran out are kept.
     while let Ok(frame) = frames.try_recv() {

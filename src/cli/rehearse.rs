@@ -34,10 +34,19 @@ struct RehearsalReport {
 }
 
 pub fn load(path: &std::path::Path, lang: Option<Lang>) -> Result<(Script, Lang)> {
-    let text = std::fs::read_to_string(path).with_context(|| format!("{}: cannot read the script", path.display()))?;
-    let lang = lang.unwrap_or(if text.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)) { Lang::Zh } else { Lang::En });
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("{}: cannot read the script", path.display()))?;
+    let lang = lang.unwrap_or(if text.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)) {
+        Lang::Zh
+    } else {
+        Lang::En
+    });
     let script = Script::parse(&text, lang, &Targets::default());
-    anyhow::ensure!(!script.lines.is_empty(), "{}: the script has no lines to speak", path.display());
+    anyhow::ensure!(
+        !script.lines.is_empty(),
+        "{}: the script has no lines to speak",
+        path.display()
+    );
     Ok((script, lang))
 }
 

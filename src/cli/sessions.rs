@@ -41,9 +41,19 @@ pub fn list(args: SessionsArgs) -> Result<()> {
         match s {
             Listed::Ok(m) => {
                 let duration = m.summary.as_ref().map_or(0.0, |s| s.duration_s);
-                let pace = m.summary.as_ref().and_then(|s| s.syllables_per_min).map_or("-".into(), |p| format!("{p:.0}"));
+                let pace = m
+                    .summary
+                    .as_ref()
+                    .and_then(|s| s.syllables_per_min)
+                    .map_or("-".into(), |p| format!("{p:.0}"));
                 let rec = if m.recording { " rec" } else { "" };
-                println!("{}  {:>7.1} s  {pace:>4} syl/min  {} cues{rec}  {}", m.id, duration, m.cues.len(), m.source);
+                println!(
+                    "{}  {:>7.1} s  {pace:>4} syl/min  {} cues{rec}  {}",
+                    m.id,
+                    duration,
+                    m.cues.len(),
+                    m.source
+                );
             }
             Listed::Damaged { id, reason } => println!("{id}  (damaged: {reason})"),
         }

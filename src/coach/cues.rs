@@ -46,7 +46,8 @@ impl CueSelector {
             let gone_long = self.absent_since.is_some_and(|a| t - a >= CLEAR_AFTER_S);
             let shown_long = t - since >= MIN_SHOWN_S;
             // A more urgent cue that has held long enough replaces the shown one.
-            let preempt = self.candidate.filter(|&(c, s)| c < shown && t - s >= SHOW_AFTER_S && shown_long);
+            let preempt =
+                self.candidate.filter(|&(c, s)| c < shown && t - s >= SHOW_AFTER_S && shown_long);
             if let Some((c, _)) = preempt {
                 self.shown = Some((c, t));
                 self.absent_since = None;

@@ -127,7 +127,8 @@ impl Coach {
             self.last_clip_s = Some(t);
         }
         let clipping = self.last_clip_s.is_some_and(|c| t - c < CLIP_HOLD_S);
-        let mic_too_quiet = frame.active_level_dbfs.is_some_and(|l| l < targets::MIC_TOO_QUIET_DBFS);
+        let mic_too_quiet =
+            frame.active_level_dbfs.is_some_and(|l| l < targets::MIC_TOO_QUIET_DBFS);
 
         let tone_band = classify(targets::tone_band(floor), tone_value);
         let tone_state = if agitated {
@@ -145,7 +146,10 @@ impl Coach {
             }
         }
         let trend = |i: usize| -> Trend {
-            let past = self.history.front().and_then(|(ht, v)| (t - ht >= TREND_SPAN_S - 1.0).then_some(v[i]).flatten());
+            let past = self
+                .history
+                .front()
+                .and_then(|(ht, v)| (t - ht >= TREND_SPAN_S - 1.0).then_some(v[i]).flatten());
             match (past, now[i]) {
                 (Some(p), Some(n)) if n - p > TREND_DEADBAND[i] => Trend::Rising,
                 (Some(p), Some(n)) if p - n > TREND_DEADBAND[i] => Trend::Falling,
@@ -169,13 +173,19 @@ impl Coach {
         if frame.pause_s.is_none() {
             let band = self.targets.pace(self.lang);
             match (pace_band, pace_value) {
-                (Some(b), Some(v)) if b != Band::Green && v > band.green.1 => active.push(Cue::TooFast),
-                (Some(b), Some(v)) if b != Band::Green && v < band.green.0 => active.push(Cue::TooSlow),
+                (Some(b), Some(v)) if b != Band::Green && v > band.green.1 => {
+                    active.push(Cue::TooFast)
+                }
+                (Some(b), Some(v)) if b != Band::Green && v < band.green.0 => {
+                    active.push(Cue::TooSlow)
+                }
                 _ => {}
             }
             match (volume_band, volume_value) {
                 (Some(Band::Red), Some(v)) if v > 0.0 => active.push(Cue::TooLoud),
-                (Some(Band::Red), Some(v)) if v < 0.0 && !mic_too_quiet => active.push(Cue::TooSoft),
+                (Some(Band::Red), Some(v)) if v < 0.0 && !mic_too_quiet => {
+                    active.push(Cue::TooSoft)
+                }
                 _ => {}
             }
             if tone_state == Some(ToneState::Flat) && tone_band == Some(Band::Red) {
@@ -223,11 +233,20 @@ mod tests {
     fn gauges_change_band_as_values_cross_the_thresholds() {
         let mut c = Coach::new(Lang::Zh, None);
         let s = *c.push(&frame(0.0, 150.0, -26.0, 8.0));
-        assert_eq!((s.pace.band, s.volume.band, s.tone.band), (Some(Band::Green), Some(Band::Green), Some(Band::Green)));
+        assert_eq!(
+            (s.pace.band, s.volume.band, s.tone.band),
+            (Some(Band::Green), Some(Band::Green), Some(Band::Green))
+        );
         let s = *c.push(&frame(0.01, 185.0, -20.0, 4.0));
-        assert_eq!((s.pace.band, s.volume.band, s.tone.band), (Some(Band::Amber), Some(Band::Amber), Some(Band::Amber)));
+        assert_eq!(
+            (s.pace.band, s.volume.band, s.tone.band),
+            (Some(Band::Amber), Some(Band::Amber), Some(Band::Amber))
+        );
         let s = *c.push(&frame(0.02, 230.0, -12.0, 2.0));
-        assert_eq!((s.pace.band, s.volume.band, s.tone.band), (Some(Band::Red), Some(Band::Red), Some(Band::Red)));
+        assert_eq!(
+            (s.pace.band, s.volume.band, s.tone.band),
+            (Some(Band::Red), Some(Band::Red), Some(Band::Red))
+        );
         assert_eq!(s.tone_state, Some(ToneState::Flat));
     }
 
@@ -235,7 +254,10 @@ mod tests {
     fn a_trainers_targets_replace_the_defaults() {
         let mut c = Coach::new(Lang::Zh, None);
         assert_eq!(c.push(&frame(0.0, 185.0, -26.0, 8.0)).pace.band, Some(Band::Amber));
-        c.set_targets(Targets { pace_zh_chars_per_min: TargetBand { green: (160.0, 190.0), amber: (140.0, 210.0) }, ..Targets::default() });
+        c.set_targets(Targets {
+            pace_zh_chars_per_min: TargetBand { green: (160.0, 190.0), amber: (140.0, 210.0) },
+            ..Targets::default()
+        });
         assert_eq!(c.push(&frame(0.01, 185.0, -26.0, 8.0)).pace.band, Some(Band::Green));
     }
 
@@ -253,7 +275,12 @@ mod tests {
 
     #[test]
     fn raised_pitch_and_level_against_the_baseline_for_five_seconds_is_losing_calm() {
-        let baseline = Baseline { pitch_median_hz: 120.0, pitch_spread_st: 6.0, active_level_dbfs: -26.0, syllables_per_min: 150.0 };
+        let baseline = Baseline {
+            pitch_median_hz: 120.0,
+            pitch_spread_st: 6.0,
+            active_level_dbfs: -26.0,
+            syllables_per_min: 150.0,
+        };
         let mut c = Coach::new(Lang::Zh, Some(baseline));
         let mut states = Vec::new();
         for i in 0..800 {

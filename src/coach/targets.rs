@@ -32,9 +32,11 @@ impl TargetBand {
 }
 
 /// Guidance #1: about 150 characters a minute; green 130–170, amber to 110 / 200.
-pub const PACE_ZH_CHARS_PER_MIN: TargetBand = TargetBand { green: (130.0, 170.0), amber: (110.0, 200.0) };
+pub const PACE_ZH_CHARS_PER_MIN: TargetBand =
+    TargetBand { green: (130.0, 170.0), amber: (110.0, 200.0) };
 /// Guidance #1: English 100–165 words a minute; amber margins set to the same ratio as zh.
-pub const PACE_EN_WORDS_PER_MIN: TargetBand = TargetBand { green: (100.0, 165.0), amber: (85.0, 195.0) };
+pub const PACE_EN_WORDS_PER_MIN: TargetBand =
+    TargetBand { green: (100.0, 165.0), amber: (85.0, 195.0) };
 /// Guidance #3: within ±4 dB of the calibrated normal level is green, ±8 dB amber.
 pub const VOLUME_RELATIVE_DB: TargetBand = TargetBand { green: (-4.0, 4.0), amber: (-8.0, 8.0) };
 /// Guidance #3: an active level below this means the microphone is too quiet.

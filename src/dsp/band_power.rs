@@ -27,7 +27,10 @@ pub struct BandPower<const N: usize> {
 
 impl<const N: usize> std::fmt::Debug for BandPower<N> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("BandPower").field("len", &self.window.len()).field("bins", &self.bins).finish()
+        f.debug_struct("BandPower")
+            .field("len", &self.window.len())
+            .field("bins", &self.bins)
+            .finish()
     }
 }
 
@@ -65,12 +68,18 @@ impl<const N: usize> BandPower<N> {
         for ((out, x), w) in self.frame.iter_mut().zip(frame).zip(&self.window) {
             *out = x * w;
         }
-        if self.fft.process_with_scratch(&mut self.frame, &mut self.spectrum, &mut self.scratch).is_err() {
+        if self
+            .fft
+            .process_with_scratch(&mut self.frame, &mut self.spectrum, &mut self.scratch)
+            .is_err()
+        {
             return [0.0; N];
         }
         let spectrum = &self.spectrum;
         let norm = self.norm;
-        self.bins.clone().map(|bins| spectrum[bins].iter().map(|c| c.norm_sqr() as f64).sum::<f64>() * norm)
+        self.bins
+            .clone()
+            .map(|bins| spectrum[bins].iter().map(|c| c.norm_sqr() as f64).sum::<f64>() * norm)
     }
 }
 
@@ -79,7 +88,9 @@ mod tests {
     use super::*;
 
     fn tone(hz: f32, amplitude: f32) -> Vec<f32> {
-        (0..256).map(|i| amplitude * (2.0 * std::f32::consts::PI * hz * i as f32 / 8000.0).sin()).collect()
+        (0..256)
+            .map(|i| amplitude * (2.0 * std::f32::consts::PI * hz * i as f32 / 8000.0).sin())
+            .collect()
     }
 
     #[test]
@@ -100,6 +111,9 @@ mod tests {
         let low_tone = bands.powers(&tone(600.0, 0.5));
         assert!((low_tone[0] / 0.125 - 1.0).abs() < 0.05 && low_tone[1] < 0.125e-3, "{low_tone:?}");
         let high_tone = bands.powers(&tone(3000.0, 0.5));
-        assert!((high_tone[1] / 0.125 - 1.0).abs() < 0.05 && high_tone[0] < 0.125e-3, "{high_tone:?}");
+        assert!(
+            (high_tone[1] / 0.125 - 1.0).abs() < 0.05 && high_tone[0] < 0.125e-3,
+            "{high_tone:?}"
+        );
     }
 }

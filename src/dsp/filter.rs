@@ -24,7 +24,9 @@ impl Biquad {
     }
 
     pub fn process(&mut self, x: f32) -> f32 {
-        let y = self.b[0] * x + self.b[1] * self.x[0] + self.b[2] * self.x[1] - self.a[0] * self.y[0] - self.a[1] * self.y[1];
+        let y = self.b[0] * x + self.b[1] * self.x[0] + self.b[2] * self.x[1]
+            - self.a[0] * self.y[0]
+            - self.a[1] * self.y[1];
         self.x = [x, self.x[0]];
         self.y = [y, self.y[0]];
         y
@@ -37,7 +39,9 @@ mod tests {
 
     fn gain(filter: &mut Biquad, rate: f32, hz: f32) -> f32 {
         let n = rate as usize;
-        let out: Vec<f32> = (0..n).map(|i| filter.process((2.0 * std::f32::consts::PI * hz * i as f32 / rate).sin())).collect();
+        let out: Vec<f32> = (0..n)
+            .map(|i| filter.process((2.0 * std::f32::consts::PI * hz * i as f32 / rate).sin()))
+            .collect();
         let tail = &out[n / 2..];
         (tail.iter().map(|v| v * v).sum::<f32>() / tail.len() as f32 * 2.0).sqrt()
     }
@@ -45,7 +49,12 @@ mod tests {
     #[test]
     fn high_pass_is_minus_three_db_at_cutoff_and_passes_the_voice_band() {
         let rate = 8000.0;
-        assert!((gain(&mut Biquad::high_pass(rate, 300.0), rate, 300.0) - std::f32::consts::FRAC_1_SQRT_2).abs() < 0.02);
+        assert!(
+            (gain(&mut Biquad::high_pass(rate, 300.0), rate, 300.0)
+                - std::f32::consts::FRAC_1_SQRT_2)
+                .abs()
+                < 0.02
+        );
         assert!(gain(&mut Biquad::high_pass(rate, 300.0), rate, 50.0) < 0.03);
         assert!((gain(&mut Biquad::high_pass(rate, 300.0), rate, 1500.0) - 1.0).abs() < 0.03);
     }

@@ -69,7 +69,15 @@ struct EnvelopeRange {
 
 impl EnvelopeRange {
     fn new() -> Self {
-        Self { ring: [0.0; RANGE_FRAMES], sorted: [0.0; RANGE_FRAMES], len: 0, next: 0, since_update: 0, range_db: None, top_db: None }
+        Self {
+            ring: [0.0; RANGE_FRAMES],
+            sorted: [0.0; RANGE_FRAMES],
+            len: 0,
+            next: 0,
+            since_update: 0,
+            range_db: None,
+            top_db: None,
+        }
     }
 
     fn push(&mut self, envelope_db: f32) {
@@ -152,7 +160,8 @@ impl SyllableDetector {
         let voiced = voiced || (speech && self.range.compressed());
         let sonorant = speech && balance_db >= SONORANT_BALANCE_DB;
         self.hops_since_voiced = if voiced { 0 } else { self.hops_since_voiced.saturating_add(1) };
-        self.hops_since_sonorant = if sonorant { 0 } else { self.hops_since_sonorant.saturating_add(1) };
+        self.hops_since_sonorant =
+            if sonorant { 0 } else { self.hops_since_sonorant.saturating_add(1) };
         match &mut self.state {
             PeakState::Rising { min_db } => {
                 *min_db = min_db.min(envelope_db);
@@ -166,7 +175,12 @@ impl SyllableDetector {
                 }
                 false
             }
-            PeakState::Peak { max_db, hops_since_max, voiced: peak_voiced, sonorant: peak_sonorant } => {
+            PeakState::Peak {
+                max_db,
+                hops_since_max,
+                voiced: peak_voiced,
+                sonorant: peak_sonorant,
+            } => {
                 if envelope_db > *max_db {
                     *max_db = envelope_db;
                     *hops_since_max = 0;
@@ -309,8 +323,10 @@ mod tests {
             (0..5)
                 .flat_map(|_| 0..20)
                 .map(|i| {
-                    let envelope_db = level_db + 20.0 * (std::f32::consts::PI * i as f32 / 20.0).sin();
-                    d.push(SyllableHop { envelope_db, voiced: false, balance_db, speech: true }) as usize
+                    let envelope_db =
+                        level_db + 20.0 * (std::f32::consts::PI * i as f32 / 20.0).sin();
+                    d.push(SyllableHop { envelope_db, voiced: false, balance_db, speech: true })
+                        as usize
                 })
                 .sum()
         };
@@ -328,7 +344,8 @@ mod tests {
         let mut t = SpeakingTime::new(0.01);
         let mut frames = 0;
         let mut pauses = Vec::new();
-        let pattern = [(true, 100), (false, 30), (true, 100), (false, 80), (true, 50), (false, 200)];
+        let pattern =
+            [(true, 100), (false, 30), (true, 100), (false, 80), (true, 50), (false, 200)];
         for (speech, n) in pattern {
             for _ in 0..n {
                 let u = t.push(speech);

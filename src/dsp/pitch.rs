@@ -93,7 +93,10 @@ impl CandidateFinder {
         let forward = planner.plan_fft_forward(fft_len);
         let inverse = planner.plan_fft_inverse(fft_len);
         let window: Vec<f32> = (0..window_len)
-            .map(|i| 0.5 - 0.5 * (2.0 * std::f32::consts::PI * (i as f32 + 0.5) / window_len as f32).cos())
+            .map(|i| {
+                0.5 - 0.5
+                    * (2.0 * std::f32::consts::PI * (i as f32 + 0.5) / window_len as f32).cos()
+            })
             .collect();
         let mut finder = Self {
             sample_rate,
@@ -148,7 +151,8 @@ impl CandidateFinder {
         // frame itself is already silent.
         let centre = x.len() / 2;
         let reach = self.max_lag / 2;
-        out.local_peak = x[centre - reach..centre + reach].iter().fold(0.0f32, |m, v| m.max((v - mean).abs()));
+        out.local_peak =
+            x[centre - reach..centre + reach].iter().fold(0.0f32, |m, v| m.max((v - mean).abs()));
         if out.local_peak <= 0.0 {
             return;
         }
@@ -175,11 +179,8 @@ impl CandidateFinder {
             // Parabolic interpolation of the peak's position and height.
             let dr = 0.5 * (next - prev);
             let d2r = 2.0 * here - prev - next;
-            let (offset, mut strength) = if d2r > 0.0 {
-                (dr / d2r, here + dr * dr / (2.0 * d2r))
-            } else {
-                (0.0, here)
-            };
+            let (offset, mut strength) =
+                if d2r > 0.0 { (dr / d2r, here + dr * dr / (2.0 * d2r)) } else { (0.0, here) };
             if strength > 1.0 {
                 strength = 1.0 / strength;
             }
@@ -202,7 +203,9 @@ impl CandidateFinder {
         }
         // Voicing at the centre: if the best period does not repeat in the middle of the
         // window, scale every candidate down alike (their ranking is left alone).
-        if let Some(best) = out.voiced().iter().max_by(|a, b| a.strength.total_cmp(&b.strength)).copied() {
+        if let Some(best) =
+            out.voiced().iter().max_by(|a, b| a.strength.total_cmp(&b.strength)).copied()
+        {
             let centre_pairs = (CENTRE_PAIRS_S * self.sample_rate).round() as usize;
             let here = centred_nsdf(x, self.sample_rate / best.frequency_hz, centre_pairs);
             let factor = 0.5 + 0.5 * (here / best.strength).clamp(0.0, 1.0);
@@ -238,7 +241,10 @@ mod tests {
         (0..len)
             .map(|n| {
                 (first_harmonic..first_harmonic + 8)
-                    .map(|h| (2.0 * std::f32::consts::PI * f0 * h as f32 * n as f32 / rate).sin() / h as f32)
+                    .map(|h| {
+                        (2.0 * std::f32::consts::PI * f0 * h as f32 * n as f32 / rate).sin()
+                            / h as f32
+                    })
                     .sum()
             })
             .collect()
@@ -276,7 +282,9 @@ mod tests {
         let mut frame = PitchFrame::default();
         let x = harmonic_window(8000.0, 100.0, finder.window_len(), 3);
         finder.find(&x, &mut frame);
-        assert!(frame.voiced().iter().any(|c| (c.frequency_hz - 100.0).abs() < 1.0 && c.strength > 0.9));
+        assert!(
+            frame.voiced().iter().any(|c| (c.frequency_hz - 100.0).abs() < 1.0 && c.strength > 0.9)
+        );
     }
 
     #[test]

@@ -102,7 +102,8 @@ impl PathTracker {
         let cfg = &self.config;
         if c.frequency_hz <= 0.0 {
             cfg.voicing_threshold
-                + (2.0 - intensity / (cfg.silence_threshold / (1.0 + cfg.voicing_threshold))).max(0.0)
+                + (2.0 - intensity / (cfg.silence_threshold / (1.0 + cfg.voicing_threshold)))
+                    .max(0.0)
         } else {
             let log2_hz = c.frequency_hz.log2();
             c.strength - cfg.octave_cost * (top_log2 - log2_hz)
@@ -111,8 +112,9 @@ impl PathTracker {
 
     fn prior(&self, hz: f32) -> f32 {
         let cfg = &self.config;
-        self.recent_log2_hz
-            .map_or(0.0, |r| cfg.prior_cost * ((hz.log2() - r).abs() - cfg.prior_tolerance_oct).max(0.0))
+        self.recent_log2_hz.map_or(0.0, |r| {
+            cfg.prior_cost * ((hz.log2() - r).abs() - cfg.prior_tolerance_oct).max(0.0)
+        })
     }
 
     fn transition_cost(&self, from: f32, to: f32) -> f32 {
@@ -131,7 +133,8 @@ impl PathTracker {
     /// once there is one.
     pub fn push(&mut self, frame: &PitchFrame) -> Option<PitchDecision> {
         self.running_peak = (self.running_peak * self.peak_decay_per_frame).max(frame.local_peak);
-        let intensity = if self.running_peak > 0.0 { frame.local_peak / self.running_peak } else { 0.0 };
+        let intensity =
+            if self.running_peak > 0.0 { frame.local_peak / self.running_peak } else { 0.0 };
 
         let index = self.frames_seen % (LAG + 1);
         let mut column = Column::default();
@@ -140,7 +143,12 @@ impl PathTracker {
         column.count = frame.count + 1;
         let vt = self.config.voicing_threshold;
         let highest = |min_strength: f32| {
-            frame.voiced().iter().filter(|c| c.strength >= min_strength).map(|c| c.frequency_hz).fold(0.0f32, f32::max)
+            frame
+                .voiced()
+                .iter()
+                .filter(|c| c.strength >= min_strength)
+                .map(|c| c.frequency_hz)
+                .fold(0.0f32, f32::max)
         };
         let top = highest(vt);
         let top_log2 = if top > 0.0 { top } else { highest(0.0).max(1.0) }.log2();
@@ -162,7 +170,8 @@ impl PathTracker {
                         arg = p as u8;
                     }
                 }
-                column.score[s] = best + self.local_strength(&column.states[s], intensity, top_log2);
+                column.score[s] =
+                    best + self.local_strength(&column.states[s], intensity, top_log2);
                 column.back[s] = arg;
                 best_total = best_total.max(column.score[s]);
             }
@@ -190,7 +199,8 @@ impl PathTracker {
         let chosen = self.columns[frame_no % (LAG + 1)].states[state];
         if chosen.frequency_hz > 0.0 {
             let l = chosen.frequency_hz.log2();
-            self.recent_log2_hz = Some(self.recent_log2_hz.map_or(l, |r| r + self.config.prior_rate * (l - r)));
+            self.recent_log2_hz =
+                Some(self.recent_log2_hz.map_or(l, |r| r + self.config.prior_rate * (l - r)));
         }
         Some(PitchDecision { f0_hz: chosen.frequency_hz, strength: chosen.strength })
     }

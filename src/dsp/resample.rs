@@ -198,7 +198,12 @@ mod tests {
             // is centred, so output n is the tone at n / 8000 s, within 1 % of full scale.
             let n = y.len().min(expected.len()) - 100;
             for i in 80..n {
-                assert!((y[i] - expected[i]).abs() < 0.01, "rate {rate} sample {i}: {} vs {}", y[i], expected[i]);
+                assert!(
+                    (y[i] - expected[i]).abs() < 0.01,
+                    "rate {rate} sample {i}: {} vs {}",
+                    y[i],
+                    expected[i]
+                );
             }
         }
     }

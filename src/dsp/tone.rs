@@ -87,7 +87,11 @@ pub struct RollingPitch {
 
 impl RollingPitch {
     pub fn new(capacity: usize) -> Self {
-        Self { histogram: PitchHistogram::default(), ring: Vec::with_capacity(capacity.max(1)), next: 0 }
+        Self {
+            histogram: PitchHistogram::default(),
+            ring: Vec::with_capacity(capacity.max(1)),
+            next: 0,
+        }
     }
 
     pub fn push(&mut self, hz: f32) {

@@ -130,7 +130,11 @@ mod tests {
             v.push(noise_level(i, -55.0));
         }
         // 150 ms syllable, 120 ms gap, 150 ms syllable
-        let levels: Vec<f32> = (0..15).map(|_| -20.0).chain((0..12).map(|i| noise_level(i, -55.0))).chain((0..15).map(|_| -22.0)).collect();
+        let levels: Vec<f32> = (0..15)
+            .map(|_| -20.0)
+            .chain((0..12).map(|i| noise_level(i, -55.0)))
+            .chain((0..15).map(|_| -22.0))
+            .collect();
         let decisions: Vec<_> = levels.iter().map(|&l| v.push(l)).collect();
         assert!(decisions.iter().all(|d| d.speech), "gap inside hangover stays speech");
         assert!(decisions[..15].iter().all(|d| d.active));
@@ -141,7 +145,9 @@ mod tests {
 
     #[test]
     fn the_decision_does_not_depend_on_gain() {
-        let pattern: Vec<f32> = (0..2000).map(|i| if (i / 40) % 3 == 0 { -62.0 } else { -25.0 + 6.0 * ((i as f32) * 0.3).sin() }).collect();
+        let pattern: Vec<f32> = (0..2000)
+            .map(|i| if (i / 40) % 3 == 0 { -62.0 } else { -25.0 + 6.0 * ((i as f32) * 0.3).sin() })
+            .collect();
         let run = |gain: f32| -> Vec<bool> {
             let mut v = VoiceActivity::default();
             pattern.iter().map(|l| v.push(l + gain).speech).collect()

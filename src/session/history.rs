@@ -87,7 +87,12 @@ pub fn by_shift(sessions: &[SessionMeta]) -> Vec<Shift> {
     let mut shifts: Vec<Vec<SessionPoint>> = Vec::new();
     for p in points {
         match shifts.last_mut() {
-            Some(shift) if p.started_unix_s - shift.last().expect("never empty").started_unix_s < SHIFT_GAP_S => shift.push(p),
+            Some(shift)
+                if p.started_unix_s - shift.last().expect("never empty").started_unix_s
+                    < SHIFT_GAP_S =>
+            {
+                shift.push(p)
+            }
             _ => shifts.push(vec![p]),
         }
     }
@@ -97,7 +102,14 @@ pub fn by_shift(sessions: &[SessionMeta]) -> Vec<Shift> {
             let all: Vec<&SessionPoint> = sessions.iter().collect();
             let third = sessions.len() / 3;
             let change = |value: fn(&SessionPoint) -> Option<f32>| {
-                (third >= 1).then(|| Some(weighted(&all[all.len() - third..], value)? - weighted(&all[..third], value)?)).flatten()
+                (third >= 1)
+                    .then(|| {
+                        Some(
+                            weighted(&all[all.len() - third..], value)?
+                                - weighted(&all[..third], value)?,
+                        )
+                    })
+                    .flatten()
             };
             let level_change_db = change(|p| p.level_active_dbfs);
             let spread_change_st = change(|p| p.pitch_spread_st);
@@ -107,7 +119,8 @@ pub fn by_shift(sessions: &[SessionMeta]) -> Vec<Shift> {
                 syllables_per_min: weighted(&all, |p| p.syllables_per_min),
                 level_active_dbfs: weighted(&all, |p| p.level_active_dbfs),
                 pitch_spread_st: weighted(&all, |p| p.pitch_spread_st),
-                tiring: level_change_db.is_some_and(|l| l <= -TIRING_LEVEL_DB) && spread_change_st.is_some_and(|s| s <= -TIRING_SPREAD_ST),
+                tiring: level_change_db.is_some_and(|l| l <= -TIRING_LEVEL_DB)
+                    && spread_change_st.is_some_and(|s| s <= -TIRING_SPREAD_ST),
                 level_change_db,
                 spread_change_st,
                 sessions,
@@ -122,8 +135,23 @@ mod tests {
     use crate::analysis::{Lang, Summary};
 
     fn meta(start: u64, level: f32, spread: f32) -> SessionMeta {
-        let summary = Summary { speech_s: 60.0, level_active_dbfs: Some(level), pitch_spread_st: Some(spread), syllables_per_min: Some(150.0), ..Summary::empty() };
-        SessionMeta { id: start.to_string(), started_unix_s: start, ended_unix_s: None, source: "mic".into(), lang: Lang::Zh, recording: false, summary: Some(summary), cues: vec![] }
+        let summary = Summary {
+            speech_s: 60.0,
+            level_active_dbfs: Some(level),
+            pitch_spread_st: Some(spread),
+            syllables_per_min: Some(150.0),
+            ..Summary::empty()
+        };
+        SessionMeta {
+            id: start.to_string(),
+            started_unix_s: start,
+            ended_unix_s: None,
+            source: "mic".into(),
+            lang: Lang::Zh,
+            recording: false,
+            summary: Some(summary),
+            cues: vec![],
+        }
     }
 
     #[test]
@@ -135,7 +163,8 @@ mod tests {
     #[test]
     fn a_night_shift_across_midnight_is_one_shift() {
         let start = 20_000 * 86_400 + 22 * 3600;
-        let shifts = by_shift(&(0..5).map(|i| meta(start + i * 3600, -20.0, 8.0)).collect::<Vec<_>>());
+        let shifts =
+            by_shift(&(0..5).map(|i| meta(start + i * 3600, -20.0, 8.0)).collect::<Vec<_>>());
         assert_eq!(shifts.len(), 1);
         assert_eq!(shifts[0].sessions.len(), 5);
     }
@@ -143,7 +172,8 @@ mod tests {
     #[test]
     fn a_shift_whose_voice_falls_in_level_and_spread_is_flagged_as_tiring() {
         let day = 20_000 * 86_400;
-        let tired: Vec<_> = (0..6).map(|i| meta(day + i * 3600, -20.0 - i as f32, 8.0 - 0.6 * i as f32)).collect();
+        let tired: Vec<_> =
+            (0..6).map(|i| meta(day + i * 3600, -20.0 - i as f32, 8.0 - 0.6 * i as f32)).collect();
         let fresh: Vec<_> = (0..6).map(|i| meta(day + 86_400 + i * 3600, -20.0, 8.0)).collect();
         let days = by_shift(&[tired, fresh].concat());
         assert_eq!(days.len(), 2);

@@ -14,7 +14,13 @@ fn esc(s: &str) -> String {
 }
 
 /// A line plot of `(x, y)` points with a shaded target band.
-fn line_plot(title: &str, points: &[(f64, f32)], y_range: (f32, f32), band: Option<(f32, f32)>, cues: &[f64]) -> String {
+fn line_plot(
+    title: &str,
+    points: &[(f64, f32)],
+    y_range: (f32, f32),
+    band: Option<(f32, f32)>,
+    cues: &[f64],
+) -> String {
     let (w, h, pad) = (760.0, 180.0, 36.0);
     let x_max = points.iter().map(|p| p.0).fold(1.0f64, f64::max);
     let x = |t: f64| pad + (w - 2.0 * pad) * t / x_max;
@@ -22,15 +28,35 @@ fn line_plot(title: &str, points: &[(f64, f32)], y_range: (f32, f32), band: Opti
         let v = v.clamp(y_range.0, y_range.1);
         h - pad + (pad * 2.0 - h) * ((v - y_range.0) / (y_range.1 - y_range.0)) as f64
     };
-    let mut svg = format!(r#"<figure><figcaption>{}</figcaption><svg viewBox="0 0 {w} {h}" width="{w}" height="{h}" role="img" aria-label="{}">"#, esc(title), esc(title));
+    let mut svg = format!(
+        r#"<figure><figcaption>{}</figcaption><svg viewBox="0 0 {w} {h}" width="{w}" height="{h}" role="img" aria-label="{}">"#,
+        esc(title),
+        esc(title)
+    );
     if let Some((lo, hi)) = band {
-        let _ = write!(svg, r#"<rect x="{pad}" y="{:.1}" width="{:.1}" height="{:.1}" fill="{GREEN}" opacity="0.15"/>"#, y(hi), w - 2.0 * pad, y(lo) - y(hi));
+        let _ = write!(
+            svg,
+            r#"<rect x="{pad}" y="{:.1}" width="{:.1}" height="{:.1}" fill="{GREEN}" opacity="0.15"/>"#,
+            y(hi),
+            w - 2.0 * pad,
+            y(lo) - y(hi)
+        );
     }
     for &t in cues {
-        let _ = write!(svg, r#"<line x1="{0:.1}" x2="{0:.1}" y1="{pad}" y2="{1:.1}" stroke="{RED}" stroke-dasharray="3 3" opacity="0.6"/>"#, x(t), h - pad);
+        let _ = write!(
+            svg,
+            r#"<line x1="{0:.1}" x2="{0:.1}" y1="{pad}" y2="{1:.1}" stroke="{RED}" stroke-dasharray="3 3" opacity="0.6"/>"#,
+            x(t),
+            h - pad
+        );
     }
-    let path: Vec<String> = points.iter().map(|&(t, v)| format!("{:.1},{:.1}", x(t), y(v))).collect();
-    let _ = write!(svg, r##"<polyline points="{}" fill="none" stroke="#3b6fd8" stroke-width="2"/>"##, path.join(" "));
+    let path: Vec<String> =
+        points.iter().map(|&(t, v)| format!("{:.1},{:.1}", x(t), y(v))).collect();
+    let _ = write!(
+        svg,
+        r##"<polyline points="{}" fill="none" stroke="#3b6fd8" stroke-width="2"/>"##,
+        path.join(" ")
+    );
     let _ = write!(
         svg,
         r##"<text x="4" y="{:.1}" font-size="11" fill="#666">{}</text><text x="4" y="{:.1}" font-size="11" fill="#666">{}</text><text x="{:.1}" y="{:.1}" font-size="11" fill="#666" text-anchor="end">{:.0} s</text>"##,
@@ -47,7 +73,9 @@ fn line_plot(title: &str, points: &[(f64, f32)], y_range: (f32, f32), band: Opti
 }
 
 fn band_bar(label: &str, s: BandShare) -> String {
-    let seg = |share: f32, color: &str| format!(r#"<span style="width:{:.1}%;background:{color}"></span>"#, share * 100.0);
+    let seg = |share: f32, color: &str| {
+        format!(r#"<span style="width:{:.1}%;background:{color}"></span>"#, share * 100.0)
+    };
     format!(
         r#"<div class="band"><b>{}</b><div class="bar">{}{}{}</div><small>{:.0} % on target · {:.0} % near · {:.0} % off</small></div>"#,
         esc(label),
@@ -62,11 +90,14 @@ fn band_bar(label: &str, s: BandShare) -> String {
 
 pub fn render(r: &Report, pace_target: (f32, f32)) -> String {
     let summary = r.summary.as_ref();
-    let num = |v: Option<f64>, unit: &str| v.map_or("–".to_string(), |v| format!("{v:.1} {unit}"));
+    let num =
+        |v: Option<f64>, unit: &str| v.map_or("–".to_string(), |v| format!("{v:.1} {unit}"));
     let cue_times: Vec<f64> = r.cues.iter().map(|c| c.time_s).collect();
     let pace: Vec<(f64, f32)> = r.series.iter().filter_map(|p| Some((p.time_s, p.pace?))).collect();
-    let level: Vec<(f64, f32)> = r.series.iter().filter_map(|p| Some((p.time_s, p.level_dbfs?))).collect();
-    let pitch: Vec<(f64, f32)> = r.series.iter().filter_map(|p| Some((p.time_s, p.pitch_hz?))).collect();
+    let level: Vec<(f64, f32)> =
+        r.series.iter().filter_map(|p| Some((p.time_s, p.level_dbfs?))).collect();
+    let pitch: Vec<(f64, f32)> =
+        r.series.iter().filter_map(|p| Some((p.time_s, p.pitch_hz?))).collect();
     let mut html = String::new();
     let _ = write!(
         html,
@@ -86,7 +117,12 @@ figure{{margin:12px 0}} figcaption{{font-weight:600}} td,th{{padding:2px 10px;te
         ("Pace", num(summary.and_then(|s| s.syllables_per_min).map(f64::from), "syl/min")),
         ("Active level", num(summary.and_then(|s| s.level_active_dbfs).map(f64::from), "dBFS")),
         ("Pitch spread", num(summary.and_then(|s| s.pitch_spread_st).map(f64::from), "st")),
-        ("Pauses", summary.map_or("–".into(), |s| format!("{} (longest {:.1} s)", s.pauses, s.longest_pause_s))),
+        (
+            "Pauses",
+            summary.map_or("–".into(), |s| {
+                format!("{} (longest {:.1} s)", s.pauses, s.longest_pause_s)
+            }),
+        ),
         ("Longest monologue", format!("{:.1} s", r.longest_monologue_s)),
         ("Volume excursions", r.volume_excursions.to_string()),
     ] {
@@ -96,10 +132,24 @@ figure{{margin:12px 0}} figcaption{{font-weight:600}} td,th{{padding:2px 10px;te
     html.push_str(&band_bar("Speed", r.pace_bands));
     html.push_str(&band_bar("Volume", r.volume_bands));
     html.push_str(&band_bar("Tone", r.tone_bands));
-    html.push_str("<h2>Over the call</h2><p><small>Dashed red lines: cues shown to the agent.</small></p>");
-    html.push_str(&line_plot("Pace (syllables/min)", &pace, (60.0, 260.0), Some(pace_target), &cue_times));
+    html.push_str(
+        "<h2>Over the call</h2><p><small>Dashed red lines: cues shown to the agent.</small></p>",
+    );
+    html.push_str(&line_plot(
+        "Pace (syllables/min)",
+        &pace,
+        (60.0, 260.0),
+        Some(pace_target),
+        &cue_times,
+    ));
     html.push_str(&line_plot("Active level (dBFS)", &level, (-60.0, 0.0), None, &cue_times));
-    html.push_str(&line_plot("Median pitch per second (Hz)", &pitch, (60.0, 400.0), None, &cue_times));
+    html.push_str(&line_plot(
+        "Median pitch per second (Hz)",
+        &pitch,
+        (60.0, 400.0),
+        None,
+        &cue_times,
+    ));
     html.push_str("<h2>Cues</h2><table><tr><th>time</th><th>cue</th></tr>");
     for c in &r.cues {
         let _ = write!(html, "<tr><td>{:.1} s</td><td>{:?}</td></tr>", c.time_s, c.cue);

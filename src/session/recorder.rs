@@ -28,8 +28,14 @@ impl Recorder {
     /// 32-bit float mono: exactly the samples the analyser saw, so a report and
     /// `analyze` on the recording agree to the last digit.
     pub fn create(path: &Path, sample_rate: u32) -> Result<Self, RecorderError> {
-        let spec = hound::WavSpec { channels: 1, sample_rate, bits_per_sample: 32, sample_format: hound::SampleFormat::Float };
-        let writer = hound::WavWriter::create(path, spec).map_err(|source| RecorderError { path: path.to_path_buf(), source })?;
+        let spec = hound::WavSpec {
+            channels: 1,
+            sample_rate,
+            bits_per_sample: 32,
+            sample_format: hound::SampleFormat::Float,
+        };
+        let writer = hound::WavWriter::create(path, spec)
+            .map_err(|source| RecorderError { path: path.to_path_buf(), source })?;
         Ok(Self { path: path.to_path_buf(), writer, last_checkpoint: Instant::now() })
     }
 
@@ -43,7 +49,9 @@ impl Recorder {
             self.writer.write_sample(s).map_err(wrap)?;
         }
         if self.last_checkpoint.elapsed() >= CHECKPOINT_EVERY {
-            self.writer.flush().map_err(|source| RecorderError { path: self.path.clone(), source })?;
+            self.writer
+                .flush()
+                .map_err(|source| RecorderError { path: self.path.clone(), source })?;
             self.last_checkpoint = Instant::now();
         }
         Ok(())

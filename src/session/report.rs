@@ -50,7 +50,11 @@ pub struct SeriesPoint {
 
 fn share(counts: [u32; 3]) -> BandShare {
     let total = counts.iter().sum::<u32>().max(1) as f32;
-    BandShare { green: counts[0] as f32 / total, amber: counts[1] as f32 / total, red: counts[2] as f32 / total }
+    BandShare {
+        green: counts[0] as f32 / total,
+        amber: counts[1] as f32 / total,
+        red: counts[2] as f32 / total,
+    }
 }
 
 fn count_band(counts: &mut [u32; 3], code: &str) {
@@ -90,7 +94,12 @@ pub fn build(dir: &Path) -> Result<Report, StoreError> {
                 last.pitch_hz = second_pitches.get(second_pitches.len() / 2).copied();
                 second_pitches.clear();
             }
-            series.push(SeriesPoint { time_s: t, pace: f[7].parse().ok(), level_dbfs: f[6].parse().ok(), pitch_hz: None });
+            series.push(SeriesPoint {
+                time_s: t,
+                pace: f[7].parse().ok(),
+                level_dbfs: f[6].parse().ok(),
+                pitch_hz: None,
+            });
         }
         if f[3] == "1"
             && let Ok(hz) = f[1].parse::<f32>()

@@ -61,8 +61,7 @@ pub struct CueEvent {
     pub cue: Cue,
 }
 
-pub const FRAMES_HEADER: &str =
-    "time_s,f0_hz,level_dbfs,voiced,speech,syllable,active_level_dbfs,pace,pitch_spread_st,pace_band,volume_band,tone_band";
+pub const FRAMES_HEADER: &str = "time_s,f0_hz,level_dbfs,voiced,speech,syllable,active_level_dbfs,pace,pitch_spread_st,pace_band,volume_band,tone_band";
 
 fn band_code(b: Option<Band>) -> &'static str {
     match b {
@@ -104,12 +103,32 @@ impl SessionWriter {
                 (id, dir)
             })
             .find(|(_, d)| std::fs::create_dir(d).is_ok())
-            .ok_or_else(|| StoreError::Io { path: root.to_path_buf(), source: std::io::Error::other("cannot create a session folder") })?;
+            .ok_or_else(|| StoreError::Io {
+                path: root.to_path_buf(),
+                source: std::io::Error::other("cannot create a session folder"),
+            })?;
         let frames_path = dir.join("frames.csv");
         let mut frames = BufWriter::new(File::create(&frames_path).map_err(io(&frames_path))?);
         writeln!(frames, "{FRAMES_HEADER}").map_err(io(&frames_path))?;
-        let meta = SessionMeta { id, started_unix_s: started, ended_unix_s: None, source: source.into(), lang, recording: record, summary: None, cues: Vec::new() };
-        let w = Self { dir, meta, frames, recorder: None, record, last_checkpoint: Instant::now(), last_cue: None };
+        let meta = SessionMeta {
+            id,
+            started_unix_s: started,
+            ended_unix_s: None,
+            source: source.into(),
+            lang,
+            recording: record,
+            summary: None,
+            cues: Vec::new(),
+        };
+        let w = Self {
+            dir,
+            meta,
+            frames,
+            recorder: None,
+            record,
+            last_checkpoint: Instant::now(),
+            last_cue: None,
+        };
         w.write_meta()?;
         Ok(w)
     }
@@ -124,7 +143,8 @@ impl SessionWriter {
     fn write_meta(&self) -> Result<(), StoreError> {
         let path = self.dir.join("session.json");
         let tmp = self.dir.join("session.json.tmp");
-        std::fs::write(&tmp, serde_json::to_string_pretty(&self.meta).expect("meta serialises")).map_err(io(&tmp))?;
+        std::fs::write(&tmp, serde_json::to_string_pretty(&self.meta).expect("meta serialises"))
+            .map_err(io(&tmp))?;
         std::fs::rename(&tmp, &path).map_err(io(&path))
     }
 
@@ -139,7 +159,11 @@ impl SessionWriter {
                 r.finish()?;
             }
             let n = std::fs::read_dir(&self.dir).map(|d| d.count()).unwrap_or(0);
-            std::fs::rename(self.dir.join("audio.wav"), self.dir.join(format!("audio-part{n}.wav"))).map_err(io(&self.dir))?;
+            std::fs::rename(
+                self.dir.join("audio.wav"),
+                self.dir.join(format!("audio-part{n}.wav")),
+            )
+            .map_err(io(&self.dir))?;
         }
         if self.recorder.is_none() {
             self.recorder = Some(Recorder::create(&self.dir.join("audio.wav"), sample_rate)?);
@@ -208,7 +232,8 @@ pub enum Listed {
 
 pub fn load_meta(dir: &Path) -> Result<SessionMeta, StoreError> {
     let path = dir.join("session.json");
-    let text = std::fs::read_to_string(&path).map_err(|e| StoreError::Damaged { path: path.clone(), reason: e.to_string() })?;
+    let text = std::fs::read_to_string(&path)
+        .map_err(|e| StoreError::Damaged { path: path.clone(), reason: e.to_string() })?;
     serde_json::from_str(&text).map_err(|e| StoreError::Damaged { path, reason: e.to_string() })
 }
 
@@ -218,13 +243,17 @@ pub fn list(root: &Path) -> Result<Vec<Listed>, StoreError> {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
         Err(e) => return Err(StoreError::Io { path: root.to_path_buf(), source: e }),
     };
-    let mut dirs: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).filter(|p| p.is_dir()).collect();
+    let mut dirs: Vec<PathBuf> =
+        entries.filter_map(|e| e.ok().map(|e| e.path())).filter(|p| p.is_dir()).collect();
     dirs.sort();
     Ok(dirs
         .into_iter()
         .map(|d| match load_meta(&d) {
             Ok(m) => Listed::Ok(m),
-            Err(e) => Listed::Damaged { id: d.file_name().unwrap_or_default().to_string_lossy().into(), reason: e.to_string() },
+            Err(e) => Listed::Damaged {
+                id: d.file_name().unwrap_or_default().to_string_lossy().into(),
+                reason: e.to_string(),
+            },
         })
         .collect())
 }

@@ -9,8 +9,8 @@ use crate::egui::{Ui, ViewportCommand, WindowLevel};
 
 use crate::coach::baseline::Baseline;
 use crate::pipeline::{Command, DeviceStatus, Pipeline, PipelineOptions, SessionOptions, Source};
-use crate::settings::Settings;
 use crate::session::store;
+use crate::settings::Settings;
 use crate::ui::dashboard::{Action, SessionsPanel, View};
 
 /// Gauges change at most this often; repainting faster only burns CPU beside the softphone.
@@ -65,12 +65,26 @@ impl CoachApp {
             .filter(|d| d.default_config.is_some())
             .map(|d| d.name)
             .collect();
-        let notice = notice.map(|detail| format!("{}: {detail}", crate::ui::i18n::strings(settings.ui_lang).settings_reset));
+        let notice = notice.map(|detail| {
+            format!("{}: {detail}", crate::ui::i18n::strings(settings.ui_lang).settings_reset)
+        });
         let script = rehearsal.map(|(script, _)| {
             pipeline.send(Command::StartRehearsal(script.clone()));
             script
         });
-        Self { pipeline, settings, settings_path, notice, demo_wav, applied_compact: None, had_source: demo, devices, demo_playing: demo, script, sessions: None }
+        Self {
+            pipeline,
+            settings,
+            settings_path,
+            notice,
+            demo_wav,
+            applied_compact: None,
+            had_source: demo,
+            devices,
+            demo_playing: demo,
+            script,
+            sessions: None,
+        }
     }
 
     fn save(&mut self) {
@@ -108,8 +122,12 @@ impl CoachApp {
                 let opened = store::session_dir(&root, &id).and_then(|dir| {
                     let report = crate::session::report::build(&dir)?;
                     let html = dir.join("report.html");
-                    let page = crate::session::html::render(&report, self.settings.targets.pace_zh_chars_per_min.green);
-                    std::fs::write(&html, page).map_err(|source| store::StoreError::Io { path: html.clone(), source })?;
+                    let page = crate::session::html::render(
+                        &report,
+                        self.settings.targets.pace_zh_chars_per_min.green,
+                    );
+                    std::fs::write(&html, page)
+                        .map_err(|source| store::StoreError::Io { path: html.clone(), source })?;
                     Ok((report, html))
                 });
                 let mut panel = load_sessions(None);
@@ -131,7 +149,11 @@ impl CoachApp {
             Action::ToggleRecording => {
                 self.settings.record_audio = !self.settings.record_audio;
                 // Recording starts or stops with a new session on the same source.
-                let source = if self.demo_playing { Source::File { path: self.demo_wav.clone(), looped: true } } else { Source::Microphone { device: self.settings.device.clone() } };
+                let source = if self.demo_playing {
+                    Source::File { path: self.demo_wav.clone(), looped: true }
+                } else {
+                    Source::Microphone { device: self.settings.device.clone() }
+                };
                 self.restart(source);
             }
         }
@@ -165,7 +187,12 @@ fn load_sessions(message: Option<String>) -> SessionsPanel {
             let days = crate::session::history::by_shift(&metas);
             SessionsPanel { rows, days, report: None, message }
         }
-        Err(e) => SessionsPanel { rows: Vec::new(), days: Vec::new(), report: None, message: Some(e.to_string()) },
+        Err(e) => SessionsPanel {
+            rows: Vec::new(),
+            days: Vec::new(),
+            report: None,
+            message: Some(e.to_string()),
+        },
     }
 }
 
@@ -176,7 +203,10 @@ fn start(source: Source, settings: &Settings) -> Pipeline {
         baseline: settings.baseline,
         targets: settings.targets,
         // Every run of the window is a session; audio only when the agent switched it on.
-        session: Some(SessionOptions { root: crate::session::store::default_root(), record_audio: settings.record_audio }),
+        session: Some(SessionOptions {
+            root: crate::session::store::default_root(),
+            record_audio: settings.record_audio,
+        }),
         keep_frames: false,
         on_update: None,
     })

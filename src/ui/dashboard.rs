@@ -74,7 +74,8 @@ impl View<'_> {
 
     fn gauges(&self, c: &CoachState) -> [Gauge<'_>; 3] {
         let s = self.s();
-        let wait = |v: Option<f32>, f: &dyn Fn(f32) -> String| v.map_or_else(|| s.waiting.to_string(), f);
+        let wait =
+            |v: Option<f32>, f: &dyn Fn(f32) -> String| v.map_or_else(|| s.waiting.to_string(), f);
         let band_word = |b: Option<Band>| b.map_or("", |b| i18n::band_text(s, b));
         let floor = targets::flat_spread_floor(self.speech_lang, self.baseline_spread_st);
         let tone_state = c.tone_state.map_or("", |t| i18n::tone_text(s, t));
@@ -146,16 +147,26 @@ impl View<'_> {
                 ui.label(format!("{}: {name} ({sample_rate} Hz)", s.device_live));
             }
             DeviceStatus::Lost { .. } => {
-                ui.label(RichText::new(format!("! {}", s.device_lost)).color(band_color(Band::Red)).strong());
+                ui.label(
+                    RichText::new(format!("! {}", s.device_lost))
+                        .color(band_color(Band::Red))
+                        .strong(),
+                );
             }
             DeviceStatus::Unavailable { .. } => {
-                ui.label(RichText::new(format!("! {}", s.no_microphone)).color(band_color(Band::Red)).strong());
+                ui.label(
+                    RichText::new(format!("! {}", s.no_microphone))
+                        .color(band_color(Band::Red))
+                        .strong(),
+                );
                 if ui.button(s.start_demo).clicked() {
                     actions.push(Action::StartDemo);
                 }
             }
             DeviceStatus::Playing { .. } | DeviceStatus::Finished => {
-                ui.label(RichText::new(format!("▶ {}", s.demo)).color(Color32::from_rgb(80, 140, 220)));
+                ui.label(
+                    RichText::new(format!("▶ {}", s.demo)).color(Color32::from_rgb(80, 140, 220)),
+                );
             }
             DeviceStatus::Connecting => {
                 ui.label("…");
@@ -169,16 +180,23 @@ impl View<'_> {
     fn device_picker(&self, ui: &mut Ui, actions: &mut Vec<Action>) {
         let s = self.s();
         let current = self.device.unwrap_or(s.default_device);
-        egui::ComboBox::from_label(s.device_live).selected_text(current).width(220.0).show_ui(ui, |ui| {
-            if ui.selectable_label(self.device.is_none(), s.default_device).clicked() && self.device.is_some() {
-                actions.push(Action::SelectDevice(None));
-            }
-            for name in self.devices {
-                if ui.selectable_label(self.device == Some(name.as_str()), name).clicked() && self.device != Some(name.as_str()) {
-                    actions.push(Action::SelectDevice(Some(name.clone())));
+        egui::ComboBox::from_label(s.device_live).selected_text(current).width(220.0).show_ui(
+            ui,
+            |ui| {
+                if ui.selectable_label(self.device.is_none(), s.default_device).clicked()
+                    && self.device.is_some()
+                {
+                    actions.push(Action::SelectDevice(None));
                 }
-            }
-        });
+                for name in self.devices {
+                    if ui.selectable_label(self.device == Some(name.as_str()), name).clicked()
+                        && self.device != Some(name.as_str())
+                    {
+                        actions.push(Action::SelectDevice(Some(name.clone())));
+                    }
+                }
+            },
+        );
     }
 
     fn settings_row(&self, ui: &mut Ui, actions: &mut Vec<Action>) {
@@ -192,7 +210,9 @@ impl View<'_> {
         ui.separator();
         ui.label(s.speech_language);
         for (lang, name) in [(Lang::Zh, s.mandarin), (Lang::En, "English")] {
-            if ui.selectable_label(self.speech_lang == lang, name).clicked() && self.speech_lang != lang {
+            if ui.selectable_label(self.speech_lang == lang, name).clicked()
+                && self.speech_lang != lang
+            {
                 actions.push(Action::SetSpeechLang(lang));
             }
         }
@@ -210,10 +230,19 @@ impl View<'_> {
         ui.horizontal(|ui| {
             self.device_picker(ui, &mut actions);
             if self.recording {
-                ui.label(RichText::new(format!("● {}", s.recording_on)).color(band_color(Band::Red)).strong());
+                ui.label(
+                    RichText::new(format!("● {}", s.recording_on))
+                        .color(band_color(Band::Red))
+                        .strong(),
+                );
             }
             if let Some(e) = &self.state.session_error {
-                ui.add(egui::Label::new(RichText::new(format!("! {e}")).color(band_color(Band::Amber))).truncate());
+                ui.add(
+                    egui::Label::new(
+                        RichText::new(format!("! {e}")).color(band_color(Band::Amber)),
+                    )
+                    .truncate(),
+                );
             }
         });
         ui.horizontal(|ui| {
@@ -235,7 +264,12 @@ impl View<'_> {
                 if ui.small_button("✖").clicked() {
                     actions.push(Action::DismissNotice);
                 }
-                ui.add(egui::Label::new(RichText::new(format!("! {n}")).color(band_color(Band::Amber))).truncate());
+                ui.add(
+                    egui::Label::new(
+                        RichText::new(format!("! {n}")).color(band_color(Band::Amber)),
+                    )
+                    .truncate(),
+                );
             });
         }
         ui.separator();
@@ -274,7 +308,9 @@ impl View<'_> {
                 summary.map_or(0.0, |x| x.duration_s),
                 s.talk_time,
                 summary.map_or(0.0, |x| x.speech_s),
-                summary.and_then(|x| x.syllables_per_min).map_or(0.0, |p| self.speech_lang.pace_from_syllables(p)),
+                summary
+                    .and_then(|x| x.syllables_per_min)
+                    .map_or(0.0, |p| self.speech_lang.pace_from_syllables(p)),
                 self.pace_unit(),
                 s.speed,
                 r.pace_bands.green * 100.0,
@@ -309,7 +345,9 @@ impl View<'_> {
                         }
                     }
                     Listed::Damaged { id, reason } => {
-                        ui.label(RichText::new(format!("{id}: {reason}")).color(band_color(Band::Amber)));
+                        ui.label(
+                            RichText::new(format!("{id}: {reason}")).color(band_color(Band::Amber)),
+                        );
                         if ui.small_button(s.delete).clicked() {
                             actions.push(Action::DeleteSession(id.clone()));
                         }
@@ -338,24 +376,46 @@ impl View<'_> {
                 fmt(d.level_active_dbfs, 1),
                 fmt(d.pitch_spread_st, 1),
             );
-            ui.label(RichText::new(text).color(if d.tiring { band_color(Band::Amber) } else { ui.visuals().text_color() }));
+            ui.label(RichText::new(text).color(if d.tiring {
+                band_color(Band::Amber)
+            } else {
+                ui.visuals().text_color()
+            }));
         }
         let Some(latest) = days.last().filter(|d| d.sessions.len() >= 2) else { return };
         let t0 = latest.sessions[0].started_unix_s as f64;
-        let points = |value: fn(&crate::session::history::SessionPoint) -> Option<f32>| -> Vec<[f64; 2]> {
-            latest.sessions.iter().filter_map(|p| Some([(p.started_unix_s as f64 - t0) / 3600.0, value(p)? as f64])).collect()
-        };
+        let points =
+            |value: fn(&crate::session::history::SessionPoint) -> Option<f32>| -> Vec<[f64; 2]> {
+                latest
+                    .sessions
+                    .iter()
+                    .filter_map(|p| {
+                        Some([(p.started_unix_s as f64 - t0) / 3600.0, value(p)? as f64])
+                    })
+                    .collect()
+            };
         let (level, spread) = (points(|p| p.level_active_dbfs), points(|p| p.pitch_spread_st));
-        egui_plot::Plot::new("shift").height(90.0).allow_drag(false).allow_zoom(false).allow_scroll(false).show(ui, |p| {
-            p.line(egui_plot::Line::new(s.level_dbfs, egui_plot::PlotPoints::from(level)));
-            p.line(egui_plot::Line::new(s.semitones, egui_plot::PlotPoints::from(spread)));
-        });
+        egui_plot::Plot::new("shift")
+            .height(90.0)
+            .allow_drag(false)
+            .allow_zoom(false)
+            .allow_scroll(false)
+            .show(ui, |p| {
+                p.line(egui_plot::Line::new(s.level_dbfs, egui_plot::PlotPoints::from(level)));
+                p.line(egui_plot::Line::new(s.semitones, egui_plot::PlotPoints::from(spread)));
+            });
     }
 
     fn teleprompter(&self, ui: &mut Ui, script: &crate::rehearsal::Script) {
         let s = self.s();
-        let (current, results) = self.state.rehearsal.as_ref().map_or((0, &[][..]), |(c, r)| (*c, r.as_slice()));
-        ui.label(format!("{} · {} {:.0} s", script.title.as_deref().unwrap_or(s.script), s.expected, script.expected_s(self.speech_lang)));
+        let (current, results) =
+            self.state.rehearsal.as_ref().map_or((0, &[][..]), |(c, r)| (*c, r.as_slice()));
+        ui.label(format!(
+            "{} · {} {:.0} s",
+            script.title.as_deref().unwrap_or(s.script),
+            s.expected,
+            script.expected_s(self.speech_lang)
+        ));
         egui::ScrollArea::vertical().max_height(180.0).show(ui, |ui| {
             for (i, line) in script.lines.iter().enumerate() {
                 // A line's pace is shown once the highlight has moved past it.
@@ -363,7 +423,12 @@ impl View<'_> {
                 let pace = result.and_then(|r| r.pace).map_or(String::new(), |p| {
                     format!("   {p:.0} / {:.0} {}", line.target_pace, self.pace_unit())
                 });
-                let text = RichText::new(format!("{}{}{pace}", if line.slow { "▼ " } else { "" }, line.text)).size(if i == current { 20.0 } else { 15.0 });
+                let text = RichText::new(format!(
+                    "{}{}{pace}",
+                    if line.slow { "▼ " } else { "" },
+                    line.text
+                ))
+                .size(if i == current { 20.0 } else { 15.0 });
                 let text = if i == current {
                     text.strong().background_color(ui.visuals().selection.bg_fill)
                 } else if i < current {
@@ -382,7 +447,13 @@ impl View<'_> {
     fn calibration_controls(&self, ui: &mut Ui, actions: &mut Vec<Action>) {
         let s = self.s();
         if let Some(c) = &self.state.calibration {
-            ui.add(egui::ProgressBar::new((c.elapsed_s / crate::coach::baseline::CALIBRATION_S) as f32).text(s.calibrating).desired_width(220.0));
+            ui.add(
+                egui::ProgressBar::new(
+                    (c.elapsed_s / crate::coach::baseline::CALIBRATION_S) as f32,
+                )
+                .text(s.calibrating)
+                .desired_width(220.0),
+            );
         } else {
             if ui.button(s.calibrate).clicked() {
                 actions.push(Action::Calibrate);
@@ -410,10 +481,16 @@ impl View<'_> {
                 ui.label(RichText::new(format!("{label} {text}")).size(18.0).color(color).strong());
             };
             chip(ui, s.tone, c.tone.value.map_or("–".into(), |v| format!("{v:.1}")), c.tone.band);
-            chip(ui, s.volume, c.volume.value.map_or("–".into(), |v| format!("{v:+.0}dB")), c.volume.band);
+            chip(
+                ui,
+                s.volume,
+                c.volume.value.map_or("–".into(), |v| format!("{v:+.0}dB")),
+                c.volume.band,
+            );
             chip(ui, s.speed, c.pace.value.map_or("–".into(), |v| format!("{v:.0}")), c.pace.band);
             if self.recording {
-                ui.label(RichText::new("●").color(band_color(Band::Red)).strong()).on_hover_text(s.recording_on);
+                ui.label(RichText::new("●").color(band_color(Band::Red)).strong())
+                    .on_hover_text(s.recording_on);
             }
             ui.separator();
             self.cue_line(ui, 18.0);
@@ -421,7 +498,10 @@ impl View<'_> {
                 if ui.button(s.full_view).clicked() {
                     actions.push(Action::ToggleCompact);
                 }
-                if matches!(self.state.device, DeviceStatus::Lost { .. } | DeviceStatus::Unavailable { .. }) {
+                if matches!(
+                    self.state.device,
+                    DeviceStatus::Lost { .. } | DeviceStatus::Unavailable { .. }
+                ) {
                     ui.label(RichText::new("!").color(band_color(Band::Red)));
                 }
             });

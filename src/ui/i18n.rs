@@ -15,7 +15,9 @@ pub enum UiLang {
 impl UiLang {
     /// Chinese when `LANG`/`LC_ALL`/`LC_MESSAGES` name a zh locale, else English.
     pub fn from_environment() -> Self {
-        let locale = ["LC_ALL", "LC_MESSAGES", "LANG"].iter().find_map(|k| std::env::var(k).ok().filter(|v| !v.is_empty()));
+        let locale = ["LC_ALL", "LC_MESSAGES", "LANG"]
+            .iter()
+            .find_map(|k| std::env::var(k).ok().filter(|v| !v.is_empty()));
         match locale {
             Some(l) if l.to_lowercase().starts_with("zh") => UiLang::Zh,
             _ => UiLang::En,
@@ -222,14 +224,66 @@ pub fn tone_text(s: &Strings, tone: ToneState) -> &'static str {
 pub fn all_chinese_text() -> String {
     let s = &ZH;
     let mut all = [
-        s.title, s.tone, s.volume, s.speed, s.chars_per_min, s.words_per_min, s.semitones, s.db_vs_normal, s.waiting,
-        s.flat, s.lively, s.agitated, s.in_band, s.near_band, s.off_band, s.compact, s.full_view, s.calibrate,
-        s.calibrating, s.calibrated, s.calibration_failed, s.language, s.speech_language, s.device_live,
-        s.device_lost, s.no_microphone, s.start_demo, s.demo, s.timeline, s.pitch_hz, s.level_dbfs, s.all_good,
-        s.settings_reset, s.dropped, s.mandarin, s.default_device, s.record_audio, s.recording_on, s.script, s.expected, s.sessions, s.report, s.delete, s.talk_time, s.cues, s.history, s.tiring, "中文",
+        s.title,
+        s.tone,
+        s.volume,
+        s.speed,
+        s.chars_per_min,
+        s.words_per_min,
+        s.semitones,
+        s.db_vs_normal,
+        s.waiting,
+        s.flat,
+        s.lively,
+        s.agitated,
+        s.in_band,
+        s.near_band,
+        s.off_band,
+        s.compact,
+        s.full_view,
+        s.calibrate,
+        s.calibrating,
+        s.calibrated,
+        s.calibration_failed,
+        s.language,
+        s.speech_language,
+        s.device_live,
+        s.device_lost,
+        s.no_microphone,
+        s.start_demo,
+        s.demo,
+        s.timeline,
+        s.pitch_hz,
+        s.level_dbfs,
+        s.all_good,
+        s.settings_reset,
+        s.dropped,
+        s.mandarin,
+        s.default_device,
+        s.record_audio,
+        s.recording_on,
+        s.script,
+        s.expected,
+        s.sessions,
+        s.report,
+        s.delete,
+        s.talk_time,
+        s.cues,
+        s.history,
+        s.tiring,
+        "中文",
     ]
     .join("");
-    for cue in [Cue::Clipping, Cue::MicTooQuiet, Cue::LosingCalm, Cue::TooFast, Cue::TooSlow, Cue::TooLoud, Cue::TooSoft, Cue::Flat] {
+    for cue in [
+        Cue::Clipping,
+        Cue::MicTooQuiet,
+        Cue::LosingCalm,
+        Cue::TooFast,
+        Cue::TooSlow,
+        Cue::TooLoud,
+        Cue::TooSoft,
+        Cue::Flat,
+    ] {
         all.push_str(cue_text(UiLang::Zh, cue));
     }
     all
@@ -242,7 +296,11 @@ mod tests {
     #[test]
     fn the_bundled_font_subset_covers_every_chinese_string() {
         let covered = include_str!("../../assets/fonts/subset-chars.txt");
-        let missing: String = all_chinese_text().chars().filter(|c| !c.is_ascii() && !covered.contains(*c)).collect();
-        assert!(missing.is_empty(), "rebuild the font subset (scripts/make-font-subset.sh); missing: {missing}");
+        let missing: String =
+            all_chinese_text().chars().filter(|c| !c.is_ascii() && !covered.contains(*c)).collect();
+        assert!(
+            missing.is_empty(),
+            "rebuild the font subset (scripts/make-font-subset.sh); missing: {missing}"
+        );
     }
 }

@@ -40,10 +40,15 @@ const SYSTEM_CJK_FONTS: &[&str] = &[
 /// fallbacks after egui's own fonts.
 pub fn install_fonts(ctx: &egui::Context) {
     let mut fonts = egui::FontDefinitions::default();
-    fonts.font_data.insert("wqy-microhei-subset".into(), std::sync::Arc::new(egui::FontData::from_static(CJK_FONT)));
+    fonts.font_data.insert(
+        "wqy-microhei-subset".into(),
+        std::sync::Arc::new(egui::FontData::from_static(CJK_FONT)),
+    );
     let mut names = vec!["wqy-microhei-subset".to_string()];
     if let Some(bytes) = SYSTEM_CJK_FONTS.iter().find_map(|p| std::fs::read(p).ok()) {
-        fonts.font_data.insert("system-cjk".into(), std::sync::Arc::new(egui::FontData::from_owned(bytes)));
+        fonts
+            .font_data
+            .insert("system-cjk".into(), std::sync::Arc::new(egui::FontData::from_owned(bytes)));
         names.push("system-cjk".into());
     }
     for family in [egui::FontFamily::Proportional, egui::FontFamily::Monospace] {
@@ -74,16 +79,24 @@ pub fn run(demo: bool) -> Result<(), UiError> {
 }
 
 /// Opens the window with `script` as a teleprompter on the microphone.
-pub fn run_rehearsal(script: crate::rehearsal::Script, lang: crate::analysis::Lang) -> Result<(), UiError> {
+pub fn run_rehearsal(
+    script: crate::rehearsal::Script,
+    lang: crate::analysis::Lang,
+) -> Result<(), UiError> {
     run_with(false, Some((script, lang)))
 }
 
-fn run_with(demo: bool, rehearsal: Option<(crate::rehearsal::Script, crate::analysis::Lang)>) -> Result<(), UiError> {
+fn run_with(
+    demo: bool,
+    rehearsal: Option<(crate::rehearsal::Script, crate::analysis::Lang)>,
+) -> Result<(), UiError> {
     let settings_path = settings::default_path();
     let (settings, notice) = Settings::load(&settings_path);
     let demo_wav = demo_path()?;
     let options = eframe::NativeOptions {
-        viewport: egui::ViewportBuilder::default().with_inner_size(app::FULL_SIZE_PUBLIC).with_title("speech-coach"),
+        viewport: egui::ViewportBuilder::default()
+            .with_inner_size(app::FULL_SIZE_PUBLIC)
+            .with_title("speech-coach"),
         ..Default::default()
     };
     eframe::run_native(
@@ -91,7 +104,14 @@ fn run_with(demo: bool, rehearsal: Option<(crate::rehearsal::Script, crate::anal
         options,
         Box::new(move |cc| {
             install_fonts(&cc.egui_ctx);
-            Ok(Box::new(app::CoachApp::new(settings, settings_path, notice, demo, demo_wav, rehearsal)))
+            Ok(Box::new(app::CoachApp::new(
+                settings,
+                settings_path,
+                notice,
+                demo,
+                demo_wav,
+                rehearsal,
+            )))
         }),
     )
     .map_err(|e| UiError::Window(e.to_string()))

@@ -24,15 +24,22 @@ pub fn show(ui: &mut Ui, state: &LiveState, s: &Strings, pace_unit: &str) {
             .show_x(false)
     };
     ui.label(s.timeline);
-    let pitch: Vec<[f64; 2]> = state.timeline.iter().filter(|p| p.f0_hz > 0.0).map(|p| [rel(p.time_s), p.f0_hz as f64]).collect();
+    let pitch: Vec<[f64; 2]> = state
+        .timeline
+        .iter()
+        .filter(|p| p.f0_hz > 0.0)
+        .map(|p| [rel(p.time_s), p.f0_hz as f64])
+        .collect();
     plot("pitch").include_y(60.0).include_y(300.0).y_axis_label(s.pitch_hz).show(ui, |p| {
         p.points(Points::new(s.pitch_hz, PlotPoints::from(pitch)).radius(1.5));
     });
-    let level: Vec<[f64; 2]> = state.timeline.iter().map(|p| [rel(p.time_s), p.level_dbfs.max(-80.0) as f64]).collect();
+    let level: Vec<[f64; 2]> =
+        state.timeline.iter().map(|p| [rel(p.time_s), p.level_dbfs.max(-80.0) as f64]).collect();
     plot("level").include_y(-70.0).include_y(0.0).y_axis_label(s.level_dbfs).show(ui, |p| {
         p.line(Line::new(s.level_dbfs, PlotPoints::from(level)));
     });
-    let pace: Vec<[f64; 2]> = state.timeline.iter().filter_map(|p| Some([rel(p.time_s), p.pace? as f64])).collect();
+    let pace: Vec<[f64; 2]> =
+        state.timeline.iter().filter_map(|p| Some([rel(p.time_s), p.pace? as f64])).collect();
     plot("pace").include_y(80.0).include_y(220.0).y_axis_label(pace_unit).show(ui, |p| {
         p.line(Line::new(pace_unit, PlotPoints::from(pace)));
     });

@@ -22,14 +22,25 @@ impl VirtualMic {
     pub fn start(name: &str) -> Self {
         let runtime = scratch(name);
         let mut server = Command::new("pulseaudio")
-            .args(["--daemonize=no", "--exit-idle-time=-1", "--disallow-exit", "-n", "--load=module-native-protocol-unix", "--load=module-null-sink"])
+            .args([
+                "--daemonize=no",
+                "--exit-idle-time=-1",
+                "--disallow-exit",
+                "-n",
+                "--load=module-native-protocol-unix",
+                "--load=module-null-sink",
+            ])
             .env("PULSE_RUNTIME_PATH", &runtime)
             .env("XDG_RUNTIME_DIR", &runtime)
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
             .expect("pulseaudio (installed by `make deps`)");
-        let mic = Self { fifo: runtime.join("mic.fifo"), runtime, server: Command::new("true").spawn().unwrap() };
+        let mic = Self {
+            fifo: runtime.join("mic.fifo"),
+            runtime,
+            server: Command::new("true").spawn().unwrap(),
+        };
         let deadline = Instant::now() + Duration::from_secs(10);
         while !mic.pactl_ok(&["info"]) {
             if let Ok(Some(status)) = server.try_wait() {
@@ -59,7 +70,11 @@ impl VirtualMic {
     }
 
     fn pactl_ok(&self, args: &[&str]) -> bool {
-        self.pactl_command(args).stdout(Stdio::null()).stderr(Stdio::null()).status().is_ok_and(|s| s.success())
+        self.pactl_command(args)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success())
     }
 
     fn pactl(&self, args: &[&str]) {
@@ -77,7 +92,15 @@ impl VirtualMic {
     pub fn plug(&self) {
         let file = format!("file={}", self.fifo.display());
         let rate = format!("rate={RATE}");
-        self.pactl(&["load-module", "module-pipe-source", "source_name=vmic", &file, "format=s16le", &rate, "channels=1"]);
+        self.pactl(&[
+            "load-module",
+            "module-pipe-source",
+            "source_name=vmic",
+            &file,
+            "format=s16le",
+            &rate,
+            "channels=1",
+        ]);
         self.pactl(&["set-default-source", "vmic"]);
     }
 
@@ -114,7 +137,20 @@ impl Drop for VirtualMic {
 /// 16-bit mono PCM of `wav` at the virtual microphone's rate.
 pub fn raw_pcm(wav: &Path) -> Vec<u8> {
     let out = Command::new("sox")
-        .args([path_str(wav), "-t", "raw", "-r", &RATE.to_string(), "-e", "signed", "-b", "16", "-c", "1", "-"])
+        .args([
+            path_str(wav),
+            "-t",
+            "raw",
+            "-r",
+            &RATE.to_string(),
+            "-e",
+            "signed",
+            "-b",
+            "16",
+            "-c",
+            "1",
+            "-",
+        ])
         .output()
         .expect("sox");
     assert!(out.status.success());
@@ -157,7 +193,8 @@ pub fn feed(fifo: PathBuf, pcm: Vec<u8>, looped: bool) -> Feeder {
         let mut pos = 0usize;
         // Two seconds of faint noise first, so capture is running when the speech starts.
         let lead_in = 2 * RATE as usize * 2;
-        let noise: Vec<u8> = (0..piece).map(|i| if i % 2 == 0 { (i % 7) as u8 } else { 0 }).collect();
+        let noise: Vec<u8> =
+            (0..piece).map(|i| if i % 2 == 0 { (i % 7) as u8 } else { 0 }).collect();
         while !stop.load(Ordering::Relaxed) {
             let Ok(mut f) = std::fs::OpenOptions::new().write(true).open(&fifo) else {
                 std::thread::sleep(Duration::from_millis(20));
@@ -194,4 +231,3 @@ pub fn feed(fifo: PathBuf, pcm: Vec<u8>, looped: bool) -> Feeder {
     });
     Feeder { stop, thread: Some(thread) }
 }
-
