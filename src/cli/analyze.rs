@@ -40,6 +40,9 @@ struct Report {
 const PROGRESS_AFTER_S: f64 = 60.0;
 
 pub fn run(args: AnalyzeArgs) -> Result<()> {
+    if let Some(out) = &args.frames {
+        super::output::check(out, &[&args.file], &speech_coach::session::store::default_root())?;
+    }
     let mut csv = args.frames.as_deref().map(FramesCsv::create).transpose()?;
     let mut csv_error = None;
     let mut progress: Option<indicatif::ProgressBar> = None;

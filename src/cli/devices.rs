@@ -3,6 +3,8 @@
 use anyhow::Result;
 use speech_coach::audio::capture::list_input_devices;
 
+use super::terminal::clean;
+
 pub fn run() -> Result<()> {
     let (host, devices) = list_input_devices()?;
     println!("audio host: {host} (set SPEECH_COACH_AUDIO_HOST=alsa|pulseaudio to choose)");
@@ -12,7 +14,7 @@ pub fn run() -> Result<()> {
     for d in devices {
         let mark = if d.is_default { "*" } else { " " };
         let config = d.default_config.unwrap_or_else(|| "cannot be opened".into());
-        println!("{mark} {}  [{}]  {config}", d.name, d.id);
+        println!("{mark} {}  [{}]  {}", clean(&d.name), clean(&d.id), clean(&config));
     }
     Ok(())
 }

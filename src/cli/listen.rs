@@ -1,14 +1,22 @@
 //! `speech-coach listen`: the live pipeline without a window — frames to CSV as they
-//! come, status changes on stderr, a JSON summary at the end.
+//! come, status and storage problems on stderr as they happen, a JSON summary at the end
+//! (also on Ctrl-C or SIGTERM), and a non-zero exit when any part of the session could
+//! not be stored.
 
 use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use anyhow::{Result, bail};
 use serde::Serialize;
 use speech_coach::analysis::{Lang, Summary};
 use speech_coach::frames_csv::FramesCsv;
-use speech_coach::pipeline::{DeviceStatus, Pipeline, PipelineOptions, SessionOptions, Source};
+use speech_coach::pipeline::{
+    DeviceStatus, Pipeline, PipelineOptions, SessionOptions, Source, StorageProblem,
+};
+
+use super::terminal::clean;
 
 #[derive(Debug, clap::Args)]
 pub struct ListenArgs {
@@ -43,6 +51,8 @@ struct ListenReport {
     device_losses: u32,
     latency_median_ms: Option<f32>,
     latency_p95_ms: Option<f32>,
+    /// Parts of the session that could not be stored (empty when all went well).
+    storage_problems: Vec<StorageProblem>,
 }
 
 /// Without any device for this long at start, `listen` gives up with an error.
@@ -63,17 +73,30 @@ fn describe(status: &DeviceStatus) -> String {
     }
 }
 
+/// Set by SIGINT (Ctrl-C) or SIGTERM: `listen` then ends as `--seconds` would.
+fn interrupted_flag() -> Arc<AtomicBool> {
+    let flag = Arc::new(AtomicBool::new(false));
+    let set = flag.clone();
+    if let Err(e) = ctrlc::set_handler(move || set.store(true, Ordering::Relaxed)) {
+        eprintln!("speech-coach: Ctrl-C will not end listen cleanly: {e}");
+    }
+    flag
+}
+
 pub fn run(args: ListenArgs) -> Result<()> {
+    let store = speech_coach::session::store::default_root();
+    if let Some(out) = &args.frames {
+        super::output::check(out, &[], &store)?;
+    }
+    let interrupted = interrupted_flag();
     let mut csv = args.frames.as_deref().map(FramesCsv::create).transpose()?;
     let pipeline = Pipeline::start(PipelineOptions {
         source: Source::Microphone { device: args.device.clone() },
         lang: args.lang,
         baseline: None,
         targets: Default::default(),
-        session: (args.session || args.record).then(|| SessionOptions {
-            root: speech_coach::session::store::default_root(),
-            record_audio: args.record,
-        }),
+        session: (args.session || args.record)
+            .then(|| SessionOptions { root: store, record_audio: args.record }),
         keep_frames: true,
         on_update: None,
     });
@@ -82,30 +105,40 @@ pub fn run(args: ListenArgs) -> Result<()> {
     let mut device_name = String::new();
     let mut losses = 0u32;
     let mut rows = 0u64;
+    let mut problems_told = 0;
     let frames = pipeline.frames().expect("keep_frames").clone();
     let first = pipeline.snapshot();
     if let Some(id) = &first.session_id {
         eprintln!("speech-coach: storing session {id}");
     }
-    if let Some(e) = &first.session_error {
-        bail!("{e}");
+    if let Some(p) = first.storage_problems.first() {
+        let message = p.message.clone();
+        drop(pipeline.stop());
+        bail!("{message}");
     }
+    let mut csv_error = None;
     loop {
-        if args.seconds.is_some_and(|s| start.elapsed().as_secs_f64() >= s) {
+        let out_of_time = args.seconds.is_some_and(|s| start.elapsed().as_secs_f64() >= s);
+        if out_of_time || interrupted.load(Ordering::Relaxed) {
             break;
         }
         match frames.recv_timeout(Duration::from_millis(100)) {
             Ok(frame) => {
-                if let Some(w) = csv.as_mut() {
-                    w.write(&frame)?;
+                if let (Some(w), None) = (csv.as_mut(), &csv_error) {
                     rows += 1;
-                    if rows.is_multiple_of(100) {
-                        w.flush()?;
+                    let flush = rows.is_multiple_of(100);
+                    csv_error = w.write(&frame).and_then(|()| if flush { w.flush() } else { Ok(()) }).err();
+                    if let Some(e) = &csv_error {
+                        eprintln!("speech-coach: {e}");
                     }
                 }
             }
             Err(crossbeam_channel::RecvTimeoutError::Timeout) => {}
             Err(crossbeam_channel::RecvTimeoutError::Disconnected) => break,
+        }
+        for p in pipeline.storage_problems_since(problems_told) {
+            eprintln!("speech-coach: {}", clean(&p.message));
+            problems_told += 1;
         }
         let status = pipeline.device();
         if status != last_status {
@@ -113,7 +146,7 @@ pub fn run(args: ListenArgs) -> Result<()> {
             let still_starting =
                 device_name.is_empty() && matches!(status, DeviceStatus::Unavailable { .. });
             if !still_starting {
-                eprintln!("speech-coach: {}", describe(&status));
+                eprintln!("speech-coach: {}", clean(&describe(&status)));
             }
             match &status {
                 DeviceStatus::Live { name, .. } => device_name = name.clone(),
@@ -124,38 +157,40 @@ pub fn run(args: ListenArgs) -> Result<()> {
             }
             last_status = status.clone();
         }
-        if let DeviceStatus::Unavailable { reason } = &status
+        if matches!(status, DeviceStatus::Unavailable { .. })
             && device_name.is_empty()
             && start.elapsed() > GIVE_UP_WITHOUT_DEVICE
         {
-            bail!(
-                "no microphone could be opened ({reason}); `speech-coach --demo` shows the app on a bundled recording"
-            );
+            break;
         }
     }
+    // Stopping closes the session: with nothing captured it is removed, not left empty.
     let state = pipeline.stop();
     if device_name.is_empty() {
         bail!(
             "no microphone could be opened ({}); `speech-coach --demo` shows the app on a bundled recording",
-            describe(&state.device)
+            clean(&describe(&state.device))
         );
     }
+    for p in state.storage_problems.iter().skip(problems_told) {
+        eprintln!("speech-coach: {}", clean(&p.message));
+    }
     // Frames still queued when the clock ran out are kept.
-    while let Ok(frame) = frames.try_recv() {
-        if let Some(w) = csv.as_mut() {
-            w.write(&frame)?;
+    if let (Some(w), None) = (csv.as_mut(), &csv_error) {
+        while let Ok(frame) = frames.try_recv() {
+            if let Err(e) = w.write(&frame) {
+                csv_error = Some(e);
+                break;
+            }
         }
     }
-    if let Some(w) = csv {
-        w.finish()?;
+    if let (Some(w), None) = (csv, &csv_error) {
+        csv_error = w.finish().err();
     }
     let latency = state.latency_percentiles_ms();
     let summary = state.summary.clone().unwrap_or_else(Summary::empty).with_lang(args.lang);
-    if let Some(e) = &state.session_error {
-        eprintln!("speech-coach: {e}");
-    }
     let report = ListenReport {
-        device: device_name,
+        device: clean(&device_name).into_owned(),
         session: state.session_id.clone(),
         summary,
         delivered_blocks: state.delivered_blocks,
@@ -163,7 +198,17 @@ pub fn run(args: ListenArgs) -> Result<()> {
         device_losses: losses,
         latency_median_ms: latency.map(|l| l.0),
         latency_p95_ms: latency.map(|l| l.1),
+        storage_problems: state.storage_problems.clone(),
     };
     println!("{}", serde_json::to_string(&report)?);
+    if let Some(e) = csv_error {
+        return Err(e.into());
+    }
+    if !state.storage_problems.is_empty() {
+        bail!(
+            "the session was not stored completely ({} problem(s), listed above)",
+            state.storage_problems.len()
+        );
+    }
     Ok(())
 }

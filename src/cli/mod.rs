@@ -5,3 +5,5 @@ pub mod devices;
 pub mod listen;
 pub mod rehearse;
 pub mod sessions;
+pub mod output;
+pub mod terminal;

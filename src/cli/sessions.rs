@@ -7,6 +7,8 @@ use anyhow::{Result, bail};
 use speech_coach::session::report;
 use speech_coach::session::store::{self, Listed};
 
+use super::terminal::clean;
+
 #[derive(Debug, clap::Args)]
 pub struct SessionsArgs {
     /// Delete this session and its audio.
@@ -49,20 +51,24 @@ pub fn list(args: SessionsArgs) -> Result<()> {
                 let rec = if m.recording { " rec" } else { "" };
                 println!(
                     "{}  {:>7.1} s  {pace:>4} syl/min  {} cues{rec}  {}",
-                    m.id,
+                    clean(&m.id),
                     duration,
                     m.cues.len(),
-                    m.source
+                    clean(&m.source)
                 );
             }
-            Listed::Damaged { id, reason } => println!("{id}  (damaged: {reason})"),
+            Listed::Damaged { id, reason } => println!("{id}  (damaged: {})", clean(&reason)),
         }
     }
     Ok(())
 }
 
 pub fn report(args: ReportArgs) -> Result<()> {
-    let dir = store::session_dir(&store::default_root(), &args.session)?;
+    let root = store::default_root();
+    let dir = store::session_dir(&root, &args.session)?;
+    for out in [&args.csv, &args.html].into_iter().flatten() {
+        super::output::check(out, &[&dir.join("frames.csv")], &root)?;
+    }
     let r = report::build(&dir)?;
     if let Some(out) = args.csv
         && let Err(e) = std::fs::copy(dir.join("frames.csv"), &out)
@@ -87,7 +93,7 @@ pub fn history() -> Result<()> {
         .filter_map(|l| match l {
             Listed::Ok(m) => Some(m),
             Listed::Damaged { id, reason } => {
-                eprintln!("speech-coach: skipping session {id}: {reason}");
+                eprintln!("speech-coach: skipping session {id}: {}", clean(&reason));
                 None
             }
         })

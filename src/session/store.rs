@@ -4,6 +4,12 @@
 //!
 //! Plain files rather than a database: they are appended to as the call goes on,
 //! flushed once a second, readable by any tool, and one folder deleted is one session gone.
+//!
+//! Nothing is lost quietly: each part (audio, frames, summary) degrades on its own, and
+//! the first failure of a part is handed back to the caller at once as a
+//! [`PartFailed`]. A session is readable however early it stops: `session.json` and the
+//! CSV header are on disk before the first frame. Folders are private to the user (0700,
+//! files 0600 on Unix): they hold recordings of calls.
 
 use std::fs::File;
 use std::io::{BufWriter, Write};
@@ -25,12 +31,80 @@ pub enum StoreError {
     Recorder(#[from] RecorderError),
     #[error("no session {id:?} in {root}")]
     NotFound { id: String, root: PathBuf },
+    #[error("{id:?} is not a session id (ids look like 1764000000 or 1764000000-2)")]
+    BadId { id: String },
     #[error("{path}: damaged session file: {reason}")]
     Damaged { path: PathBuf, reason: String },
 }
 
+impl StoreError {
+    /// Why the disk refused, in words a window can translate.
+    pub fn cause(&self) -> StorageCause {
+        let mut source: Option<&(dyn std::error::Error + 'static)> = Some(self);
+        while let Some(e) = source {
+            let kind = e
+                .downcast_ref::<std::io::Error>()
+                .map(std::io::Error::kind)
+                .or_else(|| match e.downcast_ref::<hound::Error>() {
+                    Some(hound::Error::IoError(io)) => Some(io.kind()),
+                    _ => None,
+                });
+            match kind {
+                Some(std::io::ErrorKind::StorageFull | std::io::ErrorKind::FileTooLarge) => {
+                    return StorageCause::DiskFull;
+                }
+                Some(std::io::ErrorKind::PermissionDenied | std::io::ErrorKind::ReadOnlyFilesystem) => {
+                    return StorageCause::NoPermission;
+                }
+                _ => {}
+            }
+            source = e.source();
+        }
+        StorageCause::Other
+    }
+}
+
 fn io(path: &Path) -> impl Fn(std::io::Error) -> StoreError + '_ {
     move |source| StoreError::Io { path: path.to_path_buf(), source }
+}
+
+/// The parts of a session that are stored (and can fail) separately.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SessionPart {
+    /// Creating the session folder at all.
+    Session,
+    Audio,
+    Frames,
+    Summary,
+}
+
+impl std::fmt::Display for SessionPart {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            SessionPart::Session => "cannot store the session",
+            SessionPart::Audio => "cannot record audio",
+            SessionPart::Frames => "cannot store the per-hop figures",
+            SessionPart::Summary => "cannot store the session summary",
+        })
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StorageCause {
+    DiskFull,
+    NoPermission,
+    Other,
+}
+
+/// One part of a session stopped being stored (or, for the summary, failed a write).
+#[derive(Debug, Error)]
+#[error("{part}: {source}")]
+pub struct PartFailed {
+    pub part: SessionPart,
+    #[source]
+    pub source: StoreError,
 }
 
 /// `SPEECH_COACH_DATA_DIR` overrides the platform folder.
@@ -41,6 +115,53 @@ pub fn default_root() -> PathBuf {
     directories::ProjectDirs::from("", "", "speech-coach")
         .map(|d| d.data_dir().join("sessions"))
         .unwrap_or_else(|| PathBuf::from("speech-coach-sessions"))
+}
+
+/// Creates `path` and its missing parents readable by the user alone (0700 on Unix), and
+/// tightens `path` itself if it already existed with wider rights.
+pub fn create_private_dir_all(path: &Path) -> std::io::Result<()> {
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
+        builder.mode(0o700);
+        builder.create(path)?;
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o700))
+    }
+    #[cfg(not(unix))]
+    builder.create(path)
+}
+
+fn create_private_dir(path: &Path) -> std::io::Result<()> {
+    let mut builder = std::fs::DirBuilder::new();
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+    builder.create(path)
+}
+
+/// Creates (or truncates) a file readable by the user alone (0600 on Unix).
+pub fn create_private_file(path: &Path) -> std::io::Result<File> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    options.open(path)
+}
+
+/// Whether `id` is one the store creates: Unix seconds, optionally `-N` for a second
+/// session started in the same second. Nothing else (no `..`, no separators, no
+/// absolute paths, no empty or overlong text) ever reaches the file system.
+pub fn is_session_id(id: &str) -> bool {
+    let (secs, n) = id.split_once('-').unwrap_or((id, "1"));
+    let digits = |s: &str, max: usize| {
+        !s.is_empty() && s.len() <= max && s.bytes().all(|b| b.is_ascii_digit())
+    };
+    digits(secs, 20) && digits(n, 3)
+}
+
+fn session_id(started_unix_s: u64, n: u32) -> String {
+    if n == 0 { format!("{started_unix_s}") } else { format!("{started_unix_s}-{n}") }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -73,16 +194,21 @@ fn band_code(b: Option<Band>) -> &'static str {
 }
 
 fn opt(v: Option<f32>) -> String {
-    v.map_or(String::new(), |v| format!("{v:.2}"))
+    v.filter(|v| v.is_finite()).map_or(String::new(), |v| format!("{v:.2}"))
 }
 
 /// Writes one session as it happens.
 pub struct SessionWriter {
     dir: PathBuf,
     meta: SessionMeta,
-    frames: BufWriter<File>,
+    /// `None` once writing frames failed: the rest of the session goes on without them.
+    frames: Option<BufWriter<File>>,
+    frames_written: u64,
     recorder: Option<Recorder>,
+    /// Recording is wanted and has not failed.
     record: bool,
+    audio_written: bool,
+    summary_failed: bool,
     last_checkpoint: Instant,
     last_cue: Option<Cue>,
 }
@@ -91,25 +217,31 @@ fn now_unix() -> u64 {
     SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs())
 }
 
+/// What [`SessionWriter::finish`] left on disk.
+#[derive(Debug)]
+pub enum Finished {
+    Stored(SessionMeta),
+    /// Nothing was captured (no frame, no audio): the empty folder was removed.
+    Removed { id: String },
+}
+
 impl SessionWriter {
-    pub fn create(root: &Path, source: &str, lang: Lang, record: bool) -> Result<Self, StoreError> {
+    pub fn create(
+        root: &Path,
+        source: &str,
+        lang: Lang,
+        record: bool,
+    ) -> Result<Self, StoreError> {
         let started = now_unix();
-        std::fs::create_dir_all(root).map_err(io(root))?;
+        create_private_dir_all(root).map_err(io(root))?;
         // Unique, sortable ids: start time plus a counter for sessions in the same second.
         let (id, dir) = (0..1000)
-            .map(|n| {
-                let id = if n == 0 { format!("{started}") } else { format!("{started}-{n}") };
-                let dir = root.join(&id);
-                (id, dir)
-            })
-            .find(|(_, d)| std::fs::create_dir(d).is_ok())
+            .map(|n| (session_id(started, n), root.join(session_id(started, n))))
+            .find(|(_, d)| create_private_dir(d).is_ok())
             .ok_or_else(|| StoreError::Io {
                 path: root.to_path_buf(),
                 source: std::io::Error::other("cannot create a session folder"),
             })?;
-        let frames_path = dir.join("frames.csv");
-        let mut frames = BufWriter::new(File::create(&frames_path).map_err(io(&frames_path))?);
-        writeln!(frames, "{FRAMES_HEADER}").map_err(io(&frames_path))?;
         let meta = SessionMeta {
             id,
             started_unix_s: started,
@@ -120,17 +252,35 @@ impl SessionWriter {
             summary: None,
             cues: Vec::new(),
         };
-        let w = Self {
+        let created = Self::start_files(&dir, &meta);
+        let frames = match created {
+            Ok(frames) => frames,
+            Err(e) => {
+                let _ = std::fs::remove_dir_all(&dir);
+                return Err(e);
+            }
+        };
+        Ok(Self {
             dir,
             meta,
-            frames,
+            frames: Some(frames),
+            frames_written: 0,
             recorder: None,
             record,
+            audio_written: false,
+            summary_failed: false,
             last_checkpoint: Instant::now(),
             last_cue: None,
-        };
-        w.write_meta()?;
-        Ok(w)
+        })
+    }
+
+    /// `session.json` and the CSV header, both on disk before anything else happens.
+    fn start_files(dir: &Path, meta: &SessionMeta) -> Result<BufWriter<File>, StoreError> {
+        write_meta(dir, meta)?;
+        let path = dir.join("frames.csv");
+        let mut frames = BufWriter::new(create_private_file(&path).map_err(io(&path))?);
+        writeln!(frames, "{FRAMES_HEADER}").and_then(|()| frames.flush()).map_err(io(&path))?;
+        Ok(frames)
     }
 
     pub fn id(&self) -> &str {
@@ -139,36 +289,41 @@ impl SessionWriter {
     pub fn dir(&self) -> &Path {
         &self.dir
     }
-
-    fn write_meta(&self) -> Result<(), StoreError> {
-        let path = self.dir.join("session.json");
-        let tmp = self.dir.join("session.json.tmp");
-        std::fs::write(&tmp, serde_json::to_string_pretty(&self.meta).expect("meta serialises"))
-            .map_err(io(&tmp))?;
-        std::fs::rename(&tmp, &path).map_err(io(&path))
+    /// Audio is being recorded right now (wanted, and no write has failed).
+    pub fn recording(&self) -> bool {
+        self.record
     }
 
-    /// Audio exactly as analysed (mono, at the device rate).
-    pub fn audio(&mut self, samples: &[f32], sample_rate: u32) -> Result<(), StoreError> {
+    /// Audio exactly as analysed (mono, at the device rate). On the first failure
+    /// recording stops (the file keeps what was written) and the error is returned once.
+    pub fn audio(&mut self, samples: &[f32], sample_rate: u32) -> Result<(), PartFailed> {
         if !self.record {
             return Ok(());
         }
+        self.write_audio(samples, sample_rate).map_err(|source| {
+            self.record = false;
+            if let Some(r) = self.recorder.take() {
+                let _ = r.finish();
+            }
+            PartFailed { part: SessionPart::Audio, source }
+        })
+    }
+
+    fn write_audio(&mut self, samples: &[f32], sample_rate: u32) -> Result<(), StoreError> {
         if self.recorder.as_ref().is_some_and(|r| r.sample_rate() != sample_rate) {
             // A reconnect at another rate starts a new file rather than corrupting this one.
             if let Some(r) = self.recorder.take() {
                 r.finish()?;
             }
             let n = std::fs::read_dir(&self.dir).map(|d| d.count()).unwrap_or(0);
-            std::fs::rename(
-                self.dir.join("audio.wav"),
-                self.dir.join(format!("audio-part{n}.wav")),
-            )
-            .map_err(io(&self.dir))?;
+            let part = self.dir.join(format!("audio-part{n}.wav"));
+            std::fs::rename(self.dir.join("audio.wav"), &part).map_err(io(&part))?;
         }
         if self.recorder.is_none() {
             self.recorder = Some(Recorder::create(&self.dir.join("audio.wav"), sample_rate)?);
         }
         self.recorder.as_mut().expect("created above").write(samples)?;
+        self.audio_written = true;
         Ok(())
     }
 
@@ -177,10 +332,32 @@ impl SessionWriter {
         self.meta.summary = Some(summary.clone());
     }
 
-    pub fn frame(&mut self, f: &Frame, c: &CoachState) -> Result<(), StoreError> {
+    /// Stores one frame and its coach state; checkpoints once a second. Returns each
+    /// part's first failure (frames stop; the summary is retried at every checkpoint).
+    pub fn frame(&mut self, f: &Frame, c: &CoachState) -> Vec<PartFailed> {
+        let mut failed = Vec::new();
+        if let Err(source) = self.write_frame(f, c) {
+            self.frames = None;
+            failed.push(PartFailed { part: SessionPart::Frames, source });
+        }
+        if c.cue != self.last_cue {
+            if let Some(cue) = c.cue {
+                self.meta.cues.push(CueEvent { time_s: f.time_s, cue });
+            }
+            self.last_cue = c.cue;
+        }
+        if self.last_checkpoint.elapsed() >= Duration::from_secs(1) {
+            self.last_checkpoint = Instant::now();
+            failed.extend(self.checkpoint());
+        }
+        failed
+    }
+
+    fn write_frame(&mut self, f: &Frame, c: &CoachState) -> Result<(), StoreError> {
+        let Some(frames) = self.frames.as_mut() else { return Ok(()) };
         let path = self.dir.join("frames.csv");
         writeln!(
-            self.frames,
+            frames,
             "{:.3},{:.2},{:.2},{},{},{},{},{},{},{},{},{}",
             f.time_s,
             f.f0_hz,
@@ -196,31 +373,72 @@ impl SessionWriter {
             band_code(c.tone.band),
         )
         .map_err(io(&path))?;
-        if c.cue != self.last_cue {
-            if let Some(cue) = c.cue {
-                self.meta.cues.push(CueEvent { time_s: f.time_s, cue });
-            }
-            self.last_cue = c.cue;
-        }
-        if self.last_checkpoint.elapsed() >= Duration::from_secs(1) {
-            self.frames.flush().map_err(io(&path))?;
-            self.write_meta()?;
-            self.last_checkpoint = Instant::now();
-        }
+        self.frames_written += 1;
         Ok(())
     }
 
-    pub fn finish(mut self, summary: Option<Summary>) -> Result<SessionMeta, StoreError> {
-        let path = self.dir.join("frames.csv");
-        self.frames.flush().map_err(io(&path))?;
-        if let Some(r) = self.recorder.take() {
-            r.finish()?;
+    /// Flushes frames and rewrites `session.json`; each part fails on its own.
+    fn checkpoint(&mut self) -> Vec<PartFailed> {
+        let mut failed = Vec::new();
+        if let Some(frames) = self.frames.as_mut()
+            && let Err(e) = frames.flush()
+        {
+            self.frames = None;
+            let source = StoreError::Io { path: self.dir.join("frames.csv"), source: e };
+            failed.push(PartFailed { part: SessionPart::Frames, source });
+        }
+        match write_meta(&self.dir, &self.meta) {
+            Ok(()) => self.summary_failed = false,
+            Err(source) if !self.summary_failed => {
+                self.summary_failed = true;
+                failed.push(PartFailed { part: SessionPart::Summary, source });
+            }
+            Err(_) => {}
+        }
+        failed
+    }
+
+    /// Closes the session. One with nothing captured is removed rather than left as an
+    /// empty folder; otherwise every part that still works is brought up to date, and the
+    /// failures are returned with what was stored.
+    pub fn finish(mut self, summary: Option<Summary>) -> (Finished, Vec<PartFailed>) {
+        if self.frames_written == 0 && !self.audio_written {
+            drop(self.recorder.take());
+            drop(self.frames.take());
+            let _ = std::fs::remove_dir_all(&self.dir);
+            return (Finished::Removed { id: self.meta.id }, Vec::new());
+        }
+        let mut failed = Vec::new();
+        if let Some(r) = self.recorder.take()
+            && let Err(e) = r.finish()
+        {
+            failed.push(PartFailed { part: SessionPart::Audio, source: e.into() });
+        }
+        if let Some(frames) = self.frames.as_mut() {
+            let path = self.dir.join("frames.csv");
+            if let Err(e) = frames.flush().and_then(|()| frames.get_ref().sync_all()) {
+                failed.push(PartFailed { part: SessionPart::Frames, source: io(&path)(e) });
+            }
         }
         self.meta.summary = summary.or(self.meta.summary.take());
         self.meta.ended_unix_s = Some(now_unix());
-        self.write_meta()?;
-        Ok(self.meta)
+        // The summary is always attempted once more at the end, even after a failure.
+        if let Err(source) = write_meta(&self.dir, &self.meta) {
+            failed.push(PartFailed { part: SessionPart::Summary, source });
+        }
+        (Finished::Stored(self.meta), failed)
     }
+}
+
+/// `session.json`, replaced atomically (temp file + rename) so a crash never leaves half.
+fn write_meta(dir: &Path, meta: &SessionMeta) -> Result<(), StoreError> {
+    let path = dir.join("session.json");
+    let tmp = dir.join("session.json.tmp");
+    let text = serde_json::to_string_pretty(meta).expect("meta serialises");
+    create_private_file(&tmp)
+        .and_then(|mut f| f.write_all(text.as_bytes()))
+        .map_err(io(&tmp))?;
+    std::fs::rename(&tmp, &path).map_err(io(&path))
 }
 
 /// One entry of the session list; a damaged session is listed with what is wrong.
@@ -237,37 +455,189 @@ pub fn load_meta(dir: &Path) -> Result<SessionMeta, StoreError> {
     serde_json::from_str(&text).map_err(|e| StoreError::Damaged { path, reason: e.to_string() })
 }
 
+/// The sessions under `root`, oldest first. Folders whose names the store would not
+/// have made are not sessions and are left out.
 pub fn list(root: &Path) -> Result<Vec<Listed>, StoreError> {
     let entries = match std::fs::read_dir(root) {
         Ok(e) => e,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
         Err(e) => return Err(StoreError::Io { path: root.to_path_buf(), source: e }),
     };
-    let mut dirs: Vec<PathBuf> =
-        entries.filter_map(|e| e.ok().map(|e| e.path())).filter(|p| p.is_dir()).collect();
+    let mut dirs: Vec<(String, PathBuf)> = entries
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
+        .filter_map(|e| Some((e.file_name().into_string().ok()?, e.path())))
+        .filter(|(id, _)| is_session_id(id))
+        .collect();
     dirs.sort();
     Ok(dirs
         .into_iter()
-        .map(|d| match load_meta(&d) {
+        .map(|(id, d)| match load_meta(&d) {
             Ok(m) => Listed::Ok(m),
-            Err(e) => Listed::Damaged {
-                id: d.file_name().unwrap_or_default().to_string_lossy().into(),
-                reason: e.to_string(),
-            },
+            Err(e) => Listed::Damaged { id, reason: e.to_string() },
         })
         .collect())
 }
 
+/// The folder of session `id`, checked before anything is read or deleted: the id has
+/// the store's own shape, and the folder is a real folder (not a link) inside `root`.
 pub fn session_dir(root: &Path, id: &str) -> Result<PathBuf, StoreError> {
-    let dir = root.join(id);
-    if id.is_empty() || id.contains(['/', '\\']) || !dir.is_dir() {
-        return Err(StoreError::NotFound { id: id.into(), root: root.to_path_buf() });
+    if !is_session_id(id) {
+        return Err(StoreError::BadId { id: id.escape_debug().to_string() });
     }
-    Ok(dir)
+    let not_found = || StoreError::NotFound { id: id.into(), root: root.to_path_buf() };
+    let dir = root.join(id);
+    let is_real_dir = std::fs::symlink_metadata(&dir).is_ok_and(|m| m.file_type().is_dir());
+    if !is_real_dir {
+        return Err(not_found());
+    }
+    let (Ok(real_root), Ok(real_dir)) = (root.canonicalize(), dir.canonicalize()) else {
+        return Err(not_found());
+    };
+    if real_dir.parent() != Some(real_root.as_path()) {
+        return Err(not_found());
+    }
+    Ok(real_dir)
 }
 
 /// Deletes a session and its audio.
 pub fn delete(root: &Path, id: &str) -> Result<(), StoreError> {
     let dir = session_dir(root, id)?;
     std::fs::remove_dir_all(&dir).map_err(io(&dir))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::Frame;
+
+    fn root(name: &str) -> PathBuf {
+        let d = std::env::temp_dir()
+            .join(format!("speech-coach-store-{name}-{}", std::process::id()))
+            .join("sessions");
+        let _ = std::fs::remove_dir_all(d.parent().unwrap());
+        d
+    }
+
+    fn frame(t: f64) -> Frame {
+        Frame { time_s: t, speech: true, ..Frame::default() }
+    }
+
+    #[test]
+    fn only_ids_the_store_makes_are_session_ids() {
+        for good in ["1764000000", "1764000000-1", "1764000000-999", "0"] {
+            assert!(is_session_id(good), "{good}");
+        }
+        for bad in [
+            "", ".", "..", "../x", "/", "/etc", "a", "1764000000-", "-1", "1-2-3", "1/2",
+            "1\\2", "1\n2", "1764000000-1000", "123456789012345678901", " 1", "1 ",
+        ] {
+            assert!(!is_session_id(bad), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn traversal_ids_never_reach_the_file_system() {
+        let root = root("traversal");
+        std::fs::create_dir_all(&root).unwrap();
+        let outside = root.parent().unwrap().join("keep-me");
+        std::fs::write(&outside, "user data").unwrap();
+        let long = "9".repeat(300);
+        for id in ["..", ".", "../keep-me", "", "/tmp", long.as_str(), "1\n2"] {
+            assert!(delete(&root, id).is_err(), "{id:?} was accepted");
+            assert!(session_dir(&root, id).is_err(), "{id:?} was accepted");
+        }
+        assert!(outside.exists() && root.exists());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_link_inside_the_store_is_not_followed_to_delete_elsewhere() {
+        let root = root("link");
+        std::fs::create_dir_all(&root).unwrap();
+        let victim = root.parent().unwrap().join("victim");
+        std::fs::create_dir_all(&victim).unwrap();
+        std::fs::write(victim.join("data"), "x").unwrap();
+        std::os::unix::fs::symlink(&victim, root.join("1764000000")).unwrap();
+        assert!(delete(&root, "1764000000").is_err());
+        assert!(victim.join("data").exists());
+    }
+
+    #[test]
+    fn a_session_is_readable_before_its_first_frame() {
+        let root = root("early");
+        let w = SessionWriter::create(&root, "mic", Lang::Zh, false).unwrap();
+        let dir = w.dir().to_path_buf();
+        // As a kill would leave it: nothing flushed by the writer after `create`.
+        std::mem::forget(w);
+        let csv = std::fs::read_to_string(dir.join("frames.csv")).unwrap();
+        assert_eq!(csv.trim_end(), FRAMES_HEADER);
+        assert!(load_meta(&dir).is_ok());
+        assert!(crate::session::report::build(&dir).is_ok());
+    }
+
+    #[test]
+    fn a_session_with_nothing_captured_is_removed_at_the_end() {
+        let root = root("empty");
+        let w = SessionWriter::create(&root, "mic", Lang::Zh, true).unwrap();
+        let dir = w.dir().to_path_buf();
+        let (finished, failed) = w.finish(None);
+        assert!(matches!(finished, Finished::Removed { .. }));
+        assert!(failed.is_empty());
+        assert!(!dir.exists());
+        assert!(list(&root).unwrap().is_empty());
+    }
+
+    #[test]
+    fn frames_and_summary_go_on_when_the_audio_file_fails() {
+        let root = root("audio-fails");
+        let mut w = SessionWriter::create(&root, "mic", Lang::Zh, true).unwrap();
+        // A folder where the recording should go: creating audio.wav fails.
+        std::fs::create_dir(w.dir().join("audio.wav")).unwrap();
+        let err = w.audio(&[0.1; 160], 16000).expect_err("audio cannot be created");
+        assert_eq!(err.part, SessionPart::Audio);
+        assert!(!w.recording());
+        assert!(w.audio(&[0.1; 160], 16000).is_ok(), "a failure is reported once");
+        for i in 0..300 {
+            assert!(w.frame(&frame(i as f64 * 0.01), &CoachState::default()).is_empty());
+        }
+        let dir = w.dir().to_path_buf();
+        let (finished, failed) = w.finish(Some(Summary::empty()));
+        assert!(failed.is_empty(), "{failed:?}");
+        let Finished::Stored(meta) = finished else { panic!("stored") };
+        assert!(meta.summary.is_some() && meta.ended_unix_s.is_some());
+        let rows = std::fs::read_to_string(dir.join("frames.csv")).unwrap().lines().count();
+        assert_eq!(rows, 301);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn session_folders_and_files_are_private_to_the_user() {
+        use std::os::unix::fs::PermissionsExt;
+        let root = root("modes");
+        let mut w = SessionWriter::create(&root, "mic", Lang::Zh, false).unwrap();
+        let _ = w.frame(&frame(0.0), &CoachState::default());
+        let dir = w.dir().to_path_buf();
+        let _ = w.finish(None);
+        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(&root), 0o700);
+        assert_eq!(mode(&dir), 0o700);
+        assert_eq!(mode(&dir.join("session.json")), 0o600);
+        assert_eq!(mode(&dir.join("frames.csv")), 0o600);
+    }
+
+    #[test]
+    fn storage_causes_are_told_apart() {
+        let full = StoreError::Io {
+            path: "x".into(),
+            source: std::io::Error::from(std::io::ErrorKind::StorageFull),
+        };
+        assert_eq!(full.cause(), StorageCause::DiskFull);
+        let denied = StoreError::Io {
+            path: "x".into(),
+            source: std::io::Error::from(std::io::ErrorKind::PermissionDenied),
+        };
+        assert_eq!(denied.cause(), StorageCause::NoPermission);
+        assert_eq!(StoreError::BadId { id: "x".into() }.cause(), StorageCause::Other);
+    }
 }

@@ -229,14 +229,14 @@ impl View<'_> {
         });
         ui.horizontal(|ui| {
             self.device_picker(ui, &mut actions);
-            if self.recording {
+            if self.recording && self.state.recording {
                 ui.label(
                     RichText::new(format!("● {}", s.recording_on))
                         .color(band_color(Band::Red))
                         .strong(),
                 );
             }
-            if let Some(e) = &self.state.session_error {
+            if let Some(e) = self.state.storage_problems.last().map(|p| &p.message) {
                 ui.add(
                     egui::Label::new(
                         RichText::new(format!("! {e}")).color(band_color(Band::Amber)),
@@ -488,7 +488,7 @@ impl View<'_> {
                 c.volume.band,
             );
             chip(ui, s.speed, c.pace.value.map_or("–".into(), |v| format!("{v:.0}")), c.pace.band);
-            if self.recording {
+            if self.recording && self.state.recording {
                 ui.label(RichText::new("●").color(band_color(Band::Red)).strong())
                     .on_hover_text(s.recording_on);
             }

@@ -1,0 +1,173 @@
+//! Where blocks come from: the microphone supervisor and the real-time file player.
+//! Both hand buffers from a preallocated pool to the bounded block channel.
+//!
+//! The microphone supervisor owns the cpal stream (it is not `Send` everywhere), watches
+//! the callback counters, and when the device fails or falls silent for a second it
+//! reports the loss, drops the stream and retries once a second until a device answers.
+
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use super::state::{DeviceStatus, LiveState};
+use crate::audio::WavSource;
+use crate::audio::capture::{Block, BlockChannels, Capture, CaptureCounters};
+
+/// A device that has not called back for this long is treated as lost.
+const STALE_AFTER: Duration = Duration::from_millis(1000);
+const RETRY_EVERY: Duration = Duration::from_millis(1000);
+/// How often (in 100 ms supervisor ticks) a stream on the default input checks whether the
+/// system default has changed, e.g. a headset came back.
+const DEFAULT_CHECK_TICKS: u32 = 20;
+
+pub(crate) fn set_device(state: &Mutex<LiveState>, status: DeviceStatus) {
+    state.lock().expect("state lock").device = status;
+}
+
+pub(crate) fn supervise_microphone(
+    device: Option<String>,
+    channels: BlockChannels,
+    counters: Arc<CaptureCounters>,
+    state: Arc<Mutex<LiveState>>,
+    stop: Arc<AtomicBool>,
+) {
+    let epoch = Instant::now();
+    let mut last_name = device.clone().unwrap_or_else(|| "default microphone".into());
+    let mut ever_opened = false;
+    'reopen: while !stop.load(Ordering::Relaxed) {
+        let _quiet = crate::audio::capture::quiet_alsa();
+        counters.failed.store(false, Ordering::Relaxed);
+        let now_ms = epoch.elapsed().as_millis() as u64;
+        counters.last_callback_ms.store(now_ms, Ordering::Relaxed);
+        counters.last_signal_ms.store(now_ms, Ordering::Relaxed);
+        match Capture::open(device.as_deref(), channels.clone(), counters.clone(), epoch) {
+            Ok(capture) => {
+                ever_opened = true;
+                last_name = capture.device_name.clone();
+                let live = DeviceStatus::Live {
+                    name: capture.device_name.clone(),
+                    sample_rate: capture.sample_rate,
+                    channels: capture.channels,
+                    format: capture.sample_format.clone(),
+                };
+                // After a loss, a reopened stream may sit on the sound server's silent
+                // fallback source: say "live" again only once real signal arrives.
+                let opened_ms = epoch.elapsed().as_millis() as u64;
+                let mut announced =
+                    !matches!(state.lock().expect("state lock").device, DeviceStatus::Lost { .. });
+                if announced {
+                    set_device(&state, live.clone());
+                }
+                let mut ticks = 0u32;
+                let reason = loop {
+                    std::thread::sleep(Duration::from_millis(100));
+                    if stop.load(Ordering::Relaxed) {
+                        return;
+                    }
+                    ticks += 1;
+                    // Only while sound flows: a silent stream is left to the loss checks
+                    // below, so an unplug is reported as such and not as a quiet switch
+                    // to the server's silent fallback.
+                    let flowing = epoch.elapsed().as_millis() as u64
+                        <= counters.last_signal_ms.load(Ordering::Relaxed) + 300;
+                    if ticks.is_multiple_of(DEFAULT_CHECK_TICKS)
+                        && flowing
+                        && capture.default_moved()
+                    {
+                        // Not a loss: reopen at once on the new default, keep the status.
+                        drop(capture);
+                        continue 'reopen;
+                    }
+                    if !announced && counters.last_signal_ms.load(Ordering::Relaxed) > opened_ms {
+                        set_device(&state, live.clone());
+                        announced = true;
+                    }
+                    if counters.failed.load(Ordering::Relaxed) {
+                        break "the device reported an error".to_string();
+                    }
+                    let now_ms = epoch.elapsed().as_millis() as u64;
+                    let stale_ms = STALE_AFTER.as_millis() as u64;
+                    if now_ms > counters.last_callback_ms.load(Ordering::Relaxed) + stale_ms {
+                        break "no audio for a second (unplugged?)".to_string();
+                    }
+                    if now_ms > counters.last_signal_ms.load(Ordering::Relaxed) + stale_ms {
+                        break "only exact silence for a second (unplugged or muted?)".to_string();
+                    }
+                };
+                drop(capture);
+                if announced {
+                    set_device(&state, DeviceStatus::Lost { name: last_name.clone(), reason });
+                }
+            }
+            Err(e) => {
+                let status = if ever_opened {
+                    DeviceStatus::Lost { name: last_name.clone(), reason: e.to_string() }
+                } else {
+                    DeviceStatus::Unavailable { reason: e.to_string() }
+                };
+                set_device(&state, status);
+            }
+        }
+        let until = Instant::now() + RETRY_EVERY;
+        while Instant::now() < until && !stop.load(Ordering::Relaxed) {
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
+/// Plays a WAV file into the pipeline at real-time pace, in 10 ms blocks.
+pub(crate) fn play_file(
+    path: PathBuf,
+    looped: bool,
+    channels: BlockChannels,
+    state: Arc<Mutex<LiveState>>,
+    stop: Arc<AtomicBool>,
+) {
+    let name = path.display().to_string();
+    loop {
+        let mut source = match WavSource::open(&path) {
+            Ok(s) => s,
+            Err(e) => {
+                set_device(&state, DeviceStatus::Unavailable { reason: e.to_string() });
+                return;
+            }
+        };
+        set_device(&state, DeviceStatus::Playing { file: name.clone() });
+        let rate = source.sample_rate();
+        let block_frames = (rate / 100) as usize;
+        let start = Instant::now();
+        let mut sent_frames = 0u64;
+        loop {
+            if stop.load(Ordering::Relaxed) {
+                return;
+            }
+            let Ok(mut buffer) = channels.free.recv_timeout(Duration::from_millis(200)) else {
+                continue;
+            };
+            match source.read_block(&mut buffer, block_frames) {
+                Ok(0) | Err(_) => {
+                    let _ = channels.recycle.send(buffer);
+                    break;
+                }
+                Ok(n) => {
+                    sent_frames += n as u64;
+                    // Wait until the wall clock has caught up with the end of this block.
+                    let due = start + Duration::from_secs_f64(sent_frames as f64 / rate as f64);
+                    if let Some(wait) = due.checked_duration_since(Instant::now()) {
+                        std::thread::sleep(wait);
+                    }
+                    let block =
+                        Block { samples: buffer, sample_rate: rate, captured_at: Instant::now() };
+                    if channels.full.send(block).is_err() {
+                        return;
+                    }
+                }
+            }
+        }
+        if !looped {
+            set_device(&state, DeviceStatus::Finished);
+            return;
+        }
+    }
+}

@@ -1,0 +1,163 @@
+//! What the analyser thread publishes and the UI reads once per repaint: the latest
+//! state, device status, the rolling timeline, and the requests the UI sends back.
+//!
+//! Everything here is plain data; the worker fills it under a short lock and the window
+//! copies it out (`Pipeline::snapshot`), so neither side ever waits on the other's work.
+
+use std::collections::VecDeque;
+
+use serde::Serialize;
+
+use crate::analysis::{Frame, Lang, Summary};
+use crate::coach::{Baseline, Calibration, CoachState};
+use crate::session::store::{PartFailed, SessionPart, StorageCause};
+
+/// The timeline keeps this much history.
+pub const TIMELINE_S: f64 = 30.0;
+/// Latency samples kept for the median / 95th percentile.
+pub(crate) const LATENCY_SAMPLES: usize = 2000;
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub enum DeviceStatus {
+    Connecting,
+    Live { name: String, sample_rate: u32, channels: u16, format: String },
+    /// The device failed or went silent; retrying.
+    Lost { name: String, reason: String },
+    /// No device could be opened at all.
+    Unavailable { reason: String },
+    Playing { file: String },
+    Finished,
+}
+
+/// One point of the rolling timeline.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct TimelinePoint {
+    pub time_s: f64,
+    pub f0_hz: f32,
+    pub level_dbfs: f32,
+    pub pace: Option<f32>,
+}
+
+/// A part of the session that could not be stored: what, why (for a translated notice)
+/// and the full message (path and system error) for the command line.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct StorageProblem {
+    pub part: SessionPart,
+    pub cause: StorageCause,
+    pub message: String,
+}
+
+impl From<&PartFailed> for StorageProblem {
+    fn from(e: &PartFailed) -> Self {
+        Self { part: e.part, cause: e.source.cause(), message: e.to_string() }
+    }
+}
+
+/// Requests from the UI to the analyser thread.
+#[derive(Debug, Clone)]
+pub enum Command {
+    SetLang(Lang),
+    SetBaseline(Option<Baseline>),
+    StartCalibration,
+    StartRehearsal(crate::rehearsal::Script),
+}
+
+/// What the UI reads each repaint.
+#[derive(Debug, Clone)]
+pub struct LiveState {
+    pub device: DeviceStatus,
+    pub coach: CoachState,
+    pub latest: Option<Frame>,
+    pub timeline: VecDeque<TimelinePoint>,
+    pub summary: Option<Summary>,
+    pub delivered_blocks: u64,
+    pub dropped_blocks: u64,
+    /// Capture-to-state delays in milliseconds, newest last.
+    pub latencies_ms: VecDeque<f32>,
+    pub calibration: Option<Calibration>,
+    /// Set when a calibration run ends: the new baseline, or None if there was too little speech.
+    pub calibration_result: Option<Option<Baseline>>,
+    pub lang: Lang,
+    /// The session being stored.
+    pub session_id: Option<String>,
+    /// Audio is being recorded right now (wanted, and no write has failed).
+    pub recording: bool,
+    /// Every part of the session that stopped being stored, in the order it happened.
+    pub storage_problems: Vec<StorageProblem>,
+    /// Teleprompter: the line to highlight and the per-line results so far.
+    pub rehearsal: Option<(usize, Vec<crate::rehearsal::LineResult>)>,
+}
+
+impl LiveState {
+    pub fn new(lang: Lang) -> Self {
+        Self {
+            device: DeviceStatus::Connecting,
+            coach: CoachState::default(),
+            latest: None,
+            timeline: VecDeque::with_capacity((TIMELINE_S * 100.0) as usize + 1),
+            summary: None,
+            delivered_blocks: 0,
+            dropped_blocks: 0,
+            latencies_ms: VecDeque::with_capacity(LATENCY_SAMPLES),
+            calibration: None,
+            calibration_result: None,
+            lang,
+            session_id: None,
+            recording: false,
+            storage_problems: Vec::new(),
+            rehearsal: None,
+        }
+    }
+
+    /// (median, 95th percentile) of the recent capture-to-state latencies.
+    pub fn latency_percentiles_ms(&self) -> Option<(f32, f32)> {
+        if self.latencies_ms.is_empty() {
+            return None;
+        }
+        let mut v: Vec<f32> = self.latencies_ms.iter().copied().collect();
+        v.sort_by(f32::total_cmp);
+        let at = |q: f32| v[((v.len() - 1) as f32 * q).round() as usize];
+        Some((at(0.5), at(0.95)))
+    }
+
+    /// Appends to the rolling timeline, dropping the oldest point when it is full.
+    pub(crate) fn push_timeline(&mut self, point: TimelinePoint) {
+        if self.timeline.len() == self.timeline.capacity() {
+            self.timeline.pop_front();
+        }
+        self.timeline.push_back(point);
+    }
+
+    pub(crate) fn push_latency(&mut self, ms: f32) {
+        if self.latencies_ms.len() == LATENCY_SAMPLES {
+            self.latencies_ms.pop_front();
+        }
+        self.latencies_ms.push_back(ms);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_timeline_keeps_thirty_seconds_and_drops_the_oldest() {
+        let mut s = LiveState::new(Lang::Zh);
+        for i in 0..5000 {
+            let point = TimelinePoint { time_s: i as f64 * 0.01, f0_hz: 0.0, level_dbfs: 0.0, pace: None };
+            s.push_timeline(point);
+        }
+        assert_eq!(s.timeline.len(), 3001);
+        assert!((s.timeline.front().unwrap().time_s - 19.99).abs() < 1e-9);
+    }
+
+    #[test]
+    fn latency_percentiles_come_from_the_recent_samples() {
+        let mut s = LiveState::new(Lang::Zh);
+        assert_eq!(s.latency_percentiles_ms(), None);
+        for i in 0..100 {
+            s.push_latency(i as f32);
+        }
+        assert_eq!(s.latency_percentiles_ms(), Some((50.0, 94.0)));
+    }
+}

@@ -1,0 +1,300 @@
+//! Nothing lost, nothing leaked: session ids that try to leave the store, outputs that
+//! would overwrite inputs, storage failing during a call, Ctrl-C and hard kills at any
+//! moment, file modes, and foreign text on the terminal. Each test drives the real
+//! binary; the live ones capture from a PulseAudio virtual microphone.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output};
+use std::time::{Duration, Instant};
+
+use common::vmic::{VirtualMic, feed, raw_pcm};
+use common::{binary, path_str, scratch, shared_data};
+use speech_coach::audio::WavSource;
+
+fn speech_pcm() -> Vec<u8> {
+    raw_pcm(&shared_data().join("zh/BAC009S0764W0121.wav"))
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+fn sessions_in(data: &Path) -> Vec<PathBuf> {
+    std::fs::read_dir(data.join("sessions"))
+        .map(|d| d.flatten().map(|e| e.path()).collect())
+        .unwrap_or_default()
+}
+
+/// A stored session made the way the store makes them (through `listen`) would take a
+/// microphone; the store's own layout is enough for the path checks.
+fn fake_session(data: &Path, id: &str, source: &str) -> PathBuf {
+    let dir = data.join("sessions").join(id);
+    std::fs::create_dir_all(&dir).unwrap();
+    let meta = serde_json::json!({
+        "id": id, "started_unix_s": 1_764_000_000u64, "ended_unix_s": 1_764_000_060u64,
+        "source": source, "lang": "zh", "recording": false, "summary": null, "cues": []
+    });
+    std::fs::write(dir.join("session.json"), meta.to_string()).unwrap();
+    std::fs::write(dir.join("frames.csv"), format!("{}\n", speech_coach::session::store::FRAMES_HEADER))
+        .unwrap();
+    dir
+}
+
+#[test]
+fn session_ids_that_leave_the_store_are_refused_and_delete_nothing() {
+    let data = scratch("traversal");
+    let kept = fake_session(&data, "1764000000", "mic");
+    std::fs::write(data.join("settings-and-other-user-data"), "keep").unwrap();
+    let long = "1".repeat(5000);
+    let absolute = path_str(&data).to_string();
+    for id in ["..", ".", "../x", "../sessions/1764000000", &absolute, "", &long, "1764000000\n"] {
+        for args in [vec!["sessions", "--delete", id], vec!["report", id]] {
+            let out = binary().env("SPEECH_COACH_DATA_DIR", &data).args(&args).output().unwrap();
+            assert_eq!(out.status.code(), Some(1), "{args:?} must fail");
+            let err = stderr(&out);
+            assert_eq!(err.lines().count(), 1, "one line: {err}");
+            assert!(!err.contains("panicked"), "{err}");
+        }
+    }
+    assert!(kept.join("session.json").exists());
+    assert!(data.join("settings-and-other-user-data").exists());
+    // The real id still works.
+    let out = binary()
+        .env("SPEECH_COACH_DATA_DIR", &data)
+        .args(["sessions", "--delete", "1764000000"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(!kept.exists() && data.join("sessions").exists());
+}
+
+#[test]
+fn outputs_that_would_overwrite_an_input_or_a_session_are_refused() {
+    let data = scratch("self-overwrite");
+    let wav = data.join("t.wav");
+    std::fs::copy(shared_data().join("zh/BAC009S0764W0121.wav"), &wav).unwrap();
+    let before = std::fs::read(&wav).unwrap();
+    let out = binary()
+        .env("SPEECH_COACH_DATA_DIR", &data)
+        .args(["analyze", path_str(&wav), "--frames", path_str(&wav)])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("input"), "{}", stderr(&out));
+    assert_eq!(std::fs::read(&wav).unwrap(), before, "the recording must be intact");
+
+    let dir = fake_session(&data, "1764000000", "mic");
+    let frames = dir.join("frames.csv");
+    let frames_before = std::fs::read(&frames).unwrap();
+    for flag in ["--csv", "--html"] {
+        let out = binary()
+            .env("SPEECH_COACH_DATA_DIR", &data)
+            .args(["report", "1764000000", flag, path_str(&frames)])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1), "{flag}");
+        assert_eq!(std::fs::read(&frames).unwrap(), frames_before, "{flag} emptied the session");
+    }
+    // An output elsewhere is fine.
+    let out = binary()
+        .env("SPEECH_COACH_DATA_DIR", &data)
+        .args(["report", "1764000000", "--csv", path_str(&data.join("copy.csv"))])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+}
+
+#[test]
+fn foreign_text_in_a_session_cannot_forge_lines_or_send_escapes() {
+    let data = scratch("terminal");
+    fake_session(&data, "1764000000", "USB mic\n1764000001  999.0 s  forged\x1b[2J");
+    let out = binary().env("SPEECH_COACH_DATA_DIR", &data).arg("sessions").output().unwrap();
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(text.lines().count(), 1, "{text}");
+    assert!(!text.contains('\x1b'), "{text:?}");
+}
+
+/// `listen` on a fresh virtual microphone playing speech, with `extra` arguments.
+struct Live {
+    _mic: VirtualMic,
+    _feeder: common::vmic::Feeder,
+    data: PathBuf,
+}
+
+fn live(name: &str) -> (Live, Command) {
+    let mic = VirtualMic::start(name);
+    let data = scratch(&format!("{name}-data"));
+    let feeder = feed(mic.fifo.clone(), speech_pcm(), true);
+    let mut cmd = mic.command();
+    cmd.env("SPEECH_COACH_DATA_DIR", &data);
+    (Live { _mic: mic, _feeder: feeder, data }, cmd)
+}
+
+fn wait_for_session(data: &Path, child: &mut Child) -> PathBuf {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        if let Some(dir) = sessions_in(data).into_iter().next() {
+            return dir;
+        }
+        assert!(child.try_wait().unwrap().is_none(), "listen exited early");
+        assert!(Instant::now() < deadline, "no session appeared");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+fn signal(child: &Child, name: &str) {
+    let ok = Command::new("kill").args(["-s", name, &child.id().to_string()]).status().unwrap();
+    assert!(ok.success());
+}
+
+#[test]
+fn ctrl_c_ends_listen_with_its_summary_and_a_complete_session() {
+    for sig in ["INT", "TERM"] {
+        let (live, mut cmd) = live(&format!("sigint-{sig}"));
+        let csv = live.data.join("frames.csv");
+        let mut child =
+            cmd.args(["listen", "--session", "--frames", path_str(&csv)]).spawn().unwrap();
+        let dir = wait_for_session(&live.data, &mut child);
+        // Let frames flow for a few seconds, then interrupt as a person would.
+        std::thread::sleep(Duration::from_secs(4));
+        signal(&child, sig);
+        let out = child.wait_with_output().unwrap();
+        assert!(out.status.success(), "SIG{sig}: {}", stderr(&out));
+        let summary: serde_json::Value = serde_json::from_slice(&out.stdout)
+            .unwrap_or_else(|e| panic!("SIG{sig}: no JSON summary on stdout ({e})"));
+        let duration = summary["duration_s"].as_f64().unwrap();
+        assert!(duration > 2.0, "SIG{sig}: {summary}");
+        let meta: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(dir.join("session.json")).unwrap())
+                .unwrap();
+        assert!(meta["ended_unix_s"].is_u64(), "SIG{sig}: session not closed: {meta}");
+        // The stored frames reach the end of what was analysed (the look-ahead flushed):
+        // within one 10 ms hop and the last frame's half-hop centre.
+        let frames = std::fs::read_to_string(dir.join("frames.csv")).unwrap();
+        let last: f64 = frames.lines().last().unwrap().split(',').next().unwrap().parse().unwrap();
+        assert!((duration - last).abs() <= 0.02, "SIG{sig}: frames end at {last}, audio at {duration}");
+    }
+}
+
+#[test]
+fn a_session_killed_at_any_moment_stays_readable() {
+    for kill_after in [0.3, 0.6, 1.0, 2.5] {
+        let (live, mut cmd) = live(&format!("kill-{}", (kill_after * 10.0) as u32));
+        let mut child = cmd.args(["listen", "--record"]).spawn().unwrap();
+        std::thread::sleep(Duration::from_secs_f64(kill_after));
+        child.kill().unwrap();
+        child.wait().unwrap();
+        for dir in sessions_in(&live.data) {
+            let id = dir.file_name().unwrap().to_str().unwrap().to_string();
+            let out = binary()
+                .env("SPEECH_COACH_DATA_DIR", &live.data)
+                .args(["report", &id])
+                .output()
+                .unwrap();
+            assert!(out.status.success(), "killed at {kill_after} s: {}", stderr(&out));
+            let wav = dir.join("audio.wav");
+            if wav.exists() {
+                // The header matches the samples on disk to within the 0.5 s checkpoint.
+                let src = WavSource::open(&wav)
+                    .unwrap_or_else(|e| panic!("killed at {kill_after} s: {e}"));
+                let on_disk_s = (std::fs::metadata(&wav).unwrap().len().saturating_sub(80)) as f64
+                    / (4.0 * src.sample_rate() as f64);
+                assert!(
+                    on_disk_s - src.duration_s() <= 0.6,
+                    "killed at {kill_after} s: header says {} s, the file holds {on_disk_s} s",
+                    src.duration_s()
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn listen_on_a_missing_device_leaves_no_empty_session() {
+    let (live, mut cmd) = live("bogus-device");
+    let out = cmd.args(["listen", "--session", "--device", "no-such-device-xyz"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(sessions_in(&live.data).is_empty(), "{:?}", sessions_in(&live.data));
+}
+
+/// Runs `listen --record` for `seconds` inside a private mount namespace whose data
+/// folder is a tmpfs of `size` (root inside a user namespace may mount one).
+fn listen_on_small_disk(name: &str, size: &str, seconds: u32) -> (Live, Output) {
+    let (live, template) = live(name);
+    let mut cmd = Command::new("unshare");
+    cmd.args(["--user", "--map-root-user", "--mount", "sh", "-c"])
+        .arg(format!(
+            "mount -t tmpfs -o size={size} none \"$SPEECH_COACH_DATA_DIR\" && exec \"$0\" listen --record --seconds {seconds}"
+        ))
+        .arg(template.get_program());
+    for (k, v) in template.get_envs() {
+        if let Some(v) = v {
+            cmd.env(k, v);
+        }
+    }
+    let out = cmd.output().expect("unshare (util-linux)");
+    (live, out)
+}
+
+#[test]
+fn a_full_disk_during_a_call_is_said_at_once_and_ends_in_a_non_zero_exit() {
+    // 48 kB hold session.json, the CSV header and ~0.5 s of 16 kHz float audio.
+    let (_live, out) = listen_on_small_disk("full-disk", "48k", 6);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("cannot record audio"), "{err}");
+    assert!(err.contains("No space left") || err.contains("os error 28"), "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+    // Coaching went on: the summary covers the whole run, not the part stored.
+    let summary: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON summary");
+    assert!(summary["duration_s"].as_f64().unwrap() > 4.0, "{summary}");
+    assert!(!summary["storage_problems"].as_array().unwrap().is_empty(), "{summary}");
+}
+
+#[test]
+fn when_the_audio_file_hits_a_size_limit_frames_and_summary_are_still_stored() {
+    let (live, template) = live("fsize");
+    // `ulimit -f` caps every file at 100 kB; the signal it raises is ignored (inherited
+    // through exec), so the write fails with EFBIG instead of killing the process.
+    let mut cmd = Command::new("sh");
+    cmd.arg("-c")
+        .arg("trap '' XFSZ; ulimit -f 100; exec \"$0\" listen --record --seconds 8")
+        .arg(template.get_program());
+    for (k, v) in template.get_envs() {
+        if let Some(v) = v {
+            cmd.env(k, v);
+        }
+    }
+    let out = cmd.output().unwrap();
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("cannot record audio"), "{err}");
+    let dir = sessions_in(&live.data).into_iter().next().expect("a session");
+    let meta: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("session.json")).unwrap()).unwrap();
+    let stored_s = meta["summary"]["duration_s"].as_f64().unwrap();
+    assert!(stored_s > 7.0, "the summary must cover the whole call: {stored_s} s");
+    let rows = std::fs::read_to_string(dir.join("frames.csv")).unwrap().lines().count() - 1;
+    assert!(rows as f64 > 7.0 * 100.0, "frames must go on after the audio stops: {rows} rows");
+    let audio_s = WavSource::open(&dir.join("audio.wav")).expect("playable").duration_s();
+    assert!(audio_s > 0.5 && audio_s < 2.0, "audio kept to the limit: {audio_s} s");
+}
+
+#[cfg(unix)]
+#[test]
+fn recordings_and_their_folders_are_private_to_the_user() {
+    use std::os::unix::fs::PermissionsExt;
+    let (live, mut cmd) = live("modes");
+    let out = cmd.args(["listen", "--record", "--seconds", "4"]).output().unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode(&live.data.join("sessions")), 0o700);
+    let dir = sessions_in(&live.data).into_iter().next().expect("a session");
+    assert_eq!(mode(&dir), 0o700);
+    for file in ["session.json", "frames.csv", "audio.wav"] {
+        assert_eq!(mode(&dir.join(file)), 0o600, "{file}");
+    }
+}
