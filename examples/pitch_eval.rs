@@ -11,8 +11,12 @@
 use std::path::{Path, PathBuf};
 
 use speech_coach::analysis::AnalyserConfig;
-use speech_coach::eval::{PitchScore, Track, read_f0_lines, read_praat_listing, score};
-use speech_coach::offline::analyse_wav;
+
+/// Scoring lives with the tests (it is no part of the app); the example shares the file.
+#[path = "../tests/common/eval.rs"]
+mod eval;
+use eval::{PitchScore, Track, read_f0_lines, read_praat_listing, score};
+use speech_coach::analysis::analyse_wav;
 
 const REFERENCE_STEP_S: f64 = 0.015;
 

@@ -13,8 +13,6 @@ pub mod analysis;
 pub mod audio;
 pub mod coach;
 pub mod dsp;
-pub mod frames_csv;
-pub mod offline;
 pub mod pipeline;
 pub mod rehearsal;
 pub mod session;
@@ -23,4 +21,3 @@ pub mod ui;
 
 /// egui as eframe re-exports it (one version for the window and its widgets).
 pub use eframe::egui;
-pub mod eval;

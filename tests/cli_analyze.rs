@@ -4,8 +4,8 @@ mod common;
 
 use std::path::Path;
 
+use common::frames as frames_csv;
 use common::{binary, path_str, scratch, shared_data};
-use speech_coach::frames_csv;
 
 fn analyze(args: &[&str]) -> std::process::Output {
     binary().arg("analyze").args(args).output().unwrap()

@@ -9,9 +9,9 @@ mod common;
 use std::path::Path;
 use std::time::Duration;
 
+use common::frames::{self as frames_csv, Row};
 use common::vmic::{RATE, VirtualMic, feed, raw_pcm};
 use common::{binary, path_str, run, scratch, shared_data};
-use speech_coach::frames_csv::{self, Row};
 
 fn analyze_rows(wav: &Path, dir: &Path) -> Vec<Row> {
     let csv = dir.join("analyze.csv");

@@ -6,8 +6,8 @@ mod common;
 use std::path::{Path, PathBuf};
 
 use common::{path_str, run, scratch, shared_data};
+use speech_coach::analysis::analyse_wav;
 use speech_coach::analysis::{AnalyserConfig, Summary};
-use speech_coach::offline::analyse_wav;
 
 fn summary(path: &Path) -> Summary {
     analyse_wav(path, AnalyserConfig::new, |_| {}, |_, _| {}).unwrap().1

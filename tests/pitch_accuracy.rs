@@ -5,10 +5,10 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
+use common::eval::{PitchScore, Track, read_f0_lines, read_praat_listing, score};
 use common::{path_str, run, scratch, shared_data};
 use speech_coach::analysis::AnalyserConfig;
-use speech_coach::eval::{PitchScore, Track, read_f0_lines, read_praat_listing, score};
-use speech_coach::offline::analyse_wav;
+use speech_coach::analysis::analyse_wav;
 
 /// FDA reference frames are 15 ms apart.
 const REFERENCE_STEP_S: f64 = 0.015;

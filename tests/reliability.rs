@@ -37,8 +37,11 @@ fn fake_session(data: &Path, id: &str, source: &str) -> PathBuf {
         "source": source, "lang": "zh", "recording": false, "summary": null, "cues": []
     });
     std::fs::write(dir.join("session.json"), meta.to_string()).unwrap();
-    std::fs::write(dir.join("frames.csv"), format!("{}\n", speech_coach::session::store::FRAMES_HEADER))
-        .unwrap();
+    std::fs::write(
+        dir.join("frames.csv"),
+        format!("{}\n", speech_coach::session::store::FRAMES_HEADER),
+    )
+    .unwrap();
     dir
 }
 
@@ -175,7 +178,10 @@ fn ctrl_c_ends_listen_with_its_summary_and_a_complete_session() {
         // within one 10 ms hop and the last frame's half-hop centre.
         let frames = std::fs::read_to_string(dir.join("frames.csv")).unwrap();
         let last: f64 = frames.lines().last().unwrap().split(',').next().unwrap().parse().unwrap();
-        assert!((duration - last).abs() <= 0.02, "SIG{sig}: frames end at {last}, audio at {duration}");
+        assert!(
+            (duration - last).abs() <= 0.02,
+            "SIG{sig}: frames end at {last}, audio at {duration}"
+        );
     }
 }
 

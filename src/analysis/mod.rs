@@ -2,10 +2,12 @@
 
 mod analyser;
 mod frame;
+pub mod offline;
 mod summary;
 
 pub use analyser::{
     Analyser, AnalyserConfig, AnalysisError, CLIP_LEVEL, HOP_S, INTERNAL_RATE, MAX_RATE, MIN_RATE,
 };
 pub use frame::Frame;
+pub use offline::analyse_wav;
 pub use summary::{Lang, Summary};

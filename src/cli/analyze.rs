@@ -2,11 +2,11 @@
 
 use std::path::PathBuf;
 
+use super::frames_csv::FramesCsv;
 use anyhow::{Context, Result};
 use serde::Serialize;
+use speech_coach::analysis::analyse_wav;
 use speech_coach::analysis::{AnalyserConfig, Lang, Summary};
-use speech_coach::frames_csv::FramesCsv;
-use speech_coach::offline::analyse_wav;
 
 #[derive(Debug, clap::Args)]
 pub struct AnalyzeArgs {

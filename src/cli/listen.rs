@@ -8,10 +8,10 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
+use super::frames_csv::FramesCsv;
 use anyhow::{Result, bail};
 use serde::Serialize;
 use speech_coach::analysis::{Lang, Summary};
-use speech_coach::frames_csv::FramesCsv;
 use speech_coach::pipeline::{
     DeviceStatus, Pipeline, PipelineOptions, SessionOptions, Source, StorageProblem,
 };
@@ -127,7 +127,8 @@ pub fn run(args: ListenArgs) -> Result<()> {
                 if let (Some(w), None) = (csv.as_mut(), &csv_error) {
                     rows += 1;
                     let flush = rows.is_multiple_of(100);
-                    csv_error = w.write(&frame).and_then(|()| if flush { w.flush() } else { Ok(()) }).err();
+                    csv_error =
+                        w.write(&frame).and_then(|()| if flush { w.flush() } else { Ok(()) }).err();
                     if let Some(e) = &csv_error {
                         eprintln!("speech-coach: {e}");
                     }

@@ -2,8 +2,9 @@
 
 pub mod analyze;
 pub mod devices;
+pub mod frames_csv;
 pub mod listen;
+pub mod output;
 pub mod rehearse;
 pub mod sessions;
-pub mod output;
 pub mod terminal;

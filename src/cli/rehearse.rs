@@ -6,9 +6,9 @@ use std::path::PathBuf;
 
 use anyhow::{Context, Result};
 use serde::Serialize;
+use speech_coach::analysis::analyse_wav;
 use speech_coach::analysis::{AnalyserConfig, Lang};
 use speech_coach::coach::Targets;
-use speech_coach::offline::analyse_wav;
 use speech_coach::rehearsal::{LineResult, Rehearsal, Script};
 
 #[derive(Debug, clap::Args)]

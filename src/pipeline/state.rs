@@ -20,12 +20,24 @@ pub(crate) const LATENCY_SAMPLES: usize = 2000;
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub enum DeviceStatus {
     Connecting,
-    Live { name: String, sample_rate: u32, channels: u16, format: String },
+    Live {
+        name: String,
+        sample_rate: u32,
+        channels: u16,
+        format: String,
+    },
     /// The device failed or went silent; retrying.
-    Lost { name: String, reason: String },
+    Lost {
+        name: String,
+        reason: String,
+    },
     /// No device could be opened at all.
-    Unavailable { reason: String },
-    Playing { file: String },
+    Unavailable {
+        reason: String,
+    },
+    Playing {
+        file: String,
+    },
     Finished,
 }
 
@@ -144,7 +156,8 @@ mod tests {
     fn the_timeline_keeps_thirty_seconds_and_drops_the_oldest() {
         let mut s = LiveState::new(Lang::Zh);
         for i in 0..5000 {
-            let point = TimelinePoint { time_s: i as f64 * 0.01, f0_hz: 0.0, level_dbfs: 0.0, pace: None };
+            let point =
+                TimelinePoint { time_s: i as f64 * 0.01, f0_hz: 0.0, level_dbfs: 0.0, pace: None };
             s.push_timeline(point);
         }
         assert_eq!(s.timeline.len(), 3001);

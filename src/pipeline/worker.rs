@@ -216,7 +216,8 @@ mod tests {
     }
 
     fn root(name: &str) -> std::path::PathBuf {
-        let d = std::env::temp_dir().join(format!("speech-coach-worker-{name}-{}", std::process::id()));
+        let d =
+            std::env::temp_dir().join(format!("speech-coach-worker-{name}-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&d);
         d
     }

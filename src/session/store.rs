@@ -42,18 +42,19 @@ impl StoreError {
     pub fn cause(&self) -> StorageCause {
         let mut source: Option<&(dyn std::error::Error + 'static)> = Some(self);
         while let Some(e) = source {
-            let kind = e
-                .downcast_ref::<std::io::Error>()
-                .map(std::io::Error::kind)
-                .or_else(|| match e.downcast_ref::<hound::Error>() {
+            let kind = e.downcast_ref::<std::io::Error>().map(std::io::Error::kind).or_else(|| {
+                match e.downcast_ref::<hound::Error>() {
                     Some(hound::Error::IoError(io)) => Some(io.kind()),
                     _ => None,
-                });
+                }
+            });
             match kind {
                 Some(std::io::ErrorKind::StorageFull | std::io::ErrorKind::FileTooLarge) => {
                     return StorageCause::DiskFull;
                 }
-                Some(std::io::ErrorKind::PermissionDenied | std::io::ErrorKind::ReadOnlyFilesystem) => {
+                Some(
+                    std::io::ErrorKind::PermissionDenied | std::io::ErrorKind::ReadOnlyFilesystem,
+                ) => {
                     return StorageCause::NoPermission;
                 }
                 _ => {}
@@ -222,16 +223,13 @@ fn now_unix() -> u64 {
 pub enum Finished {
     Stored(SessionMeta),
     /// Nothing was captured (no frame, no audio): the empty folder was removed.
-    Removed { id: String },
+    Removed {
+        id: String,
+    },
 }
 
 impl SessionWriter {
-    pub fn create(
-        root: &Path,
-        source: &str,
-        lang: Lang,
-        record: bool,
-    ) -> Result<Self, StoreError> {
+    pub fn create(root: &Path, source: &str, lang: Lang, record: bool) -> Result<Self, StoreError> {
         let started = now_unix();
         create_private_dir_all(root).map_err(io(root))?;
         // Unique, sortable ids: start time plus a counter for sessions in the same second.
@@ -435,9 +433,7 @@ fn write_meta(dir: &Path, meta: &SessionMeta) -> Result<(), StoreError> {
     let path = dir.join("session.json");
     let tmp = dir.join("session.json.tmp");
     let text = serde_json::to_string_pretty(meta).expect("meta serialises");
-    create_private_file(&tmp)
-        .and_then(|mut f| f.write_all(text.as_bytes()))
-        .map_err(io(&tmp))?;
+    create_private_file(&tmp).and_then(|mut f| f.write_all(text.as_bytes())).map_err(io(&tmp))?;
     std::fs::rename(&tmp, &path).map_err(io(&path))
 }
 
@@ -529,8 +525,23 @@ mod tests {
             assert!(is_session_id(good), "{good}");
         }
         for bad in [
-            "", ".", "..", "../x", "/", "/etc", "a", "1764000000-", "-1", "1-2-3", "1/2",
-            "1\\2", "1\n2", "1764000000-1000", "123456789012345678901", " 1", "1 ",
+            "",
+            ".",
+            "..",
+            "../x",
+            "/",
+            "/etc",
+            "a",
+            "1764000000-",
+            "-1",
+            "1-2-3",
+            "1/2",
+            "1\\2",
+            "1\n2",
+            "1764000000-1000",
+            "123456789012345678901",
+            " 1",
+            "1 ",
         ] {
             assert!(!is_session_id(bad), "{bad:?}");
         }

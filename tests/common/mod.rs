@@ -2,6 +2,8 @@
 //! external tools (sox, espeak-ng, praat) that make test audio. `.ci/run` installs them.
 #![allow(dead_code)]
 
+pub mod eval;
+pub mod frames;
 pub mod vmic;
 
 use std::path::{Path, PathBuf};
