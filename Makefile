@@ -1,27 +1,41 @@
 # speech-coach — the two commands a newcomer needs:
 #   make run    installs what is missing and opens the coaching window (demo mode without a microphone)
 #   make test   installs what is missing and runs the whole test suite
-.PHONY: run test deps bench accuracy clean
+.PHONY: run test deps run-deps bench accuracy clean
 
-# Debian/Ubuntu packages: ALSA headers for cpal, sound and speech tools the tests use to
-# make and compare audio, and a virtual display + PulseAudio for the headless window and
-# virtual-microphone tests.
-APT_PACKAGES := build-essential pkg-config libasound2-dev libasound2-plugins pulseaudio pulseaudio-utils \
-	sox espeak-ng praat xvfb imagemagick libgl1-mesa-dri libegl1 libxkbcommon-x11-0 libxcursor1 libxrandr2 libxi6
+# Debian/Ubuntu packages. Running needs the ALSA and PulseAudio client libraries cpal links
+# against and the X11/Wayland libraries of the window; the tests also need sound and speech
+# tools to make and compare audio (sox, espeak-ng, praat) and a virtual display and sound
+# server for the headless window and virtual-microphone tests.
+RUN_PACKAGES := build-essential pkg-config libasound2-dev libpulse0 \
+	libgl1-mesa-dri libegl1 libxkbcommon-x11-0 libxcursor1 libxrandr2 libxi6
+TEST_PACKAGES := $(RUN_PACKAGES) libasound2-plugins pulseaudio pulseaudio-utils \
+	sox espeak-ng praat xvfb imagemagick util-linux
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-deps:
-	@missing=$$(for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+# Installs whichever of $(1) are missing.
+define apt_install
+	@missing=$$(for p in $(1); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
 	if [ -n "$$missing" ]; then \
 		echo "installing: $$missing"; \
 		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing >/dev/null; \
 	fi
+endef
 
-run: deps
+run-deps:
+	$(call apt_install,$(RUN_PACKAGES))
+
+deps:
+	$(call apt_install,$(TEST_PACKAGES))
+
+run: run-deps
 	cargo run --release
 
+# Formatting and lints first (cheap, and a failure says exactly what to fix), then every test.
 test: deps
+	cargo fmt --check
+	cargo clippy --release --all-targets -- -D warnings
 	cargo test --release
 
 bench: deps

@@ -96,7 +96,7 @@ pub fn run(args: ListenArgs) -> Result<()> {
         baseline: None,
         targets: Default::default(),
         session: (args.session || args.record)
-            .then(|| SessionOptions { root: store, record_audio: args.record }),
+            .then_some(SessionOptions { root: store, record_audio: args.record }),
         keep_frames: true,
         on_update: None,
     });
