@@ -1,5 +1,7 @@
 //! The call report as one self-contained HTML file: figures first, then plots drawn as
 //! inline SVG (no scripts, no external files), so it opens anywhere and can be mailed.
+//! A plot takes only finite points and keeps its axes finite whatever it is given: one
+//! NaN in a coordinate would blank the whole SVG in a browser.
 
 use std::fmt::Write as _;
 
@@ -22,8 +24,16 @@ fn line_plot(
     cues: &[f64],
 ) -> String {
     let (w, h, pad) = (760.0, 180.0, 36.0);
+    let points: Vec<(f64, f32)> =
+        points.iter().copied().filter(|(t, v)| t.is_finite() && v.is_finite()).collect();
+    let y_range = if y_range.0.is_finite() && y_range.1.is_finite() && y_range.0 < y_range.1 {
+        y_range
+    } else {
+        (0.0, 1.0)
+    };
+    let band = band.filter(|(lo, hi)| !lo.is_nan() && !hi.is_nan() && lo < hi);
     let x_max = points.iter().map(|p| p.0).fold(1.0f64, f64::max);
-    let x = |t: f64| pad + (w - 2.0 * pad) * t / x_max;
+    let x = |t: f64| pad + (w - 2.0 * pad) * t.clamp(0.0, x_max) / x_max;
     let y = |v: f32| {
         let v = v.clamp(y_range.0, y_range.1);
         h - pad + (pad * 2.0 - h) * ((v - y_range.0) / (y_range.1 - y_range.0)) as f64
@@ -42,7 +52,7 @@ fn line_plot(
             y(lo) - y(hi)
         );
     }
-    for &t in cues {
+    for &t in cues.iter().filter(|t| t.is_finite()) {
         let _ = write!(
             svg,
             r#"<line x1="{0:.1}" x2="{0:.1}" y1="{pad}" y2="{1:.1}" stroke="{RED}" stroke-dasharray="3 3" opacity="0.6"/>"#,
@@ -156,4 +166,36 @@ figure{{margin:12px 0}} figcaption{{font-weight:600}} td,th{{padding:2px 10px;te
     }
     html.push_str("</table></body></html>\n");
     html
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_plot_given_infinite_and_nan_values_draws_only_finite_coordinates() {
+        let points = [
+            (0.0, 150.0),
+            (1.0, f32::INFINITY),
+            (f64::INFINITY, 160.0),
+            (2.0, f32::NAN),
+            (f64::NAN, 170.0),
+            (3.0, f32::NEG_INFINITY),
+            (4.0, 140.0),
+        ];
+        let svg =
+            line_plot("Pace", &points, (60.0, 260.0), Some((f32::NAN, 170.0)), &[f64::NAN, 1.5]);
+        assert!(!svg.contains("NaN") && !svg.contains("inf"), "{svg}");
+        // The two finite points are drawn; the x axis ends at the last finite time.
+        assert!(svg.contains(r#"points="36.0,95.4 724.0,100.8""#), "{svg}");
+        assert!(svg.contains(">4 s<"), "{svg}");
+    }
+
+    #[test]
+    fn a_plot_with_an_infinite_band_or_no_points_stays_finite() {
+        let svg = line_plot("Pace", &[], (60.0, 260.0), Some((130.0, f32::INFINITY)), &[]);
+        assert!(!svg.contains("NaN") && !svg.contains("inf"), "{svg}");
+        let svg = line_plot("Level", &[(0.0, -20.0)], (f32::NAN, 0.0), None, &[]);
+        assert!(!svg.contains("NaN") && !svg.contains("inf"), "{svg}");
+    }
 }

@@ -1,4 +1,8 @@
 //! A call report from a stored session: figures a person reads after the call.
+//!
+//! frames.csv is read defensively: a value that is not a finite number (`inf`, `NaN`, a
+//! float beyond f32) counts as missing, and a row whose time is not one is skipped and
+//! counted, so one bad row can never turn a percentile or a plot axis into NaN.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -35,6 +39,8 @@ pub struct Report {
     pub longest_monologue_s: f32,
     pub cue_counts: BTreeMap<String, u32>,
     pub cues: Vec<CueEvent>,
+    /// frames.csv rows left out because their time was not a finite number.
+    pub skipped_rows: u32,
     /// Per-second series for plots: (time, pace, active level, median pitch of voiced hops).
     #[serde(skip)]
     pub series: Vec<SeriesPoint>,
@@ -66,6 +72,11 @@ fn count_band(counts: &mut [u32; 3], code: &str) {
     }
 }
 
+/// A frames.csv field as a finite number; anything else is missing.
+fn finite(field: &str) -> Option<f32> {
+    field.parse::<f32>().ok().filter(|v| v.is_finite())
+}
+
 pub fn build(dir: &Path) -> Result<Report, StoreError> {
     let meta: SessionMeta = load_meta(dir)?;
     let path = dir.join("frames.csv");
@@ -81,13 +92,17 @@ pub fn build(dir: &Path) -> Result<Report, StoreError> {
     let (mut monologue, mut longest, mut gap) = (0u32, 0u32, 0u32);
     let mut series: Vec<SeriesPoint> = Vec::new();
     let mut second_pitches: Vec<f32> = Vec::new();
+    let mut skipped_rows = 0u32;
     for line in lines {
         let f: Vec<&str> = line.split(',').collect();
         // A crash can cut the last line short; every complete line counts.
         if f.len() != 12 {
             continue;
         }
-        let t: f64 = f[0].parse().unwrap_or(0.0);
+        let Some(t) = f[0].parse::<f64>().ok().filter(|t| t.is_finite()) else {
+            skipped_rows += 1;
+            continue;
+        };
         if series.last().is_none_or(|p| t - p.time_s >= 1.0) {
             if let Some(last) = series.last_mut() {
                 second_pitches.sort_by(f32::total_cmp);
@@ -96,13 +111,13 @@ pub fn build(dir: &Path) -> Result<Report, StoreError> {
             }
             series.push(SeriesPoint {
                 time_s: t,
-                pace: f[7].parse().ok(),
-                level_dbfs: f[6].parse().ok(),
+                pace: finite(f[7]),
+                level_dbfs: finite(f[6]),
                 pitch_hz: None,
             });
         }
         if f[3] == "1"
-            && let Ok(hz) = f[1].parse::<f32>()
+            && let Some(hz) = finite(f[1])
         {
             second_pitches.push(hz);
         }
@@ -111,7 +126,7 @@ pub fn build(dir: &Path) -> Result<Report, StoreError> {
             count_band(&mut pace, f[9]);
             count_band(&mut volume, f[10]);
             count_band(&mut tone, f[11]);
-            if let Ok(p) = f[7].parse::<f32>() {
+            if let Some(p) = finite(f[7]) {
                 paces.push(p);
             }
             monologue += gap + 1;
@@ -156,6 +171,48 @@ pub fn build(dir: &Path) -> Result<Report, StoreError> {
         longest_monologue_s: longest as f32 * 0.01,
         cue_counts,
         cues: meta.cues,
+        skipped_rows,
         series,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A session folder holding `rows` as frames.csv (the meta written as the store does).
+    fn session(name: &str, rows: &[&str]) -> std::path::PathBuf {
+        let dir =
+            std::env::temp_dir().join(format!("speech-coach-report-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let meta = r#"{"id": "1700000000", "started_unix_s": 1700000000, "ended_unix_s": null,
+            "source": "test", "lang": "zh", "recording": false, "summary": null, "cues": []}"#;
+        std::fs::write(dir.join("session.json"), meta).unwrap();
+        let csv = format!("{FRAMES_HEADER}\n{}\n", rows.join("\n"));
+        std::fs::write(dir.join("frames.csv"), csv).unwrap();
+        dir
+    }
+
+    #[test]
+    fn an_inf_row_in_frames_csv_never_reaches_a_figure_or_a_plot() {
+        let dir = session(
+            "inf",
+            &[
+                "0.00,200.00,-30.00,1,1,1,-28.00,150.00,5.00,G,G,G",
+                "1.00,inf,-30.00,1,1,0,inf,inf,5.00,G,G,G",
+                "inf,200.00,-30.00,1,1,0,-28.00,150.00,5.00,G,G,G",
+                "2.00,NaN,-30.00,1,1,0,-1e39,NaN,5.00,G,G,G",
+                "3.00,210.00,-30.00,1,1,0,-27.00,160.00,5.00,G,G,G",
+            ],
+        );
+        let report = build(&dir).unwrap();
+        assert_eq!(report.skipped_rows, 1);
+        assert_eq!(report.series.len(), 4);
+        let values = report.series.iter().flat_map(|p| [p.pace, p.level_dbfs, p.pitch_hz]);
+        assert!(values.flatten().all(f32::is_finite), "{:?}", report.series);
+        assert_eq!(report.pace_percentiles, Some([150.0, 160.0, 160.0]));
+        let html = super::super::html::render(&report, (130.0, 170.0));
+        assert!(!html.contains("NaN") && !html.contains("inf"), "{html}");
+    }
 }
