@@ -1,17 +1,29 @@
-//! Settings persisted as JSON in the platform's config folder. A damaged file never stops
-//! the app: it falls back to defaults and says so (the damaged file is kept aside).
+//! Settings persisted as JSON in the platform's config folder.
+//!
+//! People edit this file (a trainer hands out a profile), so it is read field by field
+//! rather than as one struct: a missing field takes its default quietly; an unusable one
+//! (wrong type, unknown language, a number outside what a voice can measure, an inverted
+//! band) takes its default with a [`SettingsNotice`] naming it, and every other field —
+//! the calibrated baseline above all — is kept. A file that is not JSON at all never stops
+//! the app either: it is set aside as `settings.json.damaged` and defaults are used.
+//!
+//! Saved atomically (temp file + rename), readable by the user alone on Unix (file 0600,
+//! folder 0700): the baseline describes a person's voice.
 
+use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
+use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
 use thiserror::Error;
 
 use crate::analysis::Lang;
+use crate::coach::targets::{TargetBand, ValueProblem};
 use crate::coach::{Baseline, Targets};
 use crate::ui::i18n::UiLang;
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Settings {
     /// Input device name (any part of it); `None` = the system default.
     pub device: Option<String>,
@@ -39,6 +51,29 @@ impl Default for Settings {
     }
 }
 
+/// Why the settings in use differ from what the file says. Structured, so the window can
+/// say it in the interface language; `Display` is the English line for logs.
+#[derive(Debug, Clone, PartialEq, Error)]
+pub enum SettingsNotice {
+    /// The file exists but could not be read (permissions, I/O); defaults are used.
+    #[error("{}: cannot read the settings ({kind}); defaults used", path.display())]
+    Unreadable { path: PathBuf, kind: std::io::ErrorKind },
+    /// Not a JSON object; set aside as `aside` (`None` if it could not be moved).
+    #[error(
+        "{}: settings file damaged; defaults used{}",
+        path.display(),
+        aside.as_ref().map_or(String::new(), |a| format!(" (kept as {})", a.display()))
+    )]
+    Damaged { path: PathBuf, aside: Option<PathBuf> },
+    /// One field (a dotted path such as `targets.pace_zh_chars_per_min`) was unusable and
+    /// takes its default.
+    #[error("settings: {field}: {problem}; its default is used")]
+    Field { field: String, problem: ValueProblem },
+    /// The stored baseline was unusable (`field` names the figure) and is dropped.
+    #[error("settings: {field}: {problem}; the calibration is dropped, calibrate again")]
+    Baseline { field: String, problem: ValueProblem },
+}
+
 #[derive(Debug, Error)]
 #[error("{path}: cannot save settings: {source}")]
 pub struct SaveError {
@@ -46,7 +81,8 @@ pub struct SaveError {
     source: std::io::Error,
 }
 
-/// `SPEECH_COACH_CONFIG_DIR` overrides the platform folder (tests, portable installs).
+/// `SPEECH_COACH_CONFIG_DIR` overrides the platform folder (tests, portable installs); it
+/// should name a folder of the app's own, since saving makes it private.
 pub fn default_path() -> PathBuf {
     if let Some(dir) = std::env::var_os("SPEECH_COACH_CONFIG_DIR") {
         return PathBuf::from(dir).join("settings.json");
@@ -57,41 +93,163 @@ pub fn default_path() -> PathBuf {
 }
 
 impl Settings {
-    /// Loads settings; on a damaged file returns defaults and a notice for the user.
-    pub fn load(path: &Path) -> (Self, Option<String>) {
-        match std::fs::read_to_string(path) {
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => (Self::default(), None),
-            Err(e) => (Self::default(), Some(format!("{}: {e}", path.display()))),
-            Ok(text) => match serde_json::from_str(&text) {
-                Ok(s) => (s, None),
-                Err(e) => {
-                    let aside = path.with_extension("json.damaged");
-                    let _ = std::fs::rename(path, &aside);
-                    (
-                        Self::default(),
-                        Some(format!("{}: {e} (kept as {})", path.display(), aside.display())),
-                    )
-                }
-            },
+    /// Loads settings, with a notice for every field not taken as written.
+    pub fn load(path: &Path) -> (Self, Vec<SettingsNotice>) {
+        let bytes = match std::fs::read(path) {
+            Ok(bytes) => bytes,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return (Self::default(), vec![]),
+            Err(e) => {
+                let notice =
+                    SettingsNotice::Unreadable { path: path.to_path_buf(), kind: e.kind() };
+                return (Self::default(), vec![notice]);
+            }
+        };
+        match serde_json::from_slice::<Value>(&bytes) {
+            Ok(Value::Object(object)) => Self::from_object(&object),
+            _ => {
+                let aside = path.with_extension("json.damaged");
+                let aside = std::fs::rename(path, &aside).is_ok().then_some(aside);
+                (Self::default(), vec![SettingsNotice::Damaged { path: path.to_path_buf(), aside }])
+            }
         }
+    }
+
+    /// Settings from a parsed file, field by field (see the module docs).
+    pub fn from_object(object: &Map<String, Value>) -> (Self, Vec<SettingsNotice>) {
+        let mut fields = Fields { object, notices: Vec::new() };
+        let mut s = Self::default();
+        if let Some(device) = fields.get("device") {
+            s.device = device;
+        }
+        if let Some(lang) = fields.lang("ui_lang") {
+            s.ui_lang = lang;
+        }
+        if let Some(lang) = fields.lang("speech_lang") {
+            s.speech_lang = lang;
+        }
+        if let Some(compact) = fields.get("compact") {
+            s.compact = compact;
+        }
+        if let Some(record) = fields.get("record_audio") {
+            s.record_audio = record;
+        }
+        fields.targets(&mut s.targets);
+        s.baseline = fields.baseline();
+        (s, fields.notices)
     }
 
     /// Writes atomically (temp file + rename), so a crash never leaves half a file.
     pub fn save(&self, path: &Path) -> Result<(), SaveError> {
         let wrap = |source| SaveError { path: path.to_path_buf(), source };
-        if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir).map_err(wrap)?;
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            private_folder(dir).map_err(wrap)?;
         }
         let tmp = path.with_extension("json.tmp");
-        std::fs::write(&tmp, serde_json::to_string_pretty(self).expect("settings serialise"))
-            .map_err(wrap)?;
+        let text = serde_json::to_string_pretty(self).expect("settings serialise");
+        write_private(&tmp, text.as_bytes()).map_err(wrap)?;
         std::fs::rename(&tmp, path).map_err(wrap)
     }
+}
+
+/// The fields of one settings object and the notices raised reading them.
+struct Fields<'a> {
+    object: &'a Map<String, Value>,
+    notices: Vec<SettingsNotice>,
+}
+
+impl Fields<'_> {
+    /// `object[key]` as `T`: `None` when absent, and also (with a notice) when unusable.
+    fn get<T: DeserializeOwned>(&mut self, key: &str) -> Option<T> {
+        self.read(key, ValueProblem::WrongType)
+    }
+
+    /// A language code: a string that names no language is an unknown value.
+    fn lang<T: DeserializeOwned>(&mut self, key: &str) -> Option<T> {
+        let is_text = self.object.get(key).is_some_and(Value::is_string);
+        self.read(key, if is_text { ValueProblem::UnknownValue } else { ValueProblem::WrongType })
+    }
+
+    fn read<T: DeserializeOwned>(&mut self, key: &str, unusable: ValueProblem) -> Option<T> {
+        let value = self.object.get(key)?;
+        let read = T::deserialize(value).ok();
+        if read.is_none() {
+            self.reject(key.to_string(), unusable);
+        }
+        read
+    }
+
+    fn reject(&mut self, field: String, problem: ValueProblem) {
+        self.notices.push(SettingsNotice::Field { field, problem });
+    }
+
+    /// Each band on its own: a bad one keeps its default, the others are taken.
+    fn targets(&mut self, targets: &mut Targets) {
+        let Some(value) = self.object.get("targets") else { return };
+        let Some(object) = value.as_object() else {
+            return self.reject("targets".into(), ValueProblem::WrongType);
+        };
+        for (key, band, range) in targets.bands_mut() {
+            let Some(value) = object.get(key) else { continue };
+            let read = TargetBand::deserialize(value)
+                .map_err(|_| ValueProblem::WrongType)
+                .and_then(|b| b.check(&range).map(|()| b));
+            match read {
+                Ok(b) => *band = b,
+                Err(problem) => self.reject(format!("targets.{key}"), problem),
+            }
+        }
+    }
+
+    /// The calibrated baseline, dropped whole if any figure is unusable: its figures were
+    /// measured together and mean nothing apart.
+    fn baseline(&mut self) -> Option<Baseline> {
+        let value = self.object.get("baseline").filter(|v| !v.is_null())?;
+        let (field, problem) = match Baseline::deserialize(value) {
+            Err(_) => ("baseline".to_string(), ValueProblem::WrongType),
+            Ok(b) => match b.check() {
+                Ok(()) => return Some(b),
+                Err((key, problem)) => (format!("baseline.{key}"), problem),
+            },
+        };
+        self.notices.push(SettingsNotice::Baseline { field, problem });
+        None
+    }
+}
+
+/// Creates `dir` and its missing parents for the user alone (0700 on Unix), and tightens
+/// `dir` if it already existed with wider rights.
+fn private_folder(dir: &Path) -> std::io::Result<()> {
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
+        builder.mode(0o700).create(dir)?;
+        std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))
+    }
+    #[cfg(not(unix))]
+    builder.create(dir)
+}
+
+/// Writes `bytes` to `path` readable by the user alone (0600 on Unix), synced to disk so
+/// the rename that follows never exposes an empty file after a power cut.
+fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let mut file = options.open(path)?;
+    // A temp file left by a crash keeps the mode it was created with; narrow it too.
+    #[cfg(unix)]
+    file.set_permissions(std::os::unix::fs::PermissionsExt::from_mode(0o600))?;
+    file.write_all(bytes)?;
+    file.sync_all()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::coach::targets::{PACE_RANGE, RELATIVE_DB_RANGE};
 
     fn dir(name: &str) -> PathBuf {
         let d = std::env::temp_dir()
@@ -101,14 +259,32 @@ mod tests {
         d
     }
 
+    /// Loads `json` written as a settings file.
+    fn load_text(name: &str, json: &str) -> (Settings, Vec<SettingsNotice>) {
+        let path = dir(name).join("settings.json");
+        std::fs::write(&path, json).unwrap();
+        Settings::load(&path)
+    }
+
+    fn field(field: &str, problem: ValueProblem) -> SettingsNotice {
+        SettingsNotice::Field { field: field.into(), problem }
+    }
+
+    const BASELINE_JSON: &str = r#"{"pitch_median_hz": 210.0, "pitch_spread_st": 6.0,
+        "active_level_dbfs": -24.0, "syllables_per_min": 230.0}"#;
+
+    fn out_of(range: &std::ops::RangeInclusive<f32>) -> ValueProblem {
+        ValueProblem::OutOfRange { min: *range.start(), max: *range.end() }
+    }
+
     #[test]
     fn settings_round_trip_and_missing_file_gives_defaults() {
         let path = dir("rt").join("settings.json");
-        let (s, notice) = Settings::load(&path);
-        assert!(notice.is_none());
+        let (s, notices) = Settings::load(&path);
+        assert!(notices.is_empty());
         let changed = Settings { compact: true, device: Some("USB".into()), ..s };
         changed.save(&path).unwrap();
-        assert_eq!(Settings::load(&path).0, changed);
+        assert_eq!(Settings::load(&path), (changed, vec![]));
     }
 
     #[test]
@@ -116,18 +292,175 @@ mod tests {
         let d = dir("corrupt");
         let path = d.join("settings.json");
         std::fs::write(&path, "{ this is not json").unwrap();
-        let (s, notice) = Settings::load(&path);
+        let (s, notices) = Settings::load(&path);
         assert_eq!(s, Settings::default());
-        assert!(notice.unwrap().contains("settings.json"));
-        assert!(d.join("settings.json.damaged").exists());
+        let aside = d.join("settings.json.damaged");
+        assert_eq!(notices, vec![SettingsNotice::Damaged { path, aside: Some(aside.clone()) }]);
+        assert!(aside.exists());
+    }
+
+    #[test]
+    fn json_that_is_not_an_object_counts_as_damaged() {
+        let (_, notices) = load_text("array", "[1, 2]");
+        assert!(matches!(notices[..], [SettingsNotice::Damaged { .. }]), "{notices:?}");
     }
 
     #[test]
     fn unknown_and_missing_fields_are_tolerated() {
-        let path = dir("partial").join("settings.json");
-        std::fs::write(&path, r#"{"compact": true, "from_a_newer_version": 1}"#).unwrap();
-        let (s, notice) = Settings::load(&path);
-        assert!(notice.is_none());
+        let (s, notices) = load_text("partial", r#"{"compact": true, "from_a_newer_version": 1}"#);
+        assert!(notices.is_empty());
         assert!(s.compact);
+    }
+
+    #[test]
+    fn an_inverted_band_falls_back_to_its_default_and_the_other_fields_are_kept() {
+        let (s, notices) = load_text(
+            "inverted",
+            r#"{"compact": true, "targets": {
+                "pace_zh_chars_per_min": {"green": [170, 130], "amber": [200, 110]},
+                "pace_en_words_per_min": {"green": [110, 150], "amber": [90, 180]}}}"#,
+        );
+        assert_eq!(notices, vec![field("targets.pace_zh_chars_per_min", ValueProblem::Misordered)]);
+        assert_eq!(s.targets.pace_zh_chars_per_min, Targets::default().pace_zh_chars_per_min);
+        assert_eq!(s.targets.pace_en_words_per_min.green, (110.0, 150.0));
+        assert!(s.compact);
+    }
+
+    #[test]
+    fn plus_or_minus_1e308_limits_fall_back_to_the_default_band() {
+        let (s, notices) = load_text(
+            "huge",
+            r#"{"targets": {
+                "volume_relative_db": {"green": [-1e308, 1e308], "amber": [-1e308, 1e308]},
+                "pace_zh_chars_per_min": {"green": [130, 170], "amber": [110, 1e308]}}}"#,
+        );
+        assert_eq!(
+            notices,
+            vec![
+                field("targets.pace_zh_chars_per_min", out_of(&PACE_RANGE)),
+                field("targets.volume_relative_db", out_of(&RELATIVE_DB_RANGE)),
+            ]
+        );
+        assert_eq!(s.targets, Targets::default());
+    }
+
+    #[test]
+    fn a_band_of_the_wrong_shape_and_targets_of_the_wrong_type_are_named() {
+        let (_, notices) = load_text(
+            "shape",
+            r#"{"targets": {"pace_zh_chars_per_min": {"green": [130, 170, 180]}}}"#,
+        );
+        assert_eq!(notices, vec![field("targets.pace_zh_chars_per_min", ValueProblem::WrongType)]);
+        let (_, notices) = load_text("targets-type", r#"{"targets": 3}"#);
+        assert_eq!(notices, vec![field("targets", ValueProblem::WrongType)]);
+    }
+
+    #[test]
+    fn a_huge_baseline_is_dropped_with_a_notice_and_the_other_fields_are_kept() {
+        let (s, notices) = load_text(
+            "huge-baseline",
+            r#"{"speech_lang": "en", "compact": true, "baseline": {"pitch_median_hz": 210.0,
+                "pitch_spread_st": 6.0, "active_level_dbfs": 1e38, "syllables_per_min": 230.0}}"#,
+        );
+        assert_eq!(s.baseline, None);
+        assert_eq!(
+            notices,
+            vec![SettingsNotice::Baseline {
+                field: "baseline.active_level_dbfs".into(),
+                problem: ValueProblem::OutOfRange { min: -100.0, max: 0.0 },
+            }]
+        );
+        assert_eq!(s.speech_lang, Lang::En);
+        assert!(s.compact);
+    }
+
+    #[test]
+    fn a_baseline_with_a_missing_or_mistyped_figure_is_dropped_with_a_notice() {
+        let (s, notices) = load_text("baseline-type", r#"{"baseline": {"pitch_median_hz": "x"}}"#);
+        assert_eq!(s.baseline, None);
+        assert_eq!(
+            notices,
+            vec![SettingsNotice::Baseline {
+                field: "baseline".into(),
+                problem: ValueProblem::WrongType
+            }]
+        );
+    }
+
+    #[test]
+    fn wrong_case_language_codes_are_read_and_keep_the_calibrated_baseline() {
+        let json =
+            format!(r#"{{"speech_lang": "Zh", "ui_lang": "EN", "baseline": {BASELINE_JSON}}}"#);
+        let (s, notices) = load_text("case", &json);
+        assert!(notices.is_empty(), "{notices:?}");
+        assert_eq!((s.speech_lang, s.ui_lang), (Lang::Zh, UiLang::En));
+        assert_eq!(s.baseline.map(|b| b.pitch_median_hz), Some(210.0));
+    }
+
+    #[test]
+    fn an_unknown_language_is_named_and_the_other_fields_are_kept() {
+        let json = format!(r#"{{"speech_lang": "fr", "ui_lang": 7, "baseline": {BASELINE_JSON}}}"#);
+        let (s, notices) = load_text("unknown-lang", &json);
+        assert_eq!(
+            notices,
+            vec![
+                field("ui_lang", ValueProblem::WrongType),
+                field("speech_lang", ValueProblem::UnknownValue),
+            ]
+        );
+        assert_eq!(
+            (s.ui_lang, s.speech_lang),
+            (Settings::default().ui_lang, Settings::default().speech_lang)
+        );
+        assert!(s.baseline.is_some());
+    }
+
+    #[test]
+    fn fields_of_the_wrong_type_fall_back_one_by_one() {
+        let (s, notices) = load_text(
+            "types",
+            r#"{"device": 5, "compact": "yes", "record_audio": true, "speech_lang": "en"}"#,
+        );
+        assert_eq!(
+            notices,
+            vec![
+                field("device", ValueProblem::WrongType),
+                field("compact", ValueProblem::WrongType)
+            ]
+        );
+        assert_eq!((s.device, s.compact, s.record_audio), (None, false, true));
+        assert_eq!(s.speech_lang, Lang::En);
+    }
+
+    #[test]
+    fn both_language_fields_are_saved_as_lowercase_codes() {
+        let path = dir("codes").join("settings.json");
+        let s = Settings { ui_lang: UiLang::En, speech_lang: Lang::Zh, ..Settings::default() };
+        s.save(&path).unwrap();
+        let saved: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+        assert_eq!(
+            (saved["ui_lang"].as_str(), saved["speech_lang"].as_str()),
+            (Some("en"), Some("zh"))
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn saved_settings_are_readable_by_the_user_alone() {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        let d = dir("modes");
+        let folder = d.join("config");
+        let path = folder.join("settings.json");
+        Settings::default().save(&path).unwrap();
+        assert_eq!((mode(&folder), mode(&path)), (0o700, 0o600));
+        // A folder and a temp file left wider by an older version are narrowed.
+        std::fs::set_permissions(&folder, std::fs::Permissions::from_mode(0o755)).unwrap();
+        let tmp = path.with_extension("json.tmp");
+        std::fs::write(&tmp, "").unwrap();
+        std::fs::set_permissions(&tmp, std::fs::Permissions::from_mode(0o644)).unwrap();
+        Settings::default().save(&path).unwrap();
+        assert_eq!((mode(&folder), mode(&path)), (0o700, 0o600));
+        assert!(!tmp.exists());
     }
 }

@@ -1,11 +1,13 @@
 //! Whole-stream figures: what `speech-coach analyze` prints and a call report starts from.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 use crate::dsp::pace::SYLLABLES_PER_ENGLISH_WORD;
 
-/// Language of the speech, which decides how pace is expressed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, clap::ValueEnum)]
+/// Language of the speech, which decides how pace is expressed. Written as `"zh"`/`"en"`;
+/// read in any case (`"Zh"`, `"EN"`), since files written by hand or by older versions
+/// spelled it otherwise.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, clap::ValueEnum)]
 #[serde(rename_all = "lowercase")]
 pub enum Lang {
     /// Mandarin: one character is one syllable, pace in characters per minute.
@@ -13,6 +15,17 @@ pub enum Lang {
     Zh,
     /// English: pace in words per minute (syllables ÷ 1.5).
     En,
+}
+
+impl<'de> Deserialize<'de> for Lang {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let code = String::deserialize(deserializer)?;
+        match code.to_ascii_lowercase().as_str() {
+            "zh" => Ok(Lang::Zh),
+            "en" => Ok(Lang::En),
+            _ => Err(serde::de::Error::unknown_variant(&code, &["zh", "en"])),
+        }
+    }
 }
 
 impl Lang {
@@ -82,5 +95,21 @@ impl Summary {
             Lang::En => self.words_per_min = pace,
         }
         self
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn language_codes_are_written_lowercase_and_read_in_any_case() {
+        assert_eq!(serde_json::to_string(&Lang::Zh).unwrap(), r#""zh""#);
+        for (text, lang) in [("zh", Lang::Zh), ("Zh", Lang::Zh), ("ZH", Lang::Zh), ("En", Lang::En)]
+        {
+            assert_eq!(serde_json::from_str::<Lang>(&format!("{text:?}")).unwrap(), lang);
+        }
+        assert!(serde_json::from_str::<Lang>(r#""fr""#).is_err());
+        assert!(serde_json::from_str::<Lang>("1").is_err());
     }
 }

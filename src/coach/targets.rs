@@ -1,6 +1,11 @@
-//! Target bands from the training guidance (`shared/guidance.md`), named once.
+//! Target bands from the training guidance (`shared/guidance.md`), named once, and the
+//! plausible range each may take when a trainer or agent edits it: a band read from a file
+//! is checked here, so a typo costs that band alone and never reaches a gauge or a cue.
+
+use std::ops::RangeInclusive;
 
 use serde::{Deserialize, Serialize};
+use thiserror::Error;
 
 use crate::analysis::Lang;
 
@@ -19,7 +24,56 @@ pub struct TargetBand {
     pub amber: (f32, f32),
 }
 
+/// What is wrong with one value a person wrote (a settings field, a script tag). Readers
+/// keep the default for that value alone and tell the user which value and why.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Error)]
+pub enum ValueProblem {
+    #[error("wrong type")]
+    WrongType,
+    #[error("unknown value")]
+    UnknownValue,
+    #[error("not a number")]
+    NotANumber,
+    #[error("outside {min}–{max}")]
+    OutOfRange { min: f32, max: f32 },
+    #[error("limits out of order (lower below upper, green inside amber)")]
+    Misordered,
+}
+
+/// Pace in either unit (chars/min or words/min). Below 30 nobody is talking in sentences;
+/// above 600 is beyond auctioneers (Mandarin news reading is about 250 chars/min, fast
+/// English about 200 words/min), so a number outside is a typo, not a target.
+pub const PACE_RANGE: RangeInclusive<f32> = 30.0..=600.0;
+/// Level relative to the agent's normal: ±40 dB spans whisper to shout (speech dynamic
+/// range is about 30–40 dB), so a wider volume band could never be left.
+pub const RELATIVE_DB_RANGE: RangeInclusive<f32> = -40.0..=40.0;
+
+/// `value` as an `f32` if it is a number within `range` (NaN is not; ±∞ lies outside).
+pub fn check_in_range(value: f64, range: &RangeInclusive<f32>) -> Result<f32, ValueProblem> {
+    let (min, max) = (*range.start(), *range.end());
+    if value.is_nan() {
+        Err(ValueProblem::NotANumber)
+    } else if value < f64::from(min) || value > f64::from(max) {
+        Err(ValueProblem::OutOfRange { min, max })
+    } else {
+        Ok(value as f32)
+    }
+}
+
 impl TargetBand {
+    /// A band as a person may write it: every limit within `range`, each pair in order
+    /// (lower below upper) and green inside amber. Otherwise inverted bands would turn
+    /// every reading red and cue "slow down" at a pace inside the intended band.
+    pub fn check(&self, range: &RangeInclusive<f32>) -> Result<(), ValueProblem> {
+        for limit in [self.green.0, self.green.1, self.amber.0, self.amber.1] {
+            check_in_range(f64::from(limit), range)?;
+        }
+        let ordered = self.green.0 < self.green.1
+            && self.amber.0 <= self.green.0
+            && self.green.1 <= self.amber.1;
+        if ordered { Ok(()) } else { Err(ValueProblem::Misordered) }
+    }
+
     pub fn classify(&self, value: f32) -> Band {
         if (self.green.0..=self.green.1).contains(&value) {
             Band::Green
@@ -73,6 +127,16 @@ impl Default for Targets {
 }
 
 impl Targets {
+    /// Each band with its key in the settings file (the field's name) and the range its
+    /// limits may take, so a reader can check and replace one band on its own.
+    pub fn bands_mut(&mut self) -> [(&'static str, &mut TargetBand, RangeInclusive<f32>); 3] {
+        [
+            ("pace_zh_chars_per_min", &mut self.pace_zh_chars_per_min, PACE_RANGE),
+            ("pace_en_words_per_min", &mut self.pace_en_words_per_min, PACE_RANGE),
+            ("volume_relative_db", &mut self.volume_relative_db, RELATIVE_DB_RANGE),
+        ]
+    }
+
     pub fn pace(&self, lang: Lang) -> TargetBand {
         match lang {
             Lang::Zh => self.pace_zh_chars_per_min,
@@ -124,6 +188,46 @@ mod tests {
         assert_eq!(VOLUME_RELATIVE_DB.classify(3.9), Band::Green);
         assert_eq!(VOLUME_RELATIVE_DB.classify(-6.0), Band::Amber);
         assert_eq!(VOLUME_RELATIVE_DB.classify(9.0), Band::Red);
+    }
+
+    #[test]
+    fn every_default_band_passes_its_own_check() {
+        for (key, band, range) in Targets::default().bands_mut() {
+            assert_eq!(band.check(&range), Ok(()), "{key}");
+        }
+    }
+
+    #[test]
+    fn the_band_keys_are_the_serialised_field_names() {
+        let json = serde_json::to_value(Targets::default()).unwrap();
+        let mut fields: Vec<&str> = json.as_object().unwrap().keys().map(String::as_str).collect();
+        let mut keys: Vec<&str> = Targets::default().bands_mut().map(|(k, _, _)| k).to_vec();
+        fields.sort_unstable();
+        keys.sort_unstable();
+        assert_eq!(fields, keys);
+    }
+
+    #[test]
+    fn an_inverted_or_overlapping_band_is_misordered() {
+        let inverted = TargetBand { green: (170.0, 130.0), amber: (200.0, 110.0) };
+        assert_eq!(inverted.check(&PACE_RANGE), Err(ValueProblem::Misordered));
+        let green_outside_amber = TargetBand { green: (100.0, 170.0), amber: (110.0, 200.0) };
+        assert_eq!(green_outside_amber.check(&PACE_RANGE), Err(ValueProblem::Misordered));
+        let empty_green = TargetBand { green: (150.0, 150.0), amber: (110.0, 200.0) };
+        assert_eq!(empty_green.check(&PACE_RANGE), Err(ValueProblem::Misordered));
+    }
+
+    #[test]
+    fn huge_infinite_and_nan_limits_are_refused() {
+        let out = ValueProblem::OutOfRange { min: 30.0, max: 600.0 };
+        assert_eq!(check_in_range(1e308, &PACE_RANGE), Err(out));
+        assert_eq!(check_in_range(-1e308, &PACE_RANGE), Err(out));
+        assert_eq!(check_in_range(f64::INFINITY, &PACE_RANGE), Err(out));
+        assert_eq!(check_in_range(f64::NAN, &PACE_RANGE), Err(ValueProblem::NotANumber));
+        assert_eq!(check_in_range(0.0, &PACE_RANGE), Err(out));
+        assert_eq!(check_in_range(600.0, &PACE_RANGE), Ok(600.0));
+        let infinite = TargetBand { green: (130.0, f32::INFINITY), amber: (110.0, f32::INFINITY) };
+        assert_eq!(infinite.check(&PACE_RANGE), Err(out));
     }
 
     #[test]

@@ -40,7 +40,7 @@ impl CoachApp {
     pub fn new(
         mut settings: Settings,
         settings_path: PathBuf,
-        notice: Option<String>,
+        settings_notices: Vec<crate::settings::SettingsNotice>,
         demo: bool,
         demo_wav: PathBuf,
         rehearsal: Option<(crate::rehearsal::Script, crate::analysis::Lang)>,
@@ -65,9 +65,13 @@ impl CoachApp {
             .filter(|d| d.default_config.is_some())
             .map(|d| d.name)
             .collect();
-        let notice = notice.map(|detail| {
-            format!("{}: {detail}", crate::ui::i18n::strings(settings.ui_lang).settings_reset)
-        });
+        // Each notice on stderr in full; the window shows one line in the interface language.
+        for n in &settings_notices {
+            eprintln!("speech-coach: {n}");
+        }
+        let script_notices = rehearsal.as_ref().map_or(&[][..], |(s, _)| &s.notices[..]);
+        let notice =
+            crate::ui::i18n::notices_line(settings.ui_lang, &settings_notices, script_notices);
         let script = rehearsal.map(|(script, _)| {
             pipeline.send(Command::StartRehearsal(script.clone()));
             script

@@ -1,15 +1,31 @@
 //! The window's words in Chinese and English. Chinese is the default when the system
 //! locale is Chinese; the choice is a setting.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
+use crate::analysis::Lang;
+use crate::coach::targets::ValueProblem;
 use crate::coach::{Band, Cue, ToneState};
+use crate::rehearsal::ScriptNotice;
+use crate::settings::SettingsNotice;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+/// The interface language. Spelled like the speech language in the settings file
+/// (`"zh"`/`"en"`); older files wrote `"Zh"`/`"En"`, which still read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Default)]
+#[serde(rename_all = "lowercase")]
 pub enum UiLang {
     #[default]
     Zh,
     En,
+}
+
+impl<'de> Deserialize<'de> for UiLang {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        Ok(match Lang::deserialize(deserializer)? {
+            Lang::Zh => UiLang::Zh,
+            Lang::En => UiLang::En,
+        })
+    }
 }
 
 impl UiLang {
@@ -73,6 +89,18 @@ pub struct Strings {
     pub cues: &'static str,
     pub history: &'static str,
     pub tiring: &'static str,
+    pub notice_field: &'static str,
+    pub notice_baseline: &'static str,
+    pub notice_unreadable: &'static str,
+    pub notice_damaged: &'static str,
+    pub notice_script_tag: &'static str,
+    pub notice_more: &'static str,
+    pub notice_separator: &'static str,
+    pub problem_wrong_type: &'static str,
+    pub problem_unknown_value: &'static str,
+    pub problem_not_a_number: &'static str,
+    pub problem_out_of_range: &'static str,
+    pub problem_misordered: &'static str,
 }
 
 pub const ZH: Strings = Strings {
@@ -123,6 +151,18 @@ pub const ZH: Strings = Strings {
     cues: "条提示",
     history: "每班进展（最近一班：电平和语调起伏）",
     tiring: "声音在这一班里变累了",
+    notice_field: "设置 {field}：{problem}，已恢复默认",
+    notice_baseline: "校准数据 {field}：{problem}，已删除，请重新校准",
+    notice_unreadable: "无法读取设置文件 {path}，已恢复默认设置",
+    notice_damaged: "设置文件损坏，已恢复默认设置（原文件另存为 {path}）",
+    notice_script_tag: "脚本第 {line} 行 [{tag}]：{problem}，该行按默认语速",
+    notice_more: "（另有 {count} 条）",
+    notice_separator: "。",
+    problem_wrong_type: "类型不对",
+    problem_unknown_value: "取值无效",
+    problem_not_a_number: "不是数字",
+    problem_out_of_range: "超出 {min}–{max}",
+    problem_misordered: "上下限顺序不对",
 };
 
 pub const EN: Strings = Strings {
@@ -173,6 +213,18 @@ pub const EN: Strings = Strings {
     cues: "cues",
     history: "Progress by shift (latest shift: level and pitch spread)",
     tiring: "voice tiring through the shift",
+    notice_field: "Setting {field}: {problem}; default restored",
+    notice_baseline: "Calibration {field}: {problem}; dropped, please calibrate again",
+    notice_unreadable: "Cannot read the settings file {path}; defaults restored",
+    notice_damaged: "Settings file was damaged; defaults restored (kept as {path})",
+    notice_script_tag: "Script line {line} [{tag}]: {problem}; the line keeps the default pace",
+    notice_more: " (and {count} more)",
+    notice_separator: "; ",
+    problem_wrong_type: "wrong type",
+    problem_unknown_value: "unknown value",
+    problem_not_a_number: "not a number",
+    problem_out_of_range: "outside {min}–{max}",
+    problem_misordered: "limits out of order",
 };
 
 pub fn strings(lang: UiLang) -> &'static Strings {
@@ -218,6 +270,79 @@ pub fn tone_text(s: &Strings, tone: ToneState) -> &'static str {
         ToneState::Lively => s.lively,
         ToneState::Agitated => s.agitated,
     }
+}
+
+/// Notices beyond this many are counted, not listed: the line must stay one line.
+const NOTICES_SHOWN: usize = 3;
+/// A tag longer than this is cut in a notice (a script may hold any text in brackets).
+const TAG_SHOWN_CHARS: usize = 40;
+
+pub fn problem_text(s: &Strings, problem: ValueProblem) -> String {
+    match problem {
+        ValueProblem::WrongType => s.problem_wrong_type.into(),
+        ValueProblem::UnknownValue => s.problem_unknown_value.into(),
+        ValueProblem::NotANumber => s.problem_not_a_number.into(),
+        ValueProblem::OutOfRange { min, max } => s
+            .problem_out_of_range
+            .replace("{min}", &min.to_string())
+            .replace("{max}", &max.to_string()),
+        ValueProblem::Misordered => s.problem_misordered.into(),
+    }
+}
+
+pub fn settings_notice_text(s: &Strings, notice: &SettingsNotice) -> String {
+    match notice {
+        SettingsNotice::Unreadable { path, .. } => {
+            s.notice_unreadable.replace("{path}", &path.display().to_string())
+        }
+        SettingsNotice::Damaged { aside: None, .. } => s.settings_reset.into(),
+        SettingsNotice::Damaged { aside: Some(aside), .. } => {
+            s.notice_damaged.replace("{path}", &aside.display().to_string())
+        }
+        SettingsNotice::Field { field, problem } => s
+            .notice_field
+            .replace("{problem}", &problem_text(s, *problem))
+            .replace("{field}", field),
+        SettingsNotice::Baseline { field, problem } => s
+            .notice_baseline
+            .replace("{problem}", &problem_text(s, *problem))
+            .replace("{field}", field),
+    }
+}
+
+pub fn script_notice_text(s: &Strings, notice: &ScriptNotice) -> String {
+    let mut tag: String = notice.tag.chars().take(TAG_SHOWN_CHARS).collect();
+    if tag.len() < notice.tag.len() {
+        tag.push('…');
+    }
+    // The tag is the script author's text: put it in last, so no placeholder in it is
+    // ever filled.
+    s.notice_script_tag
+        .replace("{line}", &notice.line.to_string())
+        .replace("{problem}", &problem_text(s, notice.problem))
+        .replace("{tag}", &tag)
+}
+
+/// The window's one notice line for what was not taken as written from the settings file
+/// and the script: the first few, then how many more; `None` when all was taken.
+pub fn notices_line(
+    lang: UiLang,
+    settings: &[SettingsNotice],
+    script: &[ScriptNotice],
+) -> Option<String> {
+    let s = strings(lang);
+    let total = settings.len() + script.len();
+    let shown: Vec<String> = settings
+        .iter()
+        .map(|n| settings_notice_text(s, n))
+        .chain(script.iter().map(|n| script_notice_text(s, n)))
+        .take(NOTICES_SHOWN)
+        .collect();
+    let mut line = shown.join(s.notice_separator);
+    if total > NOTICES_SHOWN {
+        line.push_str(&s.notice_more.replace("{count}", &(total - NOTICES_SHOWN).to_string()));
+    }
+    (total > 0).then_some(line)
 }
 
 /// Every character the Chinese interface can show, for building the font subset.
@@ -271,6 +396,18 @@ pub fn all_chinese_text() -> String {
         s.cues,
         s.history,
         s.tiring,
+        s.notice_field,
+        s.notice_baseline,
+        s.notice_unreadable,
+        s.notice_damaged,
+        s.notice_script_tag,
+        s.notice_more,
+        s.notice_separator,
+        s.problem_wrong_type,
+        s.problem_unknown_value,
+        s.problem_not_a_number,
+        s.problem_out_of_range,
+        s.problem_misordered,
         "中文",
     ]
     .join("");
@@ -302,5 +439,81 @@ mod tests {
             missing.is_empty(),
             "rebuild the font subset (scripts/make-font-subset.sh); missing: {missing}"
         );
+    }
+
+    fn field(field: &str, problem: ValueProblem) -> SettingsNotice {
+        SettingsNotice::Field { field: field.into(), problem }
+    }
+
+    #[test]
+    fn a_settings_notice_names_the_field_and_the_reason_in_the_interface_language() {
+        let notice = field(
+            "targets.pace_zh_chars_per_min",
+            ValueProblem::OutOfRange { min: 30.0, max: 600.0 },
+        );
+        let zh = notices_line(UiLang::Zh, std::slice::from_ref(&notice), &[]).unwrap();
+        assert_eq!(zh, "设置 targets.pace_zh_chars_per_min：超出 30–600，已恢复默认");
+        let en = notices_line(UiLang::En, &[notice], &[]).unwrap();
+        assert_eq!(en, "Setting targets.pace_zh_chars_per_min: outside 30–600; default restored");
+        assert_eq!(notices_line(UiLang::Zh, &[], &[]), None);
+    }
+
+    #[test]
+    fn the_chinese_notice_line_holds_no_english_words_beyond_field_names_and_paths() {
+        let settings = [
+            SettingsNotice::Unreadable {
+                path: "/c/settings.json".into(),
+                kind: std::io::ErrorKind::PermissionDenied,
+            },
+            SettingsNotice::Damaged {
+                path: "/c/settings.json".into(),
+                aside: Some("/c/settings.json.damaged".into()),
+            },
+            SettingsNotice::Baseline {
+                field: "baseline.pitch_median_hz".into(),
+                problem: ValueProblem::NotANumber,
+            },
+            field("ui_lang", ValueProblem::UnknownValue),
+            field("compact", ValueProblem::WrongType),
+            field("targets.volume_relative_db", ValueProblem::Misordered),
+        ];
+        let script =
+            [ScriptNotice { line: 4, tag: "pace=0".into(), problem: ValueProblem::NotANumber }];
+        let s = strings(UiLang::Zh);
+        let texts = settings
+            .iter()
+            .map(|n| settings_notice_text(s, n))
+            .chain(script.iter().map(|n| script_notice_text(s, n)));
+        for text in texts {
+            let words: String = text
+                .replace("/c/settings.json.damaged", "")
+                .replace("/c/settings.json", "")
+                .replace("baseline.pitch_median_hz", "")
+                .replace("targets.volume_relative_db", "")
+                .replace("ui_lang", "")
+                .replace("compact", "")
+                .replace("pace=0", "")
+                .chars()
+                .filter(|c| c.is_ascii_alphabetic())
+                .collect();
+            assert!(words.is_empty(), "English in {text:?}: {words}");
+            assert!(!text.contains('\n') && !text.contains('{'), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn many_notices_make_one_line_with_a_count_of_the_rest() {
+        let script: Vec<ScriptNotice> = (1..=10)
+            .map(|line| ScriptNotice {
+                line,
+                tag: format!("pace={}", "9".repeat(100)),
+                problem: ValueProblem::OutOfRange { min: 30.0, max: 600.0 },
+            })
+            .collect();
+        let line = notices_line(UiLang::En, &[field("compact", ValueProblem::WrongType)], &script)
+            .unwrap();
+        assert!(line.ends_with(" (and 8 more)"), "{line}");
+        assert!(line.starts_with("Setting compact: wrong type; default restored; Script line 1 ["));
+        assert!(line.contains("…]") && line.len() < 400 && !line.contains('\n'), "{line}");
     }
 }
