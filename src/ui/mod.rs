@@ -2,7 +2,7 @@
 //! widget; the analyser thread never touches egui.
 
 pub mod app;
-pub mod dashboard;
+pub mod views;
 pub mod gauge;
 pub mod i18n;
 pub mod timeline;

@@ -1,0 +1,80 @@
+//! The three gauges (tone, volume, speed) and the one cue line above them.
+
+use crate::egui::{RichText, Ui};
+
+use super::View;
+use crate::analysis::Lang;
+use crate::coach::targets;
+use crate::coach::{Band, CoachState};
+use crate::ui::gauge::{Gauge, band_color};
+use crate::ui::i18n::{self};
+
+impl View<'_> {
+    pub(super) fn gauges(&self, c: &CoachState) -> [Gauge<'_>; 3] {
+        let s = self.s();
+        let wait =
+            |v: Option<f32>, f: &dyn Fn(f32) -> String| v.map_or_else(|| s.waiting.to_string(), f);
+        let band_word = |b: Option<Band>| b.map_or("", |b| i18n::band_text(s, b));
+        let floor = targets::flat_spread_floor(self.speech_lang, self.baseline_spread_st);
+        let tone_state = c.tone_state.map_or("", |t| i18n::tone_text(s, t));
+        let pitch = c.pitch_median_hz.map_or(String::new(), |hz| match c.pitch_vs_baseline_st {
+            Some(d) => format!(" · {hz:.0} Hz ({d:+.1})"),
+            None => format!(" · {hz:.0} Hz"),
+        });
+        let mut volume_word = band_word(c.volume.band);
+        if c.clipping {
+            volume_word = i18n::cue_text(self.ui_lang, crate::coach::Cue::Clipping);
+        } else if c.mic_too_quiet {
+            volume_word = i18n::cue_text(self.ui_lang, crate::coach::Cue::MicTooQuiet);
+        }
+        let pace_scale = match self.speech_lang {
+            Lang::Zh => (80.0, 240.0),
+            Lang::En => (60.0, 220.0),
+        };
+        [
+            Gauge {
+                label: s.tone,
+                value_text: wait(c.tone.value, &|v| format!("{v:.1} {}{pitch}", s.semitones)),
+                state_text: tone_state,
+                value: c.tone.value,
+                band: c.tone.band,
+                target: targets::tone_band(floor),
+                scale: (0.0, 16.0),
+                trend: c.tone.trend,
+                width: 0.0,
+            },
+            Gauge {
+                label: s.volume,
+                value_text: wait(c.volume.value, &|v| format!("{v:+.1} {}", s.db_vs_normal)),
+                state_text: volume_word,
+                value: c.volume.value,
+                band: if c.clipping || c.mic_too_quiet { Some(Band::Red) } else { c.volume.band },
+                target: self.targets.volume_relative_db,
+                scale: (-14.0, 14.0),
+                trend: c.volume.trend,
+                width: 0.0,
+            },
+            Gauge {
+                label: s.speed,
+                value_text: wait(c.pace.value, &|v| format!("{v:.0} {}", self.pace_unit())),
+                state_text: band_word(c.pace.band),
+                value: c.pace.value,
+                band: c.pace.band,
+                target: self.targets.pace(self.speech_lang),
+                scale: pace_scale,
+                trend: c.pace.trend,
+                width: 0.0,
+            },
+        ]
+    }
+
+    pub(super) fn cue_line(&self, ui: &mut Ui, size: f32) {
+        let c = &self.state.coach;
+        let (text, color) = match c.cue {
+            Some(cue) => (i18n::cue_text(self.ui_lang, cue), band_color(Band::Red)),
+            None if c.pace.value.is_some() => (self.s().all_good, band_color(Band::Green)),
+            None => (self.s().waiting, ui.visuals().weak_text_color()),
+        };
+        ui.label(RichText::new(text).size(size).color(color).strong());
+    }
+}

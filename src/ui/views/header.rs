@@ -1,0 +1,70 @@
+//! The header rows: device status and the input device picker.
+
+use crate::egui;
+use crate::egui::{Color32, RichText, Ui};
+
+use super::{Action, View};
+use crate::coach::Band;
+use crate::pipeline::DeviceStatus;
+use crate::ui::gauge::band_color;
+
+impl View<'_> {
+    pub(super) fn status_line(&self, ui: &mut Ui, actions: &mut Vec<Action>) {
+        let s = self.s();
+        match &self.state.device {
+            DeviceStatus::Live { name, sample_rate, .. } => {
+                ui.label(format!("{}: {name} ({sample_rate} Hz)", s.device_live));
+            }
+            DeviceStatus::Lost { .. } => {
+                ui.label(
+                    RichText::new(format!("! {}", s.device_lost))
+                        .color(band_color(Band::Red))
+                        .strong(),
+                );
+            }
+            DeviceStatus::Unavailable { .. } => {
+                ui.label(
+                    RichText::new(format!("! {}", s.no_microphone))
+                        .color(band_color(Band::Red))
+                        .strong(),
+                );
+                if ui.button(s.start_demo).clicked() {
+                    actions.push(Action::StartDemo);
+                }
+            }
+            DeviceStatus::Playing { .. } | DeviceStatus::Finished => {
+                ui.label(
+                    RichText::new(format!("▶ {}", s.demo)).color(Color32::from_rgb(80, 140, 220)),
+                );
+            }
+            DeviceStatus::Connecting => {
+                ui.label("…");
+            }
+        }
+        if self.state.dropped_blocks > 0 {
+            ui.label(format!("{}: {}", s.dropped, self.state.dropped_blocks));
+        }
+    }
+
+    pub(super) fn device_picker(&self, ui: &mut Ui, actions: &mut Vec<Action>) {
+        let s = self.s();
+        let current = self.device.unwrap_or(s.default_device);
+        egui::ComboBox::from_label(s.device_live).selected_text(current).width(220.0).show_ui(
+            ui,
+            |ui| {
+                if ui.selectable_label(self.device.is_none(), s.default_device).clicked()
+                    && self.device.is_some()
+                {
+                    actions.push(Action::SelectDevice(None));
+                }
+                for name in self.devices {
+                    if ui.selectable_label(self.device == Some(name.as_str()), name).clicked()
+                        && self.device != Some(name.as_str())
+                    {
+                        actions.push(Action::SelectDevice(Some(name.clone())));
+                    }
+                }
+            },
+        );
+    }
+}

@@ -1,0 +1,156 @@
+//! The views, as functions of the latest state: the full practice view (composed here
+//! from one file per section) and the compact strip for calls. They return what the user
+//! asked for instead of acting on it, so they can be tested headless without a pipeline.
+
+mod gauges;
+mod header;
+mod sessions;
+mod settings;
+mod strip;
+mod teleprompter;
+
+use crate::egui;
+use crate::egui::{RichText, Ui};
+
+use crate::analysis::Lang;
+use crate::coach::{Band, Targets};
+use crate::pipeline::LiveState;
+use crate::ui::gauge::band_color;
+use crate::ui::i18n::{Strings, UiLang, strings};
+use crate::ui::timeline;
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Action {
+    SetUiLang(UiLang),
+    SetSpeechLang(Lang),
+    ToggleCompact,
+    Calibrate,
+    StartDemo,
+    DismissNotice,
+    /// Use this input device (None = the system default).
+    SelectDevice(Option<String>),
+    ToggleRecording,
+    /// Show or hide the list of stored sessions.
+    ToggleSessions,
+    /// Open a session's report (and write its HTML next to it).
+    OpenReport(String),
+    /// Delete a session and its audio.
+    DeleteSession(String),
+}
+
+/// What the sessions panel shows: stored sessions, newest first, and an open report.
+#[derive(Default)]
+pub struct SessionsPanel {
+    pub rows: Vec<crate::session::store::Listed>,
+    /// Per-shift progress computed from the rows.
+    pub days: Vec<crate::session::history::Shift>,
+    pub report: Option<(crate::session::report::Report, std::path::PathBuf)>,
+    pub message: Option<String>,
+}
+
+pub struct View<'a> {
+    pub state: &'a LiveState,
+    pub ui_lang: UiLang,
+    pub speech_lang: Lang,
+    pub notice: Option<&'a str>,
+    pub baseline_spread_st: Option<f32>,
+    pub targets: &'a Targets,
+    /// Input device names to choose from, and the chosen one (None = system default).
+    pub devices: &'a [String],
+    pub device: Option<&'a str>,
+    /// Audio recording is on for this session.
+    pub recording: bool,
+    /// A script being rehearsed: shown as a teleprompter.
+    pub script: Option<&'a crate::rehearsal::Script>,
+    /// The sessions panel, when open.
+    pub sessions: Option<&'a SessionsPanel>,
+}
+
+impl View<'_> {
+    fn s(&self) -> &'static Strings {
+        strings(self.ui_lang)
+    }
+
+    fn pace_unit(&self) -> &'static str {
+        match self.speech_lang {
+            Lang::Zh => self.s().chars_per_min,
+            Lang::En => self.s().words_per_min,
+        }
+    }
+
+    /// The full practice view.
+    pub fn full(&self, ui: &mut Ui) -> Vec<Action> {
+        let mut actions = Vec::new();
+        let s = self.s();
+        ui.horizontal(|ui| {
+            ui.heading(s.title);
+            ui.separator();
+            self.status_line(ui, &mut actions);
+        });
+        ui.horizontal(|ui| {
+            self.device_picker(ui, &mut actions);
+            if self.recording && self.state.recording {
+                ui.label(
+                    RichText::new(format!("● {}", s.recording_on))
+                        .color(band_color(Band::Red))
+                        .strong(),
+                );
+            }
+            if let Some(e) = self.state.storage_problems.last().map(|p| &p.message) {
+                ui.add(
+                    egui::Label::new(
+                        RichText::new(format!("! {e}")).color(band_color(Band::Amber)),
+                    )
+                    .truncate(),
+                );
+            }
+        });
+        ui.horizontal(|ui| {
+            self.settings_row(ui, &mut actions);
+            ui.separator();
+            if ui.button(s.compact).clicked() {
+                actions.push(Action::ToggleCompact);
+            }
+            if ui.selectable_label(self.recording, s.record_audio).clicked() {
+                actions.push(Action::ToggleRecording);
+            }
+            if ui.selectable_label(self.sessions.is_some(), s.sessions).clicked() {
+                actions.push(Action::ToggleSessions);
+            }
+            self.calibration_controls(ui, &mut actions);
+        });
+        if let Some(n) = self.notice {
+            ui.horizontal(|ui| {
+                if ui.small_button("✖").clicked() {
+                    actions.push(Action::DismissNotice);
+                }
+                ui.add(
+                    egui::Label::new(
+                        RichText::new(format!("! {n}")).color(band_color(Band::Amber)),
+                    )
+                    .truncate(),
+                );
+            });
+        }
+        ui.separator();
+        if let Some(panel) = self.sessions {
+            self.sessions_panel(ui, panel, &mut actions);
+            ui.separator();
+        }
+        if let Some(script) = self.script {
+            self.teleprompter(ui, script);
+            ui.separator();
+        }
+        self.cue_line(ui, 26.0);
+        ui.add_space(6.0);
+        let width = ui.available_width();
+        for mut g in self.gauges(&self.state.coach) {
+            g.width = width;
+            ui.add(g);
+            ui.add_space(4.0);
+        }
+        ui.separator();
+        timeline::show(ui, self.state, s, self.pace_unit());
+        actions
+    }
+}

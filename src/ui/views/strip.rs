@@ -1,0 +1,50 @@
+//! The compact call strip: three chips and the cue, for use during calls (always on top).
+
+use crate::egui;
+use crate::egui::{RichText, Ui};
+
+use super::{Action, View};
+use crate::coach::Band;
+use crate::pipeline::DeviceStatus;
+use crate::ui::gauge::band_color;
+
+impl View<'_> {
+    /// The compact always-on-top strip: three coloured values and the cue.
+    pub fn compact(&self, ui: &mut Ui) -> Vec<Action> {
+        let mut actions = Vec::new();
+        let s = self.s();
+        let c = &self.state.coach;
+        ui.horizontal(|ui| {
+            let chip = |ui: &mut Ui, label: &str, text: String, band: Option<Band>| {
+                let color = band.map_or(ui.visuals().weak_text_color(), band_color);
+                ui.label(RichText::new(format!("{label} {text}")).size(18.0).color(color).strong());
+            };
+            chip(ui, s.tone, c.tone.value.map_or("–".into(), |v| format!("{v:.1}")), c.tone.band);
+            chip(
+                ui,
+                s.volume,
+                c.volume.value.map_or("–".into(), |v| format!("{v:+.0}dB")),
+                c.volume.band,
+            );
+            chip(ui, s.speed, c.pace.value.map_or("–".into(), |v| format!("{v:.0}")), c.pace.band);
+            if self.recording && self.state.recording {
+                ui.label(RichText::new("●").color(band_color(Band::Red)).strong())
+                    .on_hover_text(s.recording_on);
+            }
+            ui.separator();
+            self.cue_line(ui, 18.0);
+            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                if ui.button(s.full_view).clicked() {
+                    actions.push(Action::ToggleCompact);
+                }
+                if matches!(
+                    self.state.device,
+                    DeviceStatus::Lost { .. } | DeviceStatus::Unavailable { .. }
+                ) {
+                    ui.label(RichText::new("!").color(band_color(Band::Red)));
+                }
+            });
+        });
+        actions
+    }
+}
