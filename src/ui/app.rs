@@ -11,7 +11,7 @@ use crate::coach::baseline::Baseline;
 use crate::pipeline::{Command, DeviceStatus, Pipeline, PipelineOptions, SessionOptions, Source};
 use crate::session::store;
 use crate::settings::Settings;
-use crate::ui::dashboard::{Action, SessionsPanel, View};
+use crate::ui::views::{Action, SessionsPanel, View};
 
 /// Gauges change at most this often; repainting faster only burns CPU beside the softphone.
 pub const REPAINT_EVERY: Duration = Duration::from_millis(100);
