@@ -8,15 +8,22 @@
 //! * [`dsp`] — pure signal processing (pitch, level, voice activity, pace, tone).
 //! * [`analysis`] — the streaming analyser that runs the dsp per hop and emits frames.
 //! * [`audio`] — WAV files and microphones as sources of mono f32 blocks.
+//! * [`coach`] — target bands, baseline, gauge readings, cues, rehearsal scripts.
+//! * [`pipeline`] — the threads: source → bounded channel → analyser worker → latest state.
+//! * [`session`] — sessions on disk, call reports (JSON, HTML), shift history.
+//! * [`platform`] — the app's folders and private files.
+//! * [`ui`] — the eframe window: views, widgets, languages, settings.
+//!
+//! Arrows run one way: `dsp` ← `analysis` ← `coach` ← `session` ← `pipeline` ← `ui`;
+//! `audio` and `platform` know nothing of the others.
 
 pub mod analysis;
 pub mod audio;
 pub mod coach;
 pub mod dsp;
 pub mod pipeline;
-pub mod rehearsal;
+pub mod platform;
 pub mod session;
-pub mod settings;
 pub mod ui;
 
 /// egui as eframe re-exports it (one version for the window and its widgets).

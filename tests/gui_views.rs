@@ -6,8 +6,8 @@ use kittest::Queryable as _;
 use speech_coach::analysis::{Frame, Lang};
 use speech_coach::coach::{Coach, Targets};
 use speech_coach::pipeline::{DeviceStatus, LiveState};
-use speech_coach::ui::views::{Action, SessionsPanel, View};
 use speech_coach::ui::i18n::UiLang;
+use speech_coach::ui::views::{Action, SessionsPanel, View};
 
 fn frame(t: f64, chars_per_min: f32, level_dbfs: f32, spread_st: f32) -> Frame {
     Frame {

@@ -10,4 +10,4 @@ pub use analyser::{
 };
 pub use frame::Frame;
 pub use offline::analyse_wav;
-pub use summary::{Lang, Summary};
+pub use summary::{Lang, Summary, is_han};

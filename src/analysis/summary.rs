@@ -28,7 +28,18 @@ impl<'de> Deserialize<'de> for Lang {
     }
 }
 
+/// Whether `c` is a Han character (CJK Unified Ideographs, the block that Mandarin
+/// scripts and transcripts use): one character, one syllable.
+pub fn is_han(c: char) -> bool {
+    ('\u{4e00}'..='\u{9fff}').contains(&c)
+}
+
 impl Lang {
+    /// The language of a text: Mandarin if it holds any Han character, else English.
+    pub fn detect(text: &str) -> Lang {
+        if text.chars().any(is_han) { Lang::Zh } else { Lang::En }
+    }
+
     /// Converts syllables per minute into the language's pace unit.
     pub fn pace_from_syllables(self, syllables_per_min: f32) -> f32 {
         match self {

@@ -9,7 +9,7 @@ use serde::Serialize;
 use speech_coach::analysis::analyse_wav;
 use speech_coach::analysis::{AnalyserConfig, Lang};
 use speech_coach::coach::Targets;
-use speech_coach::rehearsal::{LineResult, Rehearsal, Script};
+use speech_coach::coach::rehearsal::{LineResult, Rehearsal, Script};
 
 #[derive(Debug, clap::Args)]
 pub struct RehearseArgs {
@@ -36,12 +36,11 @@ struct RehearsalReport {
 pub fn load(path: &std::path::Path, lang: Option<Lang>) -> Result<(Script, Lang)> {
     let text = std::fs::read_to_string(path)
         .with_context(|| format!("{}: cannot read the script", path.display()))?;
-    let lang = lang.unwrap_or(if text.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)) {
-        Lang::Zh
-    } else {
-        Lang::En
-    });
+    let lang = lang.unwrap_or_else(|| Lang::detect(&text));
     let script = Script::parse(&text, lang, &Targets::default());
+    for notice in &script.notices {
+        eprintln!("speech-coach: {}: {notice}", path.display());
+    }
     anyhow::ensure!(
         !script.lines.is_empty(),
         "{}: the script has no lines to speak",

@@ -1,9 +1,11 @@
-//! Coaching: target bands, the personal baseline, gauge readings and cues.
+//! Coaching: target bands, the personal baseline, gauge readings and cues, and the
+//! rehearsal of scripts.
 //! Works on analysis frames only; knows nothing of devices or the UI.
 
 pub mod baseline;
 pub mod cues;
 pub mod gauges;
+pub mod rehearsal;
 pub mod targets;
 
 pub use baseline::{Baseline, Calibration};

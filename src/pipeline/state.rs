@@ -71,7 +71,7 @@ pub enum Command {
     SetLang(Lang),
     SetBaseline(Option<Baseline>),
     StartCalibration,
-    StartRehearsal(crate::rehearsal::Script),
+    StartRehearsal(crate::coach::rehearsal::Script),
 }
 
 /// What the UI reads each repaint.
@@ -97,7 +97,7 @@ pub struct LiveState {
     /// Every part of the session that stopped being stored, in the order it happened.
     pub storage_problems: Vec<StorageProblem>,
     /// Teleprompter: the line to highlight and the per-line results so far.
-    pub rehearsal: Option<(usize, Vec<crate::rehearsal::LineResult>)>,
+    pub rehearsal: Option<(usize, Vec<crate::coach::rehearsal::LineResult>)>,
 }
 
 impl LiveState {

@@ -10,8 +10,8 @@ use std::collections::VecDeque;
 use std::time::Instant;
 
 use crate::analysis::{Analyser, AnalyserConfig, AnalysisError, Frame, Summary};
+use crate::coach::rehearsal::Rehearsal;
 use crate::coach::{Baseline, Calibration, Coach, CoachState};
-use crate::rehearsal::Rehearsal;
 use crate::session::store::{Finished, PartFailed, SessionWriter};
 
 use super::state::{Command, LiveState, StorageProblem, TimelinePoint};

@@ -22,6 +22,7 @@ use thiserror::Error;
 use super::recorder::{Recorder, RecorderError};
 use crate::analysis::{Frame, Lang, Summary};
 use crate::coach::{Band, CoachState, Cue};
+use crate::platform::{paths, private};
 
 #[derive(Debug, Error)]
 pub enum StoreError {
@@ -108,46 +109,9 @@ pub struct PartFailed {
     pub source: StoreError,
 }
 
-/// `SPEECH_COACH_DATA_DIR` overrides the platform folder.
+/// Where sessions live: [`paths::sessions_root`].
 pub fn default_root() -> PathBuf {
-    if let Some(dir) = std::env::var_os("SPEECH_COACH_DATA_DIR") {
-        return PathBuf::from(dir).join("sessions");
-    }
-    directories::ProjectDirs::from("", "", "speech-coach")
-        .map(|d| d.data_dir().join("sessions"))
-        .unwrap_or_else(|| PathBuf::from("speech-coach-sessions"))
-}
-
-/// Creates `path` and its missing parents readable by the user alone (0700 on Unix), and
-/// tightens `path` itself if it already existed with wider rights.
-pub fn create_private_dir_all(path: &Path) -> std::io::Result<()> {
-    let mut builder = std::fs::DirBuilder::new();
-    builder.recursive(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
-        builder.mode(0o700);
-        builder.create(path)?;
-        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o700))
-    }
-    #[cfg(not(unix))]
-    builder.create(path)
-}
-
-fn create_private_dir(path: &Path) -> std::io::Result<()> {
-    let mut builder = std::fs::DirBuilder::new();
-    #[cfg(unix)]
-    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
-    builder.create(path)
-}
-
-/// Creates (or truncates) a file readable by the user alone (0600 on Unix).
-pub fn create_private_file(path: &Path) -> std::io::Result<File> {
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create(true).truncate(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    options.open(path)
+    paths::sessions_root()
 }
 
 /// Whether `id` is one the store creates: Unix seconds, optionally `-N` for a second
@@ -231,11 +195,11 @@ pub enum Finished {
 impl SessionWriter {
     pub fn create(root: &Path, source: &str, lang: Lang, record: bool) -> Result<Self, StoreError> {
         let started = now_unix();
-        create_private_dir_all(root).map_err(io(root))?;
+        private::create_dir_all(root).map_err(io(root))?;
         // Unique, sortable ids: start time plus a counter for sessions in the same second.
         let (id, dir) = (0..1000)
             .map(|n| (session_id(started, n), root.join(session_id(started, n))))
-            .find(|(_, d)| create_private_dir(d).is_ok())
+            .find(|(_, d)| private::create_dir(d).is_ok())
             .ok_or_else(|| StoreError::Io {
                 path: root.to_path_buf(),
                 source: std::io::Error::other("cannot create a session folder"),
@@ -276,7 +240,7 @@ impl SessionWriter {
     fn start_files(dir: &Path, meta: &SessionMeta) -> Result<BufWriter<File>, StoreError> {
         write_meta(dir, meta)?;
         let path = dir.join("frames.csv");
-        let mut frames = BufWriter::new(create_private_file(&path).map_err(io(&path))?);
+        let mut frames = BufWriter::new(private::create_file(&path).map_err(io(&path))?);
         writeln!(frames, "{FRAMES_HEADER}").and_then(|()| frames.flush()).map_err(io(&path))?;
         Ok(frames)
     }
@@ -431,10 +395,8 @@ impl SessionWriter {
 /// `session.json`, replaced atomically (temp file + rename) so a crash never leaves half.
 fn write_meta(dir: &Path, meta: &SessionMeta) -> Result<(), StoreError> {
     let path = dir.join("session.json");
-    let tmp = dir.join("session.json.tmp");
     let text = serde_json::to_string_pretty(meta).expect("meta serialises");
-    create_private_file(&tmp).and_then(|mut f| f.write_all(text.as_bytes())).map_err(io(&tmp))?;
-    std::fs::rename(&tmp, &path).map_err(io(&path))
+    private::replace_file(&path, text.as_bytes(), false).map_err(io(&path))
 }
 
 /// One entry of the session list; a damaged session is listed with what is wrong.

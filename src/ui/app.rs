@@ -10,7 +10,7 @@ use crate::egui::{Ui, ViewportCommand, WindowLevel};
 use crate::coach::baseline::Baseline;
 use crate::pipeline::{Command, DeviceStatus, Pipeline, PipelineOptions, SessionOptions, Source};
 use crate::session::store;
-use crate::settings::Settings;
+use crate::ui::settings::Settings;
 use crate::ui::views::{Action, SessionsPanel, View};
 
 /// Gauges change at most this often; repainting faster only burns CPU beside the softphone.
@@ -32,7 +32,7 @@ pub struct CoachApp {
     devices: Vec<String>,
     demo_playing: bool,
     /// The script being rehearsed, if any (shown as a teleprompter).
-    script: Option<crate::rehearsal::Script>,
+    script: Option<crate::coach::rehearsal::Script>,
     sessions: Option<SessionsPanel>,
 }
 
@@ -40,10 +40,10 @@ impl CoachApp {
     pub fn new(
         mut settings: Settings,
         settings_path: PathBuf,
-        settings_notices: Vec<crate::settings::SettingsNotice>,
+        settings_notices: Vec<crate::ui::settings::SettingsNotice>,
         demo: bool,
         demo_wav: PathBuf,
-        rehearsal: Option<(crate::rehearsal::Script, crate::analysis::Lang)>,
+        rehearsal: Option<(crate::coach::rehearsal::Script, crate::analysis::Lang)>,
     ) -> Self {
         if let Some((_, lang)) = &rehearsal {
             settings.speech_lang = *lang;

@@ -4,10 +4,10 @@
 use serde::{Deserialize, Deserializer, Serialize};
 
 use crate::analysis::Lang;
+use crate::coach::rehearsal::ScriptNotice;
 use crate::coach::targets::ValueProblem;
 use crate::coach::{Band, Cue, ToneState};
-use crate::rehearsal::ScriptNotice;
-use crate::settings::SettingsNotice;
+use crate::ui::settings::SettingsNotice;
 
 /// The interface language. Spelled like the speech language in the settings file
 /// (`"zh"`/`"en"`); older files wrote `"Zh"`/`"En"`, which still read.

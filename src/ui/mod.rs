@@ -2,17 +2,18 @@
 //! widget; the analyser thread never touches egui.
 
 pub mod app;
-pub mod views;
 pub mod gauge;
 pub mod i18n;
+pub mod settings;
 pub mod timeline;
+pub mod views;
 
 use crate::egui;
 use std::path::PathBuf;
 
 use thiserror::Error;
 
-use crate::settings::{self, Settings};
+use settings::Settings;
 
 /// Bundled Chinese font subset (see assets/README.md for origin and licence).
 const CJK_FONT: &[u8] = include_bytes!("../../assets/fonts/wqy-microhei-subset.ttf");
@@ -58,9 +59,7 @@ pub fn install_fonts(ctx: &egui::Context) {
 }
 
 fn demo_path() -> Result<PathBuf, UiError> {
-    let dir = directories::ProjectDirs::from("", "", "speech-coach")
-        .map(|d| d.cache_dir().to_path_buf())
-        .unwrap_or_else(std::env::temp_dir);
+    let dir = crate::platform::paths::cache_dir();
     let path = dir.join("demo.wav");
     let write = || -> std::io::Result<()> {
         std::fs::create_dir_all(&dir)?;
@@ -80,7 +79,7 @@ pub fn run(demo: bool) -> Result<(), UiError> {
 
 /// Opens the window with `script` as a teleprompter on the microphone.
 pub fn run_rehearsal(
-    script: crate::rehearsal::Script,
+    script: crate::coach::rehearsal::Script,
     lang: crate::analysis::Lang,
 ) -> Result<(), UiError> {
     run_with(false, Some((script, lang)))
@@ -88,7 +87,7 @@ pub fn run_rehearsal(
 
 fn run_with(
     demo: bool,
-    rehearsal: Option<(crate::rehearsal::Script, crate::analysis::Lang)>,
+    rehearsal: Option<(crate::coach::rehearsal::Script, crate::analysis::Lang)>,
 ) -> Result<(), UiError> {
     let settings_path = settings::default_path();
     let (settings, notice) = Settings::load(&settings_path);

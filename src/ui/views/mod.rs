@@ -61,7 +61,7 @@ pub struct View<'a> {
     /// Audio recording is on for this session.
     pub recording: bool,
     /// A script being rehearsed: shown as a teleprompter.
-    pub script: Option<&'a crate::rehearsal::Script>,
+    pub script: Option<&'a crate::coach::rehearsal::Script>,
     /// The sessions panel, when open.
     pub sessions: Option<&'a SessionsPanel>,
 }

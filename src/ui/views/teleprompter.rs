@@ -7,7 +7,7 @@ use crate::egui::{RichText, Ui};
 use super::View;
 
 impl View<'_> {
-    pub(super) fn teleprompter(&self, ui: &mut Ui, script: &crate::rehearsal::Script) {
+    pub(super) fn teleprompter(&self, ui: &mut Ui, script: &crate::coach::rehearsal::Script) {
         let s = self.s();
         let (current, results) =
             self.state.rehearsal.as_ref().map_or((0, &[][..]), |(c, r)| (*c, r.as_slice()));

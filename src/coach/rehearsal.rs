@@ -101,7 +101,7 @@ fn strip_tags(line: &str, line_no: usize, notices: &mut Vec<ScriptNotice>) -> (S
 /// Syllables of a line: one per Han character, and for Latin words the vowel groups
 /// (a silent final "e" does not count; every word has at least one).
 pub fn count_syllables(text: &str) -> u32 {
-    let han = text.chars().filter(|c| ('\u{4e00}'..='\u{9fff}').contains(c)).count() as u32;
+    let han = text.chars().filter(|&c| crate::analysis::is_han(c)).count() as u32;
     let latin: u32 = text
         .split(|c: char| !c.is_ascii_alphabetic() && c != '\'')
         .filter(|w| w.chars().any(|c| c.is_ascii_alphabetic()))

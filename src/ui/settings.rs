@@ -10,7 +10,6 @@
 //! Saved atomically (temp file + rename), readable by the user alone on Unix (file 0600,
 //! folder 0700): the baseline describes a person's voice.
 
-use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
 use serde::de::DeserializeOwned;
@@ -21,6 +20,7 @@ use thiserror::Error;
 use crate::analysis::Lang;
 use crate::coach::targets::{TargetBand, ValueProblem};
 use crate::coach::{Baseline, Targets};
+use crate::platform::{paths, private};
 use crate::ui::i18n::UiLang;
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -81,15 +81,9 @@ pub struct SaveError {
     source: std::io::Error,
 }
 
-/// `SPEECH_COACH_CONFIG_DIR` overrides the platform folder (tests, portable installs); it
-/// should name a folder of the app's own, since saving makes it private.
+/// Where settings live: [`paths::settings_file`].
 pub fn default_path() -> PathBuf {
-    if let Some(dir) = std::env::var_os("SPEECH_COACH_CONFIG_DIR") {
-        return PathBuf::from(dir).join("settings.json");
-    }
-    directories::ProjectDirs::from("", "", "speech-coach")
-        .map(|d| d.config_dir().join("settings.json"))
-        .unwrap_or_else(|| PathBuf::from("speech-coach-settings.json"))
+    paths::settings_file()
 }
 
 impl Settings {
@@ -142,12 +136,10 @@ impl Settings {
     pub fn save(&self, path: &Path) -> Result<(), SaveError> {
         let wrap = |source| SaveError { path: path.to_path_buf(), source };
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            private_folder(dir).map_err(wrap)?;
+            private::create_dir_all(dir).map_err(wrap)?;
         }
-        let tmp = path.with_extension("json.tmp");
         let text = serde_json::to_string_pretty(self).expect("settings serialise");
-        write_private(&tmp, text.as_bytes()).map_err(wrap)?;
-        std::fs::rename(&tmp, path).map_err(wrap)
+        private::replace_file(path, text.as_bytes(), true).map_err(wrap)
     }
 }
 
@@ -214,36 +206,6 @@ impl Fields<'_> {
         self.notices.push(SettingsNotice::Baseline { field, problem });
         None
     }
-}
-
-/// Creates `dir` and its missing parents for the user alone (0700 on Unix), and tightens
-/// `dir` if it already existed with wider rights.
-fn private_folder(dir: &Path) -> std::io::Result<()> {
-    let mut builder = std::fs::DirBuilder::new();
-    builder.recursive(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
-        builder.mode(0o700).create(dir)?;
-        std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))
-    }
-    #[cfg(not(unix))]
-    builder.create(dir)
-}
-
-/// Writes `bytes` to `path` readable by the user alone (0600 on Unix), synced to disk so
-/// the rename that follows never exposes an empty file after a power cut.
-fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create(true).truncate(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    let mut file = options.open(path)?;
-    // A temp file left by a crash keeps the mode it was created with; narrow it too.
-    #[cfg(unix)]
-    file.set_permissions(std::os::unix::fs::PermissionsExt::from_mode(0o600))?;
-    file.write_all(bytes)?;
-    file.sync_all()
 }
 
 #[cfg(test)]

@@ -1,0 +1,6 @@
+//! What the app asks of the operating system's file layout, in one place: where its
+//! folders are ([`paths`]) and how files that hold a person's voice or settings are made
+//! private to them ([`private`]).
+
+pub mod paths;
+pub mod private;
