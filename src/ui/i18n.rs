@@ -7,6 +7,8 @@ use crate::analysis::Lang;
 use crate::coach::rehearsal::ScriptNotice;
 use crate::coach::targets::ValueProblem;
 use crate::coach::{Band, Cue, ToneState};
+use crate::pipeline::StorageProblem;
+use crate::session::store::{SessionPart, StorageCause};
 use crate::ui::settings::SettingsNotice;
 
 /// The interface language. Spelled like the speech language in the settings file
@@ -80,6 +82,15 @@ pub struct Strings {
     pub default_device: &'static str,
     pub record_audio: &'static str,
     pub recording_on: &'static str,
+    pub storage_session: &'static str,
+    pub storage_audio: &'static str,
+    pub storage_frames: &'static str,
+    pub storage_summary: &'static str,
+    pub disk_full: &'static str,
+    pub no_write_permission: &'static str,
+    pub write_failed: &'static str,
+    /// Between a notice's subject and what is wrong with it.
+    pub colon: &'static str,
     pub script: &'static str,
     pub expected: &'static str,
     pub sessions: &'static str,
@@ -142,6 +153,14 @@ pub const ZH: Strings = Strings {
     default_device: "系统默认",
     record_audio: "录音",
     recording_on: "正在录音",
+    storage_session: "无法保存本次记录",
+    storage_audio: "无法录音",
+    storage_frames: "无法保存逐帧数据",
+    storage_summary: "无法保存通话摘要",
+    disk_full: "磁盘已满",
+    no_write_permission: "没有写入权限",
+    write_failed: "写入失败",
+    colon: "：",
     script: "练习脚本",
     expected: "按目标语速约需",
     sessions: "通话记录",
@@ -204,6 +223,14 @@ pub const EN: Strings = Strings {
     default_device: "System default",
     record_audio: "Record audio",
     recording_on: "Recording",
+    storage_session: "Cannot store this session",
+    storage_audio: "Cannot record audio",
+    storage_frames: "Cannot store the per-hop figures",
+    storage_summary: "Cannot store the session summary",
+    disk_full: "disk full",
+    no_write_permission: "no permission to write",
+    write_failed: "write failed",
+    colon: ": ",
     script: "Script",
     expected: "at target pace about",
     sessions: "Sessions",
@@ -345,6 +372,23 @@ pub fn notices_line(
     (total > 0).then_some(line)
 }
 
+/// A part of the session that could not be stored, in the interface language (the path
+/// and the system's English error text stay on the command line).
+pub fn storage_problem_text(s: &Strings, problem: &StorageProblem) -> String {
+    let part = match problem.part {
+        SessionPart::Session => s.storage_session,
+        SessionPart::Audio => s.storage_audio,
+        SessionPart::Frames => s.storage_frames,
+        SessionPart::Summary => s.storage_summary,
+    };
+    let cause = match problem.cause {
+        StorageCause::DiskFull => s.disk_full,
+        StorageCause::NoPermission => s.no_write_permission,
+        StorageCause::Other => s.write_failed,
+    };
+    format!("{part}{}{cause}", s.colon)
+}
+
 /// Every character the Chinese interface can show, for building the font subset.
 pub fn all_chinese_text() -> String {
     let s = &ZH;
@@ -387,6 +431,13 @@ pub fn all_chinese_text() -> String {
         s.default_device,
         s.record_audio,
         s.recording_on,
+        s.storage_session,
+        s.storage_audio,
+        s.storage_frames,
+        s.storage_summary,
+        s.disk_full,
+        s.no_write_permission,
+        s.write_failed,
         s.script,
         s.expected,
         s.sessions,
@@ -443,6 +494,20 @@ mod tests {
 
     fn field(field: &str, problem: ValueProblem) -> SettingsNotice {
         SettingsNotice::Field { field: field.into(), problem }
+    }
+
+    #[test]
+    fn a_storage_problem_reads_in_the_interface_language_without_system_text() {
+        let problem = StorageProblem {
+            part: SessionPart::Audio,
+            cause: StorageCause::DiskFull,
+            message: "cannot record audio: /x/audio.wav: No space left on device".into(),
+        };
+        assert_eq!(storage_problem_text(strings(UiLang::Zh), &problem), "无法录音：磁盘已满");
+        assert_eq!(
+            storage_problem_text(strings(UiLang::En), &problem),
+            "Cannot record audio: disk full"
+        );
     }
 
     #[test]

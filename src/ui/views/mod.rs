@@ -16,7 +16,7 @@ use crate::analysis::Lang;
 use crate::coach::{Band, Targets};
 use crate::pipeline::LiveState;
 use crate::ui::gauge::band_color;
-use crate::ui::i18n::{Strings, UiLang, strings};
+use crate::ui::i18n::{self, Strings, UiLang, strings};
 use crate::ui::timeline;
 
 #[derive(Debug, Clone, PartialEq)]
@@ -96,7 +96,8 @@ impl View<'_> {
                         .strong(),
                 );
             }
-            if let Some(e) = self.state.storage_problems.last().map(|p| &p.message) {
+            if let Some(p) = self.state.storage_problems.last() {
+                let e = i18n::storage_problem_text(s, p);
                 ui.add(
                     egui::Label::new(
                         RichText::new(format!("! {e}")).color(band_color(Band::Amber)),
