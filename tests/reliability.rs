@@ -37,11 +37,8 @@ fn fake_session(data: &Path, id: &str, source: &str) -> PathBuf {
         "source": source, "lang": "zh", "recording": false, "summary": null, "cues": []
     });
     std::fs::write(dir.join("session.json"), meta.to_string()).unwrap();
-    std::fs::write(
-        dir.join("frames.csv"),
-        format!("{}\n", speech_coach::session::store::FRAMES_HEADER),
-    )
-    .unwrap();
+    std::fs::write(dir.join("frames.csv"), format!("{}\n", speech_coach::session::frames::HEADER))
+        .unwrap();
     dir
 }
 

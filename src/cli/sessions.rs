@@ -7,6 +7,8 @@ use anyhow::{Result, bail};
 use speech_coach::session::report;
 use speech_coach::session::store::{self, Listed};
 
+use speech_coach::ui::settings::{self, Settings};
+
 use super::terminal::clean;
 
 #[derive(Debug, clap::Args)]
@@ -69,18 +71,20 @@ pub fn report(args: ReportArgs) -> Result<()> {
     for out in [&args.csv, &args.html].into_iter().flatten() {
         super::output::check(out, &[&dir.join("frames.csv")], &root)?;
     }
-    let r = report::build(&dir)?;
+    let (settings, notices) = Settings::load(&settings::default_path());
+    for n in &notices {
+        eprintln!("speech-coach: settings: {n}");
+    }
+    let (r, page) = report::build_with_html(&dir, &settings.targets)?;
     if let Some(out) = args.csv
         && let Err(e) = std::fs::copy(dir.join("frames.csv"), &out)
     {
         bail!("{}: cannot write: {e}", out.display());
     }
-    if let Some(out) = args.html {
-        let target = speech_coach::coach::Targets::default().pace_zh_chars_per_min.green;
-        let html = speech_coach::session::html::render(&r, target);
-        if let Err(e) = std::fs::write(&out, html) {
-            bail!("{}: cannot write: {e}", out.display());
-        }
+    if let Some(out) = args.html
+        && let Err(e) = std::fs::write(&out, page)
+    {
+        bail!("{}: cannot write: {e}", out.display());
     }
     println!("{}", serde_json::to_string(&r)?);
     Ok(())
@@ -88,16 +92,12 @@ pub fn report(args: ReportArgs) -> Result<()> {
 
 /// `speech-coach history`: per-shift figures and the fatigue trend, as JSON.
 pub fn history() -> Result<()> {
-    let metas: Vec<_> = store::list(&store::default_root())?
-        .into_iter()
-        .filter_map(|l| match l {
-            Listed::Ok(m) => Some(m),
-            Listed::Damaged { id, reason } => {
-                eprintln!("speech-coach: skipping session {id}: {}", clean(&reason));
-                None
-            }
-        })
-        .collect();
-    println!("{}", serde_json::to_string(&speech_coach::session::history::by_shift(&metas))?);
+    let rows = store::list(&store::default_root())?;
+    for row in &rows {
+        if let Listed::Damaged { id, reason } = row {
+            eprintln!("speech-coach: skipping session {id}: {}", clean(reason));
+        }
+    }
+    println!("{}", serde_json::to_string(&speech_coach::session::history::from_listing(&rows))?);
     Ok(())
 }

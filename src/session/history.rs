@@ -7,7 +7,7 @@
 
 use serde::Serialize;
 
-use super::store::SessionMeta;
+use super::store::{Listed, SessionMeta};
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SessionPoint {
@@ -66,6 +66,18 @@ fn weighted(points: &[&SessionPoint], value: impl Fn(&SessionPoint) -> Option<f3
         }
     }
     (weight > 0.0).then(|| (sum / weight) as f32)
+}
+
+/// Shifts from a store listing; damaged sessions (listed apart) do not count.
+pub fn from_listing(rows: &[Listed]) -> Vec<Shift> {
+    let metas: Vec<SessionMeta> = rows
+        .iter()
+        .filter_map(|r| match r {
+            Listed::Ok(m) => Some(m.clone()),
+            Listed::Damaged { .. } => None,
+        })
+        .collect();
+    by_shift(&metas)
 }
 
 pub fn by_shift(sessions: &[SessionMeta]) -> Vec<Shift> {

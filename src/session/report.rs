@@ -1,16 +1,17 @@
 //! A call report from a stored session: figures a person reads after the call.
 //!
-//! frames.csv is read defensively: a value that is not a finite number (`inf`, `NaN`, a
-//! float beyond f32) counts as missing, and a row whose time is not one is skipped and
-//! counted, so one bad row can never turn a percentile or a plot axis into NaN.
+//! frames.csv is read through [`super::frames`], which never lets a non-finite value
+//! through, so one bad row can never turn a percentile or a plot axis into NaN.
 
 use std::collections::BTreeMap;
 use std::path::Path;
 
 use serde::Serialize;
 
-use super::store::{CueEvent, FRAMES_HEADER, SessionMeta, StoreError, load_meta};
-use crate::analysis::Summary;
+use super::frames::{self, Line, Row};
+use super::store::{CueEvent, SessionMeta, StoreError, load_meta};
+use crate::analysis::{Lang, Summary};
+use crate::coach::{Band, Targets};
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
 pub struct BandShare {
@@ -24,6 +25,8 @@ pub struct Report {
     pub id: String,
     pub started_unix_s: u64,
     pub source: String,
+    /// The session's speech language: which pace unit and target band apply.
+    pub lang: Lang,
     pub recording: bool,
     /// The analyser's own summary of the whole session (same fields as `analyze`).
     pub summary: Option<Summary>,
@@ -63,18 +66,91 @@ fn share(counts: [u32; 3]) -> BandShare {
     }
 }
 
-fn count_band(counts: &mut [u32; 3], code: &str) {
-    match code {
-        "G" => counts[0] += 1,
-        "A" => counts[1] += 1,
-        "R" => counts[2] += 1,
-        _ => {}
+fn count_band(counts: &mut [u32; 3], band: Option<Band>) {
+    match band {
+        Some(Band::Green) => counts[0] += 1,
+        Some(Band::Amber) => counts[1] += 1,
+        Some(Band::Red) => counts[2] += 1,
+        None => {}
     }
 }
 
-/// A frames.csv field as a finite number; anything else is missing.
-fn finite(field: &str) -> Option<f32> {
-    field.parse::<f32>().ok().filter(|v| v.is_finite())
+/// Hops of silence that end a monologue (0.5 s, the analyser's pause length).
+const MONOLOGUE_BREAK_HOPS: u32 = 50;
+/// Hops of red volume that make one excursion (1 s).
+const EXCURSION_HOPS: u32 = 100;
+
+/// The figures gathered row by row.
+#[derive(Default)]
+struct Tally {
+    pace: [u32; 3],
+    volume: [u32; 3],
+    tone: [u32; 3],
+    paces: Vec<f32>,
+    red_run: u32,
+    excursions: u32,
+    monologue: u32,
+    longest: u32,
+    gap: u32,
+    series: Vec<SeriesPoint>,
+    second_pitches: Vec<f32>,
+    skipped_rows: u32,
+}
+
+impl Tally {
+    fn add(&mut self, r: &Row) {
+        if self.series.last().is_none_or(|p| r.time_s - p.time_s >= 1.0) {
+            self.close_second();
+            let point = SeriesPoint {
+                time_s: r.time_s,
+                pace: r.pace,
+                level_dbfs: r.active_level_dbfs,
+                pitch_hz: None,
+            };
+            self.series.push(point);
+        }
+        self.second_pitches.extend(r.f0_hz);
+        if r.speech {
+            count_band(&mut self.pace, r.pace_band);
+            count_band(&mut self.volume, r.volume_band);
+            count_band(&mut self.tone, r.tone_band);
+            self.paces.extend(r.pace);
+            self.monologue += self.gap + 1;
+            self.gap = 0;
+        } else {
+            self.gap += 1;
+            if self.gap >= MONOLOGUE_BREAK_HOPS {
+                self.monologue = 0;
+            }
+        }
+        self.longest = self.longest.max(self.monologue);
+        if r.volume_band == Some(Band::Red) {
+            self.red_run += 1;
+            if self.red_run == EXCURSION_HOPS {
+                self.excursions += 1;
+            }
+        } else {
+            self.red_run = 0;
+        }
+    }
+
+    /// The median pitch of the second just ended goes on its plot point.
+    fn close_second(&mut self) {
+        if let Some(last) = self.series.last_mut() {
+            self.second_pitches.sort_by(f32::total_cmp);
+            last.pitch_hz = self.second_pitches.get(self.second_pitches.len() / 2).copied();
+            self.second_pitches.clear();
+        }
+    }
+
+    fn pace_percentiles(&mut self) -> Option<[f32; 3]> {
+        if self.paces.is_empty() {
+            return None;
+        }
+        self.paces.sort_by(f32::total_cmp);
+        let pct = |q: f32| self.paces[((self.paces.len() - 1) as f32 * q).round() as usize];
+        Some([pct(0.1), pct(0.5), pct(0.9)])
+    }
 }
 
 pub fn build(dir: &Path) -> Result<Report, StoreError> {
@@ -83,76 +159,18 @@ pub fn build(dir: &Path) -> Result<Report, StoreError> {
     let damaged = |reason: String| StoreError::Damaged { path: path.clone(), reason };
     let text = std::fs::read_to_string(&path).map_err(|e| damaged(e.to_string()))?;
     let mut lines = text.lines();
-    if lines.next() != Some(FRAMES_HEADER) {
+    if lines.next() != Some(frames::HEADER) {
         return Err(damaged("unexpected header".into()));
     }
-    let (mut pace, mut volume, mut tone) = ([0u32; 3], [0u32; 3], [0u32; 3]);
-    let mut paces = Vec::new();
-    let (mut red_run, mut excursions) = (0u32, 0u32);
-    let (mut monologue, mut longest, mut gap) = (0u32, 0u32, 0u32);
-    let mut series: Vec<SeriesPoint> = Vec::new();
-    let mut second_pitches: Vec<f32> = Vec::new();
-    let mut skipped_rows = 0u32;
+    let mut t = Tally::default();
     for line in lines {
-        let f: Vec<&str> = line.split(',').collect();
-        // A crash can cut the last line short; every complete line counts.
-        if f.len() != 12 {
-            continue;
-        }
-        let Some(t) = f[0].parse::<f64>().ok().filter(|t| t.is_finite()) else {
-            skipped_rows += 1;
-            continue;
-        };
-        if series.last().is_none_or(|p| t - p.time_s >= 1.0) {
-            if let Some(last) = series.last_mut() {
-                second_pitches.sort_by(f32::total_cmp);
-                last.pitch_hz = second_pitches.get(second_pitches.len() / 2).copied();
-                second_pitches.clear();
-            }
-            series.push(SeriesPoint {
-                time_s: t,
-                pace: finite(f[7]),
-                level_dbfs: finite(f[6]),
-                pitch_hz: None,
-            });
-        }
-        if f[3] == "1"
-            && let Some(hz) = finite(f[1])
-        {
-            second_pitches.push(hz);
-        }
-        let speech = f[4] == "1";
-        if speech {
-            count_band(&mut pace, f[9]);
-            count_band(&mut volume, f[10]);
-            count_band(&mut tone, f[11]);
-            if let Some(p) = finite(f[7]) {
-                paces.push(p);
-            }
-            monologue += gap + 1;
-            gap = 0;
-        } else {
-            gap += 1;
-            if gap >= 50 {
-                monologue = 0;
-            }
-        }
-        longest = longest.max(monologue);
-        if f[10] == "R" {
-            red_run += 1;
-            if red_run == 100 {
-                excursions += 1;
-            }
-        } else {
-            red_run = 0;
+        match frames::parse_line(line) {
+            Line::Row(r) => t.add(&r),
+            Line::BadTime => t.skipped_rows += 1,
+            Line::Incomplete => {}
         }
     }
-    if let Some(last) = series.last_mut() {
-        second_pitches.sort_by(f32::total_cmp);
-        last.pitch_hz = second_pitches.get(second_pitches.len() / 2).copied();
-    }
-    paces.sort_by(f32::total_cmp);
-    let pct = |q: f32| paces[((paces.len() - 1) as f32 * q).round() as usize];
+    t.close_second();
     let mut cue_counts = BTreeMap::new();
     for c in &meta.cues {
         *cue_counts.entry(format!("{:?}", c.cue)).or_insert(0) += 1;
@@ -161,19 +179,50 @@ pub fn build(dir: &Path) -> Result<Report, StoreError> {
         id: meta.id,
         started_unix_s: meta.started_unix_s,
         source: meta.source,
+        lang: meta.lang,
         recording: meta.recording,
         summary: meta.summary,
-        pace_bands: share(pace),
-        volume_bands: share(volume),
-        tone_bands: share(tone),
-        pace_percentiles: (!paces.is_empty()).then(|| [pct(0.1), pct(0.5), pct(0.9)]),
-        volume_excursions: excursions,
-        longest_monologue_s: longest as f32 * 0.01,
+        pace_bands: share(t.pace),
+        volume_bands: share(t.volume),
+        tone_bands: share(t.tone),
+        pace_percentiles: t.pace_percentiles(),
+        volume_excursions: t.excursions,
+        longest_monologue_s: t.longest as f32 * 0.01,
         cue_counts,
         cues: meta.cues,
-        skipped_rows,
-        series,
+        skipped_rows: t.skipped_rows,
+        series: t.series,
     })
+}
+
+/// The pace band the report's plots are drawn against: the session's language's, from
+/// the targets the user coaches to.
+pub fn pace_target(report: &Report, targets: &Targets) -> (f32, f32) {
+    match report.lang {
+        Lang::Zh => targets.pace_zh_chars_per_min.green,
+        Lang::En => targets.pace_en_words_per_min.green,
+    }
+}
+
+/// The report of the session in `dir`, with its page written beside it as `report.html`
+/// (private to the user, like the session): what the window's Report button opens.
+pub fn write_beside(
+    dir: &Path,
+    targets: &Targets,
+) -> Result<(Report, std::path::PathBuf), StoreError> {
+    let (report, page) = build_with_html(dir, targets)?;
+    let path = dir.join("report.html");
+    crate::platform::private::replace_file(&path, page.as_bytes(), false)
+        .map_err(|source| StoreError::Io { path: path.clone(), source })?;
+    Ok((report, path))
+}
+
+/// A session's report and its page: what both the window's Report button and
+/// `speech-coach report --html` show, from the same targets and the session's language.
+pub fn build_with_html(dir: &Path, targets: &Targets) -> Result<(Report, String), StoreError> {
+    let report = build(dir)?;
+    let page = super::html::render(&report, pace_target(&report, targets));
+    Ok((report, page))
 }
 
 #[cfg(test)]
@@ -189,7 +238,7 @@ mod tests {
         let meta = r#"{"id": "1700000000", "started_unix_s": 1700000000, "ended_unix_s": null,
             "source": "test", "lang": "zh", "recording": false, "summary": null, "cues": []}"#;
         std::fs::write(dir.join("session.json"), meta).unwrap();
-        let csv = format!("{FRAMES_HEADER}\n{}\n", rows.join("\n"));
+        let csv = format!("{}\n{}\n", frames::HEADER, rows.join("\n"));
         std::fs::write(dir.join("frames.csv"), csv).unwrap();
         dir
     }

@@ -19,9 +19,10 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
+use super::frames;
 use super::recorder::{Recorder, RecorderError};
 use crate::analysis::{Frame, Lang, Summary};
-use crate::coach::{Band, CoachState, Cue};
+use crate::coach::{CoachState, Cue};
 use crate::platform::{paths, private};
 
 #[derive(Debug, Error)]
@@ -147,21 +148,6 @@ pub struct CueEvent {
     pub cue: Cue,
 }
 
-pub const FRAMES_HEADER: &str = "time_s,f0_hz,level_dbfs,voiced,speech,syllable,active_level_dbfs,pace,pitch_spread_st,pace_band,volume_band,tone_band";
-
-fn band_code(b: Option<Band>) -> &'static str {
-    match b {
-        Some(Band::Green) => "G",
-        Some(Band::Amber) => "A",
-        Some(Band::Red) => "R",
-        None => "",
-    }
-}
-
-fn opt(v: Option<f32>) -> String {
-    v.filter(|v| v.is_finite()).map_or(String::new(), |v| format!("{v:.2}"))
-}
-
 /// Writes one session as it happens.
 pub struct SessionWriter {
     dir: PathBuf,
@@ -241,7 +227,7 @@ impl SessionWriter {
         write_meta(dir, meta)?;
         let path = dir.join("frames.csv");
         let mut frames = BufWriter::new(private::create_file(&path).map_err(io(&path))?);
-        writeln!(frames, "{FRAMES_HEADER}").and_then(|()| frames.flush()).map_err(io(&path))?;
+        writeln!(frames, "{}", frames::HEADER).and_then(|()| frames.flush()).map_err(io(&path))?;
         Ok(frames)
     }
 
@@ -316,25 +302,8 @@ impl SessionWriter {
     }
 
     fn write_frame(&mut self, f: &Frame, c: &CoachState) -> Result<(), StoreError> {
-        let Some(frames) = self.frames.as_mut() else { return Ok(()) };
-        let path = self.dir.join("frames.csv");
-        writeln!(
-            frames,
-            "{:.3},{:.2},{:.2},{},{},{},{},{},{},{},{},{}",
-            f.time_s,
-            f.f0_hz,
-            f.level_dbfs,
-            u8::from(f.voiced()),
-            u8::from(f.speech),
-            u8::from(f.syllable),
-            opt(f.active_level_dbfs),
-            opt(c.pace.value),
-            opt(f.pitch_spread_st),
-            band_code(c.pace.band),
-            band_code(c.volume.band),
-            band_code(c.tone.band),
-        )
-        .map_err(io(&path))?;
+        let Some(out) = self.frames.as_mut() else { return Ok(()) };
+        frames::write_row(out, f, c).map_err(io(&self.dir.join("frames.csv")))?;
         self.frames_written += 1;
         Ok(())
     }
@@ -544,7 +513,7 @@ mod tests {
         // As a kill would leave it: nothing flushed by the writer after `create`.
         std::mem::forget(w);
         let csv = std::fs::read_to_string(dir.join("frames.csv")).unwrap();
-        assert_eq!(csv.trim_end(), FRAMES_HEADER);
+        assert_eq!(csv.trim_end(), frames::HEADER);
         assert!(load_meta(&dir).is_ok());
         assert!(crate::session::report::build(&dir).is_ok());
     }

@@ -124,15 +124,7 @@ impl CoachApp {
             Action::OpenReport(id) => {
                 let root = store::default_root();
                 let opened = store::session_dir(&root, &id).and_then(|dir| {
-                    let report = crate::session::report::build(&dir)?;
-                    let html = dir.join("report.html");
-                    let page = crate::session::html::render(
-                        &report,
-                        self.settings.targets.pace_zh_chars_per_min.green,
-                    );
-                    std::fs::write(&html, page)
-                        .map_err(|source| store::StoreError::Io { path: html.clone(), source })?;
-                    Ok((report, html))
+                    crate::session::report::write_beside(&dir, &self.settings.targets)
                 });
                 let mut panel = load_sessions(None);
                 match opened {
@@ -181,14 +173,7 @@ impl CoachApp {
 fn load_sessions(message: Option<String>) -> SessionsPanel {
     match store::list(&store::default_root()) {
         Ok(rows) => {
-            let metas: Vec<_> = rows
-                .iter()
-                .filter_map(|r| match r {
-                    store::Listed::Ok(m) => Some(m.clone()),
-                    store::Listed::Damaged { .. } => None,
-                })
-                .collect();
-            let days = crate::session::history::by_shift(&metas);
+            let days = crate::session::history::from_listing(&rows);
             SessionsPanel { rows, days, report: None, message }
         }
         Err(e) => SessionsPanel {
