@@ -264,4 +264,44 @@ mod tests {
         let html = super::super::html::render(&report, (130.0, 170.0));
         assert!(!html.contains("NaN") && !html.contains("inf"), "{html}");
     }
+
+    /// `n` rows of 10 ms from `start`: speech or silence, volume band `volume`.
+    fn rows(start: f64, n: usize, speech: bool, volume: &str, pace: f32) -> Vec<String> {
+        (0..n)
+            .map(|i| {
+                let t = start + i as f64 * 0.01;
+                let s = u8::from(speech);
+                format!("{t:.3},200.00,-30.00,{s},{s},0,-28.00,{pace:.2},5.00,G,{volume},A")
+            })
+            .collect()
+    }
+
+    #[test]
+    fn bands_monologues_and_volume_excursions_are_counted_from_the_rows() {
+        // 3 s of speech (1.5 s of it loud), a 0.3 s breath, 2 s of speech, 1 s of silence.
+        let mut all = rows(0.0, 150, true, "G", 140.0);
+        all.extend(rows(1.5, 150, true, "R", 150.0));
+        all.extend(rows(3.0, 30, false, "", 150.0));
+        all.extend(rows(3.3, 200, true, "G", 160.0));
+        all.extend(rows(5.3, 100, false, "", 160.0));
+        let refs: Vec<&str> = all.iter().map(String::as_str).collect();
+        let r = build(&session("tally", &refs)).unwrap();
+        assert!((r.volume_bands.red - 150.0 / 500.0).abs() < 1e-6, "{:?}", r.volume_bands);
+        assert!((r.tone_bands.amber - 1.0).abs() < 1e-6);
+        assert_eq!(r.volume_excursions, 1);
+        // A 0.3 s breath does not end a monologue; it counts inside it.
+        assert!((r.longest_monologue_s - 5.3).abs() < 0.011, "{}", r.longest_monologue_s);
+        assert_eq!(r.pace_percentiles, Some([140.0, 150.0, 160.0]));
+        assert_eq!(r.series.len(), 7);
+        assert_eq!(r.lang, Lang::Zh);
+    }
+
+    #[test]
+    fn the_plots_use_the_band_of_the_sessions_language_from_the_users_targets() {
+        let mut report = build(&session("lang", &[])).unwrap();
+        let targets = Targets::default();
+        assert_eq!(pace_target(&report, &targets), targets.pace_zh_chars_per_min.green);
+        report.lang = Lang::En;
+        assert_eq!(pace_target(&report, &targets), targets.pace_en_words_per_min.green);
+    }
 }
