@@ -4,4 +4,4 @@
 pub mod capture;
 pub mod wav;
 
-pub use wav::{WavError, WavSource};
+pub use wav::{Channels, Encoding, WavError, WavSource};

@@ -14,9 +14,10 @@
 //! header here is one fixed layout: WAVE_FORMAT_IEEE_FLOAT with cbSize 0 (18-byte fmt), a
 //! `fact` chunk and the data chunk, 58 bytes, which sox, hound and `audio::wav` all read.
 //!
-//! Recordings of calls are personal data: on Unix the file is made with mode 0600.
+//! Recordings of calls are personal data: the file is made private (0600 on Unix,
+//! through `platform::private`).
 
-use std::fs::{File, OpenOptions};
+use std::fs::File;
 use std::io::{self, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -157,7 +158,7 @@ impl Recorder {
     /// `analyze` on the recording agree to the last digit.
     pub fn create(path: &Path, sample_rate: u32) -> Result<Self, RecorderError> {
         let wrap = |source| RecorderError { path: path.to_path_buf(), source };
-        let file = private_file(path).map_err(wrap)?;
+        let file = crate::platform::private::create_file(path).map_err(wrap)?;
         let sink = Sink::new(file, sample_rate).map_err(wrap)?;
         Ok(Self { path: path.to_path_buf(), sink, last_checkpoint: None })
     }
@@ -201,22 +202,6 @@ impl Drop for Recorder {
     fn drop(&mut self) {
         let _ = self.sink.checkpoint();
     }
-}
-
-/// Creates (or empties) `path`, readable and writable by its owner only on Unix.
-fn private_file(path: &Path) -> io::Result<File> {
-    let mut options = OpenOptions::new();
-    options.write(true).create(true).truncate(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
-        // The mode applies to a new file; one that was there keeps its own, so set it.
-        let file = options.mode(0o600).open(path)?;
-        file.set_permissions(std::fs::Permissions::from_mode(0o600))?;
-        Ok(file)
-    }
-    #[cfg(not(unix))]
-    options.open(path)
 }
 
 #[cfg(test)]
