@@ -7,7 +7,7 @@
 # against and the X11/Wayland libraries of the window; the tests also need sound and speech
 # tools to make and compare audio (sox, espeak-ng, praat) and a virtual display and sound
 # server for the headless window and virtual-microphone tests.
-RUN_PACKAGES := build-essential pkg-config libasound2-dev libpulse0 \
+RUN_PACKAGES := build-essential pkg-config libasound2-dev \
 	libgl1-mesa-dri libegl1 libxkbcommon-x11-0 libxcursor1 libxrandr2 libxi6
 TEST_PACKAGES := $(RUN_PACKAGES) libasound2-plugins pulseaudio pulseaudio-utils \
 	sox espeak-ng praat xvfb imagemagick util-linux
