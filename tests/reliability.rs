@@ -117,10 +117,12 @@ fn foreign_text_in_a_session_cannot_forge_lines_or_send_escapes() {
     assert!(!text.contains('\x1b'), "{text:?}");
 }
 
-/// `listen` on a fresh virtual microphone playing speech, with `extra` arguments.
+/// A fresh virtual microphone playing speech, and `speech-coach` wired to it.
 struct Live {
-    _mic: VirtualMic,
+    // Fields drop in order: the feeder stops before the server goes, or it would block
+    // opening a FIFO that no one reads any more.
     _feeder: common::vmic::Feeder,
+    _mic: VirtualMic,
     data: PathBuf,
 }
 
@@ -130,7 +132,7 @@ fn live(name: &str) -> (Live, Command) {
     let feeder = feed(mic.fifo.clone(), speech_pcm(), true);
     let mut cmd = mic.command();
     cmd.env("SPEECH_COACH_DATA_DIR", &data);
-    (Live { _mic: mic, _feeder: feeder, data }, cmd)
+    (Live { _feeder: feeder, _mic: mic, data }, cmd)
 }
 
 fn wait_for_session(data: &Path, child: &mut Child) -> PathBuf {
@@ -217,10 +219,19 @@ fn a_session_killed_at_any_moment_stays_readable() {
 
 #[test]
 fn listen_on_a_missing_device_leaves_no_empty_session() {
-    let (live, mut cmd) = live("bogus-device");
-    let out = cmd.args(["listen", "--session", "--device", "no-such-device-xyz"]).output().unwrap();
+    // No feeder: nothing records from the virtual microphone, so a feeder's writes would
+    // block once the FIFO is full.
+    let mic = VirtualMic::start("bogus-device");
+    let data = scratch("bogus-device-data");
+    let out = mic
+        .command()
+        .env("SPEECH_COACH_DATA_DIR", &data)
+        .args(["listen", "--session", "--device", "no-such-device-xyz"])
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
-    assert!(sessions_in(&live.data).is_empty(), "{:?}", sessions_in(&live.data));
+    assert!(stderr(&out).contains("no-such-device-xyz"), "{}", stderr(&out));
+    assert!(sessions_in(&data).is_empty(), "{:?}", sessions_in(&data));
 }
 
 /// Runs `listen --record` for `seconds` inside a private mount namespace whose data

@@ -83,13 +83,86 @@ fn interrupted_flag() -> Arc<AtomicBool> {
     flag
 }
 
+/// The frames log (`--frames`): written as frames come, flushed every second of rows;
+/// the first write error stops it and is said at once.
+struct FramesLog {
+    csv: Option<FramesCsv>,
+    rows: u64,
+    error: Option<super::frames_csv::CsvError>,
+}
+
+impl FramesLog {
+    fn write(&mut self, frame: &speech_coach::analysis::Frame) {
+        let (Some(w), None) = (self.csv.as_mut(), &self.error) else { return };
+        self.rows += 1;
+        let flush = self.rows.is_multiple_of(100);
+        self.error = w.write(frame).and_then(|()| if flush { w.flush() } else { Ok(()) }).err();
+        if let Some(e) = &self.error {
+            eprintln!("speech-coach: {e}");
+        }
+    }
+
+    fn finish(mut self) -> Result<()> {
+        if let (Some(w), None) = (self.csv.take(), &self.error) {
+            self.error = w.finish().err();
+        }
+        self.error.map_or(Ok(()), |e| Err(e.into()))
+    }
+}
+
+/// What `listen` follows while it runs: device changes and storage problems, said on
+/// stderr as they happen.
+#[derive(Default)]
+struct Watch {
+    last_status: Option<DeviceStatus>,
+    device_name: String,
+    losses: u32,
+    problems_told: usize,
+}
+
+impl Watch {
+    fn tell_problems(&mut self, problems: &[StorageProblem]) {
+        for p in problems {
+            eprintln!("speech-coach: {}", clean(&p.message));
+            self.problems_told += 1;
+        }
+    }
+
+    /// Says a changed device status; false once `listen` should give up (no device has
+    /// ever worked, for [`GIVE_UP_WITHOUT_DEVICE`]).
+    fn follow(&mut self, status: DeviceStatus, running_for: Duration) -> bool {
+        if self.last_status.as_ref() != Some(&status) {
+            // Before any device has worked, "unavailable" is said once, by the final error.
+            let still_starting =
+                self.device_name.is_empty() && matches!(status, DeviceStatus::Unavailable { .. });
+            if !still_starting && !matches!(status, DeviceStatus::Connecting) {
+                eprintln!("speech-coach: {}", clean(&describe(&status)));
+            }
+            match &status {
+                DeviceStatus::Live { name, .. } => self.device_name = name.clone(),
+                DeviceStatus::Lost { .. }
+                    if matches!(self.last_status, Some(DeviceStatus::Live { .. })) =>
+                {
+                    self.losses += 1
+                }
+                _ => {}
+            }
+            self.last_status = Some(status.clone());
+        }
+        !(matches!(status, DeviceStatus::Unavailable { .. })
+            && self.device_name.is_empty()
+            && running_for > GIVE_UP_WITHOUT_DEVICE)
+    }
+}
+
 pub fn run(args: ListenArgs) -> Result<()> {
     let store = speech_coach::session::store::default_root();
     if let Some(out) = &args.frames {
         super::output::check(out, &[], &store)?;
     }
     let interrupted = interrupted_flag();
-    let mut csv = args.frames.as_deref().map(FramesCsv::create).transpose()?;
+    let csv = args.frames.as_deref().map(FramesCsv::create).transpose()?;
+    let mut log = FramesLog { csv, rows: 0, error: None };
     let pipeline = Pipeline::start(PipelineOptions {
         source: Source::Microphone { device: args.device.clone() },
         lang: args.lang,
@@ -100,13 +173,6 @@ pub fn run(args: ListenArgs) -> Result<()> {
         keep_frames: true,
         on_update: None,
     });
-    let start = Instant::now();
-    let mut last_status = DeviceStatus::Connecting;
-    let mut device_name = String::new();
-    let mut losses = 0u32;
-    let mut rows = 0u64;
-    let mut problems_told = 0;
-    let frames = pipeline.frames().expect("keep_frames").clone();
     let first = pipeline.snapshot();
     if let Some(id) = &first.session_id {
         eprintln!("speech-coach: storing session {id}");
@@ -116,95 +182,54 @@ pub fn run(args: ListenArgs) -> Result<()> {
         drop(pipeline.stop());
         bail!("{message}");
     }
-    let mut csv_error = None;
+    let frames = pipeline.frames().expect("keep_frames").clone();
+    let start = Instant::now();
+    let mut watch = Watch::default();
     loop {
         let out_of_time = args.seconds.is_some_and(|s| start.elapsed().as_secs_f64() >= s);
         if out_of_time || interrupted.load(Ordering::Relaxed) {
             break;
         }
         match frames.recv_timeout(Duration::from_millis(100)) {
-            Ok(frame) => {
-                if let (Some(w), None) = (csv.as_mut(), &csv_error) {
-                    rows += 1;
-                    let flush = rows.is_multiple_of(100);
-                    csv_error =
-                        w.write(&frame).and_then(|()| if flush { w.flush() } else { Ok(()) }).err();
-                    if let Some(e) = &csv_error {
-                        eprintln!("speech-coach: {e}");
-                    }
-                }
-            }
+            Ok(frame) => log.write(&frame),
             Err(crossbeam_channel::RecvTimeoutError::Timeout) => {}
             Err(crossbeam_channel::RecvTimeoutError::Disconnected) => break,
         }
-        for p in pipeline.storage_problems_since(problems_told) {
-            eprintln!("speech-coach: {}", clean(&p.message));
-            problems_told += 1;
-        }
-        let status = pipeline.device();
-        if status != last_status {
-            // Before any device has worked, "unavailable" is said once, by the error below.
-            let still_starting =
-                device_name.is_empty() && matches!(status, DeviceStatus::Unavailable { .. });
-            if !still_starting {
-                eprintln!("speech-coach: {}", clean(&describe(&status)));
-            }
-            match &status {
-                DeviceStatus::Live { name, .. } => device_name = name.clone(),
-                DeviceStatus::Lost { .. } if matches!(last_status, DeviceStatus::Live { .. }) => {
-                    losses += 1
-                }
-                _ => {}
-            }
-            last_status = status.clone();
-        }
-        if matches!(status, DeviceStatus::Unavailable { .. })
-            && device_name.is_empty()
-            && start.elapsed() > GIVE_UP_WITHOUT_DEVICE
-        {
+        watch.tell_problems(&pipeline.storage_problems_since(watch.problems_told));
+        if !watch.follow(pipeline.device(), start.elapsed()) {
             break;
         }
     }
     // Stopping closes the session: with nothing captured it is removed, not left empty.
     let state = pipeline.stop();
-    if device_name.is_empty() {
+    if watch.device_name.is_empty() {
         bail!(
             "no microphone could be opened ({}); `speech-coach --demo` shows the app on a bundled recording",
             clean(&describe(&state.device))
         );
     }
-    for p in state.storage_problems.iter().skip(problems_told) {
-        eprintln!("speech-coach: {}", clean(&p.message));
-    }
+    watch.tell_problems(
+        &state.storage_problems[watch.problems_told.min(state.storage_problems.len())..],
+    );
     // Frames still queued when the clock ran out are kept.
-    if let (Some(w), None) = (csv.as_mut(), &csv_error) {
-        while let Ok(frame) = frames.try_recv() {
-            if let Err(e) = w.write(&frame) {
-                csv_error = Some(e);
-                break;
-            }
-        }
+    for frame in frames.try_iter() {
+        log.write(&frame);
     }
-    if let (Some(w), None) = (csv, &csv_error) {
-        csv_error = w.finish().err();
-    }
+    let logged = log.finish();
     let latency = state.latency_percentiles_ms();
-    let summary = state.summary.clone().unwrap_or_else(Summary::empty).with_lang(args.lang);
     let report = ListenReport {
-        device: clean(&device_name).into_owned(),
+        device: clean(&watch.device_name).into_owned(),
         session: state.session_id.clone(),
-        summary,
+        summary: state.summary.clone().unwrap_or_else(Summary::empty).with_lang(args.lang),
         delivered_blocks: state.delivered_blocks,
         dropped_blocks: state.dropped_blocks,
-        device_losses: losses,
+        device_losses: watch.losses,
         latency_median_ms: latency.map(|l| l.0),
         latency_p95_ms: latency.map(|l| l.1),
         storage_problems: state.storage_problems.clone(),
     };
     println!("{}", serde_json::to_string(&report)?);
-    if let Some(e) = csv_error {
-        return Err(e.into());
-    }
+    logged?;
     if !state.storage_problems.is_empty() {
         bail!(
             "the session was not stored completely ({} problem(s), listed above)",

@@ -25,6 +25,93 @@ pub(crate) fn set_device(state: &Mutex<LiveState>, status: DeviceStatus) {
     state.lock().expect("state lock").device = status;
 }
 
+/// How a watched stream ended.
+enum StreamEnd {
+    /// The pipeline is stopping.
+    Stopped,
+    /// The system default input changed while sound flowed (a headset came back): not a
+    /// loss, reopen at once and keep the status.
+    DefaultMoved,
+    /// The device failed or fell silent; whether "live" had been said for it.
+    Lost { reason: String, announced: bool },
+}
+
+/// What the microphone supervisor watches and reports to.
+struct Supervisor {
+    epoch: Instant,
+    counters: Arc<CaptureCounters>,
+    state: Arc<Mutex<LiveState>>,
+    stop: Arc<AtomicBool>,
+}
+
+impl Supervisor {
+    fn now_ms(&self) -> u64 {
+        self.epoch.elapsed().as_millis() as u64
+    }
+
+    fn stopping(&self) -> bool {
+        self.stop.load(Ordering::Relaxed)
+    }
+
+    /// Clears the counters before a (re)open, so an old stream's times do not count.
+    fn reset_counters(&self) {
+        self.counters.failed.store(false, Ordering::Relaxed);
+        let now_ms = self.now_ms();
+        self.counters.last_callback_ms.store(now_ms, Ordering::Relaxed);
+        self.counters.last_signal_ms.store(now_ms, Ordering::Relaxed);
+    }
+
+    /// Watches an open stream every 100 ms until it ends.
+    fn watch(&self, capture: &Capture, live: DeviceStatus) -> StreamEnd {
+        let last_signal = || self.counters.last_signal_ms.load(Ordering::Relaxed);
+        // After a loss, a reopened stream may sit on the sound server's silent fallback
+        // source: say "live" again only once real signal arrives.
+        let opened_ms = self.now_ms();
+        let mut announced =
+            !matches!(self.state.lock().expect("state lock").device, DeviceStatus::Lost { .. });
+        if announced {
+            set_device(&self.state, live.clone());
+        }
+        let stale_ms = STALE_AFTER.as_millis() as u64;
+        for ticks in 1u32.. {
+            std::thread::sleep(Duration::from_millis(100));
+            if self.stopping() {
+                return StreamEnd::Stopped;
+            }
+            // Only while sound flows: a silent stream is left to the loss checks below,
+            // so an unplug is reported as such and not as a quiet switch to the server's
+            // silent fallback.
+            let flowing = self.now_ms() <= last_signal() + 300;
+            if ticks.is_multiple_of(DEFAULT_CHECK_TICKS) && flowing && capture.default_moved() {
+                return StreamEnd::DefaultMoved;
+            }
+            if !announced && last_signal() > opened_ms {
+                set_device(&self.state, live.clone());
+                announced = true;
+            }
+            let now_ms = self.now_ms();
+            let reason = if self.counters.failed.load(Ordering::Relaxed) {
+                "the device reported an error"
+            } else if now_ms > self.counters.last_callback_ms.load(Ordering::Relaxed) + stale_ms {
+                "no audio for a second (unplugged?)"
+            } else if now_ms > last_signal() + stale_ms {
+                "only exact silence for a second (unplugged or muted?)"
+            } else {
+                continue;
+            };
+            return StreamEnd::Lost { reason: reason.into(), announced };
+        }
+        unreachable!("the tick counter outlasts any stream")
+    }
+
+    fn wait_before_retry(&self) {
+        let until = Instant::now() + RETRY_EVERY;
+        while Instant::now() < until && !self.stopping() {
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
 pub(crate) fn supervise_microphone(
     device: Option<String>,
     channels: BlockChannels,
@@ -32,16 +119,13 @@ pub(crate) fn supervise_microphone(
     state: Arc<Mutex<LiveState>>,
     stop: Arc<AtomicBool>,
 ) {
-    let epoch = Instant::now();
+    let sup = Supervisor { epoch: Instant::now(), counters, state, stop };
     let mut last_name = device.clone().unwrap_or_else(|| "default microphone".into());
     let mut ever_opened = false;
-    'reopen: while !stop.load(Ordering::Relaxed) {
+    while !sup.stopping() {
         let _quiet = crate::audio::capture::quiet_alsa();
-        counters.failed.store(false, Ordering::Relaxed);
-        let now_ms = epoch.elapsed().as_millis() as u64;
-        counters.last_callback_ms.store(now_ms, Ordering::Relaxed);
-        counters.last_signal_ms.store(now_ms, Ordering::Relaxed);
-        match Capture::open(device.as_deref(), channels.clone(), counters.clone(), epoch) {
+        sup.reset_counters();
+        match Capture::open(device.as_deref(), channels.clone(), sup.counters.clone(), sup.epoch) {
             Ok(capture) => {
                 ever_opened = true;
                 last_name = capture.device_name.clone();
@@ -51,53 +135,16 @@ pub(crate) fn supervise_microphone(
                     channels: capture.channels,
                     format: capture.sample_format.clone(),
                 };
-                // After a loss, a reopened stream may sit on the sound server's silent
-                // fallback source: say "live" again only once real signal arrives.
-                let opened_ms = epoch.elapsed().as_millis() as u64;
-                let mut announced =
-                    !matches!(state.lock().expect("state lock").device, DeviceStatus::Lost { .. });
-                if announced {
-                    set_device(&state, live.clone());
-                }
-                let mut ticks = 0u32;
-                let reason = loop {
-                    std::thread::sleep(Duration::from_millis(100));
-                    if stop.load(Ordering::Relaxed) {
-                        return;
-                    }
-                    ticks += 1;
-                    // Only while sound flows: a silent stream is left to the loss checks
-                    // below, so an unplug is reported as such and not as a quiet switch
-                    // to the server's silent fallback.
-                    let flowing = epoch.elapsed().as_millis() as u64
-                        <= counters.last_signal_ms.load(Ordering::Relaxed) + 300;
-                    if ticks.is_multiple_of(DEFAULT_CHECK_TICKS)
-                        && flowing
-                        && capture.default_moved()
-                    {
-                        // Not a loss: reopen at once on the new default, keep the status.
+                match sup.watch(&capture, live) {
+                    StreamEnd::Stopped => return,
+                    StreamEnd::DefaultMoved => continue,
+                    StreamEnd::Lost { reason, announced } => {
                         drop(capture);
-                        continue 'reopen;
+                        if announced {
+                            let lost = DeviceStatus::Lost { name: last_name.clone(), reason };
+                            set_device(&sup.state, lost);
+                        }
                     }
-                    if !announced && counters.last_signal_ms.load(Ordering::Relaxed) > opened_ms {
-                        set_device(&state, live.clone());
-                        announced = true;
-                    }
-                    if counters.failed.load(Ordering::Relaxed) {
-                        break "the device reported an error".to_string();
-                    }
-                    let now_ms = epoch.elapsed().as_millis() as u64;
-                    let stale_ms = STALE_AFTER.as_millis() as u64;
-                    if now_ms > counters.last_callback_ms.load(Ordering::Relaxed) + stale_ms {
-                        break "no audio for a second (unplugged?)".to_string();
-                    }
-                    if now_ms > counters.last_signal_ms.load(Ordering::Relaxed) + stale_ms {
-                        break "only exact silence for a second (unplugged or muted?)".to_string();
-                    }
-                };
-                drop(capture);
-                if announced {
-                    set_device(&state, DeviceStatus::Lost { name: last_name.clone(), reason });
                 }
             }
             Err(e) => {
@@ -106,13 +153,10 @@ pub(crate) fn supervise_microphone(
                 } else {
                     DeviceStatus::Unavailable { reason: e.to_string() }
                 };
-                set_device(&state, status);
+                set_device(&sup.state, status);
             }
         }
-        let until = Instant::now() + RETRY_EVERY;
-        while Instant::now() < until && !stop.load(Ordering::Relaxed) {
-            std::thread::sleep(Duration::from_millis(50));
-        }
+        sup.wait_before_retry();
     }
 }
 
