@@ -151,8 +151,10 @@ fn a_damaged_or_missing_session_gives_a_clear_message() {
     assert!(!report.status.success());
     assert_ne!(report.status.code(), Some(101));
     assert!(String::from_utf8_lossy(&report.stderr).contains("damaged session file"));
-    let missing = run(&["report", "no-such-session"]);
-    assert!(String::from_utf8_lossy(&missing.stderr).contains(r#"no session "no-such-session""#));
+    let missing = run(&["report", "1700000001"]);
+    assert!(String::from_utf8_lossy(&missing.stderr).contains(r#"no session "1700000001""#));
+    let not_an_id = run(&["report", "no-such-session"]);
+    assert!(String::from_utf8_lossy(&not_an_id.stderr).contains("is not a session id"));
     // Deleting removes the folder.
     assert!(run(&["sessions", "--delete", "1700000000"]).status.success());
     assert!(!broken.exists());
