@@ -1,5 +1,11 @@
-//! Microphones through cpal: device listing, and a capture stream whose callback only
-//! converts samples into preallocated buffers and hands them on.
+//! Microphones and the caller's side through cpal: device listing, and a capture stream
+//! whose callback only converts samples into preallocated buffers and hands them on.
+//!
+//! The caller is what the softphone plays to the headset. On Linux that is the *monitor*
+//! of an output (PulseAudio and PipeWire's pulse service offer each output's sound as an
+//! input named `<output>.monitor`); on Windows it is WASAPI loopback (cpal opens an input
+//! stream on an output device). macOS has no loopback without a virtual device. Monitors
+//! are the caller only: never listed or chosen as a microphone.
 //!
 //! The callback is sacred (it runs on the audio thread that also serves the softphone's
 //! device on some systems): it takes an empty buffer from a pool channel, mixes the
@@ -29,6 +35,10 @@ pub enum CaptureError {
     Open { device: String, reason: String },
     #[error("microphone {device:?} uses sample format {format}, which is not supported")]
     UnsupportedFormat { device: String, format: String },
+    #[error("no caller source found: {reason}")]
+    NoCallerSource { reason: String },
+    #[error("no caller source matches {wanted:?}; available: {available}")]
+    CallerNotFound { wanted: String, available: String },
     #[error("{HOST_ENV}={wanted:?} is not an audio host here; use one of: auto, {available}")]
     UnknownHost { wanted: String, available: String },
     #[error("audio host {host} is not available: {reason}")]
@@ -112,6 +122,15 @@ fn device_id(device: &cpal::Device) -> String {
     device.id().map(|id| id.to_string()).unwrap_or_default()
 }
 
+/// Which side of the call a stream captures.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    /// The agent's microphone.
+    Microphone,
+    /// What the softphone plays: an output's monitor (Linux) or loopback (Windows).
+    Caller,
+}
+
 /// Inputs that hosts list but that never carry the agent's voice, so they are not listed,
 /// not chosen as a fallback, and opened only when asked for by their exact name:
 /// - PulseAudio (and PipeWire's pulse service) offer what each output plays as an input
@@ -160,6 +179,97 @@ pub fn list_input_devices() -> Result<(String, Vec<InputDevice>), CaptureError> 
     Ok((host_name, devices))
 }
 
+/// Lists what can be captured as the caller's side: output monitors (Linux sound server)
+/// or outputs for loopback (Windows), the default output's marked.
+pub fn list_caller_sources() -> Result<(String, Vec<InputDevice>), CaptureError> {
+    let _quiet = quiet_alsa();
+    let host = host()?;
+    let host_name = host.id().name().to_string();
+    let default_id = default_caller(&host).ok().map(|d| device_id(&d));
+    let sources = caller_candidates(&host)
+        .into_iter()
+        .map(|d| {
+            let id = device_id(&d);
+            InputDevice {
+                name: device_name(&d),
+                is_default: default_id.as_deref() == Some(id.as_str()),
+                default_config: caller_config(&d).ok().map(|c| {
+                    format!("{} Hz, {} ch, {}", c.sample_rate(), c.channels(), c.sample_format())
+                }),
+                id,
+            }
+        })
+        .collect();
+    Ok((host_name, sources))
+}
+
+/// Devices that can carry the caller: monitors among the inputs; on Windows every output
+/// (opened for loopback).
+fn caller_candidates(host: &cpal::Host) -> Vec<cpal::Device> {
+    if cfg!(target_os = "windows") {
+        return host.output_devices().map(|d| d.collect()).unwrap_or_default();
+    }
+    host.input_devices()
+        .map(|d| d.filter(|d| device_id(d).ends_with(".monitor")).collect())
+        .unwrap_or_default()
+}
+
+/// The caller's side by default: the monitor of the default output (loopback of the
+/// default output on Windows).
+fn default_caller(host: &cpal::Host) -> Result<cpal::Device, CaptureError> {
+    let output = host.default_output_device().ok_or_else(|| CaptureError::NoCallerSource {
+        reason: "no default output device".into(),
+    })?;
+    if cfg!(target_os = "windows") {
+        return Ok(output);
+    }
+    let monitor = format!("{}.monitor", device_id(&output));
+    caller_candidates(host).into_iter().find(|d| device_id(d) == monitor).ok_or_else(|| {
+        CaptureError::NoCallerSource {
+            reason: format!(
+                "the default output ({}) has no monitor on the {} host; run PulseAudio or PipeWire, or name a source with --caller-device",
+                device_name(&output),
+                host.id().name()
+            ),
+        }
+    })
+}
+
+fn find_caller(host: &cpal::Host, wanted: Option<&str>) -> Result<cpal::Device, CaptureError> {
+    let Some(wanted) = wanted else { return default_caller(host) };
+    let needle = wanted.to_lowercase();
+    let sources = caller_candidates(host);
+    let matches = |d: &cpal::Device, exact: bool| {
+        let (name, id) = (device_name(d).to_lowercase(), device_id(d).to_lowercase());
+        if exact {
+            name == needle || id == needle
+        } else {
+            name.contains(&needle) || id.contains(&needle)
+        }
+    };
+    let found = sources
+        .iter()
+        .position(|d| matches(d, true))
+        .or_else(|| sources.iter().position(|d| matches(d, false)));
+    match found {
+        Some(i) => Ok(sources.into_iter().nth(i).expect("index from position")),
+        None => Err(CaptureError::CallerNotFound {
+            wanted: wanted.to_string(),
+            available: sources.iter().map(device_name).collect::<Vec<_>>().join(", "),
+        }),
+    }
+}
+
+/// The stream format for capturing the caller: a monitor is an input; a Windows output
+/// opened for loopback is captured in its output format.
+fn caller_config(device: &cpal::Device) -> Result<cpal::SupportedStreamConfig, cpal::Error> {
+    if cfg!(target_os = "windows") {
+        device.default_output_config()
+    } else {
+        device.default_input_config()
+    }
+}
+
 fn find_device(host: &cpal::Host, wanted: Option<&str>) -> Result<cpal::Device, CaptureError> {
     // Listing every input is a server round trip: only when the default will not do.
     // Returns (not microphones, microphones).
@@ -201,6 +311,7 @@ fn find_device(host: &cpal::Host, wanted: Option<&str>) -> Result<cpal::Device, 
 pub struct Capture {
     _stream: cpal::Stream,
     host: cpal::Host,
+    role: Role,
     /// Opened as "the default input", so it should follow the system's choice of default.
     follows_default: bool,
     device_id: String,
@@ -219,8 +330,21 @@ pub struct BlockChannels {
 }
 
 impl Capture {
-    /// Opens `device` (default input when `None`) and starts streaming into `channels`.
+    /// Opens the microphone `device` (default input when `None`) and starts streaming
+    /// into `channels`.
     pub fn open(
+        device: Option<&str>,
+        channels: BlockChannels,
+        counters: Arc<CaptureCounters>,
+        epoch: Instant,
+    ) -> Result<Self, CaptureError> {
+        Self::open_as(Role::Microphone, device, channels, counters, epoch)
+    }
+
+    /// Opens one side of the call: the microphone, or the caller (an output's monitor or
+    /// loopback; the default output's when `device` is `None`).
+    pub fn open_as(
+        role: Role,
         device: Option<&str>,
         channels: BlockChannels,
         counters: Arc<CaptureCounters>,
@@ -228,11 +352,18 @@ impl Capture {
     ) -> Result<Self, CaptureError> {
         let host = host()?;
         let follows_default = device.is_none();
-        let device = find_device(&host, device)?;
+        let device = match role {
+            Role::Microphone => find_device(&host, device)?,
+            Role::Caller => find_caller(&host, device)?,
+        };
         let name = device_name(&device);
         let id = device_id(&device);
         let open_err = |reason: String| CaptureError::Open { device: name.clone(), reason };
-        let supported = device.default_input_config().map_err(|e| open_err(e.to_string()))?;
+        let supported = match role {
+            Role::Microphone => device.default_input_config(),
+            Role::Caller => caller_config(&device),
+        }
+        .map_err(|e| open_err(e.to_string()))?;
         let format = supported.sample_format();
         let config: cpal::StreamConfig = supported.config();
         let (rate, ch) = (config.sample_rate, config.channels);
@@ -263,6 +394,7 @@ impl Capture {
         Ok(Self {
             _stream: stream,
             host,
+            role,
             follows_default,
             device_id: id,
             device_name: name,
@@ -280,9 +412,15 @@ impl Capture {
             return false;
         }
         let _quiet = quiet_alsa();
-        self.host
-            .default_input_device()
-            .is_some_and(|d| !not_a_microphone(&d) && device_id(&d) != self.device_id)
+        match self.role {
+            Role::Microphone => self
+                .host
+                .default_input_device()
+                .is_some_and(|d| !not_a_microphone(&d) && device_id(&d) != self.device_id),
+            Role::Caller => {
+                default_caller(&self.host).is_ok_and(|d| device_id(&d) != self.device_id)
+            }
+        }
     }
 }
 

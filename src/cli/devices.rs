@@ -1,20 +1,33 @@
-//! `speech-coach devices`: the input devices cpal can see.
+//! `speech-coach devices`: the microphones and, apart from them, the sources that carry
+//! the caller's side (output monitors; loopback on Windows).
 
 use anyhow::Result;
-use speech_coach::audio::capture::list_input_devices;
+use speech_coach::audio::capture::{InputDevice, list_caller_sources, list_input_devices};
 
 use super::terminal::clean;
+
+fn print(devices: &[InputDevice], none: &str) {
+    if devices.is_empty() {
+        println!("  {none}");
+    }
+    for d in devices {
+        let mark = if d.is_default { "*" } else { " " };
+        let config = d.default_config.clone().unwrap_or_else(|| "cannot be opened".into());
+        println!("{mark} {}  [{}]  {}", clean(&d.name), clean(&d.id), clean(&config));
+    }
+}
 
 pub fn run() -> Result<()> {
     let (host, devices) = list_input_devices()?;
     println!("audio host: {host} (set SPEECH_COACH_AUDIO_HOST=alsa|pulseaudio to choose)");
-    if devices.is_empty() {
-        println!("no input devices found");
-    }
-    for d in devices {
-        let mark = if d.is_default { "*" } else { " " };
-        let config = d.default_config.unwrap_or_else(|| "cannot be opened".into());
-        println!("{mark} {}  [{}]  {}", clean(&d.name), clean(&d.id), clean(&config));
+    println!("microphones (the agent; * = default):");
+    print(&devices, "no input devices found");
+    println!("caller sources (what the softphone plays; * = default, used by --caller-device):");
+    match list_caller_sources() {
+        Ok((_, sources)) => {
+            print(&sources, "none on this host (a sound server offers output monitors)")
+        }
+        Err(e) => println!("  {}", clean(&e.to_string())),
     }
     Ok(())
 }
