@@ -7,6 +7,7 @@
 //!
 //! * [`dsp`] — pure signal processing (pitch, level, voice activity, pace, tone).
 //! * [`analysis`] — the streaming analyser that runs the dsp per hop and emits frames.
+//! * [`conversation`] — agent and caller together: talk, interruptions, dead air, holds.
 //! * [`audio`] — WAV files and microphones as sources of mono f32 blocks.
 //! * [`coach`] — target bands, baseline, gauge readings, cues, rehearsal scripts.
 //! * [`pipeline`] — the threads: source → bounded channel → analyser worker → latest state.
@@ -20,6 +21,7 @@
 pub mod analysis;
 pub mod audio;
 pub mod coach;
+pub mod conversation;
 pub mod dsp;
 pub mod pipeline;
 pub mod platform;
