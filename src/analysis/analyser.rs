@@ -8,8 +8,11 @@
 //!     50 ms Hann window ─► FFT autocorrelation candidates ─► fixed-lag path (2 hops)
 //!     10 ms level ──────────────────────────────────────────┐
 //!                                     ▼ when the pitch of hop k−2 is final
-//!          VAD ─► active level, speaking time/pauses, syllable nuclei, pitch statistics ─► Frame
+//!          VAD ─► active level, speaking time/pauses, syllable nuclei, turns, pitch statistics ─► Frame
 //! ```
+//! Pace is syllables ÷ turn time (see [`crate::dsp::pace`]): the gauge pools the last
+//! [`PACE_WINDOW_S`] of the agent's turn time, the summary the whole stream. The pipeline
+//! ends a turn early with [`Analyser::end_turn`] when the caller takes the floor.
 //! Look-ahead: half the pitch window (25 ms) + two hops of path hindsight (20 ms) + the
 //! resampler's half kernel (≤ 1.5 ms) — under the 50 ms budget.
 
@@ -20,7 +23,9 @@ use super::summary::Summary;
 use crate::dsp::band_power::BandPower;
 use crate::dsp::filter::Biquad;
 use crate::dsp::level::{ActiveLevel, power_to_dbfs};
-use crate::dsp::pace::{SpeakingTime, SyllableDetector, SyllableHop};
+use crate::dsp::pace::{
+    ARTICULATION_PAUSE_S, SpeakingTime, SyllableDetector, SyllableHop, TurnTracker,
+};
 use crate::dsp::pitch::{CandidateFinder, PitchConfig, PitchFrame};
 use crate::dsp::pitch_path::{LAG, PathConfig, PathTracker};
 use crate::dsp::resample::Resampler;
@@ -37,8 +42,10 @@ pub const MAX_RATE: u32 = 96_000;
 pub const CLIP_LEVEL: f32 = 0.999;
 /// The active level gauge averages the speech of the last 3 s.
 const ACTIVE_WINDOW_FRAMES: usize = 300;
-/// Pace over the last 10 s of speaking time; shown once there are 2 s of it.
-const PACE_WINDOW_FRAMES: usize = 1000;
+/// The pace gauge pools the agent's last 30 s of turn time (a trainer times a whole answer,
+/// not a phrase); shown once there are 2 s of it.
+pub const PACE_WINDOW_S: f64 = 30.0;
+const PACE_WINDOW_FRAMES: usize = (PACE_WINDOW_S / HOP_S) as usize;
 const PACE_MIN_FRAMES: usize = 200;
 /// Tone over the last 10 s of voiced speech (1000 voiced hops); shown after 1 s of it.
 const TONE_WINDOW_FRAMES: usize = 1000;
@@ -87,7 +94,7 @@ impl AnalyserConfig {
     }
 }
 
-/// Rolling syllable count over the last stretch of speaking time.
+/// Rolling syllable count over the last stretch of turn time.
 struct PaceWindow {
     ring: Vec<u8>,
     next: usize,
@@ -96,7 +103,7 @@ struct PaceWindow {
 }
 
 impl PaceWindow {
-    fn push_speaking_frame(&mut self) {
+    fn push_frame(&mut self) {
         if self.ring.len() < self.ring.capacity() {
             self.ring.push(0);
             self.newest = self.ring.len() - 1;
@@ -145,6 +152,9 @@ pub struct Analyser {
     vad: VoiceActivity,
     active: ActiveLevel,
     speaking: SpeakingTime,
+    /// Speaking time without pauses of `ARTICULATION_PAUSE_S` (no hangover).
+    articulating: SpeakingTime,
+    turns: TurnTracker,
     syllables: SyllableDetector,
     pace: PaceWindow,
     rolling_pitch: RollingPitch,
@@ -157,6 +167,9 @@ pub struct Analyser {
     frames_emitted: u64,
     syllables_total: u64,
     speaking_frames_total: u64,
+    articulation_frames_total: u64,
+    turn_frames_total: u64,
+    turns_total: u32,
     voiced_frames_total: u64,
     pauses: u32,
     longest_pause_s: f32,
@@ -209,6 +222,8 @@ impl Analyser {
             vad: VoiceActivity::new(HOP_S as f32),
             active: ActiveLevel::new(ACTIVE_WINDOW_FRAMES),
             speaking: SpeakingTime::new(HOP_S as f32),
+            articulating: SpeakingTime::with_pause(HOP_S as f32, ARTICULATION_PAUSE_S),
+            turns: TurnTracker::new(HOP_S as f32),
             syllables: SyllableDetector::default(),
             pace: PaceWindow {
                 ring: Vec::with_capacity(PACE_WINDOW_FRAMES),
@@ -225,6 +240,9 @@ impl Analyser {
             frames_emitted: 0,
             syllables_total: 0,
             speaking_frames_total: 0,
+            articulation_frames_total: 0,
+            turn_frames_total: 0,
+            turns_total: 0,
             voiced_frames_total: 0,
             pauses: 0,
             longest_pause_s: 0.0,
@@ -344,14 +362,18 @@ impl Analyser {
             self.pauses += 1;
             self.longest_pause_s = self.longest_pause_s.max(p);
         }
-        for _ in 0..update.speaking_frames {
-            self.pace.push_speaking_frame();
-        }
         self.speaking_frames_total += update.speaking_frames as u64;
+        self.articulation_frames_total += self.articulating.push(vad.active).speaking_frames as u64;
         self.current_gap_frames = if speech { 0 } else { self.current_gap_frames + 1 };
         self.active.push(power, speech);
 
         let syllable = self.syllables.push(SyllableHop { envelope_db, voiced, balance_db, speech });
+        let turn = self.turns.push(vad.active, syllable);
+        for _ in 0..turn.turn_frames {
+            self.pace.push_frame();
+        }
+        self.turn_frames_total += turn.turn_frames as u64;
+        self.turns_total += turn.turn_ended_frames.is_some() as u32;
         if syllable {
             self.syllables_total += 1;
             self.pace.add_syllable();
@@ -378,7 +400,9 @@ impl Analyser {
             f0_hz,
             level_dbfs,
             speech,
+            active: vad.active,
             syllable,
+            in_turn: self.turns.in_turn(),
             clipped_samples,
             active_level_dbfs: self.active.rolling_dbfs(),
             utterance_level_dbfs: self.active.utterance_dbfs(),
@@ -392,16 +416,31 @@ impl Analyser {
         }
     }
 
+    /// Ends the agent's turn now: the caller has taken the floor. The time until the agent
+    /// speaks again is not turn time, however short. (Without it a turn ends after
+    /// `pace::TURN_BREAK_S` of silence.)
+    pub fn end_turn(&mut self) {
+        self.turns_total += self.turns.end_turn().is_some() as u32;
+    }
+
     /// Figures for everything analysed so far.
     pub fn summary(&self) -> Summary {
         let speech_s = self.speaking_frames_total as f64 * HOP_S;
+        let turn_s = self.turn_frames_total as f64 * HOP_S;
+        let articulation_s = self.articulation_frames_total as f64 * HOP_S;
+        let per_min = |seconds: f64| {
+            (seconds > 0.0).then(|| (self.syllables_total as f64 * 60.0 / seconds) as f32)
+        };
         Summary {
             duration_s: self.duration_s(),
             speech_s,
+            turn_s,
+            turns: self.turns_total + self.turns.in_turn() as u32,
             voiced_s: self.voiced_frames_total as f64 * HOP_S,
             syllables: self.syllables_total,
-            syllables_per_min: (speech_s > 0.0)
-                .then(|| (self.syllables_total as f64 * 60.0 / speech_s) as f32),
+            syllables_per_min: per_min(turn_s),
+            articulation_s,
+            articulation_rate: None,
             chars_per_min: None,
             words_per_min: None,
             level_active_dbfs: self.active.total_dbfs(),

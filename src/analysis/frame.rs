@@ -16,15 +16,22 @@ pub struct Frame {
     pub level_dbfs: f32,
     /// Speech (with hangover) according to the voice-activity detector.
     pub speech: bool,
+    /// This hop itself passed the voice-activity detector (no hangover): where speech
+    /// starts and stops, for timing lines and turns.
+    pub active: bool,
     /// A syllable nucleus was confirmed at this hop.
     pub syllable: bool,
+    /// The agent's turn is open (see `dsp::pace`): it started with a syllable and has not
+    /// yet met 2 s of silence or `Analyser::end_turn`.
+    pub in_turn: bool,
     /// Samples at or near full scale since the previous frame.
     pub clipped_samples: u32,
     /// Active speech level over the last few seconds, if there was speech.
     pub active_level_dbfs: Option<f32>,
     /// Active speech level of the current utterance (since the last pause).
     pub utterance_level_dbfs: Option<f32>,
-    /// Syllables per minute of speaking time over the last stretch of speech.
+    /// Pace: syllables per minute of turn time (first to last syllable of each turn, the
+    /// pauses inside included) over the agent's last 30 s of turn time.
     pub syllables_per_min: Option<f32>,
     /// Median pitch over the last ~10 s of voiced speech.
     pub pitch_median_hz: Option<f32>,

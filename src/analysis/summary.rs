@@ -59,11 +59,29 @@ impl Lang {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Summary {
     pub duration_s: f64,
-    /// Speaking time: speech plus gaps shorter than a pause.
+    /// Speaking time: speech plus gaps shorter than a pause (0.5 s).
     pub speech_s: f64,
+    /// Turn time: first to last syllable of each of the agent's turns, the pauses inside
+    /// included (a turn ends after 2 s of silence or when the caller takes the floor).
+    /// The time base of the headline pace.
+    #[serde(default)]
+    pub turn_s: f64,
+    /// Turns seen (the last one may still be open).
+    #[serde(default)]
+    pub turns: u32,
     pub voiced_s: f64,
     pub syllables: u64,
+    /// Pace, the headline: syllables per minute of turn time.
     pub syllables_per_min: Option<f32>,
+    /// Speech with every pause of 0.25 s or more taken out (no hangover): the time base
+    /// of the articulation rate.
+    #[serde(default)]
+    pub articulation_s: f64,
+    /// The articulation rate in the language's unit (chars/min or words/min); never the
+    /// headline.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub articulation_rate: Option<f32>,
+    /// Headline pace in the language's unit: syllables ÷ turn time.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub chars_per_min: Option<f32>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -83,9 +101,13 @@ impl Summary {
         Self {
             duration_s: 0.0,
             speech_s: 0.0,
+            turn_s: 0.0,
+            turns: 0,
             voiced_s: 0.0,
             syllables: 0,
             syllables_per_min: None,
+            articulation_s: 0.0,
+            articulation_rate: None,
             chars_per_min: None,
             words_per_min: None,
             level_active_dbfs: None,
@@ -98,9 +120,12 @@ impl Summary {
         }
     }
 
-    /// Fills the language-specific pace field.
+    /// Fills the language-specific pace fields.
     pub fn with_lang(mut self, lang: Lang) -> Self {
         let pace = self.syllables_per_min.map(|s| lang.pace_from_syllables(s));
+        self.articulation_rate = (self.articulation_s > 0.0).then(|| {
+            lang.pace_from_syllables((self.syllables as f64 * 60.0 / self.articulation_s) as f32)
+        });
         match lang {
             Lang::Zh => self.chars_per_min = pace,
             Lang::En => self.words_per_min = pace,
