@@ -26,6 +26,14 @@ enum Command {
     /// syllables_per_min, chars_per_min (zh) or words_per_min (en), level_active_dbfs
     /// (speech-only level, ITU-T P.56 style), clipped_samples, pitch_median_hz,
     /// pitch_spread_st (10–90 % range in semitones), pauses, longest_pause_s.
+    ///
+    /// A call with both sides (--stereo: agent left, caller right, or --stereo=right; or
+    /// --caller FILE.wav for the caller's own file) adds a `conversation` object:
+    /// agent_talk_s, caller_talk_s, agent_talk_share, overlap_s, agent_interruptions,
+    /// caller_interruptions (0.6 s of talking over), response_gap_median_s, dead_air_count,
+    /// longest_dead_air_s (5 s of silence), holds (10 s or more), longest_agent_monologue_s,
+    /// caller_arousal; the top-level fields stay the agent's. --events writes the
+    /// interruptions, dead air and holds as CSV rows time_s,kind,duration_s.
     Analyze(cli::analyze::AnalyzeArgs),
     /// Capture from the microphone without a window: frames to CSV, a JSON summary at the end.
     Listen(cli::listen::ListenArgs),
