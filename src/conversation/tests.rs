@@ -101,8 +101,8 @@ fn the_live_view_names_the_latest_interruption_while_it_goes_on() {
     for hop in 0..1000 {
         c.push(&agent.frame(hop), &caller.frame(hop));
         let live = c.live();
-        if seen_at.is_none() && live.interrupted_at_s.is_some() {
-            seen_at = Some((live.time_s, live.interrupted_at_s.unwrap()));
+        if let (None, Some(at)) = (seen_at, live.interrupted_at_s) {
+            seen_at = Some((live.time_s, at));
             assert!(live.agent_talking && live.caller_talking);
         }
     }
