@@ -3,7 +3,7 @@
 
 mod common;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use common::{binary, path_str, run, scratch};
 
@@ -55,6 +55,132 @@ fn a_recorded_reading_of_the_chinese_complaint_script_advances_through_every_lin
 #[test]
 fn a_recorded_reading_of_the_english_support_script_advances_through_every_line() {
     check(&rehearse("support-en.md", "en"));
+}
+
+/// The trainee's recording of `script` with `gap_s` of silence between lines: each line
+/// said by espeak-ng on its own and trimmed to its speech (sox `silence`, −45 dBFS), so its
+/// stopwatch time is known; 1 s of silence before the first line and 3 s after the last.
+/// Returns the recording and each line's stopwatch seconds.
+fn take_with_gaps(dir: &Path, lines: &[String], voice: &str, gap_s: f64) -> (PathBuf, Vec<f64>) {
+    let mut parts = Vec::new();
+    let mut seconds = Vec::new();
+    let silence = |name: &str, s: f64| {
+        let out = dir.join(name);
+        run(
+            "sox",
+            &[
+                "-n",
+                "-r",
+                "22050",
+                "-c",
+                "1",
+                "-b",
+                "16",
+                path_str(&out),
+                "trim",
+                "0",
+                &s.to_string(),
+            ],
+        );
+        out
+    };
+    parts.push(silence("lead.wav", 1.0));
+    for (i, line) in lines.iter().enumerate() {
+        let raw = dir.join(format!("line{i}-raw.wav"));
+        let trimmed = dir.join(format!("line{i}.wav"));
+        run("espeak-ng", &["-v", voice, "-s", "150", "-w", path_str(&raw), line]);
+        run(
+            "sox",
+            &[
+                path_str(&raw),
+                "-r",
+                "22050",
+                "-b",
+                "16",
+                path_str(&trimmed),
+                "silence",
+                "1",
+                "0.01",
+                "-45d",
+                "reverse",
+                "silence",
+                "1",
+                "0.01",
+                "-45d",
+                "reverse",
+            ],
+        );
+        seconds.push(run("soxi", &["-D", path_str(&trimmed)]).trim().parse::<f64>().unwrap());
+        if i > 0 && gap_s > 0.0 {
+            parts.push(silence(&format!("gap{i}.wav"), gap_s));
+        }
+        parts.push(trimmed);
+    }
+    parts.push(silence("tail.wav", 3.0));
+    let take = dir.join(format!("take-gap{gap_s}.wav"));
+    let mut args: Vec<&str> = parts.iter().map(|p| path_str(p)).collect();
+    args.push(path_str(&take));
+    run("sox", &args);
+    (take, seconds)
+}
+
+/// Per-line paces of the same reading with 0, 1.2 and 3 s between lines must agree with
+/// each other and with the true per-line pace (script syllables ÷ the line's stopwatch
+/// time) within 5 % (issue 12: pausing to read the next line was scored "too slow").
+/// Lines read with no pause at all between them are split by the syllable count alone;
+/// `no_gap_tolerance` is the bound there (a count one syllable off moves a boundary by a
+/// syllable, 6–8 % of a short English line).
+fn per_line_paces_do_not_depend_on_the_pauses(script: &str, voice: &str, no_gap_tolerance: f64) {
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/scripts").join(script);
+    let lines = script_lines(&script);
+    let dir = scratch(&format!("rehearse-gaps-{voice}"));
+    let mut worst: f64 = 0.0;
+    let mut paces: Vec<Vec<f64>> = Vec::new();
+    for gap_s in [0.0, 1.2, 3.0] {
+        let tolerance = if gap_s == 0.0 { no_gap_tolerance } else { 5.0 };
+        paces.push(Vec::new());
+        let (take, seconds) = take_with_gaps(&dir, &lines, voice, gap_s);
+        let out = binary()
+            .args(["rehearse", path_str(&script), "--recording", path_str(&take)])
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        let results = report["lines"].as_array().unwrap();
+        assert_eq!(results.len(), lines.len());
+        for (i, (line, stopwatch_s)) in results.iter().zip(&seconds).enumerate() {
+            let pace = line["pace"].as_f64().unwrap_or(f64::NAN);
+            let target = line["target_pace"].as_f64().unwrap();
+            let expected_s = line["expected_s"].as_f64().unwrap();
+            // True pace in the script's unit: the script's syllables over the stopwatch time.
+            let truth = target * expected_s / stopwatch_s;
+            let err = 100.0 * (pace / truth - 1.0);
+            println!("gap {gap_s} s, line {i}: {pace:.0} against {truth:.0} ({err:+.1} %)");
+            worst = worst.max(err.abs());
+            assert!(err.abs() <= tolerance, "gap {gap_s} s, line {i}: {pace:.1} vs {truth:.1}");
+            paces.last_mut().unwrap().push(pace);
+        }
+    }
+    // The 1.2 s and 3 s readings (lines found at the pauses) agree line by line.
+    let spread = (0..lines.len())
+        .map(|i| 100.0 * (paces[1][i] / paces[2][i] - 1.0).abs())
+        .fold(0.0, f64::max);
+    println!(
+        "worst per-line error {worst:.1} %; 1.2 s vs 3 s gaps differ by {spread:.1} % at most"
+    );
+    assert!(spread <= 5.0);
+}
+
+#[test]
+fn chinese_line_paces_are_the_same_with_no_short_or_long_pauses_between_lines() {
+    per_line_paces_do_not_depend_on_the_pauses("complaint-zh.md", "cmn-latn-pinyin", 5.0);
+}
+
+#[test]
+fn english_line_paces_are_the_same_with_no_short_or_long_pauses_between_lines() {
+    // Measured with no pause: −7.0 % and +7.0 % on the third and fourth lines (the third's
+    // count falls one short, so the boundary comes one syllable late); the others within 5 %.
+    per_line_paces_do_not_depend_on_the_pauses("support-en.md", "en", 8.0);
 }
 
 #[test]

@@ -184,15 +184,57 @@ pub struct LineResult {
     pub pace: Option<f32>,
 }
 
-/// Follows a rehearsal frame by frame.
+/// A silence this long is a pause the tracker re-synchronises on: long enough that the
+/// short breaks at commas of fluent reading (0.1–0.3 s in espeak-ng and in the read
+/// sentences of `shared/data`) rarely reach it.
+const RESYNC_PAUSE_S: f64 = 0.45;
+/// At a pause, a line with at least this share of its syllables counted is taken as said:
+/// the pause after a script line is the best evidence that the line ended, better than a
+/// syllable count that may be one or two off.
+const LINE_DONE_SHARE: f32 = 0.6;
+/// At a pause, a line with at most this share counted, entered because the previous line's
+/// count was reached without a pause, means the previous line was still being said: the
+/// boundary moves to this pause.
+const LINE_BARELY_STARTED_SHARE: f32 = 0.4;
+
+/// How a line's end was found.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum LineEnd {
+    /// At the pause after it: its last speech before the pause.
+    Pause,
+    /// By its syllable count, half-way between its last syllable and the next line's first.
+    Count,
+}
+
+/// Follows a rehearsal frame by frame: which line is being said, and when each line's
+/// speech started and ended.
+///
+/// A line's pace is its script syllables ÷ the time from the onset of its first syllable
+/// to the end of its last: the pause before a line, and the silence after the last one,
+/// are not the line's. The highlight moves on when a line's syllables have been counted,
+/// and is re-synchronised at every pause of [`RESYNC_PAUSE_S`]: a pause with most of the
+/// line counted ends the line whatever the exact count, and a pause just after a count
+/// boundary moves that boundary to the pause. So a syllable miscounted here and there does
+/// not drift the highlight through the script.
 pub struct Rehearsal {
     script: Script,
     lang: Lang,
-    syllables: u32,
+    /// Line being said.
     current: usize,
+    /// Syllables counted in the current line.
+    counted: u32,
+    /// The current line's count is complete; its end waits for the next syllable (then
+    /// half-way) or a pause (then its last speech).
+    complete_at: Option<f64>,
     starts: Vec<Option<f64>>,
-    ends: Vec<Option<f64>>,
-    last_speech_s: f64,
+    ends: Vec<Option<(f64, LineEnd)>>,
+    /// First hop of the current (or last) run of speech.
+    run_start_s: f64,
+    /// One hop after the last speech hop.
+    speech_end_s: f64,
+    in_run: bool,
+    silence_s: f64,
+    pause_handled: bool,
 }
 
 impl Rehearsal {
@@ -201,11 +243,16 @@ impl Rehearsal {
         Self {
             script,
             lang,
-            syllables: 0,
             current: 0,
+            counted: 0,
+            complete_at: None,
             starts: vec![None; n],
             ends: vec![None; n],
-            last_speech_s: 0.0,
+            run_start_s: 0.0,
+            speech_end_s: 0.0,
+            in_run: false,
+            silence_s: 0.0,
+            pause_handled: true,
         }
     }
 
@@ -213,31 +260,82 @@ impl Rehearsal {
         &self.script
     }
 
-    /// The line to highlight.
+    /// The line to highlight: the next one as soon as the current line's count is complete.
     pub fn current_line(&self) -> usize {
-        self.current
+        if self.complete_at.is_some() && self.current + 1 < self.script.lines.len() {
+            self.current + 1
+        } else {
+            self.current
+        }
     }
 
     pub fn push(&mut self, f: &Frame) {
         if self.script.lines.is_empty() {
             return;
         }
-        if f.speech {
-            self.last_speech_s = f.time_s;
-            if self.starts[self.current].is_none() {
-                self.starts[self.current] = Some(f.time_s);
+        const HOP_S: f64 = 0.01;
+        if f.active {
+            if !self.in_run {
+                self.in_run = true;
+                self.run_start_s = f.time_s;
             }
+            self.speech_end_s = f.time_s + HOP_S;
+            self.silence_s = 0.0;
+            self.pause_handled = false;
+        } else {
+            self.in_run = false;
+            self.silence_s += HOP_S;
         }
         if f.syllable {
-            self.syllables += 1;
-            let line_end: u32 =
-                self.script.lines[..=self.current].iter().map(|l| l.syllables).sum();
-            if self.syllables >= line_end {
-                self.ends[self.current] = Some(f.time_s);
-                if self.current + 1 < self.script.lines.len() {
-                    self.current += 1;
-                }
+            self.syllable(f.time_s);
+        }
+        if !self.pause_handled && self.silence_s >= RESYNC_PAUSE_S {
+            self.pause_handled = true;
+            self.pause(self.speech_end_s);
+        }
+    }
+
+    fn expected(&self, line: usize) -> f32 {
+        self.script.lines[line].syllables as f32
+    }
+
+    fn syllable(&mut self, t: f64) {
+        if let Some(last) = self.complete_at.take() {
+            let boundary = (last + t) / 2.0;
+            self.ends[self.current] = Some((boundary, LineEnd::Count));
+            self.current += 1;
+            self.counted = 0;
+            self.starts[self.current] = Some(boundary);
+        }
+        if self.starts[self.current].is_none() {
+            self.starts[self.current] = Some(self.run_start_s);
+        }
+        self.counted += 1;
+        if self.counted as f32 >= self.expected(self.current)
+            && self.current + 1 < self.script.lines.len()
+        {
+            self.complete_at = Some(t);
+        }
+    }
+
+    fn pause(&mut self, speech_end_s: f64) {
+        let share = self.counted as f32 / self.expected(self.current);
+        let last = self.current + 1 == self.script.lines.len();
+        if self.complete_at.take().is_some() || (share >= LINE_DONE_SHARE && !last) {
+            self.ends[self.current] = Some((speech_end_s, LineEnd::Pause));
+            if !last {
+                self.current += 1;
+                self.counted = 0;
             }
+        } else if share <= LINE_BARELY_STARTED_SHARE
+            && self.current > 0
+            && matches!(self.ends[self.current - 1], Some((_, LineEnd::Count)))
+        {
+            // The previous line was still being said: it ends here, and this line starts
+            // with the next speech.
+            self.ends[self.current - 1] = Some((speech_end_s, LineEnd::Pause));
+            self.starts[self.current] = None;
+            self.counted = 0;
         }
     }
 
@@ -247,10 +345,11 @@ impl Rehearsal {
             .iter()
             .enumerate()
             .map(|(i, l)| {
-                // The last line reached ends with the last speech if its count fell short.
+                // The line being said ends with the last speech so far.
                 let end = self.ends[i]
+                    .map(|(e, _)| e)
                     .or((i == self.current && self.starts[i].is_some())
-                        .then_some(self.last_speech_s));
+                        .then_some(self.speech_end_s));
                 let pace = match (self.starts[i], end) {
                     (Some(s), Some(e)) if e > s => Some(
                         self.lang.pace_from_syllables(l.syllables as f32 * 60.0 / (e - s) as f32),
@@ -365,6 +464,7 @@ mod tests {
             r.push(&Frame {
                 time_s: i as f64 * 0.3,
                 speech: true,
+                active: true,
                 syllable: true,
                 ..Default::default()
             });
@@ -373,5 +473,66 @@ mod tests {
         assert_eq!(lines, vec![0, 0, 1, 1, 1]);
         let res = r.results();
         assert!(res.iter().all(|l| l.pace.is_some()));
+    }
+
+    /// Frames of `syllables` syllables 0.25 s apart starting at `t`, each with speech around
+    /// it; returns the time after the last.
+    fn say(r: &mut Rehearsal, t: f64, syllables: usize) -> f64 {
+        let hops = syllables * 25;
+        for h in 0..hops {
+            let time_s = t + h as f64 * 0.01;
+            r.push(&Frame { time_s, active: true, syllable: h % 25 == 12, ..Default::default() });
+        }
+        t + hops as f64 * 0.01
+    }
+
+    fn silence(r: &mut Rehearsal, t: f64, seconds: f64) -> f64 {
+        let hops = (seconds / 0.01).round() as usize;
+        for h in 0..hops {
+            r.push(&Frame { time_s: t + h as f64 * 0.01, ..Default::default() });
+        }
+        t + hops as f64 * 0.01
+    }
+
+    #[test]
+    fn a_line_is_timed_from_its_first_to_its_last_syllable_without_the_pauses_around_it() {
+        let script =
+            Script::parse("一二三四五六七八\n一二三四五六七八\n", Lang::Zh, &Targets::default());
+        let mut r = Rehearsal::new(script, Lang::Zh);
+        let mut t = silence(&mut r, 0.0, 3.0);
+        t = say(&mut r, t, 8);
+        t = silence(&mut r, t, 3.0);
+        t = say(&mut r, t, 8);
+        silence(&mut r, t, 3.0);
+        let res = r.results();
+        for l in &res {
+            // 8 syllables in 2 s: 240 a minute.
+            assert!((l.pace.unwrap() - 240.0).abs() < 2.0, "{res:?}");
+        }
+    }
+
+    #[test]
+    fn a_miscounted_line_is_put_right_at_the_next_pause() {
+        // Line one (8 syllables) is heard as 9, line two as 6: the count alone would move the
+        // highlight one syllable early; the pause after line one puts the boundary back.
+        let script =
+            Script::parse("一二三四五六七八\n一二三四五六\n", Lang::Zh, &Targets::default());
+        let mut r = Rehearsal::new(script, Lang::Zh);
+        let mut t = say(&mut r, 0.0, 9);
+        assert_eq!(r.current_line(), 1);
+        t = silence(&mut r, t, 1.2);
+        t = say(&mut r, t, 6);
+        silence(&mut r, t, 1.0);
+        let res = r.results();
+        assert_eq!(res[0].end_s, Some(2.25), "{res:?}");
+        assert_eq!(res[1].start_s, Some(3.45), "{res:?}");
+        // Too few counted before a pause: a line is still said after a pause.
+        let script = Script::parse("一二三四五六七八九十\n一二\n", Lang::Zh, &Targets::default());
+        let mut r = Rehearsal::new(script, Lang::Zh);
+        let t = say(&mut r, 0.0, 4);
+        let t = silence(&mut r, t, 0.6);
+        say(&mut r, t, 6);
+        assert_eq!(r.current_line(), 1);
+        assert_eq!(r.results()[0].start_s, Some(0.0));
     }
 }
