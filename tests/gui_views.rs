@@ -163,6 +163,7 @@ fn the_sessions_panel_offers_report_and_delete_for_each_session() {
         recording: true,
         summary: None,
         cues: vec![],
+        conversation: None,
     };
     h.state_mut().sessions = Some(SessionsPanel {
         rows: vec![Listed::Ok(meta)],
@@ -203,6 +204,7 @@ fn the_progress_view_flags_a_shift_where_the_voice_tires() {
                 ..Summary::empty()
             }),
             cues: vec![],
+            conversation: None,
         })
         .collect();
     let mut h = harness(state_after(&[frame(0.0, 150.0, -26.0, 8.0)]), UiLang::En);

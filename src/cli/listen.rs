@@ -38,6 +38,14 @@ pub struct ListenArgs {
     /// Language of the speech (pace unit).
     #[arg(long, value_enum, default_value_t = Lang::Zh)]
     pub lang: Lang,
+    /// Also hear the caller: what the default output plays (its monitor; loopback on
+    /// Windows), for the conversation measures.
+    #[arg(long)]
+    pub caller: bool,
+    /// The caller's source by name (any part of a name `devices` lists under caller
+    /// sources); implies --caller.
+    #[arg(long, value_name = "NAME")]
+    pub caller_device: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -48,6 +56,12 @@ struct ListenReport {
     summary: Summary,
     delivered_blocks: u64,
     dropped_blocks: u64,
+    /// The caller's source, when heard, and its dropped blocks.
+    caller_device: Option<String>,
+    caller_dropped_blocks: Option<u64>,
+    /// Both sides' figures (the same as `analyze --stereo` gives), when the caller is heard.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    conversation: Option<speech_coach::conversation::ConversationSummary>,
     device_losses: u32,
     latency_median_ms: Option<f32>,
     latency_p95_ms: Option<f32>,
@@ -115,12 +129,40 @@ impl FramesLog {
 #[derive(Default)]
 struct Watch {
     last_status: Option<DeviceStatus>,
+    last_caller: Option<DeviceStatus>,
+    caller_name: Option<String>,
     device_name: String,
     losses: u32,
     problems_told: usize,
 }
 
 impl Watch {
+    /// Says a changed status of the caller's source (it is not needed to go on).
+    fn follow_caller(&mut self, status: Option<DeviceStatus>) {
+        let Some(status) = status else { return };
+        if self.last_caller.as_ref() == Some(&status) {
+            return;
+        }
+        match &status {
+            DeviceStatus::Live { name, .. } => {
+                self.caller_name = Some(name.clone());
+                eprintln!("speech-coach: caller: {}", clean(&describe(&status)));
+            }
+            DeviceStatus::Lost { name, reason } => {
+                eprintln!(
+                    "speech-coach: caller source lost: {}: {}; retrying",
+                    clean(name),
+                    clean(reason)
+                );
+            }
+            DeviceStatus::Unavailable { reason } => {
+                eprintln!("speech-coach: no caller source: {}; retrying", clean(reason));
+            }
+            _ => {}
+        }
+        self.last_caller = Some(status);
+    }
+
     fn tell_problems(&mut self, problems: &[StorageProblem]) {
         for p in problems {
             eprintln!("speech-coach: {}", clean(&p.message));
@@ -165,6 +207,8 @@ pub fn run(args: ListenArgs) -> Result<()> {
     let mut log = FramesLog { csv, rows: 0, error: None };
     let pipeline = Pipeline::start(PipelineOptions {
         source: Source::Microphone { device: args.device.clone() },
+        caller: (args.caller || args.caller_device.is_some())
+            .then(|| Source::Output { device: args.caller_device.clone() }),
         lang: args.lang,
         baseline: None,
         targets: Default::default(),
@@ -196,6 +240,7 @@ pub fn run(args: ListenArgs) -> Result<()> {
             Err(crossbeam_channel::RecvTimeoutError::Disconnected) => break,
         }
         watch.tell_problems(&pipeline.storage_problems_since(watch.problems_told));
+        watch.follow_caller(pipeline.caller_device());
         if !watch.follow(pipeline.device(), start.elapsed()) {
             break;
         }
@@ -223,6 +268,9 @@ pub fn run(args: ListenArgs) -> Result<()> {
         summary: state.summary.clone().unwrap_or_else(Summary::empty).with_lang(args.lang),
         delivered_blocks: state.delivered_blocks,
         dropped_blocks: state.dropped_blocks,
+        caller_device: watch.caller_name.as_deref().map(|n| clean(n).into_owned()),
+        caller_dropped_blocks: state.caller_device.is_some().then_some(state.caller_dropped_blocks),
+        conversation: state.conversation_summary.clone(),
         device_losses: watch.losses,
         latency_median_ms: latency.map(|l| l.0),
         latency_p95_ms: latency.map(|l| l.1),

@@ -8,6 +8,14 @@ use serde::{Deserialize, Serialize};
 pub enum Cue {
     Clipping,
     MicTooQuiet,
+    /// A hold has reached the warning time (guidance row 8: "please wait" is for < 30 s).
+    HoldTooLong,
+    /// The agent just talked over the caller (row 7).
+    LetCallerFinish,
+    /// Neither side has talked for 5 s outside a hold (row 10).
+    DeadAir,
+    /// The caller is upset and the agent's pace or level rises with theirs (row 5).
+    CallerUpset,
     LosingCalm,
     TooFast,
     TooSlow,

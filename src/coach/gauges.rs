@@ -6,6 +6,7 @@ use super::baseline::Baseline;
 use super::cues::{Cue, CueSelector};
 use super::targets::{self, Band, TargetBand, Targets};
 use crate::analysis::{Frame, Lang};
+use crate::conversation::{HoldAlert, LiveConversation};
 use crate::dsp::tone::hz_to_semitones;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
@@ -68,8 +69,17 @@ pub struct Coach {
     history: std::collections::VecDeque<(f64, [Option<f32>; 3])>,
     agitated_since: Option<f64>,
     last_clip_s: Option<f64>,
+    /// The conversation at the frame about to be pushed, when the caller is heard.
+    conversation: Option<LiveConversation>,
     state: CoachState,
 }
+
+/// "Let the caller finish" stays up this long after an interruption was confirmed, so
+/// that it outlasts the cue line's [`super::cues::SHOW_AFTER_S`].
+const INTERRUPTION_CUE_S: f64 = 4.0;
+/// The agent "rises with" an upset caller when their level is this far above normal (the
+/// volume gauge's amber edge, guidance row 3)…
+const RISING_LEVEL_DB: f32 = 4.0;
 
 impl Coach {
     pub fn new(lang: Lang, baseline: Option<Baseline>) -> Self {
@@ -81,6 +91,7 @@ impl Coach {
             history: Default::default(),
             agitated_since: None,
             last_clip_s: None,
+            conversation: None,
             state: CoachState::default(),
         }
     }
@@ -97,6 +108,29 @@ impl Coach {
     pub fn lang(&self) -> Lang {
         self.lang
     }
+    /// The conversation at the next frame (both sides heard); `None` with one side.
+    pub fn set_conversation(&mut self, conversation: Option<LiveConversation>) {
+        self.conversation = conversation;
+    }
+
+    /// Conversation cues that hold at `t`, given the agent's own readings.
+    fn conversation_cues(&self, t: f64, fast: bool, loud: bool, active: &mut Vec<Cue>) {
+        let Some(c) = self.conversation else { return };
+        if c.hold_alert != HoldAlert::None {
+            active.push(Cue::HoldTooLong);
+        }
+        if c.interrupted_at_s.is_some_and(|at| t - at <= INTERRUPTION_CUE_S) {
+            active.push(Cue::LetCallerFinish);
+        }
+        if c.dead_air {
+            active.push(Cue::DeadAir);
+        }
+        // …or their pace is above the green band.
+        if c.caller_arousal.is_some_and(|a| a.aroused) && (fast || loud) {
+            active.push(Cue::CallerUpset);
+        }
+    }
+
     pub fn state(&self) -> &CoachState {
         &self.state
     }
@@ -170,6 +204,9 @@ impl Coach {
         if agitated {
             active.push(Cue::LosingCalm);
         }
+        let fast = pace_value.is_some_and(|v| v > self.targets.pace(self.lang).green.1);
+        let loud = volume_value.is_some_and(|v| v > RISING_LEVEL_DB);
+        self.conversation_cues(t, fast, loud, &mut active);
         if frame.pause_s.is_none() {
             let band = self.targets.pace(self.lang);
             match (pace_band, pace_value) {

@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 
 use super::state::{DeviceStatus, LiveState};
 use crate::audio::WavSource;
-use crate::audio::capture::{Block, BlockChannels, Capture, CaptureCounters};
+use crate::audio::capture::{Block, BlockChannels, Capture, CaptureCounters, Role};
 
 /// A device that has not called back for this long is treated as lost.
 const STALE_AFTER: Duration = Duration::from_millis(1000);
@@ -23,6 +23,15 @@ const DEFAULT_CHECK_TICKS: u32 = 20;
 
 pub(crate) fn set_device(state: &Mutex<LiveState>, status: DeviceStatus) {
     state.lock().expect("state lock").device = status;
+}
+
+/// Sets the status of one side's source: the microphone's or the caller's.
+fn set_status(state: &Mutex<LiveState>, role: Role, status: DeviceStatus) {
+    let mut s = state.lock().expect("state lock");
+    match role {
+        Role::Microphone => s.device = status,
+        Role::Caller => s.caller_device = Some(status),
+    }
 }
 
 /// How a watched stream ended.
@@ -38,6 +47,7 @@ enum StreamEnd {
 
 /// What the microphone supervisor watches and reports to.
 struct Supervisor {
+    role: Role,
     epoch: Instant,
     counters: Arc<CaptureCounters>,
     state: Arc<Mutex<LiveState>>,
@@ -47,6 +57,14 @@ struct Supervisor {
 impl Supervisor {
     fn now_ms(&self) -> u64 {
         self.epoch.elapsed().as_millis() as u64
+    }
+
+    fn status(&self) -> Option<DeviceStatus> {
+        let s = self.state.lock().expect("state lock");
+        match self.role {
+            Role::Microphone => Some(s.device.clone()),
+            Role::Caller => s.caller_device.clone(),
+        }
     }
 
     fn stopping(&self) -> bool {
@@ -67,10 +85,9 @@ impl Supervisor {
         // After a loss, a reopened stream may sit on the sound server's silent fallback
         // source: say "live" again only once real signal arrives.
         let opened_ms = self.now_ms();
-        let mut announced =
-            !matches!(self.state.lock().expect("state lock").device, DeviceStatus::Lost { .. });
+        let mut announced = !matches!(self.status(), Some(DeviceStatus::Lost { .. }));
         if announced {
-            set_device(&self.state, live.clone());
+            set_status(&self.state, self.role, live.clone());
         }
         let stale_ms = STALE_AFTER.as_millis() as u64;
         for ticks in 1u32.. {
@@ -81,20 +98,23 @@ impl Supervisor {
             // Only while sound flows: a silent stream is left to the loss checks below,
             // so an unplug is reported as such and not as a quiet switch to the server's
             // silent fallback.
-            let flowing = self.now_ms() <= last_signal() + 300;
+            // The caller's side is silent whenever nobody plays: only the default counts.
+            let flowing = self.role == Role::Caller || self.now_ms() <= last_signal() + 300;
             if ticks.is_multiple_of(DEFAULT_CHECK_TICKS) && flowing && capture.default_moved() {
                 return StreamEnd::DefaultMoved;
             }
-            if !announced && last_signal() > opened_ms {
-                set_device(&self.state, live.clone());
+            if !announced && (last_signal() > opened_ms || self.role == Role::Caller) {
+                set_status(&self.state, self.role, live.clone());
                 announced = true;
             }
             let now_ms = self.now_ms();
             let reason = if self.counters.failed.load(Ordering::Relaxed) {
                 "the device reported an error"
-            } else if now_ms > self.counters.last_callback_ms.load(Ordering::Relaxed) + stale_ms {
+            } else if self.role == Role::Microphone
+                && now_ms > self.counters.last_callback_ms.load(Ordering::Relaxed) + stale_ms
+            {
                 "no audio for a second (unplugged?)"
-            } else if now_ms > last_signal() + stale_ms {
+            } else if self.role == Role::Microphone && now_ms > last_signal() + stale_ms {
                 "only exact silence for a second (unplugged or muted?)"
             } else {
                 continue;
@@ -112,20 +132,31 @@ impl Supervisor {
     }
 }
 
-pub(crate) fn supervise_microphone(
+/// Keeps one side's capture running: opens the device, watches it, reports a loss and
+/// retries once a second until a device answers. For the microphone, a second without
+/// callbacks or of exact silence is a loss (unplugged or muted). The caller's side is
+/// silent whenever nobody plays, and a sound server suspends an idle output so that its
+/// monitor delivers nothing at all: only a failed stream (the output went away) is a loss.
+pub(crate) fn supervise(
+    role: Role,
     device: Option<String>,
     channels: BlockChannels,
     counters: Arc<CaptureCounters>,
     state: Arc<Mutex<LiveState>>,
     stop: Arc<AtomicBool>,
 ) {
-    let sup = Supervisor { epoch: Instant::now(), counters, state, stop };
-    let mut last_name = device.clone().unwrap_or_else(|| "default microphone".into());
+    let sup = Supervisor { role, epoch: Instant::now(), counters, state, stop };
+    let default_name = match role {
+        Role::Microphone => "default microphone",
+        Role::Caller => "default output",
+    };
+    let mut last_name = device.clone().unwrap_or_else(|| default_name.into());
     let mut ever_opened = false;
     while !sup.stopping() {
         let _quiet = crate::audio::capture::quiet_alsa();
         sup.reset_counters();
-        match Capture::open(device.as_deref(), channels.clone(), sup.counters.clone(), sup.epoch) {
+        let counters = sup.counters.clone();
+        match Capture::open_as(role, device.as_deref(), channels.clone(), counters, sup.epoch) {
             Ok(capture) => {
                 ever_opened = true;
                 last_name = capture.device_name.clone();
@@ -142,7 +173,7 @@ pub(crate) fn supervise_microphone(
                         drop(capture);
                         if announced {
                             let lost = DeviceStatus::Lost { name: last_name.clone(), reason };
-                            set_device(&sup.state, lost);
+                            set_status(&sup.state, role, lost);
                         }
                     }
                 }
@@ -153,7 +184,7 @@ pub(crate) fn supervise_microphone(
                 } else {
                     DeviceStatus::Unavailable { reason: e.to_string() }
                 };
-                set_device(&sup.state, status);
+                set_status(&sup.state, role, status);
             }
         }
         sup.wait_before_retry();
@@ -162,6 +193,7 @@ pub(crate) fn supervise_microphone(
 
 /// Plays a WAV file into the pipeline at real-time pace, in 10 ms blocks.
 pub(crate) fn play_file(
+    role: Role,
     path: PathBuf,
     looped: bool,
     channels: BlockChannels,
@@ -173,11 +205,11 @@ pub(crate) fn play_file(
         let mut source = match WavSource::open(&path) {
             Ok(s) => s,
             Err(e) => {
-                set_device(&state, DeviceStatus::Unavailable { reason: e.to_string() });
+                set_status(&state, role, DeviceStatus::Unavailable { reason: e.to_string() });
                 return;
             }
         };
-        set_device(&state, DeviceStatus::Playing { file: name.clone() });
+        set_status(&state, role, DeviceStatus::Playing { file: name.clone() });
         let rate = source.sample_rate();
         let block_frames = (rate / 100) as usize;
         let start = Instant::now();
@@ -210,7 +242,7 @@ pub(crate) fn play_file(
             }
         }
         if !looped {
-            set_device(&state, DeviceStatus::Finished);
+            set_status(&state, role, DeviceStatus::Finished);
             return;
         }
     }

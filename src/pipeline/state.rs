@@ -10,6 +10,7 @@ use serde::Serialize;
 
 use crate::analysis::{Frame, Lang, Summary};
 use crate::coach::{Baseline, Calibration, CoachState};
+use crate::conversation::{ConversationSummary, LiveConversation};
 use crate::session::store::{PartFailed, SessionPart, StorageCause};
 
 /// The timeline keeps this much history.
@@ -50,6 +51,14 @@ pub struct TimelinePoint {
     pub pace: Option<f32>,
 }
 
+/// Who was talking at one hop: the two lanes of the "who is talking" strip.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct TalkPoint {
+    pub time_s: f64,
+    pub agent: bool,
+    pub caller: bool,
+}
+
 /// A part of the session that could not be stored: what, why (for a translated notice)
 /// and the full message (path and system error) for the command line.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -72,18 +81,30 @@ pub enum Command {
     SetBaseline(Option<Baseline>),
     StartCalibration,
     StartRehearsal(crate::coach::rehearsal::Script),
+    /// The agent put the caller on hold (true) or came back (false): the hold key.
+    SetHold(bool),
 }
 
 /// What the UI reads each repaint.
 #[derive(Debug, Clone)]
 pub struct LiveState {
     pub device: DeviceStatus,
+    /// The caller's source, when one is captured.
+    pub caller_device: Option<DeviceStatus>,
     pub coach: CoachState,
     pub latest: Option<Frame>,
     pub timeline: VecDeque<TimelinePoint>,
+    /// Who talked, hop by hop, over the same span as the timeline.
+    pub talk: VecDeque<TalkPoint>,
     pub summary: Option<Summary>,
+    /// The conversation at the newest hop, when the caller is heard.
+    pub conversation: Option<LiveConversation>,
+    /// The whole call's conversation figures, set when the pipeline stops.
+    pub conversation_summary: Option<ConversationSummary>,
     pub delivered_blocks: u64,
     pub dropped_blocks: u64,
+    /// Blocks of the caller's side dropped (the analyser fell behind).
+    pub caller_dropped_blocks: u64,
     /// Capture-to-state delays in milliseconds, newest last.
     pub latencies_ms: VecDeque<f32>,
     pub calibration: Option<Calibration>,
@@ -104,12 +125,17 @@ impl LiveState {
     pub fn new(lang: Lang) -> Self {
         Self {
             device: DeviceStatus::Connecting,
+            caller_device: None,
             coach: CoachState::default(),
             latest: None,
             timeline: VecDeque::with_capacity((TIMELINE_S * 100.0) as usize + 1),
+            talk: VecDeque::with_capacity((TIMELINE_S * 100.0) as usize + 1),
             summary: None,
+            conversation: None,
+            conversation_summary: None,
             delivered_blocks: 0,
             dropped_blocks: 0,
+            caller_dropped_blocks: 0,
             latencies_ms: VecDeque::with_capacity(LATENCY_SAMPLES),
             calibration: None,
             calibration_result: None,
@@ -138,6 +164,13 @@ impl LiveState {
             self.timeline.pop_front();
         }
         self.timeline.push_back(point);
+    }
+
+    pub(crate) fn push_talk(&mut self, point: TalkPoint) {
+        if self.talk.len() == self.talk.capacity() {
+            self.talk.pop_front();
+        }
+        self.talk.push_back(point);
     }
 
     pub(crate) fn push_latency(&mut self, ms: f32) {

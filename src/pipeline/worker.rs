@@ -12,23 +12,85 @@ use std::time::Instant;
 use crate::analysis::{Analyser, AnalyserConfig, AnalysisError, Frame, Summary};
 use crate::coach::rehearsal::Rehearsal;
 use crate::coach::{Baseline, Calibration, Coach, CoachState};
-use crate::session::store::{Finished, PartFailed, SessionWriter};
+use crate::conversation::Conversation;
+use crate::session::store::{Finished, SessionWriter};
 
-use super::state::{Command, LiveState, StorageProblem, TimelinePoint};
+use super::align::{Aligner, ChannelClock};
+use super::state::{Command, LiveState, StorageProblem, TalkPoint, TimelinePoint};
 
 /// Blocks remembered for the capture-to-frame latency (more than a second of audio).
 const RECENT_BLOCKS: usize = 64;
 
-pub struct AnalyserWorker {
-    coach: Coach,
+/// One side's streaming analyser, its stream time and its place on the wall clock.
+#[derive(Default)]
+struct Channel {
     analyser: Option<Analyser>,
     /// Stream time already analysed by earlier analysers (a reconnect may change the rate).
     time_offset_s: f64,
-    /// The frames of the last block, each with the coach state it produced.
-    new_frames: Vec<(Frame, CoachState)>,
+    clock: ChannelClock,
+}
+
+impl Channel {
+    /// Analyses one block; each frame goes to `out` with its wall-clock hop.
+    fn process(
+        &mut self,
+        samples: &[f32],
+        sample_rate: u32,
+        captured_at: Instant,
+        epoch: Instant,
+        out: &mut impl FnMut(i64, Frame),
+    ) -> Result<(), AnalysisError> {
+        if self.analyser.as_ref().is_none_or(|a| a.sample_rate() != sample_rate) {
+            let fresh = Analyser::new(AnalyserConfig::new(sample_rate))?;
+            if let Some(old) = self.analyser.replace(fresh) {
+                self.time_offset_s += old.duration_s();
+            }
+            let block_s = samples.len() as f64 / sample_rate as f64;
+            self.clock = ChannelClock::anchor(epoch, captured_at, block_s, self.time_offset_s);
+        }
+        let (offset, clock) = (self.time_offset_s, self.clock);
+        let a = self.analyser.as_mut().expect("created above");
+        a.process(samples, &mut |f| {
+            let f = shifted(f, offset);
+            out(clock.hop(&f), f)
+        });
+        Ok(())
+    }
+
+    /// Stream time analysed so far.
+    fn duration_s(&self) -> f64 {
+        self.time_offset_s + self.analyser.as_ref().map_or(0.0, Analyser::duration_s)
+    }
+
+    fn summary(&self) -> Option<Summary> {
+        self.analyser.as_ref().map(Analyser::summary)
+    }
+
+    /// Flushes the look-ahead: the last frames go to `out`; returns the final summary.
+    fn finish(&mut self, out: &mut impl FnMut(i64, Frame)) -> Option<Summary> {
+        let (offset, clock) = (self.time_offset_s, self.clock);
+        let a = self.analyser.as_mut()?;
+        Some(a.finish(&mut |f| {
+            let f = shifted(f, offset);
+            out(clock.hop(&f), f)
+        }))
+    }
+}
+
+pub struct AnalyserWorker {
+    coach: Coach,
+    /// The pipeline's start: both channels' frames are placed on this clock.
+    epoch: Instant,
+    agent: Channel,
+    caller: Option<Channel>,
+    aligner: Aligner,
+    /// Turns, overlaps, holds: when the caller is heard.
+    conversation: Option<Conversation>,
+    /// The paired frames of the last step: agent frame, its coach state, caller frame.
+    new_frames: Vec<(Frame, CoachState, Frame)>,
     calibration: Option<Calibration>,
     calibration_result: Option<Option<Baseline>>,
-    /// When the audio up to each recent block's end was captured.
+    /// When the agent's audio up to each recent block's end was captured.
     recent_blocks: VecDeque<(f64, Instant)>,
     rehearsal: Option<Rehearsal>,
     /// (current line, finished lines) last published, so results are copied on change only.
@@ -37,14 +99,20 @@ pub struct AnalyserWorker {
     /// Storage failures not yet published.
     problems: Vec<StorageProblem>,
     summary: Option<Summary>,
+    /// The whole call's conversation figures, once finished.
+    conversation_summary: Option<crate::conversation::ConversationSummary>,
 }
 
 impl AnalyserWorker {
-    pub fn new(coach: Coach, session: Option<SessionWriter>) -> Self {
+    /// A worker for the agent's channel, and the caller's when `with_caller`.
+    pub fn new(coach: Coach, session: Option<SessionWriter>, with_caller: bool) -> Self {
         Self {
             coach,
-            analyser: None,
-            time_offset_s: 0.0,
+            epoch: Instant::now(),
+            agent: Channel::default(),
+            caller: with_caller.then(Channel::default),
+            aligner: Aligner::new(with_caller),
+            conversation: with_caller.then(Conversation::new),
             new_frames: Vec::with_capacity(64),
             calibration: None,
             calibration_result: None,
@@ -54,6 +122,7 @@ impl AnalyserWorker {
             session,
             problems: Vec::new(),
             summary: None,
+            conversation_summary: None,
         }
     }
 
@@ -62,6 +131,11 @@ impl AnalyserWorker {
             Command::SetLang(lang) => self.coach.set_lang(lang),
             Command::SetBaseline(b) => self.coach.set_baseline(b),
             Command::StartCalibration => self.calibration = Some(Calibration::default()),
+            Command::SetHold(on) => {
+                if let Some(c) = self.conversation.as_mut() {
+                    c.set_hold(on);
+                }
+            }
             Command::StartRehearsal(script) => {
                 self.rehearsal = Some(Rehearsal::new(script, self.coach.lang()));
                 self.rehearsal_published = None;
@@ -69,43 +143,73 @@ impl AnalyserWorker {
         }
     }
 
-    /// The frames (and coach states) of the last analysed block.
+    /// The agent's frames of the last step (paired and coached).
     pub fn new_frames(&self) -> impl Iterator<Item = &Frame> {
-        self.new_frames.iter().map(|(f, _)| f)
+        self.new_frames.iter().map(|(f, _, _)| f)
     }
 
-    /// Runs the analyser, coach, calibration and rehearsal over one block.
+    /// Whether the caller's source delivers now; while it does not, the agent's frames
+    /// are not held back waiting for it.
+    pub fn set_caller_live(&mut self, live: bool) {
+        if self.caller.is_some() {
+            self.aligner.set_caller_expected(live);
+        }
+    }
+
+    /// Runs the agent's analyser over one block, then pairs and coaches what it can.
     pub fn analyse(
         &mut self,
         samples: &[f32],
         sample_rate: u32,
         captured_at: Instant,
     ) -> Result<(), AnalysisError> {
-        if self.analyser.as_ref().is_none_or(|a| a.sample_rate() != sample_rate) {
-            let fresh = Analyser::new(AnalyserConfig::new(sample_rate))?;
-            if let Some(old) = self.analyser.replace(fresh) {
-                self.time_offset_s += old.duration_s();
-            }
-        }
-        let a = self.analyser.as_mut().expect("created above");
-        let offset = self.time_offset_s;
-        let mut frames = std::mem::take(&mut self.new_frames);
-        frames.clear();
-        a.process(samples, &mut |f| frames.push((shifted(f, offset), CoachState::default())));
+        let aligner = &mut self.aligner;
+        self.agent.process(samples, sample_rate, captured_at, self.epoch, &mut |hop, f| {
+            aligner.push_agent(hop, f)
+        })?;
         if self.recent_blocks.len() == RECENT_BLOCKS {
             self.recent_blocks.pop_front();
         }
-        self.recent_blocks.push_back((offset + a.duration_s(), captured_at));
-        self.summary = Some(a.summary());
-        for (f, c) in &mut frames {
-            *c = *self.coach.push(f);
-            self.feed_calibration(f);
-            if let Some(r) = self.rehearsal.as_mut() {
-                r.push(f);
-            }
-        }
-        self.new_frames = frames;
+        self.recent_blocks.push_back((self.agent.duration_s(), captured_at));
+        self.summary = self.agent.summary();
+        self.pair_and_coach();
         Ok(())
+    }
+
+    /// Runs the caller's analyser over one block, then pairs and coaches what it can.
+    pub fn analyse_caller(
+        &mut self,
+        samples: &[f32],
+        sample_rate: u32,
+        captured_at: Instant,
+    ) -> Result<(), AnalysisError> {
+        let Some(caller) = self.caller.as_mut() else { return Ok(()) };
+        let aligner = &mut self.aligner;
+        caller.process(samples, sample_rate, captured_at, self.epoch, &mut |hop, f| {
+            aligner.push_caller(hop, f)
+        })?;
+        self.pair_and_coach();
+        Ok(())
+    }
+
+    /// Everything that needs both sides at the same hop: the coach, calibration and
+    /// rehearsal run on the agent's frame once its caller frame is known.
+    fn pair_and_coach(&mut self) {
+        let mut pairs = Vec::new();
+        self.aligner.pop_pairs(&mut pairs);
+        self.new_frames.clear();
+        for (agent, caller) in pairs {
+            if let Some(c) = self.conversation.as_mut() {
+                c.push(&agent, &caller);
+                self.coach.set_conversation(Some(c.live()));
+            }
+            let state = *self.coach.push(&agent);
+            self.feed_calibration(&agent);
+            if let Some(r) = self.rehearsal.as_mut() {
+                r.push(&agent);
+            }
+            self.new_frames.push((agent, state, caller));
+        }
     }
 
     fn feed_calibration(&mut self, f: &Frame) {
@@ -121,26 +225,30 @@ impl AnalyserWorker {
         }
     }
 
-    /// Writes the block's audio and frames to the session, if one is stored. A failing
-    /// part is reported once and the others go on.
-    pub fn store(&mut self, samples: &[f32], sample_rate: u32) {
+    /// Writes the agent's audio to the session, if one is stored and records.
+    pub fn store_audio(&mut self, samples: &[f32], sample_rate: u32) {
         let Some(w) = self.session.as_mut() else { return };
-        let mut failed = Vec::new();
         if let Err(e) = w.audio(samples, sample_rate) {
-            failed.push(e);
+            self.problems.push(StorageProblem::from(&e));
         }
+    }
+
+    /// Writes the last step's frames (and the summary at checkpoints) to the session. A
+    /// failing part is reported once and the others go on.
+    pub fn store_frames(&mut self) {
+        let Some(w) = self.session.as_mut() else { return };
         if let Some(summary) = &self.summary {
             w.set_summary(summary);
         }
-        for (f, c) in &self.new_frames {
-            failed.extend(w.frame(f, c));
+        for (f, c, _) in &self.new_frames {
+            let failed = w.frame(f, c);
+            self.problems.extend(failed.iter().map(StorageProblem::from));
         }
-        self.problems.extend(failed.iter().map(StorageProblem::from));
     }
 
     /// Copies what changed into the shared state (call with the lock held; cheap).
     pub fn publish(&mut self, s: &mut LiveState, now: Instant) {
-        for (f, c) in &self.new_frames {
+        for (f, c, caller) in &self.new_frames {
             s.coach = *c;
             s.latest = Some(*f);
             let point = TimelinePoint {
@@ -150,6 +258,19 @@ impl AnalyserWorker {
                 pace: c.pace.value,
             };
             s.push_timeline(point);
+            let talk = match &self.conversation {
+                // Bleed-aware and bridged: what the conversation counts as talk.
+                Some(conv) => {
+                    let live = conv.live();
+                    TalkPoint {
+                        time_s: f.time_s,
+                        agent: live.agent_talking,
+                        caller: live.caller_talking,
+                    }
+                }
+                None => TalkPoint { time_s: f.time_s, agent: f.speech, caller: caller.speech },
+            };
+            s.push_talk(talk);
             let captured =
                 self.recent_blocks.iter().find(|(end_s, _)| *end_s >= f.time_s).map(|b| b.1);
             if let Some(captured_at) = captured {
@@ -157,6 +278,7 @@ impl AnalyserWorker {
             }
         }
         s.lang = self.coach.lang();
+        s.conversation = self.conversation.as_ref().map(Conversation::live);
         s.calibration.clone_from(&self.calibration);
         if let Some(result) = self.calibration_result.take() {
             s.calibration_result = Some(result);
@@ -172,28 +294,38 @@ impl AnalyserWorker {
         if let Some(summary) = &self.summary {
             s.summary = Some(summary.clone());
         }
+        if let Some(summary) = self.conversation_summary.take() {
+            s.conversation_summary = Some(summary);
+        }
         s.session_id = self.session.as_ref().map(|w| w.id().to_string()).or(s.session_id.take());
         s.recording = self.session.as_ref().is_some_and(SessionWriter::recording);
         s.storage_problems.append(&mut self.problems);
     }
 
-    /// Flushes the analyser's look-ahead into the session so that it covers every sample
+    /// Flushes both analysers' look-ahead so that the session covers every sample
     /// recorded, exactly as `analyze` on that recording would, and closes the session.
     pub fn finish(&mut self) -> Option<Finished> {
+        let aligner = &mut self.aligner;
+        if let Some(caller) = self.caller.as_mut() {
+            caller.finish(&mut |hop, f| aligner.push_caller(hop, f));
+        }
+        if let Some(summary) = self.agent.finish(&mut |hop, f| aligner.push_agent(hop, f)) {
+            self.summary = Some(summary);
+        }
+        self.aligner.set_caller_expected(false);
+        self.pair_and_coach();
+        let summary = self.conversation.as_mut().map(|c| {
+            c.finish();
+            c.summary()
+        });
+        self.conversation_summary.clone_from(&summary);
+        if let (Some(w), Some(summary)) = (self.session.as_mut(), summary) {
+            w.set_conversation(summary);
+        }
+        self.store_frames();
         self.new_frames.clear();
-        let offset = self.time_offset_s;
-        let mut tail = Vec::new();
-        if let Some(a) = self.analyser.as_mut() {
-            self.summary = Some(a.finish(&mut |f| tail.push(shifted(f, offset))));
-        }
-        let mut w = self.session.take()?;
-        let mut failed: Vec<PartFailed> = Vec::new();
-        for f in &tail {
-            let c = *self.coach.push(f);
-            failed.extend(w.frame(f, &c));
-        }
-        let (finished, more) = w.finish(self.summary.clone());
-        failed.extend(more);
+        let w = self.session.take()?;
+        let (finished, failed) = w.finish(self.summary.clone());
         self.problems.extend(failed.iter().map(StorageProblem::from));
         Some(finished)
     }
@@ -226,7 +358,8 @@ mod tests {
         let mut state = LiveState::new(Lang::Zh);
         for block in samples.chunks(1024) {
             worker.analyse(block, rate, Instant::now()).unwrap();
-            worker.store(block, rate);
+            worker.store_audio(block, rate);
+            worker.store_frames();
             worker.publish(&mut state, Instant::now());
         }
         state
@@ -234,7 +367,7 @@ mod tests {
 
     #[test]
     fn frames_continue_in_time_across_a_rate_change() {
-        let mut w = AnalyserWorker::new(Coach::new(Lang::Zh, None), None);
+        let mut w = AnalyserWorker::new(Coach::new(Lang::Zh, None), None, false);
         let state = run(&mut w, &tone(1.0, 16000), 16000);
         let before = state.latest.unwrap().time_s;
         let mut state = LiveState::new(Lang::Zh);
@@ -248,7 +381,7 @@ mod tests {
 
     #[test]
     fn an_unsupported_rate_is_an_error_not_a_panic() {
-        let mut w = AnalyserWorker::new(Coach::new(Lang::Zh, None), None);
+        let mut w = AnalyserWorker::new(Coach::new(Lang::Zh, None), None, false);
         assert!(w.analyse(&[0.0; 10], 100, Instant::now()).is_err());
     }
 
@@ -258,7 +391,7 @@ mod tests {
         let session = SessionWriter::create(&root, "test", Lang::Zh, true).unwrap();
         let dir = session.dir().to_path_buf();
         std::fs::create_dir(dir.join("audio.wav")).unwrap(); // recording cannot start
-        let mut w = AnalyserWorker::new(Coach::new(Lang::Zh, None), Some(session));
+        let mut w = AnalyserWorker::new(Coach::new(Lang::Zh, None), Some(session), false);
         let mut state = run(&mut w, &tone(2.0, 16000), 16000);
         assert_eq!(state.storage_problems.len(), 1, "{:?}", state.storage_problems);
         assert_eq!(state.storage_problems[0].part, SessionPart::Audio);
@@ -274,7 +407,7 @@ mod tests {
 
     #[test]
     fn calibration_result_is_published_once() {
-        let mut w = AnalyserWorker::new(Coach::new(Lang::Zh, None), None);
+        let mut w = AnalyserWorker::new(Coach::new(Lang::Zh, None), None, false);
         w.calibration_result = Some(None);
         let mut state = LiveState::new(Lang::Zh);
         w.publish(&mut state, Instant::now());

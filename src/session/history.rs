@@ -163,6 +163,7 @@ mod tests {
             recording: false,
             summary: Some(summary),
             cues: vec![],
+            conversation: None,
         }
     }
 

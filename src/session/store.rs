@@ -23,6 +23,7 @@ use super::frames;
 use super::recorder::{Recorder, RecorderError};
 use crate::analysis::{Frame, Lang, Summary};
 use crate::coach::{CoachState, Cue};
+use crate::conversation::ConversationSummary;
 use crate::platform::{paths, private};
 
 #[derive(Debug, Error)]
@@ -140,6 +141,9 @@ pub struct SessionMeta {
     pub recording: bool,
     pub summary: Option<Summary>,
     pub cues: Vec<CueEvent>,
+    /// Both sides' figures, when the caller was heard (absent in older sessions).
+    #[serde(default)]
+    pub conversation: Option<Box<ConversationSummary>>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -171,7 +175,7 @@ fn now_unix() -> u64 {
 /// What [`SessionWriter::finish`] left on disk.
 #[derive(Debug)]
 pub enum Finished {
-    Stored(SessionMeta),
+    Stored(Box<SessionMeta>),
     /// Nothing was captured (no frame, no audio): the empty folder was removed.
     Removed {
         id: String,
@@ -199,6 +203,7 @@ impl SessionWriter {
             recording: record,
             summary: None,
             cues: Vec::new(),
+            conversation: None,
         };
         let created = Self::start_files(&dir, &meta);
         let frames = match created {
@@ -273,6 +278,11 @@ impl SessionWriter {
         self.recorder.as_mut().expect("created above").write(samples)?;
         self.audio_written = true;
         Ok(())
+    }
+
+    /// The conversation figures, written with the summary.
+    pub fn set_conversation(&mut self, summary: ConversationSummary) {
+        self.meta.conversation = Some(Box::new(summary));
     }
 
     /// The summary written at the next checkpoint.
@@ -357,7 +367,7 @@ impl SessionWriter {
         if let Err(source) = write_meta(&self.dir, &self.meta) {
             failed.push(PartFailed { part: SessionPart::Summary, source });
         }
-        (Finished::Stored(self.meta), failed)
+        (Finished::Stored(Box::new(self.meta)), failed)
     }
 }
 

@@ -186,8 +186,12 @@ fn load_sessions(message: Option<String>) -> SessionsPanel {
 }
 
 fn start(source: Source, settings: &Settings) -> Pipeline {
+    // The caller's side is heard on live calls; the demo plays one voice.
+    let caller = (settings.hear_caller && matches!(source, Source::Microphone { .. }))
+        .then(|| Source::Output { device: settings.caller_device.clone() });
     Pipeline::start(PipelineOptions {
         source,
+        caller,
         lang: settings.speech_lang,
         baseline: settings.baseline,
         targets: settings.targets,

@@ -27,6 +27,11 @@ use crate::ui::i18n::UiLang;
 pub struct Settings {
     /// Input device name (any part of it); `None` = the system default.
     pub device: Option<String>,
+    /// The caller's source (an output's monitor, any part of its name); `None` = the
+    /// default output's.
+    pub caller_device: Option<String>,
+    /// Listen to the caller's side as well (the conversation cues need it).
+    pub hear_caller: bool,
     pub ui_lang: UiLang,
     pub speech_lang: Lang,
     pub baseline: Option<Baseline>,
@@ -41,6 +46,8 @@ impl Default for Settings {
         let ui_lang = UiLang::from_environment();
         Self {
             device: None,
+            caller_device: None,
+            hear_caller: true,
             ui_lang,
             speech_lang: if ui_lang == UiLang::Zh { Lang::Zh } else { Lang::En },
             baseline: None,
@@ -114,6 +121,12 @@ impl Settings {
         let mut s = Self::default();
         if let Some(device) = fields.get("device") {
             s.device = device;
+        }
+        if let Some(device) = fields.get("caller_device") {
+            s.caller_device = device;
+        }
+        if let Some(hear) = fields.get("hear_caller") {
+            s.hear_caller = hear;
         }
         if let Some(lang) = fields.lang("ui_lang") {
             s.ui_lang = lang;
