@@ -2,6 +2,7 @@
 //! external tools (sox, espeak-ng, praat) that make test audio. `.ci/run` installs them.
 #![allow(dead_code)]
 
+pub mod calls;
 pub mod eval;
 pub mod frames;
 pub mod vmic;
