@@ -343,3 +343,54 @@ fn the_caller_heard_on_the_agents_headset_microphone_is_not_counted_as_the_agent
         library.agent_flagged_in_caller_turns_s
     );
 }
+
+fn analyze(args: &[&str]) -> std::process::Output {
+    binary().arg("analyze").args(args).output().unwrap()
+}
+
+/// One line on stderr, exit code 1, nothing on stdout.
+fn assert_refused(out: &std::process::Output, mentions: &str) {
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert_eq!(stderr.trim().lines().count(), 1, "one line: {stderr}");
+    assert!(stderr.contains(mentions), "{stderr:?} should mention {mentions:?}");
+    assert!(out.stdout.is_empty());
+}
+
+#[test]
+fn bad_two_sided_input_is_one_line_and_exit_code_one() {
+    let dir = scratch("conversation-cli");
+    let mono = common::shared_data().join("zh/BAC009S0764W0121.wav");
+    let other = common::shared_data().join("zh/IT0011W0001.wav");
+    let stereo = dir.join("stereo.wav");
+    common::run("sox", &["-M", path_str(&mono), path_str(&other), path_str(&stereo)]);
+    let (mono, other) = (path_str(&mono), path_str(&other));
+    let events = dir.join("events.csv");
+    let frames = dir.join("frames.csv");
+    let (events, frames) = (path_str(&events), path_str(&frames));
+
+    assert_refused(&analyze(&[mono, "--stereo"]), "has 1 channel(s)");
+    assert_refused(&analyze(&[mono, "--caller", "/nonexistent/caller.wav"]), "caller.wav");
+    assert_refused(&analyze(&[path_str(&stereo), "--stereo", "--caller", other]), "use one");
+    assert_refused(&analyze(&[mono, "--events", events]), "--events needs the caller's side");
+    assert_refused(&analyze(&[mono, "--caller", other, "--events", other]), "also an input");
+    assert_refused(
+        &analyze(&[mono, "--caller", other, "--events", events, "--frames", events]),
+        "named by both --frames and --events",
+    );
+
+    // The good case: the agent's frames and the events, the agent's figures at the top.
+    let out =
+        analyze(&[path_str(&stereo), "--stereo=right", "--frames", frames, "--events", events]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!((json["channels"].as_u64(), json["agent_channel"].as_u64()), (Some(2), Some(1)));
+    assert_eq!(json["conversation"]["caller"]["channel"].as_u64(), Some(0));
+    // The right channel is the 1.5 s recording padded to the left one's 4.2 s: the agent
+    // talks less than the caller.
+    let c = &json["conversation"];
+    assert!(c["agent_talk_s"].as_f64().unwrap() < c["caller_talk_s"].as_f64().unwrap(), "{c}");
+    let rows = std::fs::read_to_string(frames).unwrap().lines().count() - 1;
+    assert_eq!(rows as u64, json["frames"].as_u64().unwrap());
+    assert!(std::fs::read_to_string(events).unwrap().starts_with("time_s,kind,duration_s\n"));
+}

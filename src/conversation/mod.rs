@@ -177,6 +177,9 @@ impl Conversation {
     /// The hold key, pressed (`true`) or released, at the current hop. A hold started in a
     /// silence dates from the start of that silence.
     pub fn set_hold(&mut self, on: bool) {
+        if self.finished {
+            return;
+        }
         if let Some((start, end)) = self.silences.set_key(on, self.hops) {
             self.holds.push((start, end, HoldSource::Key));
             let (time_s, duration_s) = (self.at(start), hops_s(end - start));
