@@ -404,6 +404,17 @@ impl Capture {
         })
     }
 
+    /// Whether the device is still there. A sound server keeps a monitor stream open,
+    /// silent and error-free, after its output is removed, so the caller's side is
+    /// checked by listing; a microphone's loss shows in its callbacks instead.
+    pub fn still_present(&self) -> bool {
+        if self.role == Role::Microphone {
+            return true;
+        }
+        let _quiet = quiet_alsa();
+        caller_candidates(&self.host).iter().any(|d| device_id(d) == self.device_id)
+    }
+
     /// True when this stream was opened as the default input and the system's default is
     /// now another device (a headset plugged back in): the caller should reopen. A sound
     /// server may quietly move the stream itself, but then the name shown would be wrong.

@@ -100,8 +100,14 @@ impl Supervisor {
             // silent fallback.
             // The caller's side is silent whenever nobody plays: only the default counts.
             let flowing = self.role == Role::Caller || self.now_ms() <= last_signal() + 300;
-            if ticks.is_multiple_of(DEFAULT_CHECK_TICKS) && flowing && capture.default_moved() {
-                return StreamEnd::DefaultMoved;
+            if ticks.is_multiple_of(DEFAULT_CHECK_TICKS) {
+                if flowing && capture.default_moved() {
+                    return StreamEnd::DefaultMoved;
+                }
+                if !capture.still_present() {
+                    let reason = "the output went away".to_string();
+                    return StreamEnd::Lost { reason, announced };
+                }
             }
             if !announced && (last_signal() > opened_ms || self.role == Role::Caller) {
                 set_status(&self.state, self.role, live.clone());
