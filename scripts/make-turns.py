@@ -8,8 +8,10 @@ stretches before and after each sentence, repeated as needed), not with digital 
 and each turn starts and ends with 0.5 s of it.
 
 Trimming: 10 ms frames of the clean file; a frame is speech when its RMS level is above
-both (loudest frame - 35 dB) and (10th-percentile frame + 10 dB); a sentence's speech runs
-from its first such frame to its last. So the turn's stopwatch time (first to last speech
+both (loudest frame - 35 dB) and (10th-percentile frame + 15 dB), and a sentence's speech
+runs from the first to the last run of 3 such frames (30 ms). A 10 dB margin let bursts of
+the quiet room's noise (10-12 dB over its 10th percentile) open a sentence half a second
+early. So the turn's stopwatch time (first to last speech
 of the turn: what a trainer with a stopwatch measures) is known exactly.
 
 Sets:
@@ -20,7 +22,8 @@ Sets:
 
 Writes OUT/clean/<name>.wav and OUT/manifest.tsv with
   name  lang  true_count  stopwatch_s  speech_start_s  speech_end_s  speech_rms  sentences
-Usage: scripts/make-turns.py zh|en OUT [MAX_TURNS]
+Usage: scripts/make-turns.py zh|en OUT [EVERY]   (EVERY=k keeps every k-th turn: a sample
+spread over the whole set, for the tests)
 """
 
 import array
@@ -60,9 +63,10 @@ def trim(x, rate):
     hop = rate // 100
     db = frame_db(x, hop)
     floor = sorted(db)[len(db) // 10]
-    threshold = max(max(db) - 35.0, floor + 10.0)
-    speech = [i for i, d in enumerate(db) if d > threshold]
-    return speech[0] * hop, (speech[-1] + 1) * hop
+    threshold = max(max(db) - 35.0, floor + 15.0)
+    above = [d > threshold for d in db]
+    runs = [i for i in range(len(db) - 2) if above[i] and above[i + 1] and above[i + 2]]
+    return runs[0] * hop, (runs[-1] + 3) * hop
 
 
 def sentences(lang):
@@ -95,7 +99,7 @@ def tone(tone_src, n, rng):
     return out[:n]
 
 
-def build(lang, out, max_turns):
+def build(lang, out, every):
     rng = random.Random(12)
     os.makedirs(os.path.join(out, "clean"), exist_ok=True)
     manifest = open(os.path.join(out, "manifest.tsv"), "w")
@@ -119,7 +123,12 @@ def build(lang, out, max_turns):
             count += s["count"]
         end = len(sig) / rate
         sig.extend(tone(turn[-1]["tone"], int(EDGE_S * rate), rng))
-        name = f"{lang}-turn{len(done):02d}"
+        index = built[0]
+        built[0] += 1
+        if index % every:
+            turn = []
+            return
+        name = f"{lang}-turn{index:02d}"
         with wave.open(os.path.join(out, "clean", name + ".wav"), "wb") as w:
             w.setnchannels(1)
             w.setsampwidth(2)
@@ -132,11 +141,9 @@ def build(lang, out, max_turns):
         done.append(name)
         turn = []
 
-    done = []
+    done, built = [], [0]
     length = 0.0
     for speaker, path, count in sentences(lang):
-        if len(done) >= max_turns:
-            break
         r, x = read_wav(path)
         rate = rate or r
         assert r == rate
@@ -156,11 +163,11 @@ def build(lang, out, max_turns):
         else:
             length += item["pause"] + dur
         turn.append(item)
-    if length >= TURN_S[0] and len(done) < max_turns:
+    if length >= TURN_S[0]:
         flush()
     manifest.close()
     print(f"{len(done)} turns in {out}", file=sys.stderr)
 
 
 if __name__ == "__main__":
-    build(sys.argv[1], sys.argv[2], int(sys.argv[3]) if len(sys.argv) > 3 else 10**9)
+    build(sys.argv[1], sys.argv[2], int(sys.argv[3]) if len(sys.argv) > 3 else 1)
