@@ -5,6 +5,7 @@
 pub mod calls;
 pub mod eval;
 pub mod frames;
+pub mod turns;
 pub mod vmic;
 
 use std::path::{Path, PathBuf};
