@@ -29,7 +29,7 @@ pub const KINDS: [&str; 3] = ["clean", "tel", "noisy"];
 /// Builds every `every`-th turn of `lang` ("zh": shared/data/zh-read; "en":
 /// shared/data/fda) in a scratch folder with its three copies; returns the folder and turns.
 pub fn build(lang: &str, every: usize) -> (PathBuf, Vec<Turn>) {
-    let dir = scratch(&format!("turns-{lang}"));
+    let dir = scratch(&format!("turns-{lang}-{every}"));
     let scripts = Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts");
     run(
         "python3",
