@@ -15,12 +15,15 @@
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use cpal::traits::{DeviceTrait, HostTrait, StreamTrait};
 use cpal::{FromSample, SampleFormat, SizedSample};
 use crossbeam_channel::{Receiver, Sender, TrySendError};
 use thiserror::Error;
+
+/// The caller's monitor stream is asked for fragments of 1/50 s (20 ms, two hops).
+const CALLER_FRAGMENTS_PER_S: u32 = 50;
 
 /// Largest number of frames one pooled buffer holds; longer callbacks are split.
 pub const BLOCK_CAPACITY: usize = 4096;
@@ -365,7 +368,13 @@ impl Capture {
         }
         .map_err(|e| open_err(e.to_string()))?;
         let format = supported.sample_format();
-        let config: cpal::StreamConfig = supported.config();
+        let mut config: cpal::StreamConfig = supported.config();
+        if role == Role::Caller && host.id().name().eq_ignore_ascii_case("pulseaudio") {
+            // A record stream with the server's default buffering hands over what the
+            // monitor heard up to seconds late; the caller must be heard when the agent
+            // hears them. 20 ms fragments keep the two sides within a hop or two.
+            config.buffer_size = cpal::BufferSize::Fixed(config.sample_rate / CALLER_FRAGMENTS_PER_S);
+        }
         let (rate, ch) = (config.sample_rate, config.channels);
         macro_rules! build {
             ($t:ty) => {
@@ -450,11 +459,30 @@ where
     let rate = config.sample_rate;
     let gain = 1.0 / n_channels as f32;
     let data_counters = counters.clone();
-    let data_callback = move |data: &[T], _: &cpal::InputCallbackInfo| {
+    let data_callback = move |data: &[T], info: &cpal::InputCallbackInfo| {
         let now = Instant::now();
+        // The host's own estimate of how long ago the buffer's first frame was captured
+        // (the sound server's stream latency; seconds for a monitor stream with default
+        // buffering): both sides of a call must be placed by when they were heard.
+        let stamp = info.timestamp();
+        let latency = stamp.callback.duration_since(stamp.capture);
+        let first_captured = now.checked_sub(latency).unwrap_or(now);
         let now_ms = now.duration_since(epoch).as_millis() as u64;
         data_counters.last_callback_ms.store(now_ms, Ordering::Relaxed);
+        let total_frames = data.len() / n_channels;
+        let mut frames_done = 0;
         for chunk in data.chunks(BLOCK_CAPACITY * n_channels) {
+            // A server may hand over a long buffer in one callback (a monitor stream can
+            // deliver seconds at once): each block is stamped with when its own last
+            // sample was captured, so both sides of a call land on the same clock.
+            frames_done += chunk.len() / n_channels;
+            let captured_at = if latency.is_zero() {
+                let later_s = (total_frames - frames_done) as f64 / rate as f64;
+                now.checked_sub(Duration::from_secs_f64(later_s)).unwrap_or(now)
+            } else {
+                let done_s = frames_done as f64 / rate as f64;
+                (first_captured + Duration::from_secs_f64(done_s)).min(now)
+            };
             let Ok(mut buffer) = channels.free.try_recv() else {
                 data_counters.dropped_blocks.fetch_add(1, Ordering::Relaxed);
                 continue;
@@ -470,11 +498,7 @@ where
             if signal {
                 data_counters.last_signal_ms.store(now_ms, Ordering::Relaxed);
             }
-            match channels.full.try_send(Block {
-                samples: buffer,
-                sample_rate: rate,
-                captured_at: now,
-            }) {
+            match channels.full.try_send(Block { samples: buffer, sample_rate: rate, captured_at }) {
                 Ok(()) => {
                     data_counters.delivered_blocks.fetch_add(1, Ordering::Relaxed);
                 }

@@ -62,6 +62,8 @@ struct ListenReport {
     /// Both sides' figures (the same as `analyze --stereo` gives), when the caller is heard.
     #[serde(skip_serializing_if = "Option::is_none")]
     conversation: Option<speech_coach::conversation::ConversationSummary>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    conversation_events: Option<Vec<speech_coach::conversation::ConversationEvent>>,
     device_losses: u32,
     latency_median_ms: Option<f32>,
     latency_p95_ms: Option<f32>,
@@ -271,6 +273,10 @@ pub fn run(args: ListenArgs) -> Result<()> {
         caller_device: watch.caller_name.as_deref().map(|n| clean(n).into_owned()),
         caller_dropped_blocks: state.caller_device.is_some().then_some(state.caller_dropped_blocks),
         conversation: state.conversation_summary.clone(),
+        conversation_events: state
+            .conversation_summary
+            .is_some()
+            .then(|| state.conversation_events.clone()),
         device_losses: watch.losses,
         latency_median_ms: latency.map(|l| l.0),
         latency_p95_ms: latency.map(|l| l.1),

@@ -18,13 +18,31 @@ use crate::analysis::{Frame, HOP_S};
 /// with silence: 0.5 s, half the block channel's depth.
 pub const MAX_WAIT_HOPS: i64 = 50;
 
+/// A jump of the wall-minus-stream offset larger than this is a gap in the stream (a
+/// reconnect, or an output suspended while idle: its monitor then delivers nothing); a
+/// smaller rise is delivery jitter and is not followed.
+pub const GAP_S: f64 = 0.2;
+
 /// Where one channel's stream time sits on the pipeline's wall clock.
+///
+/// Blocks reach the analyser after the audio was captured, by a delay that varies: a
+/// sound server hands over long buffers at once, and a thread may be late. The earliest
+/// delivery is the truest, so the offset follows every block down and rises only at a gap.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct ChannelClock {
     offset_s: f64,
 }
 
 impl ChannelClock {
+    /// Updates the clock with a block whose last sample was captured at `captured_at`,
+    /// when the analyser's stream time has reached `stream_end_s`.
+    pub fn observe(&mut self, epoch: Instant, captured_at: Instant, stream_end_s: f64) {
+        let offset = captured_at.saturating_duration_since(epoch).as_secs_f64() - stream_end_s;
+        if offset > self.offset_s + GAP_S || offset < self.offset_s {
+            self.offset_s = offset;
+        }
+    }
+
     /// Anchors the clock at a block: its last sample was captured at `captured_at`, and
     /// the analyser's stream time had reached `stream_s` at the block's start.
     pub fn anchor(epoch: Instant, captured_at: Instant, block_s: f64, stream_s: f64) -> Self {
@@ -110,6 +128,23 @@ mod tests {
         let clock = ChannelClock::anchor(epoch, epoch + Duration::from_millis(1298), 0.064, 0.0);
         assert_eq!(clock.hop(&frame(0.0, false)), 123);
         assert_eq!(clock.hop(&frame(0.5, false)), 173);
+    }
+
+    #[test]
+    fn the_clock_follows_the_earliest_delivery_and_jumps_only_at_a_gap() {
+        let epoch = Instant::now();
+        let at = |ms: u64| epoch + Duration::from_millis(ms);
+        // First block late by 1.6 s (a buffer handed over at once), then on time.
+        let mut clock = ChannelClock::anchor(epoch, at(1664), 0.064, 0.0);
+        clock.observe(epoch, at(1664), 0.064);
+        clock.observe(epoch, at(1728), 1.728);
+        assert_eq!(clock.hop(&frame(0.0, false)), 0);
+        // Jitter of 0.1 s is not followed…
+        clock.observe(epoch, at(1900), 1.792);
+        assert_eq!(clock.hop(&frame(1.0, false)), 100);
+        // …a 3 s gap (nothing delivered while the output was idle) is.
+        clock.observe(epoch, at(5000), 1.856);
+        assert_eq!(clock.hop(&frame(1.856, false)), 500);
     }
 
     #[test]

@@ -10,7 +10,7 @@ use serde::Serialize;
 
 use crate::analysis::{Frame, Lang, Summary};
 use crate::coach::{Baseline, Calibration, CoachState};
-use crate::conversation::{ConversationSummary, LiveConversation};
+use crate::conversation::{ConversationEvent, ConversationSummary, LiveConversation};
 use crate::session::store::{PartFailed, SessionPart, StorageCause};
 
 /// The timeline keeps this much history.
@@ -101,6 +101,8 @@ pub struct LiveState {
     pub conversation: Option<LiveConversation>,
     /// The whole call's conversation figures, set when the pipeline stops.
     pub conversation_summary: Option<ConversationSummary>,
+    /// Its interruptions, dead air and holds, in order.
+    pub conversation_events: Vec<ConversationEvent>,
     pub delivered_blocks: u64,
     pub dropped_blocks: u64,
     /// Blocks of the caller's side dropped (the analyser fell behind).
@@ -133,6 +135,7 @@ impl LiveState {
             summary: None,
             conversation: None,
             conversation_summary: None,
+            conversation_events: Vec::new(),
             delivered_blocks: 0,
             dropped_blocks: 0,
             caller_dropped_blocks: 0,

@@ -48,6 +48,8 @@ impl Channel {
             let block_s = samples.len() as f64 / sample_rate as f64;
             self.clock = ChannelClock::anchor(epoch, captured_at, block_s, self.time_offset_s);
         }
+        let stream_end_s = self.duration_s() + samples.len() as f64 / sample_rate as f64;
+        self.clock.observe(epoch, captured_at, stream_end_s);
         let (offset, clock) = (self.time_offset_s, self.clock);
         let a = self.analyser.as_mut().expect("created above");
         a.process(samples, &mut |f| {
@@ -86,8 +88,8 @@ pub struct AnalyserWorker {
     aligner: Aligner,
     /// Turns, overlaps, holds: when the caller is heard.
     conversation: Option<Conversation>,
-    /// The paired frames of the last step: agent frame, its coach state, caller frame.
-    new_frames: Vec<(Frame, CoachState, Frame)>,
+    /// The paired frames of the last step: agent frame, its coach state, who talked.
+    new_frames: Vec<(Frame, CoachState, TalkPoint)>,
     calibration: Option<Calibration>,
     calibration_result: Option<Option<Baseline>>,
     /// When the agent's audio up to each recent block's end was captured.
@@ -101,6 +103,7 @@ pub struct AnalyserWorker {
     summary: Option<Summary>,
     /// The whole call's conversation figures, once finished.
     conversation_summary: Option<crate::conversation::ConversationSummary>,
+    conversation_events: Vec<crate::conversation::ConversationEvent>,
 }
 
 impl AnalyserWorker {
@@ -123,6 +126,7 @@ impl AnalyserWorker {
             problems: Vec::new(),
             summary: None,
             conversation_summary: None,
+            conversation_events: Vec::new(),
         }
     }
 
@@ -199,16 +203,21 @@ impl AnalyserWorker {
         self.aligner.pop_pairs(&mut pairs);
         self.new_frames.clear();
         for (agent, caller) in pairs {
+            let mut talk =
+                TalkPoint { time_s: agent.time_s, agent: agent.speech, caller: caller.speech };
             if let Some(c) = self.conversation.as_mut() {
                 c.push(&agent, &caller);
-                self.coach.set_conversation(Some(c.live()));
+                let live = c.live();
+                // Bleed-aware and bridged: what the conversation counts as talk.
+                (talk.agent, talk.caller) = (live.agent_talking, live.caller_talking);
+                self.coach.set_conversation(Some(live));
             }
             let state = *self.coach.push(&agent);
             self.feed_calibration(&agent);
             if let Some(r) = self.rehearsal.as_mut() {
                 r.push(&agent);
             }
-            self.new_frames.push((agent, state, caller));
+            self.new_frames.push((agent, state, talk));
         }
     }
 
@@ -248,7 +257,7 @@ impl AnalyserWorker {
 
     /// Copies what changed into the shared state (call with the lock held; cheap).
     pub fn publish(&mut self, s: &mut LiveState, now: Instant) {
-        for (f, c, caller) in &self.new_frames {
+        for (f, c, talk) in &self.new_frames {
             s.coach = *c;
             s.latest = Some(*f);
             let point = TimelinePoint {
@@ -258,19 +267,7 @@ impl AnalyserWorker {
                 pace: c.pace.value,
             };
             s.push_timeline(point);
-            let talk = match &self.conversation {
-                // Bleed-aware and bridged: what the conversation counts as talk.
-                Some(conv) => {
-                    let live = conv.live();
-                    TalkPoint {
-                        time_s: f.time_s,
-                        agent: live.agent_talking,
-                        caller: live.caller_talking,
-                    }
-                }
-                None => TalkPoint { time_s: f.time_s, agent: f.speech, caller: caller.speech },
-            };
-            s.push_talk(talk);
+            s.push_talk(*talk);
             let captured =
                 self.recent_blocks.iter().find(|(end_s, _)| *end_s >= f.time_s).map(|b| b.1);
             if let Some(captured_at) = captured {
@@ -296,6 +293,7 @@ impl AnalyserWorker {
         }
         if let Some(summary) = self.conversation_summary.take() {
             s.conversation_summary = Some(summary);
+            s.conversation_events = std::mem::take(&mut self.conversation_events);
         }
         s.session_id = self.session.as_ref().map(|w| w.id().to_string()).or(s.session_id.take());
         s.recording = self.session.as_ref().is_some_and(SessionWriter::recording);
@@ -316,6 +314,7 @@ impl AnalyserWorker {
         self.pair_and_coach();
         let summary = self.conversation.as_mut().map(|c| {
             c.finish();
+            self.conversation_events = c.events().to_vec();
             c.summary()
         });
         self.conversation_summary.clone_from(&summary);

@@ -34,6 +34,8 @@ pub struct CoachApp {
     /// The script being rehearsed, if any (shown as a teleprompter).
     script: Option<crate::coach::rehearsal::Script>,
     sessions: Option<SessionsPanel>,
+    /// The agent has put the caller on hold with the key (H) or the button.
+    on_hold: bool,
 }
 
 impl CoachApp {
@@ -88,6 +90,7 @@ impl CoachApp {
             demo_playing: demo,
             script,
             sessions: None,
+            on_hold: false,
         }
     }
 
@@ -105,6 +108,10 @@ impl CoachApp {
                 self.pipeline.send(Command::SetLang(l));
             }
             Action::ToggleCompact => self.settings.compact = !self.settings.compact,
+            Action::ToggleHold => {
+                self.on_hold = !self.on_hold;
+                self.pipeline.send(Command::SetHold(self.on_hold));
+            }
             Action::Calibrate => self.pipeline.send(Command::StartCalibration),
             Action::StartDemo => {
                 self.settings.speech_lang = crate::analysis::Lang::Zh;
@@ -249,12 +256,15 @@ impl eframe::App for CoachApp {
             devices: &self.devices,
             device: self.settings.device.as_deref(),
             recording: self.settings.record_audio,
+            on_hold: self.on_hold,
             script: self.script.as_ref(),
             sessions: self.sessions.as_ref(),
         };
         let actions = egui::CentralPanel::default()
             .show(ui, |ui| if self.settings.compact { view.compact(ui) } else { view.full(ui) })
             .inner;
+        let hold_key = ui.input(|i| i.key_pressed(egui::Key::H) && !i.modifiers.any());
+        let actions = actions.into_iter().chain(hold_key.then_some(Action::ToggleHold));
         for a in actions {
             self.apply(a, ui);
         }

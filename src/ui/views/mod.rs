@@ -2,6 +2,7 @@
 //! from one file per section) and the compact strip for calls. They return what the user
 //! asked for instead of acting on it, so they can be tested headless without a pipeline.
 
+mod conversation;
 mod gauges;
 mod header;
 mod sessions;
@@ -36,6 +37,8 @@ pub enum Action {
     OpenReport(String),
     /// Delete a session and its audio.
     DeleteSession(String),
+    /// Start or end a hold (the H key).
+    ToggleHold,
 }
 
 /// What the sessions panel shows: stored sessions, newest first, and an open report.
@@ -64,6 +67,8 @@ pub struct View<'a> {
     pub script: Option<&'a crate::coach::rehearsal::Script>,
     /// The sessions panel, when open.
     pub sessions: Option<&'a SessionsPanel>,
+    /// The agent has put the caller on hold with the key.
+    pub on_hold: bool,
 }
 
 impl View<'_> {
@@ -149,6 +154,10 @@ impl View<'_> {
             g.width = width;
             ui.add(g);
             ui.add_space(4.0);
+        }
+        if self.state.caller_device.is_some() {
+            ui.separator();
+            self.conversation(ui, &mut actions);
         }
         ui.separator();
         timeline::show(ui, self.state, s, self.pace_unit());

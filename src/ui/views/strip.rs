@@ -31,6 +31,9 @@ impl View<'_> {
                 ui.label(RichText::new("●").color(band_color(Band::Red)).strong())
                     .on_hover_text(s.recording_on);
             }
+            if let Some((text, color)) = self.hold_text() {
+                ui.label(RichText::new(text).size(18.0).color(color).strong());
+            }
             ui.separator();
             self.cue_line(ui, 18.0);
             ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
