@@ -4,8 +4,10 @@
 use egui_kittest::Harness;
 use kittest::Queryable as _;
 use speech_coach::analysis::{Frame, Lang};
+use speech_coach::coach::Cue;
 use speech_coach::coach::{Coach, Targets};
-use speech_coach::pipeline::{DeviceStatus, LiveState};
+use speech_coach::conversation::{HoldAlert, LiveConversation};
+use speech_coach::pipeline::{DeviceStatus, LiveState, TalkPoint};
 use speech_coach::ui::i18n::UiLang;
 use speech_coach::ui::views::{Action, SessionsPanel, View};
 
@@ -65,6 +67,7 @@ fn harness(state: LiveState, ui_lang: UiLang) -> Harness<'static, Screen> {
                 devices: &screen.devices,
                 device: None,
                 recording: false,
+                on_hold: false,
                 script: None,
                 sessions: screen.sessions.as_ref(),
             };
@@ -100,6 +103,49 @@ fn gauges_show_their_band_as_values_cross_the_thresholds() {
     h.get_by_label_contains("Speed: 230 chars/min off target");
     h.get_by_label_contains("Volume: +14.0 dB vs normal off target");
     h.get_by_label_contains("flat");
+}
+
+#[test]
+fn with_the_caller_heard_the_view_shows_who_talks_the_hold_timer_and_the_interruption_cue() {
+    let mut state = state_after(&[frame(0.0, 150.0, -26.0, 8.0)]);
+    // No caller source: no conversation section at all.
+    let mut h = harness(state.clone(), UiLang::En);
+    h.run();
+    assert!(h.query_by_label_contains("Who is talking").is_none());
+
+    state.caller_device = Some(DeviceStatus::Live {
+        name: "Monitor of Headset".into(),
+        sample_rate: 48000,
+        channels: 2,
+        format: "i16".into(),
+    });
+    for i in 0..300 {
+        let t = i as f64 * 0.01;
+        state.talk.push_back(TalkPoint { time_s: t, agent: i < 200, caller: i > 100 });
+    }
+    state.conversation = Some(LiveConversation {
+        time_s: 3.0,
+        hold_s: Some(27.4),
+        hold_alert: HoldAlert::Warn,
+        interrupted_at_s: Some(1.0),
+        ..LiveConversation::default()
+    });
+    state.coach.cue = Some(Cue::LetCallerFinish);
+    h.state_mut().state = state.clone();
+    h.run();
+    h.get_by_label_contains("Who is talking");
+    h.get_by_label("Let the caller finish");
+    h.get_by_label("Hold 27 s");
+    h.get_by_label("Hold (H)").click();
+    h.run();
+    assert_eq!(h.state().actions, vec![Action::ToggleHold]);
+
+    // The caller's source lost: said in the section, in the interface's language.
+    state.caller_device = Some(DeviceStatus::Lost { name: "x".into(), reason: "gone".into() });
+    h.state_mut().state = state;
+    h.state_mut().ui_lang = UiLang::Zh;
+    h.run();
+    h.get_by_label("听不到客户一侧");
 }
 
 #[test]

@@ -373,7 +373,8 @@ impl Capture {
             // A record stream with the server's default buffering hands over what the
             // monitor heard up to seconds late; the caller must be heard when the agent
             // hears them. 20 ms fragments keep the two sides within a hop or two.
-            config.buffer_size = cpal::BufferSize::Fixed(config.sample_rate / CALLER_FRAGMENTS_PER_S);
+            config.buffer_size =
+                cpal::BufferSize::Fixed(config.sample_rate / CALLER_FRAGMENTS_PER_S);
         }
         let (rate, ch) = (config.sample_rate, config.channels);
         macro_rules! build {
@@ -498,7 +499,8 @@ where
             if signal {
                 data_counters.last_signal_ms.store(now_ms, Ordering::Relaxed);
             }
-            match channels.full.try_send(Block { samples: buffer, sample_rate: rate, captured_at }) {
+            match channels.full.try_send(Block { samples: buffer, sample_rate: rate, captured_at })
+            {
                 Ok(()) => {
                     data_counters.delivered_blocks.fetch_add(1, Ordering::Relaxed);
                 }
