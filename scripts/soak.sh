@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Long-run cost of `speech-coach listen` on a virtual microphone: CPU share of one core and
 # resident memory at the start and the end. Usage: scripts/soak.sh SECONDS [OUT_DIR]
+# CALLER=1 also plays looped speech into a null sink made the default output, and listens
+# to its monitor as the caller's side (`listen --caller`): both channels of a call.
 # Needs pulseaudio, pulseaudio-utils, sox, python3 (make deps installs the first three).
 set -euo pipefail
 seconds=${1:-3600}
@@ -27,7 +29,18 @@ while time.time() - start < seconds:
     time.sleep(max(0.0, start + sent / 32000 - time.time()))
 PY
 feeder=$!
-"$here/target/release/speech-coach" listen --seconds "$seconds" > "$out/listen.json" 2> "$out/listen.err" &
+caller_args=()
+if [ "${CALLER:-0}" = 1 ]; then
+  pactl load-module module-null-sink sink_name=softphone >/dev/null
+  pactl set-default-sink softphone
+  sox "$here"/../shared/data/zh-read/BAC009S015[0-9]W000[1-9].wav -t raw -r 16000 -e signed -b 16 -c 1 "$out/caller.raw"
+  # pacat paces the playback by the sink's clock; the loop keeps it fed.
+  (while true; do cat "$out/caller.raw"; done | pacat --playback --device=softphone --format=s16le --rate=16000 --channels=1 --latency-msec=20 --raw) &
+  player=$!
+  trap 'kill $pulse $feeder $app $player 2>/dev/null || true' EXIT
+  caller_args=(--caller)
+fi
+"$here/target/release/speech-coach" listen "${caller_args[@]}" --seconds "$seconds" > "$out/listen.json" 2> "$out/listen.err" &
 app=$!
 sample() { awk '{print $14+$15}' /proc/$app/stat; }
 rss() { awk '/VmRSS/ {print $2}' /proc/$app/status; }

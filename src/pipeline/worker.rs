@@ -59,6 +59,13 @@ impl Channel {
         Ok(())
     }
 
+    /// Ends the current turn of this side's pace (the other side took the floor).
+    fn end_turn(&mut self) {
+        if let Some(a) = self.analyser.as_mut() {
+            a.end_turn();
+        }
+    }
+
     /// Stream time analysed so far.
     fn duration_s(&self) -> f64 {
         self.time_offset_s + self.analyser.as_ref().map_or(0.0, Analyser::duration_s)
@@ -206,8 +213,13 @@ impl AnalyserWorker {
             let mut talk =
                 TalkPoint { time_s: agent.time_s, agent: agent.speech, caller: caller.speech };
             if let Some(c) = self.conversation.as_mut() {
+                let caller_had_floor = c.live().caller_talking;
                 c.push(&agent, &caller);
                 let live = c.live();
+                // The caller taking the floor ends the agent's turn (pace's time base).
+                if live.caller_talking && !caller_had_floor && !live.agent_talking {
+                    self.agent.end_turn();
+                }
                 // Bleed-aware and bridged: what the conversation counts as talk.
                 (talk.agent, talk.caller) = (live.agent_talking, live.caller_talking);
                 self.coach.set_conversation(Some(live));

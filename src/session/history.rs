@@ -14,6 +14,9 @@ pub struct SessionPoint {
     pub id: String,
     pub started_unix_s: u64,
     pub talk_s: f64,
+    /// Turn time: what the session's pace is a rate over, so what weights it.
+    #[serde(skip)]
+    pub turn_s: f64,
     pub syllables_per_min: Option<f32>,
     pub level_active_dbfs: Option<f32>,
     pub pitch_spread_st: Option<f32>,
@@ -57,12 +60,21 @@ fn date_of(day: u64) -> String {
     format!("{y:04}-{m:02}-{d:02}")
 }
 
+/// Talk-time-weighted mean of a figure over sessions.
 fn weighted(points: &[&SessionPoint], value: impl Fn(&SessionPoint) -> Option<f32>) -> Option<f32> {
+    weighted_by(points, value, |p| p.talk_s)
+}
+
+fn weighted_by(
+    points: &[&SessionPoint],
+    value: impl Fn(&SessionPoint) -> Option<f32>,
+    weight_of: impl Fn(&SessionPoint) -> f64,
+) -> Option<f32> {
     let (mut sum, mut weight) = (0.0, 0.0);
     for p in points {
         if let Some(v) = value(p) {
-            sum += v as f64 * p.talk_s;
-            weight += p.talk_s;
+            sum += v as f64 * weight_of(p);
+            weight += weight_of(p);
         }
     }
     (weight > 0.0).then(|| (sum / weight) as f32)
@@ -89,6 +101,8 @@ pub fn by_shift(sessions: &[SessionMeta]) -> Vec<Shift> {
                 id: m.id.clone(),
                 started_unix_s: m.started_unix_s,
                 talk_s: s.speech_s,
+                // Sessions stored before turn time existed weigh by speaking time.
+                turn_s: if s.turn_s > 0.0 { s.turn_s } else { s.speech_s },
                 syllables_per_min: s.syllables_per_min,
                 level_active_dbfs: s.level_active_dbfs,
                 pitch_spread_st: s.pitch_spread_st,
@@ -128,7 +142,8 @@ pub fn by_shift(sessions: &[SessionMeta]) -> Vec<Shift> {
             Shift {
                 date: date_of(sessions[0].started_unix_s / 86_400),
                 talk_s: sessions.iter().map(|s| s.talk_s).sum(),
-                syllables_per_min: weighted(&all, |p| p.syllables_per_min),
+                // Pace is syllables over turn time: pooled, it weighs by turn time.
+                syllables_per_min: weighted_by(&all, |p| p.syllables_per_min, |p| p.turn_s),
                 level_active_dbfs: weighted(&all, |p| p.level_active_dbfs),
                 pitch_spread_st: weighted(&all, |p| p.pitch_spread_st),
                 tiring: level_change_db.is_some_and(|l| l <= -TIRING_LEVEL_DB)
