@@ -209,6 +209,7 @@ fn the_sessions_panel_offers_report_and_delete_for_each_session() {
         recording: true,
         summary: None,
         cues: vec![],
+        kind: Default::default(),
         conversation: None,
     };
     h.state_mut().sessions = Some(SessionsPanel {
@@ -250,6 +251,7 @@ fn the_progress_view_flags_a_shift_where_the_voice_tires() {
                 ..Summary::empty()
             }),
             cues: vec![],
+            kind: Default::default(),
             conversation: None,
         })
         .collect();

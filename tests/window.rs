@@ -79,6 +79,8 @@ fn run_window_with(
         .env("PULSE_SERVER", format!("unix:{}", config.join("no-pulse-here").display()))
         .env("DISPLAY", &display.name)
         .env("SPEECH_COACH_CONFIG_DIR", config)
+        // Sessions into the test's folder, never the user's data folder.
+        .env("SPEECH_COACH_DATA_DIR", config.join("data"))
         .env("XDG_CACHE_HOME", config.join("cache"))
         .env("LANG", "zh_CN.UTF-8")
         .stdout(Stdio::null())
@@ -109,6 +111,19 @@ fn without_a_microphone_the_plain_window_ends_up_playing_the_demo() {
     let c = contrast(&shot);
     println!("no-microphone window contrast {c:.3}");
     assert!(c > 0.05, "screenshot looks blank (contrast {c})");
+    // The demo run is stored as a demo, so it never counts in the shift history.
+    let sessions: Vec<_> = std::fs::read_dir(config.join("data/sessions"))
+        .unwrap()
+        .map(|e| e.unwrap().path().join("session.json"))
+        .filter(|p| p.exists())
+        .collect();
+    assert!(!sessions.is_empty(), "no session stored");
+    let demo = sessions.iter().any(|p| {
+        let meta: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(p).unwrap()).unwrap();
+        meta["kind"] == "demo"
+    });
+    assert!(demo, "the demo run is not marked as a demo: {sessions:?}");
 }
 
 /// With UPDATE_SCREENSHOTS set, keeps the top-left `crop` (e.g. "900x760+0+0") for README.

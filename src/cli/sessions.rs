@@ -51,8 +51,13 @@ pub fn list(args: SessionsArgs) -> Result<()> {
                     .and_then(|s| s.syllables_per_min)
                     .map_or("-".into(), |p| format!("{p:.0}"));
                 let rec = if m.recording { " rec" } else { "" };
+                let kind = match m.kind {
+                    store::SessionKind::Call => "",
+                    store::SessionKind::Demo => " demo",
+                    store::SessionKind::Rehearsal => " rehearsal",
+                };
                 println!(
-                    "{}  {:>7.1} s  {pace:>4} syl/min  {} cues{rec}  {}",
+                    "{}  {:>7.1} s  {pace:>4} syl/min  {} cues{rec}{kind}  {}",
                     clean(&m.id),
                     duration,
                     m.cues.len(),

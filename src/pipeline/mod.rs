@@ -29,7 +29,7 @@ pub use worker::AnalyserWorker;
 use crate::analysis::{Frame, Lang};
 use crate::audio::capture::{BLOCK_CAPACITY, Block, BlockChannels, CaptureCounters, Role};
 use crate::coach::{Baseline, Coach, Targets};
-use crate::session::store::{PartFailed, SessionPart, SessionWriter};
+use crate::session::store::{PartFailed, SessionKind, SessionPart, SessionWriter};
 
 /// Blocks in flight between the callback and the analyser (~1 s at 48 kHz / 1024 frames).
 const CHANNEL_BLOCKS: usize = 48;
@@ -180,8 +180,16 @@ impl Pipeline {
         coach.set_targets(options.targets);
         let session = options.session.as_ref().and_then(|o| {
             let label = options.source.label();
-            match SessionWriter::create(&o.root, &label, options.lang, o.record_audio) {
-                Ok(w) => Some(w),
+            let created = SessionWriter::create(&o.root, &label, options.lang, o.record_audio);
+            match created {
+                Ok(mut w) => {
+                    if matches!(options.source, Source::File { .. })
+                        && let Err(failed) = w.set_kind(SessionKind::Demo)
+                    {
+                        state.lock().expect("state lock").storage_problems.push((&failed).into());
+                    }
+                    Some(w)
+                }
                 Err(source) => {
                     let failed = PartFailed { part: SessionPart::Session, source };
                     state.lock().expect("state lock").storage_problems.push((&failed).into());

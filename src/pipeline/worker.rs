@@ -148,6 +148,11 @@ impl AnalyserWorker {
                 }
             }
             Command::StartRehearsal(script) => {
+                if let Some(w) = self.session.as_mut()
+                    && let Err(e) = w.set_kind(crate::session::store::SessionKind::Rehearsal)
+                {
+                    self.problems.push(StorageProblem::from(&e));
+                }
                 self.rehearsal = Some(Rehearsal::new(script, self.coach.lang()));
                 self.rehearsal_published = None;
             }

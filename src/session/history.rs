@@ -7,7 +7,7 @@
 
 use serde::Serialize;
 
-use super::store::{Listed, SessionMeta};
+use super::store::{Listed, SessionKind, SessionMeta};
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SessionPoint {
@@ -95,6 +95,7 @@ pub fn from_listing(rows: &[Listed]) -> Vec<Shift> {
 pub fn by_shift(sessions: &[SessionMeta]) -> Vec<Shift> {
     let mut points: Vec<SessionPoint> = sessions
         .iter()
+        .filter(|m| m.kind == SessionKind::Call)
         .filter_map(|m| {
             let s = m.summary.as_ref().filter(|s| s.speech_s > 0.0)?;
             Some(SessionPoint {
@@ -174,6 +175,7 @@ mod tests {
             started_unix_s: start,
             ended_unix_s: None,
             source: "mic".into(),
+            kind: SessionKind::Call,
             lang: Lang::Zh,
             recording: false,
             summary: Some(summary),
@@ -208,5 +210,17 @@ mod tests {
         assert!(days[0].tiring, "{:?}", days[0]);
         assert!(!days[1].tiring);
         assert!((days[0].level_change_db.unwrap() + 4.0).abs() < 1e-4);
+    }
+
+    #[test]
+    fn demo_runs_and_rehearsals_never_count_in_shift_history() {
+        let call = meta(1_764_000_000, -26.0, 8.0);
+        let demo = SessionMeta { kind: SessionKind::Demo, ..meta(1_764_000_100, -10.0, 1.0) };
+        let rehearsal =
+            SessionMeta { kind: SessionKind::Rehearsal, ..meta(1_764_000_200, -10.0, 1.0) };
+        let shifts = by_shift(&[call, demo, rehearsal]);
+        assert_eq!(shifts.len(), 1);
+        assert_eq!(shifts[0].sessions.len(), 1);
+        assert_eq!(shifts[0].level_active_dbfs, Some(-26.0));
     }
 }

@@ -131,12 +131,26 @@ fn session_id(started_unix_s: u64, n: u32) -> String {
     if n == 0 { format!("{started_unix_s}") } else { format!("{started_unix_s}-{n}") }
 }
 
+/// What a session was: only calls count in shift history; a demo run and a rehearsal
+/// are kept apart so that they never skew an agent's figures.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SessionKind {
+    #[default]
+    Call,
+    Demo,
+    Rehearsal,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SessionMeta {
     pub id: String,
     pub started_unix_s: u64,
     pub ended_unix_s: Option<u64>,
     pub source: String,
+    /// Absent in sessions stored before kinds existed: those were calls or demo runs.
+    #[serde(default)]
+    pub kind: SessionKind,
     pub lang: Lang,
     pub recording: bool,
     pub summary: Option<Summary>,
@@ -199,6 +213,7 @@ impl SessionWriter {
             started_unix_s: started,
             ended_unix_s: None,
             source: source.into(),
+            kind: SessionKind::Call,
             lang,
             recording: record,
             summary: None,
@@ -278,6 +293,13 @@ impl SessionWriter {
         self.recorder.as_mut().expect("created above").write(samples)?;
         self.audio_written = true;
         Ok(())
+    }
+
+    /// Marks what the session is, on disk at once (a killed demo must not count as a call).
+    pub fn set_kind(&mut self, kind: SessionKind) -> Result<(), PartFailed> {
+        self.meta.kind = kind;
+        write_meta(&self.dir, &self.meta)
+            .map_err(|source| PartFailed { part: SessionPart::Summary, source })
     }
 
     /// The conversation figures, written with the summary.
