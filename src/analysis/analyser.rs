@@ -3,6 +3,10 @@
 //! The same code runs behind the live gauges and behind `speech-coach analyze`, so a
 //! figure measured on a file is the figure an agent would have seen.
 //!
+//! Longer than the house's ~400 lines on purpose: the per-hop steps below must run in
+//! one order against one look-ahead, and keeping them in one `process` makes that order
+//! readable in one place; each step's own logic lives in `dsp/`.
+//!
 //! ```text
 //! input (8–96 kHz) ─► resample to 8 kHz ─► 60 Hz high-pass ─► per hop:
 //!     50 ms Hann window ─► FFT autocorrelation candidates ─► fixed-lag path (2 hops)

@@ -18,6 +18,9 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use cpal::traits::{DeviceTrait, HostTrait, StreamTrait};
+
+pub use super::caller::list_caller_sources;
+use super::caller::{caller_candidates, caller_config, default_caller, find_caller};
 use cpal::{FromSample, SampleFormat, SizedSample};
 use crossbeam_channel::{Receiver, Sender, TrySendError};
 use thiserror::Error;
@@ -113,7 +116,7 @@ pub struct InputDevice {
     pub default_config: Option<String>,
 }
 
-fn device_name(device: &cpal::Device) -> String {
+pub(super) fn device_name(device: &cpal::Device) -> String {
     device
         .description()
         .map(|d| d.name().to_string())
@@ -121,7 +124,7 @@ fn device_name(device: &cpal::Device) -> String {
         .unwrap_or_else(|_| "unknown device".into())
 }
 
-fn device_id(device: &cpal::Device) -> String {
+pub(super) fn device_id(device: &cpal::Device) -> String {
     device.id().map(|id| id.to_string()).unwrap_or_default()
 }
 
@@ -180,97 +183,6 @@ pub fn list_input_devices() -> Result<(String, Vec<InputDevice>), CaptureError> 
         })
         .collect();
     Ok((host_name, devices))
-}
-
-/// Lists what can be captured as the caller's side: output monitors (Linux sound server)
-/// or outputs for loopback (Windows), the default output's marked.
-pub fn list_caller_sources() -> Result<(String, Vec<InputDevice>), CaptureError> {
-    let _quiet = quiet_alsa();
-    let host = host()?;
-    let host_name = host.id().name().to_string();
-    let default_id = default_caller(&host).ok().map(|d| device_id(&d));
-    let sources = caller_candidates(&host)
-        .into_iter()
-        .map(|d| {
-            let id = device_id(&d);
-            InputDevice {
-                name: device_name(&d),
-                is_default: default_id.as_deref() == Some(id.as_str()),
-                default_config: caller_config(&d).ok().map(|c| {
-                    format!("{} Hz, {} ch, {}", c.sample_rate(), c.channels(), c.sample_format())
-                }),
-                id,
-            }
-        })
-        .collect();
-    Ok((host_name, sources))
-}
-
-/// Devices that can carry the caller: monitors among the inputs; on Windows every output
-/// (opened for loopback).
-fn caller_candidates(host: &cpal::Host) -> Vec<cpal::Device> {
-    if cfg!(target_os = "windows") {
-        return host.output_devices().map(|d| d.collect()).unwrap_or_default();
-    }
-    host.input_devices()
-        .map(|d| d.filter(|d| device_id(d).ends_with(".monitor")).collect())
-        .unwrap_or_default()
-}
-
-/// The caller's side by default: the monitor of the default output (loopback of the
-/// default output on Windows).
-fn default_caller(host: &cpal::Host) -> Result<cpal::Device, CaptureError> {
-    let output = host.default_output_device().ok_or_else(|| CaptureError::NoCallerSource {
-        reason: "no default output device".into(),
-    })?;
-    if cfg!(target_os = "windows") {
-        return Ok(output);
-    }
-    let monitor = format!("{}.monitor", device_id(&output));
-    caller_candidates(host).into_iter().find(|d| device_id(d) == monitor).ok_or_else(|| {
-        CaptureError::NoCallerSource {
-            reason: format!(
-                "the default output ({}) has no monitor on the {} host; run PulseAudio or PipeWire, or name a source with --caller-device",
-                device_name(&output),
-                host.id().name()
-            ),
-        }
-    })
-}
-
-fn find_caller(host: &cpal::Host, wanted: Option<&str>) -> Result<cpal::Device, CaptureError> {
-    let Some(wanted) = wanted else { return default_caller(host) };
-    let needle = wanted.to_lowercase();
-    let sources = caller_candidates(host);
-    let matches = |d: &cpal::Device, exact: bool| {
-        let (name, id) = (device_name(d).to_lowercase(), device_id(d).to_lowercase());
-        if exact {
-            name == needle || id == needle
-        } else {
-            name.contains(&needle) || id.contains(&needle)
-        }
-    };
-    let found = sources
-        .iter()
-        .position(|d| matches(d, true))
-        .or_else(|| sources.iter().position(|d| matches(d, false)));
-    match found {
-        Some(i) => Ok(sources.into_iter().nth(i).expect("index from position")),
-        None => Err(CaptureError::CallerNotFound {
-            wanted: wanted.to_string(),
-            available: sources.iter().map(device_name).collect::<Vec<_>>().join(", "),
-        }),
-    }
-}
-
-/// The stream format for capturing the caller: a monitor is an input; a Windows output
-/// opened for loopback is captured in its output format.
-fn caller_config(device: &cpal::Device) -> Result<cpal::SupportedStreamConfig, cpal::Error> {
-    if cfg!(target_os = "windows") {
-        device.default_output_config()
-    } else {
-        device.default_input_config()
-    }
 }
 
 fn find_device(host: &cpal::Host, wanted: Option<&str>) -> Result<cpal::Device, CaptureError> {

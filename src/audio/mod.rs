@@ -1,6 +1,7 @@
 //! Where samples come from: WAV files and (in `capture`) microphones. Knows nothing of
 //! the analysis or the UI; both kinds of source hand out mono f32 blocks.
 
+mod caller;
 pub mod capture;
 pub mod wav;
 

@@ -1,5 +1,7 @@
 //! WAV files as a source of f32 blocks, the same shape the microphone delivers: mixed to
 //! mono by default, or one channel of a two-sided call (left = agent, right = caller).
+//! (Over ~400 lines: the chunk walk, the format checks and the decoders are one guarded
+//! path that the mutation fuzz test drives as a whole.)
 //!
 //! Read: integer PCM in 1–4 byte containers (8-bit unsigned, wider two's complement),
 //! including WAVE_FORMAT_EXTENSIBLE files whose valid bits are fewer than the container

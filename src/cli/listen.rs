@@ -71,6 +71,34 @@ struct ListenReport {
     storage_problems: Vec<StorageProblem>,
 }
 
+impl ListenReport {
+    /// The summary `listen` prints at the end, from the pipeline's final state.
+    fn new(state: &speech_coach::pipeline::LiveState, watch: &Watch, lang: Lang) -> Self {
+        let latency = state.latency_percentiles_ms();
+        ListenReport {
+            device: clean(&watch.device_name).into_owned(),
+            session: state.session_id.clone(),
+            summary: state.summary.clone().unwrap_or_else(Summary::empty).with_lang(lang),
+            delivered_blocks: state.delivered_blocks,
+            dropped_blocks: state.dropped_blocks,
+            caller_device: watch.caller_name.as_deref().map(|n| clean(n).into_owned()),
+            caller_dropped_blocks: state
+                .caller_device
+                .is_some()
+                .then_some(state.caller_dropped_blocks),
+            conversation: state.conversation_summary.clone(),
+            conversation_events: state
+                .conversation_summary
+                .is_some()
+                .then(|| state.conversation_events.clone()),
+            device_losses: watch.losses,
+            latency_median_ms: latency.map(|l| l.0),
+            latency_p95_ms: latency.map(|l| l.1),
+            storage_problems: state.storage_problems.clone(),
+        }
+    }
+}
+
 /// Without any device for this long at start, `listen` gives up with an error.
 const GIVE_UP_WITHOUT_DEVICE: Duration = Duration::from_secs(3);
 
@@ -263,25 +291,7 @@ pub fn run(args: ListenArgs) -> Result<()> {
         log.write(&frame);
     }
     let logged = log.finish();
-    let latency = state.latency_percentiles_ms();
-    let report = ListenReport {
-        device: clean(&watch.device_name).into_owned(),
-        session: state.session_id.clone(),
-        summary: state.summary.clone().unwrap_or_else(Summary::empty).with_lang(args.lang),
-        delivered_blocks: state.delivered_blocks,
-        dropped_blocks: state.dropped_blocks,
-        caller_device: watch.caller_name.as_deref().map(|n| clean(n).into_owned()),
-        caller_dropped_blocks: state.caller_device.is_some().then_some(state.caller_dropped_blocks),
-        conversation: state.conversation_summary.clone(),
-        conversation_events: state
-            .conversation_summary
-            .is_some()
-            .then(|| state.conversation_events.clone()),
-        device_losses: watch.losses,
-        latency_median_ms: latency.map(|l| l.0),
-        latency_p95_ms: latency.map(|l| l.1),
-        storage_problems: state.storage_problems.clone(),
-    };
+    let report = ListenReport::new(&state, &watch, args.lang);
     println!("{}", serde_json::to_string(&report)?);
     logged?;
     if !state.storage_problems.is_empty() {

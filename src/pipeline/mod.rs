@@ -178,30 +178,7 @@ impl Pipeline {
         });
         let mut coach = Coach::new(options.lang, options.baseline);
         coach.set_targets(options.targets);
-        let session = options.session.as_ref().and_then(|o| {
-            let label = options.source.label();
-            let created = SessionWriter::create(&o.root, &label, options.lang, o.record_audio);
-            match created {
-                Ok(mut w) => {
-                    if matches!(options.source, Source::File { .. })
-                        && let Err(failed) = w.set_kind(SessionKind::Demo)
-                    {
-                        state.lock().expect("state lock").storage_problems.push((&failed).into());
-                    }
-                    Some(w)
-                }
-                Err(source) => {
-                    let failed = PartFailed { part: SessionPart::Session, source };
-                    state.lock().expect("state lock").storage_problems.push((&failed).into());
-                    None
-                }
-            }
-        });
-        if let Some(w) = &session {
-            let mut s = state.lock().expect("state lock");
-            s.session_id = Some(w.id().to_string());
-            s.recording = w.recording();
-        }
+        let session = open_session(&options, &state);
         let with_caller = caller.is_some();
         let links = WorkerLinks {
             blocks: full_rx,
@@ -288,6 +265,32 @@ impl Drop for Pipeline {
     fn drop(&mut self) {
         self.stop.store(true, Ordering::Relaxed);
     }
+}
+
+/// The session for this run, if one is stored: a demo run marked as such, its id and
+/// recording state published; a failure to create it is a storage problem, not an error.
+fn open_session(options: &PipelineOptions, state: &Mutex<LiveState>) -> Option<SessionWriter> {
+    let o = options.session.as_ref()?;
+    let label = options.source.label();
+    let report = |failed: PartFailed| {
+        state.lock().expect("state lock").storage_problems.push((&failed).into());
+    };
+    let mut w = match SessionWriter::create(&o.root, &label, options.lang, o.record_audio) {
+        Ok(w) => w,
+        Err(source) => {
+            report(PartFailed { part: SessionPart::Session, source });
+            return None;
+        }
+    };
+    if matches!(options.source, Source::File { .. })
+        && let Err(failed) = w.set_kind(SessionKind::Demo)
+    {
+        report(failed);
+    }
+    let mut s = state.lock().expect("state lock");
+    s.session_id = Some(w.id().to_string());
+    s.recording = w.recording();
+    Some(w)
 }
 
 /// How long the analyser thread waits for the agent's next block before it looks at the

@@ -19,6 +19,7 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
+pub use super::catalog::{Listed, delete, is_session_id, list, load_meta, session_dir};
 use super::frames;
 use super::recorder::{Recorder, RecorderError};
 use crate::analysis::{Frame, Lang, Summary};
@@ -114,17 +115,6 @@ pub struct PartFailed {
 /// Where sessions live: [`paths::sessions_root`].
 pub fn default_root() -> PathBuf {
     paths::sessions_root()
-}
-
-/// Whether `id` is one the store creates: Unix seconds, optionally `-N` for a second
-/// session started in the same second. Nothing else (no `..`, no separators, no
-/// absolute paths, no empty or overlong text) ever reaches the file system.
-pub fn is_session_id(id: &str) -> bool {
-    let (secs, n) = id.split_once('-').unwrap_or((id, "1"));
-    let digits = |s: &str, max: usize| {
-        !s.is_empty() && s.len() <= max && s.bytes().all(|b| b.is_ascii_digit())
-    };
-    digits(secs, 20) && digits(n, 3)
 }
 
 fn session_id(started_unix_s: u64, n: u32) -> String {
@@ -398,71 +388,6 @@ fn write_meta(dir: &Path, meta: &SessionMeta) -> Result<(), StoreError> {
     let path = dir.join("session.json");
     let text = serde_json::to_string_pretty(meta).expect("meta serialises");
     private::replace_file(&path, text.as_bytes(), false).map_err(io(&path))
-}
-
-/// One entry of the session list; a damaged session is listed with what is wrong.
-#[derive(Debug)]
-pub enum Listed {
-    Ok(SessionMeta),
-    Damaged { id: String, reason: String },
-}
-
-pub fn load_meta(dir: &Path) -> Result<SessionMeta, StoreError> {
-    let path = dir.join("session.json");
-    let text = std::fs::read_to_string(&path)
-        .map_err(|e| StoreError::Damaged { path: path.clone(), reason: e.to_string() })?;
-    serde_json::from_str(&text).map_err(|e| StoreError::Damaged { path, reason: e.to_string() })
-}
-
-/// The sessions under `root`, oldest first. Folders whose names the store would not
-/// have made are not sessions and are left out.
-pub fn list(root: &Path) -> Result<Vec<Listed>, StoreError> {
-    let entries = match std::fs::read_dir(root) {
-        Ok(e) => e,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
-        Err(e) => return Err(StoreError::Io { path: root.to_path_buf(), source: e }),
-    };
-    let mut dirs: Vec<(String, PathBuf)> = entries
-        .filter_map(|e| e.ok())
-        .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
-        .filter_map(|e| Some((e.file_name().into_string().ok()?, e.path())))
-        .filter(|(id, _)| is_session_id(id))
-        .collect();
-    dirs.sort();
-    Ok(dirs
-        .into_iter()
-        .map(|(id, d)| match load_meta(&d) {
-            Ok(m) => Listed::Ok(m),
-            Err(e) => Listed::Damaged { id, reason: e.to_string() },
-        })
-        .collect())
-}
-
-/// The folder of session `id`, checked before anything is read or deleted: the id has
-/// the store's own shape, and the folder is a real folder (not a link) inside `root`.
-pub fn session_dir(root: &Path, id: &str) -> Result<PathBuf, StoreError> {
-    if !is_session_id(id) {
-        return Err(StoreError::BadId { id: id.escape_debug().to_string() });
-    }
-    let not_found = || StoreError::NotFound { id: id.into(), root: root.to_path_buf() };
-    let dir = root.join(id);
-    let is_real_dir = std::fs::symlink_metadata(&dir).is_ok_and(|m| m.file_type().is_dir());
-    if !is_real_dir {
-        return Err(not_found());
-    }
-    let (Ok(real_root), Ok(real_dir)) = (root.canonicalize(), dir.canonicalize()) else {
-        return Err(not_found());
-    };
-    if real_dir.parent() != Some(real_root.as_path()) {
-        return Err(not_found());
-    }
-    Ok(real_dir)
-}
-
-/// Deletes a session and its audio.
-pub fn delete(root: &Path, id: &str) -> Result<(), StoreError> {
-    let dir = session_dir(root, id)?;
-    std::fs::remove_dir_all(&dir).map_err(io(&dir))
 }
 
 #[cfg(test)]

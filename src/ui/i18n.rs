@@ -1,5 +1,8 @@
 //! The window's words in Chinese and English. Chinese is the default when the system
 //! locale is Chinese; the choice is a setting.
+//!
+//! One long file on purpose: both languages side by side, so a translator (and the font
+//! subset check, which reads every Chinese string from here) sees every string at once.
 
 use serde::{Deserialize, Deserializer, Serialize};
 
