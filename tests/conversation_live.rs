@@ -212,7 +212,7 @@ fn a_vanished_output_is_reported_and_the_caller_is_heard_again_when_it_is_back()
     let mut seen = Vec::new();
     wait_for(&lines, "caller: capturing", &mut seen, Duration::from_secs(10));
     mic.pactl_output(&["unload-module", &module]);
-    wait_for(&lines, "caller source lost", &mut seen, Duration::from_secs(5));
+    wait_for(&lines, "caller source lost", &mut seen, Duration::from_secs(10));
     softphone_sink(&mic);
     let before = seen.iter().filter(|l| l.contains("caller: capturing")).count();
     let deadline = Instant::now() + Duration::from_secs(6);

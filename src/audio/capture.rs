@@ -25,8 +25,12 @@ use cpal::{FromSample, SampleFormat, SizedSample};
 use crossbeam_channel::{Receiver, Sender, TrySendError};
 use thiserror::Error;
 
-/// The caller's monitor stream is asked for fragments of 1/50 s (20 ms, two hops).
-const CALLER_FRAGMENTS_PER_S: u32 = 50;
+/// The caller's monitor stream is asked for fragments of 1/25 s (40 ms, four hops): the
+/// blocks are stamped with their capture time, so the fragment sets latency, not
+/// alignment.
+const CALLER_FRAGMENTS_PER_S: u32 = 25;
+/// The caller's side is asked for at this rate (mono) from a sound server.
+const CALLER_RATE: u32 = 16_000;
 
 /// Largest number of frames one pooled buffer holds; longer callbacks are split.
 pub const BLOCK_CAPACITY: usize = 4096;
@@ -284,9 +288,11 @@ impl Capture {
         if role == Role::Caller && host.id().name().eq_ignore_ascii_case("pulseaudio") {
             // A record stream with the server's default buffering hands over what the
             // monitor heard up to seconds late; the caller must be heard when the agent
-            // hears them. 20 ms fragments keep the two sides within a hop or two.
-            config.buffer_size =
-                cpal::BufferSize::Fixed(config.sample_rate / CALLER_FRAGMENTS_PER_S);
+            // hears them. The server also converts to what we ask: a phone line's caller
+            // needs no more than 16 kHz mono, a fifth of a 48 kHz stereo monitor's data.
+            config.sample_rate = CALLER_RATE;
+            config.channels = 1;
+            config.buffer_size = cpal::BufferSize::Fixed(CALLER_RATE / CALLER_FRAGMENTS_PER_S);
         }
         let (rate, ch) = (config.sample_rate, config.channels);
         macro_rules! build {

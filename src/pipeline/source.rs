@@ -20,6 +20,9 @@ const RETRY_EVERY: Duration = Duration::from_millis(1000);
 /// How often (in 100 ms supervisor ticks) a stream on the default input checks whether the
 /// system default has changed, e.g. a headset came back.
 const DEFAULT_CHECK_TICKS: u32 = 20;
+/// How often (in ticks) the caller's source is looked for among the devices: a listing is
+/// a server round trip, and a sound server keeps a vanished output's monitor stream alive.
+const PRESENCE_CHECK_TICKS: u32 = 60;
 
 pub(crate) fn set_device(state: &Mutex<LiveState>, status: DeviceStatus) {
     state.lock().expect("state lock").device = status;
@@ -104,7 +107,7 @@ impl Supervisor {
                 if flowing && capture.default_moved() {
                     return StreamEnd::DefaultMoved;
                 }
-                if !capture.still_present() {
+                if ticks.is_multiple_of(PRESENCE_CHECK_TICKS) && !capture.still_present() {
                     let reason = "the output went away".to_string();
                     return StreamEnd::Lost { reason, announced };
                 }
