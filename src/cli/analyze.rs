@@ -101,14 +101,7 @@ const PROGRESS_AFTER_S: f64 = 60.0;
 const EVENTS_HEADER: &str = "time_s,kind,duration_s";
 
 pub fn run(args: AnalyzeArgs) -> Result<()> {
-    if args.stereo.is_some() && args.caller.is_some() {
-        bail!("--stereo and --caller both give the caller's side; use one of them");
-    }
-    let two_sided = args.stereo.is_some() || args.caller.is_some();
-    if args.events.is_some() && !two_sided {
-        bail!("--events needs the caller's side of the call: --stereo or --caller FILE.wav");
-    }
-    check_outputs(&args)?;
+    check_args(&args)?;
     let mut frames = FramesOut::create(args.frames.as_deref())?;
     let events = args.events.as_deref().map(EventsCsv::create).transpose()?;
     let mut progress = Progress::default();
@@ -191,6 +184,18 @@ pub fn run(args: AnalyzeArgs) -> Result<()> {
     };
     println!("{}", serde_json::to_string(&report).context("serialising the summary")?);
     Ok(())
+}
+
+/// Options that contradict each other, and outputs that would overwrite something.
+fn check_args(args: &AnalyzeArgs) -> Result<()> {
+    if args.stereo.is_some() && args.caller.is_some() {
+        bail!("--stereo and --caller both give the caller's side; use one of them");
+    }
+    let two_sided = args.stereo.is_some() || args.caller.is_some();
+    if args.events.is_some() && !two_sided {
+        bail!("--events needs the caller's side of the call: --stereo or --caller FILE.wav");
+    }
+    check_outputs(args)
 }
 
 /// Output files may not be an input, lie in the session store, or be the same file twice.
