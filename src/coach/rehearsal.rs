@@ -339,6 +339,22 @@ impl Rehearsal {
         }
     }
 
+    /// Changes whenever [`Self::results`] would (the current line, a start or end, the
+    /// last speech that times the line being said), without building them: the pipeline
+    /// copies the results, texts included, only when this changes.
+    pub fn revision(&self) -> u64 {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::hash::DefaultHasher::new();
+        (self.current, self.current_line(), self.speech_end_s.to_bits()).hash(&mut h);
+        for s in &self.starts {
+            s.map(f64::to_bits).hash(&mut h);
+        }
+        for e in &self.ends {
+            e.map(|(t, _)| t.to_bits()).hash(&mut h);
+        }
+        h.finish()
+    }
+
     pub fn results(&self) -> Vec<LineResult> {
         self.script
             .lines
@@ -473,6 +489,25 @@ mod tests {
         assert_eq!(lines, vec![0, 0, 1, 1, 1]);
         let res = r.results();
         assert!(res.iter().all(|l| l.pace.is_some()));
+    }
+
+    #[test]
+    fn the_revision_changes_exactly_when_the_results_do() {
+        let script = Script::parse("一二三四五六\n七八\n", Lang::Zh, &Targets::default());
+        let mut r = Rehearsal::new(script, Lang::Zh);
+        let mut last = (r.revision(), r.results());
+        let mut t = 0.0;
+        for _ in 0..3 {
+            t = say(&mut r, t, 2);
+            // The line being said is timed by the last speech: its pace moves as it goes.
+            let now = (r.revision(), r.results());
+            assert_ne!(now.0, last.0);
+            assert_ne!(now.1, last.1);
+            last = now;
+        }
+        // Nothing pushed: nothing changed.
+        assert_eq!(r.revision(), last.0);
+        assert_eq!(r.results(), last.1);
     }
 
     /// Frames of `syllables` syllables 0.25 s apart starting at `t`, each with speech around

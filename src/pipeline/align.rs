@@ -37,17 +37,16 @@ impl ChannelClock {
     /// Updates the clock with a block whose last sample was captured at `captured_at`,
     /// when the analyser's stream time has reached `stream_end_s`.
     pub fn observe(&mut self, epoch: Instant, captured_at: Instant, stream_end_s: f64) {
-        let offset = captured_at.saturating_duration_since(epoch).as_secs_f64() - stream_end_s;
-        if offset > self.offset_s + GAP_S || offset < self.offset_s {
-            self.offset_s = offset;
+        let fresh = Self::anchor(epoch, captured_at, stream_end_s);
+        if fresh.offset_s > self.offset_s + GAP_S || fresh.offset_s < self.offset_s {
+            *self = fresh;
         }
     }
 
-    /// Anchors the clock at a block: its last sample was captured at `captured_at`, and
-    /// the analyser's stream time had reached `stream_s` at the block's start.
-    pub fn anchor(epoch: Instant, captured_at: Instant, block_s: f64, stream_s: f64) -> Self {
-        let block_start = captured_at.saturating_duration_since(epoch).as_secs_f64() - block_s;
-        Self { offset_s: block_start - stream_s }
+    /// A clock anchored at one block: its last sample was captured at `captured_at`, when
+    /// the analyser's stream time had reached `stream_end_s`.
+    pub fn anchor(epoch: Instant, captured_at: Instant, stream_end_s: f64) -> Self {
+        Self { offset_s: captured_at.saturating_duration_since(epoch).as_secs_f64() - stream_end_s }
     }
 
     /// The wall-clock hop of a frame.
@@ -125,7 +124,7 @@ mod tests {
         let epoch = Instant::now();
         // The caller's stream started 1.234 s after the pipeline: its first 1024-sample
         // block at 16 kHz (64 ms) was delivered at 1.298 s.
-        let clock = ChannelClock::anchor(epoch, epoch + Duration::from_millis(1298), 0.064, 0.0);
+        let clock = ChannelClock::anchor(epoch, epoch + Duration::from_millis(1298), 0.064);
         assert_eq!(clock.hop(&frame(0.0, false)), 123);
         assert_eq!(clock.hop(&frame(0.5, false)), 173);
     }
@@ -135,8 +134,7 @@ mod tests {
         let epoch = Instant::now();
         let at = |ms: u64| epoch + Duration::from_millis(ms);
         // First block late by 1.6 s (a buffer handed over at once), then on time.
-        let mut clock = ChannelClock::anchor(epoch, at(1664), 0.064, 0.0);
-        clock.observe(epoch, at(1664), 0.064);
+        let mut clock = ChannelClock::anchor(epoch, at(1664), 0.064);
         clock.observe(epoch, at(1728), 1.728);
         assert_eq!(clock.hop(&frame(0.0, false)), 0);
         // Jitter of 0.1 s is not followed…

@@ -2,8 +2,8 @@
 //! driven and tested without threads: handle a command, analyse a block, store what it
 //! produced, publish to the shared state.
 //!
-//! Disk I/O (session audio, frames, summary) happens in [`AnalyserWorker::store`],
-//! outside the state lock the window takes on every repaint; [`AnalyserWorker::publish`]
+//! Disk I/O (session audio, frames, summary) happens in [`AnalyserWorker::store_audio`]
+//! and [`AnalyserWorker::store_frames`], outside the state lock the window takes on every repaint; [`AnalyserWorker::publish`]
 //! only copies small values under it.
 
 use std::collections::VecDeque;
@@ -40,16 +40,20 @@ impl Channel {
         epoch: Instant,
         out: &mut impl FnMut(i64, Frame),
     ) -> Result<(), AnalysisError> {
-        if self.analyser.as_ref().is_none_or(|a| a.sample_rate() != sample_rate) {
-            let fresh = Analyser::new(AnalyserConfig::new(sample_rate))?;
-            if let Some(old) = self.analyser.replace(fresh) {
+        let fresh = self.analyser.as_ref().is_none_or(|a| a.sample_rate() != sample_rate);
+        if fresh {
+            let new = Analyser::new(AnalyserConfig::new(sample_rate))?;
+            if let Some(old) = self.analyser.replace(new) {
                 self.time_offset_s += old.duration_s();
             }
-            let block_s = samples.len() as f64 / sample_rate as f64;
-            self.clock = ChannelClock::anchor(epoch, captured_at, block_s, self.time_offset_s);
         }
         let stream_end_s = self.duration_s() + samples.len() as f64 / sample_rate as f64;
-        self.clock.observe(epoch, captured_at, stream_end_s);
+        if fresh {
+            // A (re)started stream: its place on the clock is wherever it is now.
+            self.clock = ChannelClock::anchor(epoch, captured_at, stream_end_s);
+        } else {
+            self.clock.observe(epoch, captured_at, stream_end_s);
+        }
         let (offset, clock) = (self.time_offset_s, self.clock);
         let a = self.analyser.as_mut().expect("created above");
         a.process(samples, &mut |f| {
@@ -102,8 +106,8 @@ pub struct AnalyserWorker {
     /// When the agent's audio up to each recent block's end was captured.
     recent_blocks: VecDeque<(f64, Instant)>,
     rehearsal: Option<Rehearsal>,
-    /// (current line, finished lines) last published, so results are copied on change only.
-    rehearsal_published: Option<(usize, usize)>,
+    /// The rehearsal's revision last published, so results are copied on change only.
+    rehearsal_published: Option<u64>,
     session: Option<SessionWriter>,
     /// Storage failures not yet published.
     problems: Vec<StorageProblem>,
@@ -297,13 +301,11 @@ impl AnalyserWorker {
         if let Some(result) = self.calibration_result.take() {
             s.calibration_result = Some(result);
         }
-        if let Some(r) = &self.rehearsal {
-            let results = r.results();
-            let now_at = (r.current_line(), results.len());
-            if self.rehearsal_published != Some(now_at) {
-                s.rehearsal = Some((now_at.0, results));
-                self.rehearsal_published = Some(now_at);
-            }
+        if let Some(r) = &self.rehearsal
+            && self.rehearsal_published != Some(r.revision())
+        {
+            s.rehearsal = Some((r.current_line(), r.results()));
+            self.rehearsal_published = Some(r.revision());
         }
         if let Some(summary) = &self.summary {
             s.summary = Some(summary.clone());
