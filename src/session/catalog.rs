@@ -8,6 +8,12 @@ use std::path::{Path, PathBuf};
 
 use super::store::{SessionMeta, StoreError};
 
+/// The id of the `n`-th session started in second `started_unix_s` (the shape
+/// [`is_session_id`] accepts, and the only one).
+pub(super) fn session_id(started_unix_s: u64, n: u32) -> String {
+    if n == 0 { format!("{started_unix_s}") } else { format!("{started_unix_s}-{n}") }
+}
+
 /// Whether `id` is one the store creates: Unix seconds, optionally `-N` for a second
 /// session started in the same second. Nothing else (no `..`, no separators, no
 /// absolute paths, no empty or overlong text) ever reaches the file system.

@@ -19,6 +19,7 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
+use super::catalog::session_id;
 pub use super::catalog::{Listed, delete, is_session_id, list, load_meta, session_dir};
 use super::frames;
 use super::recorder::{Recorder, RecorderError};
@@ -117,10 +118,6 @@ pub fn default_root() -> PathBuf {
     paths::sessions_root()
 }
 
-fn session_id(started_unix_s: u64, n: u32) -> String {
-    if n == 0 { format!("{started_unix_s}") } else { format!("{started_unix_s}-{n}") }
-}
-
 /// What a session was: only calls count in shift history; a demo run and a rehearsal
 /// are kept apart so that they never skew an agent's figures.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -192,7 +189,11 @@ impl SessionWriter {
         private::create_dir_all(root).map_err(io(root))?;
         // Unique, sortable ids: start time plus a counter for sessions in the same second.
         let (id, dir) = (0..1000)
-            .map(|n| (session_id(started, n), root.join(session_id(started, n))))
+            .map(|n| {
+                let id = session_id(started, n);
+                let dir = root.join(&id);
+                (id, dir)
+            })
             .find(|(_, d)| private::create_dir(d).is_ok())
             .ok_or_else(|| StoreError::Io {
                 path: root.to_path_buf(),
