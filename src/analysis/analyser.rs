@@ -24,16 +24,15 @@ use thiserror::Error;
 
 use super::frame::Frame;
 use super::summary::Summary;
+use super::totals::Totals;
 use crate::dsp::band_power::BandPower;
 use crate::dsp::filter::Biquad;
 use crate::dsp::level::{ActiveLevel, power_to_dbfs};
-use crate::dsp::pace::{
-    ARTICULATION_PAUSE_S, SpeakingTime, SyllableDetector, SyllableHop, TurnTracker,
-};
+use crate::dsp::pace::{SpeakingTime, SyllableDetector, SyllableHop, TurnTracker};
 use crate::dsp::pitch::{CandidateFinder, PitchConfig, PitchFrame};
 use crate::dsp::pitch_path::{LAG, PathConfig, PathTracker};
 use crate::dsp::resample::Resampler;
-use crate::dsp::tone::{PitchHistogram, RollingPitch};
+use crate::dsp::tone::RollingPitch;
 use crate::dsp::vad::VoiceActivity;
 
 /// Internal sample rate: the voice band up to 4 kHz, the telephone's own rate.
@@ -156,27 +155,19 @@ pub struct Analyser {
     vad: VoiceActivity,
     active: ActiveLevel,
     speaking: SpeakingTime,
-    /// Speaking time without pauses of `ARTICULATION_PAUSE_S` (no hangover).
-    articulating: SpeakingTime,
     turns: TurnTracker,
     syllables: SyllableDetector,
     pace: PaceWindow,
     rolling_pitch: RollingPitch,
-    all_pitch: PitchHistogram,
     tone_cache: (Option<f32>, Option<f32>),
-    // Totals for the summary.
+    /// The summary's figures, from every hop (look-ahead padding included, as it always
+    /// was: it is silence).
+    totals: Totals,
     input_samples: u64,
+    /// Counted as the samples arrive, so the summary has them before their hop is final.
     clipped_total: u64,
     clipped_since_frame: u32,
     frames_emitted: u64,
-    syllables_total: u64,
-    speaking_frames_total: u64,
-    articulation_frames_total: u64,
-    turn_frames_total: u64,
-    turns_total: u32,
-    voiced_frames_total: u64,
-    pauses: u32,
-    longest_pause_s: f32,
     current_gap_frames: u32,
     /// Frames at or after this time are padding from `finish` and are not emitted.
     emit_limit_s: Option<f64>,
@@ -226,7 +217,6 @@ impl Analyser {
             vad: VoiceActivity::new(HOP_S as f32),
             active: ActiveLevel::new(ACTIVE_WINDOW_FRAMES),
             speaking: SpeakingTime::new(HOP_S as f32),
-            articulating: SpeakingTime::with_pause(HOP_S as f32, ARTICULATION_PAUSE_S),
             turns: TurnTracker::new(HOP_S as f32),
             syllables: SyllableDetector::default(),
             pace: PaceWindow {
@@ -236,20 +226,12 @@ impl Analyser {
                 syllables: 0,
             },
             rolling_pitch: RollingPitch::new(TONE_WINDOW_FRAMES),
-            all_pitch: PitchHistogram::default(),
             tone_cache: (None, None),
+            totals: Totals::new(),
             input_samples: 0,
             clipped_total: 0,
             clipped_since_frame: 0,
             frames_emitted: 0,
-            syllables_total: 0,
-            speaking_frames_total: 0,
-            articulation_frames_total: 0,
-            turn_frames_total: 0,
-            turns_total: 0,
-            voiced_frames_total: 0,
-            pauses: 0,
-            longest_pause_s: 0.0,
             current_gap_frames: 0,
             emit_limit_s: None,
             config,
@@ -358,16 +340,9 @@ impl Analyser {
         let envelope_db = band_db(0);
         let balance_db = band_db(1) - band_db(2);
 
-        let update = self.speaking.push(speech);
-        if update.utterance_started {
+        if self.speaking.push(speech).utterance_started {
             self.active.start_utterance();
         }
-        if let Some(p) = update.pause_ended_s {
-            self.pauses += 1;
-            self.longest_pause_s = self.longest_pause_s.max(p);
-        }
-        self.speaking_frames_total += update.speaking_frames as u64;
-        self.articulation_frames_total += self.articulating.push(vad.active).speaking_frames as u64;
         self.current_gap_frames = if speech { 0 } else { self.current_gap_frames + 1 };
         self.active.push(power, speech);
 
@@ -376,17 +351,12 @@ impl Analyser {
         for _ in 0..turn.turn_frames {
             self.pace.push_frame();
         }
-        self.turn_frames_total += turn.turn_frames as u64;
-        self.turns_total += turn.turn_ended_frames.is_some() as u32;
         if syllable {
-            self.syllables_total += 1;
             self.pace.add_syllable();
         }
 
         if voiced {
-            self.voiced_frames_total += 1;
             self.rolling_pitch.push(f0_hz);
-            self.all_pitch.add_bin(PitchHistogram::bin_of(f0_hz));
         }
         // Percentiles every 10 hops (the gauges repaint at most that often).
         if k.is_multiple_of(10) {
@@ -399,7 +369,7 @@ impl Analyser {
         }
 
         let clipped_samples = std::mem::take(&mut self.clipped_since_frame);
-        Frame {
+        let frame = Frame {
             time_s: k as f64 * HOP_S,
             f0_hz,
             level_dbfs,
@@ -417,44 +387,24 @@ impl Analyser {
                 .speaking
                 .in_pause()
                 .then_some(self.current_gap_frames as f32 * HOP_S as f32),
-        }
+        };
+        self.totals.push(&frame, power);
+        frame
     }
 
     /// Ends the agent's turn now: the caller has taken the floor. The time until the agent
     /// speaks again is not turn time, however short. (Without it a turn ends after
     /// `pace::TURN_BREAK_S` of silence.)
     pub fn end_turn(&mut self) {
-        self.turns_total += self.turns.end_turn().is_some() as u32;
+        self.turns.end_turn();
+        self.totals.end_turn();
     }
 
     /// Figures for everything analysed so far.
     pub fn summary(&self) -> Summary {
-        let speech_s = self.speaking_frames_total as f64 * HOP_S;
-        let turn_s = self.turn_frames_total as f64 * HOP_S;
-        let articulation_s = self.articulation_frames_total as f64 * HOP_S;
-        let per_min = |seconds: f64| {
-            (seconds > 0.0).then(|| (self.syllables_total as f64 * 60.0 / seconds) as f32)
-        };
-        Summary {
-            duration_s: self.duration_s(),
-            speech_s,
-            turn_s,
-            turns: self.turns_total + self.turns.in_turn() as u32,
-            voiced_s: self.voiced_frames_total as f64 * HOP_S,
-            syllables: self.syllables_total,
-            syllables_per_min: per_min(turn_s),
-            articulation_s,
-            articulation_rate: None,
-            chars_per_min: None,
-            words_per_min: None,
-            level_active_dbfs: self.active.total_dbfs(),
-            clipped_samples: self.clipped_total,
-            pitch_median_hz: self.all_pitch.median_hz(),
-            pitch_spread_st: self.all_pitch.spread_st(),
-            pauses: self.pauses,
-            longest_pause_s: self.longest_pause_s,
-            frames: self.frames_emitted,
-        }
+        let mut summary = self.totals.summary(self.duration_s(), self.frames_emitted);
+        summary.clipped_samples = self.clipped_total;
+        summary
     }
 }
 

@@ -4,6 +4,7 @@ mod analyser;
 mod frame;
 pub mod offline;
 mod summary;
+mod totals;
 
 pub use analyser::{
     Analyser, AnalyserConfig, AnalysisError, CLIP_LEVEL, HOP_S, INTERNAL_RATE, MAX_RATE, MIN_RATE,
@@ -11,3 +12,4 @@ pub use analyser::{
 pub use frame::Frame;
 pub use offline::analyse_wav;
 pub use summary::{Lang, Summary, is_han};
+pub use totals::Totals;

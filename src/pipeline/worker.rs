@@ -270,8 +270,12 @@ impl AnalyserWorker {
         if let Some(summary) = &self.summary {
             w.set_summary(summary);
         }
-        for (f, c, _) in &self.new_frames {
-            let failed = w.frame(f, c);
+        for (f, c, t) in &self.new_frames {
+            let talk = crate::session::frames::Talk {
+                agent: t.agent,
+                caller: self.caller.is_some().then_some(t.caller),
+            };
+            let failed = w.frame(f, c, talk);
             self.problems.extend(failed.iter().map(StorageProblem::from));
         }
     }

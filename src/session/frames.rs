@@ -10,8 +10,24 @@ use std::io::Write;
 use crate::analysis::Frame;
 use crate::coach::{Band, CoachState};
 
-pub const HEADER: &str = "time_s,f0_hz,level_dbfs,voiced,speech,syllable,active_level_dbfs,pace,pitch_spread_st,pace_band,volume_band,tone_band";
-const FIELDS: usize = 12;
+pub const HEADER: &str = "time_s,f0_hz,level_dbfs,voiced,speech,syllable,active_level_dbfs,pace,pitch_spread_st,pace_band,volume_band,tone_band,agent_talk,caller_talk";
+const FIELDS: usize = 14;
+/// Rows written before the two talk columns existed.
+const OLD_FIELDS: usize = 12;
+
+/// Whether `line` is a frames.csv header this version reads: the current one, or the one
+/// before the talk columns.
+pub fn is_header(line: &str) -> bool {
+    line == HEADER || HEADER.strip_suffix(",agent_talk,caller_talk") == Some(line)
+}
+
+/// Who talked at a hop, as the conversation counts it (bleed-aware, bridged): the two
+/// lanes of a call's timeline. `caller` is `None` when the caller was not heard.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Talk {
+    pub agent: bool,
+    pub caller: Option<bool>,
+}
 
 fn band_code(b: Option<Band>) -> &'static str {
     match b {
@@ -44,10 +60,15 @@ impl std::fmt::Display for Opt {
 }
 
 /// Writes one hop's row.
-pub fn write_row(out: &mut impl Write, f: &Frame, c: &CoachState) -> std::io::Result<()> {
+pub fn write_row(
+    out: &mut impl Write,
+    f: &Frame,
+    c: &CoachState,
+    talk: Talk,
+) -> std::io::Result<()> {
     writeln!(
         out,
-        "{:.3},{:.2},{:.2},{},{},{},{},{},{},{},{},{}",
+        "{:.3},{:.2},{:.2},{},{},{},{},{},{},{},{},{},{},{}",
         f.time_s,
         f.f0_hz,
         f.level_dbfs,
@@ -60,6 +81,8 @@ pub fn write_row(out: &mut impl Write, f: &Frame, c: &CoachState) -> std::io::Re
         band_code(c.pace.band),
         band_code(c.volume.band),
         band_code(c.tone.band),
+        u8::from(talk.agent),
+        talk.caller.map_or("", |t| if t { "1" } else { "0" }),
     )
 }
 
@@ -76,6 +99,10 @@ pub struct Row {
     pub pace_band: Option<Band>,
     pub volume_band: Option<Band>,
     pub tone_band: Option<Band>,
+    /// Who talked (absent in sessions written before the talk columns).
+    pub agent_talk: Option<bool>,
+    /// Absent also when the caller was not heard.
+    pub caller_talk: Option<bool>,
 }
 
 /// What reading one line gave.
@@ -95,9 +122,14 @@ fn finite(field: &str) -> Option<f32> {
 
 pub fn parse_line(line: &str) -> Line {
     let f: Vec<&str> = line.split(',').collect();
-    if f.len() != FIELDS {
+    if f.len() != FIELDS && f.len() != OLD_FIELDS {
         return Line::Incomplete;
     }
+    let flag = |i: usize| match f.get(i).copied() {
+        Some("1") => Some(true),
+        Some("0") => Some(false),
+        _ => None,
+    };
     let Some(time_s) = f[0].parse::<f64>().ok().filter(|t| t.is_finite()) else {
         return Line::BadTime;
     };
@@ -110,6 +142,8 @@ pub fn parse_line(line: &str) -> Line {
         pace_band: band(f[9]),
         volume_band: band(f[10]),
         tone_band: band(f[11]),
+        agent_talk: flag(12),
+        caller_talk: flag(13),
     })
 }
 
@@ -131,7 +165,7 @@ mod tests {
         c.pace = Reading { value: Some(152.0), band: Some(Band::Green), ..c.pace };
         c.volume.band = Some(Band::Red);
         let mut out = Vec::new();
-        write_row(&mut out, &f, &c).unwrap();
+        write_row(&mut out, &f, &c, Talk { agent: true, caller: Some(false) }).unwrap();
         let line = String::from_utf8(out).unwrap();
         let Line::Row(row) = parse_line(line.trim_end()) else { panic!("{line}") };
         assert_eq!(row.time_s, 1.25);
@@ -143,6 +177,7 @@ mod tests {
             (row.pace_band, row.volume_band, row.tone_band),
             (Some(Band::Green), Some(Band::Red), None)
         );
+        assert_eq!((row.agent_talk, row.caller_talk), (Some(true), Some(false)));
         assert_eq!(line.split(',').count(), HEADER.split(',').count());
     }
 
@@ -150,7 +185,7 @@ mod tests {
     fn non_finite_values_are_written_empty_and_read_as_missing() {
         let f = Frame { active_level_dbfs: Some(f32::INFINITY), ..Frame::default() };
         let mut out = Vec::new();
-        write_row(&mut out, &f, &CoachState::default()).unwrap();
+        write_row(&mut out, &f, &CoachState::default(), Talk::default()).unwrap();
         let line = String::from_utf8(out).unwrap();
         assert!(!line.contains("inf"), "{line}");
         let Line::Row(row) = parse_line("2.00,NaN,-30.00,1,1,0,-1e39,inf,5.00,G,G,G") else {
@@ -159,5 +194,10 @@ mod tests {
         assert_eq!((row.f0_hz, row.active_level_dbfs, row.pace), (None, None, None));
         assert_eq!(parse_line("inf,1,1,1,1,1,1,1,1,G,G,G"), Line::BadTime);
         assert_eq!(parse_line("3.00,210.0"), Line::Incomplete);
+        // A row from before the talk columns still reads, without them.
+        let Line::Row(old) = parse_line("2.00,0,-30.00,0,1,0,,,,G,G,G") else { panic!() };
+        assert_eq!((old.agent_talk, old.caller_talk), (None, None));
+        let Line::Row(no_caller) = parse_line("2.00,0,-30.00,0,1,0,,,,G,G,G,1,") else { panic!() };
+        assert_eq!((no_caller.agent_talk, no_caller.caller_talk), (Some(true), None));
     }
 }

@@ -1,5 +1,6 @@
 //! Sessions: what each run of the live pipeline leaves behind, and optional recording.
 
+pub mod bounds;
 pub mod catalog;
 pub mod frames;
 pub mod history;

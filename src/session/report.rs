@@ -159,7 +159,7 @@ pub fn build(dir: &Path) -> Result<Report, StoreError> {
     let damaged = |reason: String| StoreError::Damaged { path: path.clone(), reason };
     let text = std::fs::read_to_string(&path).map_err(|e| damaged(e.to_string()))?;
     let mut lines = text.lines();
-    if lines.next() != Some(frames::HEADER) {
+    if !lines.next().is_some_and(frames::is_header) {
         return Err(damaged("unexpected header".into()));
     }
     let mut t = Tally::default();

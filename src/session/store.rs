@@ -21,7 +21,7 @@ use thiserror::Error;
 
 use super::catalog::session_id;
 pub use super::catalog::{Listed, delete, is_session_id, list, load_meta, session_dir};
-use super::frames;
+use super::frames::{self, Talk};
 use super::recorder::{Recorder, RecorderError};
 use crate::analysis::{Frame, Lang, Summary};
 use crate::coach::{CoachState, Cue};
@@ -305,9 +305,9 @@ impl SessionWriter {
 
     /// Stores one frame and its coach state; checkpoints once a second. Returns each
     /// part's first failure (frames stop; the summary is retried at every checkpoint).
-    pub fn frame(&mut self, f: &Frame, c: &CoachState) -> Vec<PartFailed> {
+    pub fn frame(&mut self, f: &Frame, c: &CoachState, talk: Talk) -> Vec<PartFailed> {
         let mut failed = Vec::new();
-        if let Err(source) = self.write_frame(f, c) {
+        if let Err(source) = self.write_frame(f, c, talk) {
             self.frames = None;
             failed.push(PartFailed { part: SessionPart::Frames, source });
         }
@@ -324,9 +324,9 @@ impl SessionWriter {
         failed
     }
 
-    fn write_frame(&mut self, f: &Frame, c: &CoachState) -> Result<(), StoreError> {
+    fn write_frame(&mut self, f: &Frame, c: &CoachState, talk: Talk) -> Result<(), StoreError> {
         let Some(out) = self.frames.as_mut() else { return Ok(()) };
-        frames::write_row(out, f, c).map_err(io(&self.dir.join("frames.csv")))?;
+        frames::write_row(out, f, c, talk).map_err(io(&self.dir.join("frames.csv")))?;
         self.frames_written += 1;
         Ok(())
     }
@@ -499,7 +499,10 @@ mod tests {
         assert!(!w.recording());
         assert!(w.audio(&[0.1; 160], 16000).is_ok(), "a failure is reported once");
         for i in 0..300 {
-            assert!(w.frame(&frame(i as f64 * 0.01), &CoachState::default()).is_empty());
+            assert!(
+                w.frame(&frame(i as f64 * 0.01), &CoachState::default(), Talk::default())
+                    .is_empty()
+            );
         }
         let dir = w.dir().to_path_buf();
         let (finished, failed) = w.finish(Some(Summary::empty()));
@@ -516,7 +519,7 @@ mod tests {
         use std::os::unix::fs::PermissionsExt;
         let root = root("modes");
         let mut w = SessionWriter::create(&root, "mic", Lang::Zh, false).unwrap();
-        let _ = w.frame(&frame(0.0), &CoachState::default());
+        let _ = w.frame(&frame(0.0), &CoachState::default(), Talk::default());
         let dir = w.dir().to_path_buf();
         let _ = w.finish(None);
         let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;

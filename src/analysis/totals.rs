@@ -1,0 +1,135 @@
+//! The whole-stream figures, built hop by hop from what each [`Frame`] says.
+//!
+//! One definition for two uses: the analyser's own summary (everything it heard) and a
+//! call's summary, which starts wherever the call started in a stream that runs all
+//! shift. Both push the same frames through the same trackers (speaking time, turns,
+//! pitch statistics, active level), so a call's pace is the pace `analyze` reports.
+
+use super::analyser::HOP_S;
+use super::frame::Frame;
+use super::summary::Summary;
+use crate::dsp::level::{dbfs_to_power, power_to_dbfs};
+use crate::dsp::pace::{ARTICULATION_PAUSE_S, SpeakingTime, TurnTracker};
+use crate::dsp::tone::PitchHistogram;
+
+#[derive(Debug, Clone)]
+pub struct Totals {
+    speaking: SpeakingTime,
+    /// Speaking time without pauses of `ARTICULATION_PAUSE_S` (no hangover).
+    articulating: SpeakingTime,
+    turns: TurnTracker,
+    pitch: PitchHistogram,
+    /// Power summed over the speech hops (the active level of ITU-T P.56's idea).
+    speech_power: f64,
+    speech_hops: u64,
+    clipped: u64,
+    hops: u64,
+    syllables: u64,
+    speaking_hops: u64,
+    articulation_hops: u64,
+    turn_hops: u64,
+    turns_ended: u32,
+    voiced_hops: u64,
+    pauses: u32,
+    longest_pause_s: f32,
+}
+
+impl Default for Totals {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Totals {
+    pub fn new() -> Self {
+        let hop = HOP_S as f32;
+        Self {
+            speaking: SpeakingTime::new(hop),
+            articulating: SpeakingTime::with_pause(hop, ARTICULATION_PAUSE_S),
+            turns: TurnTracker::new(hop),
+            pitch: PitchHistogram::default(),
+            speech_power: 0.0,
+            speech_hops: 0,
+            clipped: 0,
+            hops: 0,
+            syllables: 0,
+            speaking_hops: 0,
+            articulation_hops: 0,
+            turn_hops: 0,
+            turns_ended: 0,
+            voiced_hops: 0,
+            pauses: 0,
+            longest_pause_s: 0.0,
+        }
+    }
+
+    /// Adds one hop, its power (mean square) as measured.
+    pub fn push(&mut self, f: &Frame, power: f64) {
+        self.hops += 1;
+        let update = self.speaking.push(f.speech);
+        if let Some(p) = update.pause_ended_s {
+            self.pauses += 1;
+            self.longest_pause_s = self.longest_pause_s.max(p);
+        }
+        self.speaking_hops += update.speaking_frames as u64;
+        self.articulation_hops += self.articulating.push(f.active).speaking_frames as u64;
+        if f.speech {
+            self.speech_power += power;
+            self.speech_hops += 1;
+        }
+        let turn = self.turns.push(f.active, f.syllable);
+        self.turn_hops += turn.turn_frames as u64;
+        self.turns_ended += turn.turn_ended_frames.is_some() as u32;
+        self.syllables += f.syllable as u64;
+        if f.voiced() {
+            self.voiced_hops += 1;
+            self.pitch.add_bin(PitchHistogram::bin_of(f.f0_hz));
+        }
+        self.clipped += f.clipped_samples as u64;
+    }
+
+    /// Adds one hop as read back from its frame (power from its level in dBFS).
+    pub fn push_frame(&mut self, f: &Frame) {
+        self.push(f, dbfs_to_power(f.level_dbfs));
+    }
+
+    /// Ends the open turn: the caller took the floor (see `TurnTracker::end_turn`).
+    pub fn end_turn(&mut self) {
+        self.turns_ended += self.turns.end_turn().is_some() as u32;
+    }
+
+    /// Hops added so far.
+    pub fn hops(&self) -> u64 {
+        self.hops
+    }
+
+    /// The figures so far, for a stream of `duration_s`; `frames` is how many frames the
+    /// stream emitted (the analyser keeps look-ahead padding out of it).
+    pub fn summary(&self, duration_s: f64, frames: u64) -> Summary {
+        let speech_s = self.speaking_hops as f64 * HOP_S;
+        let turn_s = self.turn_hops as f64 * HOP_S;
+        let per_min =
+            |seconds: f64| (seconds > 0.0).then(|| (self.syllables as f64 * 60.0 / seconds) as f32);
+        Summary {
+            duration_s,
+            speech_s,
+            turn_s,
+            turns: self.turns_ended + self.turns.in_turn() as u32,
+            voiced_s: self.voiced_hops as f64 * HOP_S,
+            syllables: self.syllables,
+            syllables_per_min: per_min(turn_s),
+            articulation_s: self.articulation_hops as f64 * HOP_S,
+            articulation_rate: None,
+            chars_per_min: None,
+            words_per_min: None,
+            level_active_dbfs: (self.speech_hops > 0)
+                .then(|| power_to_dbfs(self.speech_power.max(0.0) / self.speech_hops as f64)),
+            clipped_samples: self.clipped,
+            pitch_median_hz: self.pitch.median_hz(),
+            pitch_spread_st: self.pitch.spread_st(),
+            pauses: self.pauses,
+            longest_pause_s: self.longest_pause_s,
+            frames,
+        }
+    }
+}
