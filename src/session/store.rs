@@ -25,7 +25,8 @@ use super::frames::{self, Talk};
 use super::recorder::{Recorder, RecorderError};
 use crate::analysis::{Frame, Lang, Summary};
 use crate::coach::{CoachState, Cue};
-use crate::conversation::ConversationSummary;
+use super::bounds::CallEnd;
+use crate::conversation::{ConversationEvent, ConversationSummary};
 use crate::platform::{paths, private};
 
 #[derive(Debug, Error)]
@@ -145,6 +146,13 @@ pub struct SessionMeta {
     /// Both sides' figures, when the caller was heard (absent in older sessions).
     #[serde(default)]
     pub conversation: Option<Box<ConversationSummary>>,
+    /// Its interruptions, dead air and holds, in session time (absent in older sessions).
+    #[serde(default)]
+    pub conversation_events: Vec<ConversationEvent>,
+    /// How the call ended: silence, the "end call" click, or the app closing (absent while
+    /// it runs and in older sessions).
+    #[serde(default)]
+    pub ended_by: Option<CallEnd>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -210,6 +218,8 @@ impl SessionWriter {
             summary: None,
             cues: Vec::new(),
             conversation: None,
+            conversation_events: Vec::new(),
+            ended_by: None,
         };
         let created = Self::start_files(&dir, &meta);
         let frames = match created {
