@@ -181,6 +181,8 @@ mod tests {
             summary: Some(summary),
             cues: vec![],
             conversation: None,
+            conversation_events: vec![],
+            ended_by: None,
         }
     }
 

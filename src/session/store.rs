@@ -19,13 +19,13 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
+use super::bounds::CallEnd;
 use super::catalog::session_id;
 pub use super::catalog::{Listed, delete, is_session_id, list, load_meta, session_dir};
 use super::frames::{self, Talk};
 use super::recorder::{Recorder, RecorderError};
 use crate::analysis::{Frame, Lang, Summary};
 use crate::coach::{CoachState, Cue};
-use super::bounds::CallEnd;
 use crate::conversation::{ConversationEvent, ConversationSummary};
 use crate::platform::{paths, private};
 
