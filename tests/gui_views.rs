@@ -211,6 +211,8 @@ fn the_sessions_panel_offers_report_and_delete_for_each_session() {
         cues: vec![],
         kind: Default::default(),
         conversation: None,
+        conversation_events: vec![],
+        ended_by: None,
     };
     h.state_mut().sessions = Some(SessionsPanel {
         rows: vec![Listed::Ok(meta)],
@@ -253,6 +255,8 @@ fn the_progress_view_flags_a_shift_where_the_voice_tires() {
             cues: vec![],
             kind: Default::default(),
             conversation: None,
+            conversation_events: vec![],
+            ended_by: None,
         })
         .collect();
     let mut h = harness(state_after(&[frame(0.0, 150.0, -26.0, 8.0)]), UiLang::En);
