@@ -14,6 +14,7 @@ use serde::Serialize;
 use speech_coach::analysis::{Lang, Summary};
 use speech_coach::pipeline::{
     DeviceStatus, Pipeline, PipelineOptions, SessionOptions, Source, StorageProblem,
+    calls::LiveCall,
 };
 
 use super::terminal::clean;
@@ -29,9 +30,14 @@ pub struct ListenArgs {
     /// Write one CSV row per 10 ms hop as it is analysed: time_s,f0_hz,level_dbfs,voiced.
     #[arg(long, value_name = "OUT.csv")]
     pub frames: Option<PathBuf>,
-    /// Store this run as a session (see `speech-coach sessions`).
+    /// Store calls as sessions (see `speech-coach sessions`): the first starts at once,
+    /// the next when the caller speaks again after a silent minute ended the last.
     #[arg(long)]
     pub session: bool,
+    /// With --session or --record: the first call too starts when the caller speaks (the
+    /// agent without --caller), not at once.
+    #[arg(long)]
+    pub wait_for_call: bool,
     /// Store a session and record the microphone into it (audio.wav, 32-bit float).
     #[arg(long)]
     pub record: bool,
@@ -51,7 +57,10 @@ pub struct ListenArgs {
 #[derive(Serialize)]
 struct ListenReport {
     device: String,
+    /// The last session stored (or being stored).
     session: Option<String>,
+    /// Every call stored this run, oldest first.
+    calls: Vec<String>,
     #[serde(flatten)]
     summary: Summary,
     delivered_blocks: u64,
@@ -78,6 +87,7 @@ impl ListenReport {
         ListenReport {
             device: clean(&watch.device_name).into_owned(),
             session: state.session_id.clone(),
+            calls: state.calls.clone(),
             summary: state.summary.clone().unwrap_or_else(Summary::empty).with_lang(lang),
             delivered_blocks: state.delivered_blocks,
             dropped_blocks: state.dropped_blocks,
@@ -161,6 +171,8 @@ struct Watch {
     last_status: Option<DeviceStatus>,
     last_caller: Option<DeviceStatus>,
     caller_name: Option<String>,
+    /// The session of the call in progress, as last told.
+    call_id: Option<String>,
     device_name: String,
     losses: u32,
     problems_told: usize,
@@ -168,6 +180,20 @@ struct Watch {
 
 impl Watch {
     /// Says a changed status of the caller's source (it is not needed to go on).
+    /// Says when a call's session starts being stored and when the call ends.
+    fn follow_call(&mut self, call: Option<LiveCall>) {
+        let id = call.and_then(|c| c.id);
+        if id != self.call_id {
+            if let Some(old) = &self.call_id {
+                eprintln!("speech-coach: call ended (session {old})");
+            }
+            if let Some(new) = &id {
+                eprintln!("speech-coach: storing session {new}");
+            }
+            self.call_id = id;
+        }
+    }
+
     fn follow_caller(&mut self, status: Option<DeviceStatus>) {
         let Some(status) = status else { return };
         if self.last_caller.as_ref() == Some(&status) {
@@ -242,20 +268,15 @@ pub fn run(args: ListenArgs) -> Result<()> {
         lang: args.lang,
         baseline: None,
         targets: Default::default(),
-        session: (args.session || args.record)
-            .then_some(SessionOptions { root: store, record_audio: args.record }),
+        session: (args.session || args.record).then_some(SessionOptions {
+            root: store,
+            record_audio: args.record,
+            call_at_once: !args.wait_for_call,
+        }),
         keep_frames: true,
         on_update: None,
     });
-    let first = pipeline.snapshot();
-    if let Some(id) = &first.session_id {
-        eprintln!("speech-coach: storing session {id}");
-    }
-    if let Some(p) = first.storage_problems.first() {
-        let message = p.message.clone();
-        drop(pipeline.stop());
-        bail!("{message}");
-    }
+
     let frames = pipeline.frames().expect("keep_frames").clone();
     let start = Instant::now();
     let mut watch = Watch::default();
@@ -270,6 +291,7 @@ pub fn run(args: ListenArgs) -> Result<()> {
             Err(crossbeam_channel::RecvTimeoutError::Disconnected) => break,
         }
         watch.tell_problems(&pipeline.storage_problems_since(watch.problems_told));
+        watch.follow_call(pipeline.call());
         watch.follow_caller(pipeline.caller_device());
         if !watch.follow(pipeline.device(), start.elapsed()) {
             break;

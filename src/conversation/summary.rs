@@ -89,3 +89,15 @@ pub struct ConversationSummary {
     /// `None` until the caller has talked for 3 s, 20 s into the call.
     pub caller_arousal: Option<ArousalSummary>,
 }
+
+impl ConversationSummary {
+    /// The same figures on another clock: times moved by `by_s` and the duration set to
+    /// `duration_s` (a call stored from its own start, cut where it ended).
+    pub fn shifted(mut self, by_s: f64, duration_s: f64) -> Self {
+        for h in &mut self.holds {
+            h.start_s += by_s;
+        }
+        self.duration_s = duration_s;
+        self
+    }
+}

@@ -9,6 +9,7 @@
 //! * [`state`] — what the UI reads, and the commands it sends back.
 
 mod align;
+pub mod calls;
 mod source;
 mod state;
 mod worker;
@@ -29,7 +30,8 @@ pub use worker::AnalyserWorker;
 use crate::analysis::{Frame, Lang};
 use crate::audio::capture::{BLOCK_CAPACITY, Block, BlockChannels, CaptureCounters, Role};
 use crate::coach::{Baseline, Coach, Targets};
-use crate::session::store::{PartFailed, SessionKind, SessionPart, SessionWriter};
+use crate::session::store::SessionKind;
+use calls::{Calls, StoreOptions};
 
 /// Blocks in flight between the callback and the analyser (~1 s at 48 kHz / 1024 frames).
 const CHANNEL_BLOCKS: usize = 48;
@@ -99,6 +101,9 @@ fn block_channels() -> (BlockChannels, Receiver<Block>, Sender<Vec<f32>>) {
 pub struct SessionOptions {
     pub root: PathBuf,
     pub record_audio: bool,
+    /// A call starts at once (`listen --session`), as with the "start call" click; later
+    /// calls start on the caller's talk.
+    pub call_at_once: bool,
 }
 
 pub struct PipelineOptions {
@@ -109,7 +114,8 @@ pub struct PipelineOptions {
     pub lang: Lang,
     pub baseline: Option<Baseline>,
     pub targets: Targets,
-    /// Store the run as a session (and optionally record its audio).
+    /// Store each call as a session (and optionally record its audio); without it calls
+    /// are still followed, not stored.
     pub session: Option<SessionOptions>,
     /// Also deliver every frame on [`Pipeline::frames`] (for `listen --frames`).
     pub keep_frames: bool,
@@ -178,8 +184,8 @@ impl Pipeline {
         });
         let mut coach = Coach::new(options.lang, options.baseline);
         coach.set_targets(options.targets);
-        let session = open_session(&options, &state);
         let with_caller = caller.is_some();
+        let calls = calls_for(&options, with_caller);
         let links = WorkerLinks {
             blocks: full_rx,
             recycle: free_tx,
@@ -194,7 +200,7 @@ impl Pipeline {
         };
         let analyser_thread = std::thread::Builder::new()
             .name("speech-coach analyser".into())
-            .spawn(move || run_worker(AnalyserWorker::new(coach, session, with_caller), links))
+            .spawn(move || run_worker(AnalyserWorker::new(coach, calls, with_caller), links))
             .expect("spawn analyser thread");
         threads.push(analyser_thread);
         Self {
@@ -216,6 +222,11 @@ impl Pipeline {
     /// The device status alone (cheap: no copy of the timeline).
     pub fn device(&self) -> DeviceStatus {
         self.state.lock().expect("state lock").device.clone()
+    }
+
+    /// The call in progress (cheap: no copy of the timeline).
+    pub fn call(&self) -> Option<calls::LiveCall> {
+        self.state.lock().expect("state lock").call.clone()
     }
 
     /// The caller's source status, when one is captured.
@@ -267,30 +278,25 @@ impl Drop for Pipeline {
     }
 }
 
-/// The session for this run, if one is stored: a demo run marked as such, its id and
-/// recording state published; a failure to create it is a storage problem, not an error.
-fn open_session(options: &PipelineOptions, state: &Mutex<LiveState>) -> Option<SessionWriter> {
-    let o = options.session.as_ref()?;
-    let label = options.source.label();
-    let report = |failed: PartFailed| {
-        state.lock().expect("state lock").storage_problems.push((&failed).into());
+/// How this run's sessions are decided and stored: a file source is the demo (one session
+/// for the run), a live source has calls.
+fn calls_for(options: &PipelineOptions, with_caller: bool) -> Calls {
+    let store = options.session.as_ref().map(|o| StoreOptions {
+        root: o.root.clone(),
+        source: options.source.label(),
+        lang: options.lang,
+        record: o.record_audio,
+    });
+    let kind = if matches!(options.source, Source::File { .. }) {
+        SessionKind::Demo
+    } else {
+        SessionKind::Call
     };
-    let mut w = match SessionWriter::create(&o.root, &label, options.lang, o.record_audio) {
-        Ok(w) => w,
-        Err(source) => {
-            report(PartFailed { part: SessionPart::Session, source });
-            return None;
-        }
-    };
-    if matches!(options.source, Source::File { .. })
-        && let Err(failed) = w.set_kind(SessionKind::Demo)
-    {
-        report(failed);
+    let mut calls = Calls::new(store, kind, with_caller);
+    if options.session.as_ref().is_some_and(|o| o.call_at_once) {
+        calls.start_now();
     }
-    let mut s = state.lock().expect("state lock");
-    s.session_id = Some(w.id().to_string());
-    s.recording = w.recording();
-    Some(w)
+    calls
 }
 
 /// How long the analyser thread waits for the agent's next block before it looks at the
@@ -334,12 +340,9 @@ fn run_worker(mut worker: AnalyserWorker, links: WorkerLinks) {
             publish_step(&mut worker, &links);
         }
     }
-    let finished = worker.finish();
+    worker.finish();
     let mut s = links.state.lock().expect("state lock");
     worker.publish(&mut s, Instant::now());
-    if matches!(finished, Some(crate::session::store::Finished::Removed { .. })) {
-        s.session_id = None;
-    }
 }
 
 /// After a step: frames to the session (outside the lock), the state, loggers, the UI.

@@ -83,6 +83,10 @@ pub enum Command {
     StartRehearsal(crate::coach::rehearsal::Script),
     /// The agent put the caller on hold (true) or came back (false): the hold key.
     SetHold(bool),
+    /// The "start call" click: a call from now (calls also start on the caller's talk).
+    StartCall,
+    /// The "end call" click (calls also end after a silent minute).
+    EndCall,
 }
 
 /// What the UI reads each repaint.
@@ -113,8 +117,12 @@ pub struct LiveState {
     /// Set when a calibration run ends: the new baseline, or None if there was too little speech.
     pub calibration_result: Option<Option<Baseline>>,
     pub lang: Lang,
-    /// The session being stored.
+    /// The session being stored, or the last one stored this run.
     pub session_id: Option<String>,
+    /// The call in progress (also a demo or rehearsal session in progress).
+    pub call: Option<super::calls::LiveCall>,
+    /// Sessions stored this run, oldest first.
+    pub calls: Vec<String>,
     /// Audio is being recorded right now (wanted, and no write has failed).
     pub recording: bool,
     /// Every part of the session that stopped being stored, in the order it happened.
@@ -144,6 +152,8 @@ impl LiveState {
             calibration_result: None,
             lang,
             session_id: None,
+            call: None,
+            calls: Vec::new(),
             recording: false,
             storage_problems: Vec::new(),
             rehearsal: None,

@@ -2,9 +2,13 @@
 //! driven and tested without threads: handle a command, analyse a block, store what it
 //! produced, publish to the shared state.
 //!
+//! A session is a call ([`super::calls`]): the worker tells it every paired hop, and when
+//! a call starts it gives the call a conversation of its own (the caller's opening is the
+//! baseline of their arousal), replayed from the call's start.
+//!
 //! Disk I/O (session audio, frames, summary) happens in [`AnalyserWorker::store_audio`]
-//! and [`AnalyserWorker::store_frames`], outside the state lock the window takes on every repaint; [`AnalyserWorker::publish`]
-//! only copies small values under it.
+//! and [`AnalyserWorker::store_frames`], outside the state lock the window takes on every
+//! repaint; [`AnalyserWorker::publish`] only copies small values under it.
 
 use std::collections::VecDeque;
 use std::time::Instant;
@@ -13,9 +17,11 @@ use crate::analysis::{Analyser, AnalyserConfig, AnalysisError, Frame, Summary};
 use crate::coach::rehearsal::Rehearsal;
 use crate::coach::{Baseline, Calibration, Coach, CoachState};
 use crate::conversation::Conversation;
-use crate::session::store::{Finished, SessionWriter};
+use crate::session::bounds::{CallEnd, CallEvent};
+use crate::session::store::SessionKind;
 
 use super::align::{Aligner, ChannelClock};
+use super::calls::{Calls, Hop};
 use super::state::{Command, LiveState, StorageProblem, TalkPoint, TimelinePoint};
 
 /// Blocks remembered for the capture-to-frame latency (more than a second of audio).
@@ -108,18 +114,21 @@ pub struct AnalyserWorker {
     rehearsal: Option<Rehearsal>,
     /// The rehearsal's revision last published, so results are copied on change only.
     rehearsal_published: Option<u64>,
-    session: Option<SessionWriter>,
+    calls: Calls,
     /// Storage failures not yet published.
     problems: Vec<StorageProblem>,
     summary: Option<Summary>,
     /// The whole call's conversation figures, once finished.
     conversation_summary: Option<crate::conversation::ConversationSummary>,
     conversation_events: Vec<crate::conversation::ConversationEvent>,
+    /// A call has ended this run (its conversation is the one `listen` reports).
+    call_ended: bool,
 }
 
 impl AnalyserWorker {
-    /// A worker for the agent's channel, and the caller's when `with_caller`.
-    pub fn new(coach: Coach, session: Option<SessionWriter>, with_caller: bool) -> Self {
+    /// A worker for the agent's channel, and the caller's when `with_caller`; `calls`
+    /// decides and stores the sessions.
+    pub fn new(coach: Coach, calls: Calls, with_caller: bool) -> Self {
         Self {
             coach,
             epoch: Instant::now(),
@@ -133,11 +142,12 @@ impl AnalyserWorker {
             recent_blocks: VecDeque::with_capacity(RECENT_BLOCKS),
             rehearsal: None,
             rehearsal_published: None,
-            session,
+            calls,
             problems: Vec::new(),
             summary: None,
             conversation_summary: None,
             conversation_events: Vec::new(),
+            call_ended: false,
         }
     }
 
@@ -150,16 +160,55 @@ impl AnalyserWorker {
                 if let Some(c) = self.conversation.as_mut() {
                     c.set_hold(on);
                 }
+                self.calls.set_hold(on);
             }
             Command::StartRehearsal(script) => {
-                if let Some(w) = self.session.as_mut()
-                    && let Err(e) = w.set_kind(crate::session::store::SessionKind::Rehearsal)
-                {
-                    self.problems.push(StorageProblem::from(&e));
+                // A rehearsal is a session of its own, never a call.
+                for event in self.calls.switch_to(SessionKind::Rehearsal) {
+                    self.on_call_event(event);
                 }
                 self.rehearsal = Some(Rehearsal::new(script, self.coach.lang()));
                 self.rehearsal_published = None;
             }
+            Command::StartCall => {
+                if let Some(event) = self.calls.start_now() {
+                    self.on_call_event(event);
+                }
+            }
+            Command::EndCall => {
+                if let Some(event) = self.calls.end_now(CallEnd::Hand) {
+                    self.on_call_event(event);
+                }
+            }
+        }
+    }
+
+    /// A call starts with a conversation of its own, replayed from its start; at its end
+    /// the conversation's figures go to the call's session.
+    fn on_call_event(&mut self, event: CallEvent) {
+        let Some(old) = self.conversation.as_mut() else { return };
+        match event {
+            CallEvent::Started { at_s } => {
+                let mut fresh = Conversation::new();
+                for hop in self.calls.history_from(at_s) {
+                    if let Some(caller) = &hop.caller {
+                        fresh.push(&hop.agent, caller);
+                    }
+                }
+                *old = fresh;
+            }
+            CallEvent::Ended { .. } => {
+                self.call_ended = true;
+                old.finish();
+                let (summary, events) = (old.summary(), old.events().to_vec());
+                self.conversation_summary = Some(summary.clone());
+                self.conversation_events.clone_from(&events);
+                self.calls.attach_conversation(summary, events);
+                *old = Conversation::new();
+            }
+        }
+        if let Some(c) = &self.conversation {
+            self.coach.set_conversation(Some(c.live()));
         }
     }
 
@@ -221,6 +270,7 @@ impl AnalyserWorker {
         for (agent, caller) in pairs {
             let mut talk =
                 TalkPoint { time_s: agent.time_s, agent: agent.speech, caller: caller.speech };
+            let mut ended_turn = false;
             if let Some(c) = self.conversation.as_mut() {
                 let caller_had_floor = c.live().caller_talking;
                 c.push(&agent, &caller);
@@ -228,6 +278,7 @@ impl AnalyserWorker {
                 // The caller taking the floor ends the agent's turn (pace's time base).
                 if live.caller_talking && !caller_had_floor && !live.agent_talking {
                     self.agent.end_turn();
+                    ended_turn = true;
                 }
                 // Bleed-aware and bridged: what the conversation counts as talk.
                 (talk.agent, talk.caller) = (live.agent_talking, live.caller_talking);
@@ -237,6 +288,11 @@ impl AnalyserWorker {
             self.feed_calibration(&agent);
             if let Some(r) = self.rehearsal.as_mut() {
                 r.push(&agent);
+            }
+            let caller = self.caller.is_some().then_some(caller);
+            let hop = Hop { agent, caller, state, talk, ended_turn };
+            if let Some(event) = self.calls.hop(hop) {
+                self.on_call_event(event);
             }
             self.new_frames.push((agent, state, talk));
         }
@@ -255,29 +311,17 @@ impl AnalyserWorker {
         }
     }
 
-    /// Writes the agent's audio to the session, if one is stored and records.
+    /// The agent's audio of the block just analysed: kept for a call that starts in the
+    /// past, and written to the call in progress when it records.
     pub fn store_audio(&mut self, samples: &[f32], sample_rate: u32) {
-        let Some(w) = self.session.as_mut() else { return };
-        if let Err(e) = w.audio(samples, sample_rate) {
-            self.problems.push(StorageProblem::from(&e));
-        }
+        self.calls.store_audio(samples, sample_rate, self.agent.duration_s());
     }
 
-    /// Writes the last step's frames (and the summary at checkpoints) to the session. A
-    /// failing part is reported once and the others go on.
+    /// Writes the call's new hops and closes the calls that ended. A failing part is
+    /// reported once and the others go on.
     pub fn store_frames(&mut self) {
-        let Some(w) = self.session.as_mut() else { return };
-        if let Some(summary) = &self.summary {
-            w.set_summary(summary);
-        }
-        for (f, c, t) in &self.new_frames {
-            let talk = crate::session::frames::Talk {
-                agent: t.agent,
-                caller: self.caller.is_some().then_some(t.caller),
-            };
-            let failed = w.frame(f, c, talk);
-            self.problems.extend(failed.iter().map(StorageProblem::from));
-        }
+        self.calls.store();
+        self.problems.extend(self.calls.take_problems());
     }
 
     /// Copies what changed into the shared state (call with the lock held; cheap).
@@ -318,14 +362,18 @@ impl AnalyserWorker {
             s.conversation_summary = Some(summary);
             s.conversation_events = std::mem::take(&mut self.conversation_events);
         }
-        s.session_id = self.session.as_ref().map(|w| w.id().to_string()).or(s.session_id.take());
-        s.recording = self.session.as_ref().is_some_and(SessionWriter::recording);
+        s.session_id = self.calls.session_id().map(str::to_string);
+        s.recording = self.calls.recording();
+        s.call = self.calls.live();
+        if s.calls.len() != self.calls.stored().len() {
+            s.calls = self.calls.stored().to_vec();
+        }
         s.storage_problems.append(&mut self.problems);
     }
 
-    /// Flushes both analysers' look-ahead so that the session covers every sample
-    /// recorded, exactly as `analyze` on that recording would, and closes the session.
-    pub fn finish(&mut self) -> Option<Finished> {
+    /// Flushes both analysers' look-ahead so that the call covers every sample recorded,
+    /// exactly as `analyze` on that recording would, and closes the call in progress.
+    pub fn finish(&mut self) {
         let aligner = &mut self.aligner;
         if let Some(caller) = self.caller.as_mut() {
             caller.finish(&mut |hop, f| aligner.push_caller(hop, f));
@@ -335,21 +383,15 @@ impl AnalyserWorker {
         }
         self.aligner.set_caller_expected(false);
         self.pair_and_coach();
-        let summary = self.conversation.as_mut().map(|c| {
-            c.finish();
-            self.conversation_events = c.events().to_vec();
-            c.summary()
-        });
-        self.conversation_summary.clone_from(&summary);
-        if let (Some(w), Some(summary)) = (self.session.as_mut(), summary) {
-            w.set_conversation(summary);
+        if let Some(event) = self.calls.end_now(CallEnd::Closed) {
+            self.on_call_event(event);
+        }
+        if !self.call_ended {
+            // No call was heard: the figures of the whole run, for `listen`.
+            self.on_call_event(CallEvent::Ended { at_s: 0.0, by: CallEnd::Closed });
         }
         self.store_frames();
         self.new_frames.clear();
-        let w = self.session.take()?;
-        let (finished, failed) = w.finish(self.summary.clone());
-        self.problems.extend(failed.iter().map(StorageProblem::from));
-        Some(finished)
     }
 }
 
@@ -361,7 +403,9 @@ fn shifted(f: &Frame, offset_s: f64) -> Frame {
 mod tests {
     use super::*;
     use crate::analysis::Lang;
-    use crate::session::store::SessionPart;
+    use crate::pipeline::calls::StoreOptions;
+    use crate::session::bounds::{PRE_ROLL_S, TAIL_S};
+    use crate::session::store::{Listed, SessionMeta, list};
 
     fn tone(seconds: f32, rate: u32) -> Vec<f32> {
         (0..(seconds * rate as f32) as usize)
@@ -387,9 +431,30 @@ mod tests {
         state
     }
 
+    fn unstored() -> Calls {
+        Calls::new(None, SessionKind::Call, false)
+    }
+
+    fn stored(root: &std::path::Path, record: bool) -> Calls {
+        let store =
+            StoreOptions { root: root.into(), source: "test".into(), lang: Lang::Zh, record };
+        Calls::new(Some(store), SessionKind::Call, false)
+    }
+
+    fn sessions(root: &std::path::Path) -> Vec<SessionMeta> {
+        list(root)
+            .unwrap()
+            .into_iter()
+            .map(|l| match l {
+                Listed::Ok(m) => m,
+                Listed::Damaged { id, reason } => panic!("{id}: {reason}"),
+            })
+            .collect()
+    }
+
     #[test]
     fn frames_continue_in_time_across_a_rate_change() {
-        let mut w = AnalyserWorker::new(Coach::new(Lang::Zh, None), None, false);
+        let mut w = AnalyserWorker::new(Coach::new(Lang::Zh, None), unstored(), false);
         let state = run(&mut w, &tone(1.0, 16000), 16000);
         let before = state.latest.unwrap().time_s;
         let mut state = LiveState::new(Lang::Zh);
@@ -403,33 +468,77 @@ mod tests {
 
     #[test]
     fn an_unsupported_rate_is_an_error_not_a_panic() {
-        let mut w = AnalyserWorker::new(Coach::new(Lang::Zh, None), None, false);
+        let mut w = AnalyserWorker::new(Coach::new(Lang::Zh, None), unstored(), false);
         assert!(w.analyse(&[0.0; 10], 100, Instant::now()).is_err());
     }
 
     #[test]
-    fn a_stored_session_covers_every_frame_and_a_failing_recording_is_published_once() {
+    fn a_call_started_at_once_covers_every_frame_and_sample() {
         let root = root("store");
-        let session = SessionWriter::create(&root, "test", Lang::Zh, true).unwrap();
-        let dir = session.dir().to_path_buf();
-        std::fs::create_dir(dir.join("audio.wav")).unwrap(); // recording cannot start
-        let mut w = AnalyserWorker::new(Coach::new(Lang::Zh, None), Some(session), false);
+        let mut calls = stored(&root, true);
+        calls.start_now();
+        let mut w = AnalyserWorker::new(Coach::new(Lang::Zh, None), calls, false);
         let mut state = run(&mut w, &tone(2.0, 16000), 16000);
-        assert_eq!(state.storage_problems.len(), 1, "{:?}", state.storage_problems);
-        assert_eq!(state.storage_problems[0].part, SessionPart::Audio);
-        assert!(!state.recording);
-        let Some(Finished::Stored(meta)) = w.finish() else { panic!("stored") };
+        assert!(state.call.is_some() && state.recording);
+        w.finish();
         w.publish(&mut state, Instant::now());
-        assert_eq!(state.storage_problems.len(), 1);
+        assert!(state.storage_problems.is_empty(), "{:?}", state.storage_problems);
+        let [meta] = &sessions(&root)[..] else { panic!("one session") };
+        assert_eq!(state.calls, vec![meta.id.clone()]);
+        let dir = root.join(&meta.id);
         let rows = std::fs::read_to_string(dir.join("frames.csv")).unwrap().lines().count() - 1;
         // 2 s at 10 ms hops, all of them once the look-ahead is flushed.
         assert_eq!(rows, 200);
-        assert!((meta.summary.unwrap().duration_s - 2.0).abs() < 0.01);
+        assert!((meta.summary.as_ref().unwrap().duration_s - 2.0).abs() < 0.01);
+        assert_eq!(meta.ended_by, Some(CallEnd::Closed));
+        assert_eq!(hound::WavReader::open(dir.join("audio.wav")).unwrap().duration(), 32000);
+    }
+
+    #[test]
+    fn calls_start_on_talk_and_end_after_a_silent_minute_cut_short_of_it() {
+        let root = root("auto");
+        let mut w = AnalyserWorker::new(Coach::new(Lang::Zh, None), stored(&root, true), false);
+        let rate = 16000;
+        let silence = |s: f32| vec![0.0f32; (s * rate as f32) as usize];
+        let audio: Vec<f32> = [silence(5.0), tone(2.0, rate), silence(65.0), tone(3.0, rate)]
+            .into_iter()
+            .flatten()
+            .chain(silence(1.0))
+            .collect();
+        let mut state = run(&mut w, &audio, rate);
+        assert_eq!(state.calls.len(), 1, "the first call ended by silence");
+        assert!(state.call.is_some(), "the second is in progress");
+        w.finish();
+        w.publish(&mut state, Instant::now());
+        let [first, second] = &sessions(&root)[..] else { panic!("two sessions") };
+        assert_eq!(first.ended_by, Some(CallEnd::Silence));
+        assert_eq!(second.ended_by, Some(CallEnd::Closed));
+        // From 1 s before the talk to 2 s after it: 5 s, not the silent minute.
+        let d = first.summary.as_ref().unwrap().duration_s;
+        assert!((d - (PRE_ROLL_S + 2.0 + TAIL_S)).abs() < 0.3, "{d}");
+        let audio_s = |m: &SessionMeta| {
+            let wav = hound::WavReader::open(root.join(&m.id).join("audio.wav")).unwrap();
+            wav.duration() as f64 / rate as f64
+        };
+        assert!((audio_s(first) - d).abs() < 0.05, "{} vs {d}", audio_s(first));
+        let d2 = second.summary.as_ref().unwrap().duration_s;
+        assert!((d2 - (PRE_ROLL_S + 4.0)).abs() < 0.3, "{d2}");
+        assert!((audio_s(second) - d2).abs() < 0.05, "{} vs {d2}", audio_s(second));
+        // The talk is in the call, at the call's own time.
+        let csv = std::fs::read_to_string(root.join(&first.id).join("frames.csv")).unwrap();
+        let talk: Vec<f64> = csv
+            .lines()
+            .skip(1)
+            .filter(|l| l.split(',').nth(12) == Some("1"))
+            .map(|l| l.split(',').next().unwrap().parse().unwrap())
+            .collect();
+        let (from, to) = (talk[0], talk[talk.len() - 1]);
+        assert!((from - PRE_ROLL_S).abs() < 0.2 && (to - from - 2.0).abs() < 0.3, "{from}..{to}");
     }
 
     #[test]
     fn calibration_result_is_published_once() {
-        let mut w = AnalyserWorker::new(Coach::new(Lang::Zh, None), None, false);
+        let mut w = AnalyserWorker::new(Coach::new(Lang::Zh, None), unstored(), false);
         w.calibration_result = Some(None);
         let mut state = LiveState::new(Lang::Zh);
         w.publish(&mut state, Instant::now());

@@ -4,7 +4,7 @@
 //! A call starts when the caller's side carries speech for [`START_TALK_S`] (a click of
 //! the line or one "嗯" does not start one), or the agent's when no caller source is
 //! heard; it is dated [`PRE_ROLL_S`] before that talk began, so the first word is whole in
-//! the recording. It ends after [`END_SILENCE_S`] with neither side talking, and is then
+//! the recording, and so is the agent's greeting just before ([`GREETING_S`]). It ends after [`END_SILENCE_S`] with neither side talking, and is then
 //! cut [`TAIL_S`] after the last talk: the minute of silence that proved the call over is
 //! not part of it. A hold (the key) keeps the call open however long it lasts. A click or
 //! `listen --session` starts and ends calls by hand; after an end, the next call needs new
@@ -16,6 +16,13 @@ pub const END_SILENCE_S: f64 = 60.0;
 pub const START_TALK_S: f64 = 0.5;
 /// A call's recording starts this long before the talk that started it.
 pub const PRE_ROLL_S: f64 = 1.0;
+/// The agent's talk this shortly before the caller's first words belongs to the call: the
+/// greeting ("您好，这里是……热线") comes before the caller says anything.
+pub const GREETING_S: f64 = 10.0;
+/// Gaps shorter than this keep the agent's talk one stretch (the greeting's own pauses).
+const STRETCH_GAP_S: f64 = 2.0;
+/// The furthest back a call can start: the pipeline keeps this much history.
+pub const MAX_LOOKBACK_S: f64 = GREETING_S + START_TALK_S + PRE_ROLL_S + STRETCH_GAP_S;
 /// A call that ends by silence keeps this much after its last talk.
 pub const TAIL_S: f64 = 2.0;
 
@@ -56,6 +63,8 @@ pub struct CallBounds {
     call: Option<Open>,
     /// Start of the starting side's current run of talk.
     run_from: Option<f64>,
+    /// The agent's latest stretch of talk (gaps under `STRETCH_GAP_S`): start and last hop.
+    agent_stretch: Option<(f64, f64)>,
     /// The starting side has been silent since the last call ended (or never talked).
     armed: bool,
     held: bool,
@@ -81,6 +90,12 @@ impl CallBounds {
         let starter = hop.caller.unwrap_or(hop.agent);
         let anyone = hop.agent || hop.caller == Some(true);
         self.run_from = if starter { Some(self.run_from.unwrap_or(hop.time_s)) } else { None };
+        if hop.agent {
+            self.agent_stretch = match self.agent_stretch {
+                Some((from, last)) if hop.time_s - last < STRETCH_GAP_S => Some((from, hop.time_s)),
+                _ => Some((hop.time_s, hop.time_s)),
+            };
+        }
         if !starter {
             self.armed = true;
         }
@@ -99,7 +114,13 @@ impl CallBounds {
         let from = self.run_from?;
         if self.automatic && self.armed && hop.time_s - from >= START_TALK_S {
             self.call = Some(Open { last_talk_s: hop.time_s });
-            return Some(CallEvent::Started { at_s: (from - PRE_ROLL_S).max(0.0) });
+            // The caller's side starts the call; the agent's greeting just before is in it.
+            let greeting = self
+                .agent_stretch
+                .filter(|&(_, last)| hop.caller.is_some() && from - last <= GREETING_S)
+                .map_or(from, |(start, _)| start.max(from - GREETING_S));
+            let at_s = (greeting.min(from) - PRE_ROLL_S).max(0.0);
+            return Some(CallEvent::Started { at_s });
         }
         None
     }
@@ -118,7 +139,8 @@ impl CallBounds {
         self.call.take()?;
         // Whoever is talking now belongs to the call just ended.
         self.armed = self.run_from.is_none();
-        Some(CallEvent::Ended { at_s: self.newest_s, by })
+        // The newest hop is in the call: it ends where that hop does.
+        Some(CallEvent::Ended { at_s: self.newest_s + crate::analysis::HOP_S, by })
     }
 
     /// The hold key: while held, the call stays open whatever the silence.
@@ -158,16 +180,37 @@ mod tests {
         assert!(run(&mut b, 0.0, 5.0, false, Some(false)).is_empty());
         // The agent alone (a colleague at the desk) does not start a call.
         assert!(run(&mut b, 5.0, 3.0, true, Some(false)).is_empty());
-        let e = run(&mut b, 8.0, 2.0, false, Some(true));
+        assert!(run(&mut b, 8.0, 12.0, false, Some(false)).is_empty());
+        let e = run(&mut b, 20.0, 2.0, false, Some(true));
         let [CallEvent::Started { at_s }] = e[..] else { panic!("{e:?}") };
-        assert!(close(at_s, 8.0 - PRE_ROLL_S), "{at_s}");
-        assert!(run(&mut b, 10.0, 20.0, true, Some(false)).is_empty());
+        assert!(close(at_s, 20.0 - PRE_ROLL_S), "{at_s}");
+        assert!(run(&mut b, 22.0, 8.0, true, Some(false)).is_empty());
         // 59 s of silence: still the call.
         assert!(run(&mut b, 30.0, 59.0, false, Some(false)).is_empty());
         let e = run(&mut b, 89.0, 2.0, false, Some(false));
         let [CallEvent::Ended { at_s, by: CallEnd::Silence }] = e[..] else { panic!("{e:?}") };
         assert!(close(at_s, 29.99 + TAIL_S), "{at_s}");
         assert!(!b.in_call());
+    }
+
+    #[test]
+    fn the_agents_greeting_just_before_the_callers_first_words_is_in_the_call() {
+        let mut b = CallBounds::new(true);
+        assert!(run(&mut b, 0.0, 20.0, false, Some(false)).is_empty());
+        // "您好，……热线", in two phrases, then 1.5 s until the caller speaks.
+        assert!(run(&mut b, 20.0, 1.5, true, Some(false)).is_empty());
+        assert!(run(&mut b, 21.5, 0.5, false, Some(false)).is_empty());
+        assert!(run(&mut b, 22.0, 1.5, true, Some(false)).is_empty());
+        assert!(run(&mut b, 23.5, 1.5, false, Some(false)).is_empty());
+        let e = run(&mut b, 25.0, 1.0, false, Some(true));
+        let [CallEvent::Started { at_s }] = e[..] else { panic!("{e:?}") };
+        assert!(close(at_s, 20.0 - PRE_ROLL_S), "{at_s}");
+        // Agent talk long before the caller is not part of the call.
+        let mut b = CallBounds::new(true);
+        run(&mut b, 0.0, 2.0, true, Some(false));
+        run(&mut b, 2.0, 20.0, false, Some(false));
+        let e = run(&mut b, 22.0, 1.0, false, Some(true));
+        assert!(matches!(e[..], [CallEvent::Started { at_s }] if close(at_s, 21.0)), "{e:?}");
     }
 
     #[test]

@@ -27,6 +27,7 @@ pub fn is_session_id(id: &str) -> bool {
 
 /// One entry of the session list; a damaged session is listed with what is wrong.
 #[derive(Debug)]
+#[allow(clippy::large_enum_variant)] // a list of a shift's calls, built once per view: size is no matter
 pub enum Listed {
     Ok(SessionMeta),
     Damaged { id: String, reason: String },

@@ -144,6 +144,19 @@ impl<S: Storage> Sink<S> {
         self.pending.clear();
         Ok(())
     }
+
+    /// Cuts the file to its first `frames` samples (after a checkpoint: nothing waits).
+    fn truncate(&mut self, frames: u64) -> io::Result<()> {
+        if frames >= self.frames_on_disk {
+            return Ok(());
+        }
+        self.storage.seek(SeekFrom::Start(0))?;
+        self.storage.write_all(&header(self.sample_rate, frames))?;
+        self.storage.flush()?;
+        self.storage.truncate(HEADER_LEN + frames * SAMPLE_BYTES)?;
+        self.frames_on_disk = frames;
+        Ok(())
+    }
 }
 
 pub struct Recorder {
@@ -184,6 +197,11 @@ impl Recorder {
             self.last_checkpoint = Some(now);
         }
         Ok(())
+    }
+
+    /// Keeps the first `frames` samples and drops the rest (a call cut at its end).
+    pub fn truncate(&mut self, frames: u64) -> Result<(), RecorderError> {
+        self.sink.checkpoint().and_then(|()| self.sink.truncate(frames)).map_err(|e| self.error(e))
     }
 
     /// Writes what waits and makes the file durable.
@@ -272,6 +290,19 @@ mod tests {
         rec.write_at(&tone(100, 100), t0).unwrap();
         drop(rec);
         assert_eq!(read_back(&path), tone(200, 0));
+    }
+
+    #[test]
+    fn a_truncated_recording_keeps_its_first_samples_under_a_header_that_says_so() {
+        let path = temp("truncated.wav");
+        let mut rec = Recorder::create(&path, 8000).unwrap();
+        rec.write(&tone(3000, 0)).unwrap();
+        rec.write(&tone(1000, 3000)).unwrap();
+        rec.truncate(2500).unwrap();
+        rec.truncate(9000).unwrap(); // longer than the file: nothing to cut
+        rec.finish().unwrap();
+        assert_eq!(read_back(&path), tone(2500, 0));
+        assert_eq!(std::fs::metadata(&path).unwrap().len(), HEADER_LEN + 2500 * 4);
     }
 
     #[cfg(unix)]

@@ -362,10 +362,34 @@ impl SessionWriter {
         failed
     }
 
+    /// Closes a call `end_s` into the session: its summary, how it ended, and its
+    /// conversation (session times) when the caller was heard.
+    pub fn close_call(
+        mut self,
+        summary: Summary,
+        end_s: f64,
+        by: CallEnd,
+        conversation: Option<(ConversationSummary, Vec<ConversationEvent>)>,
+    ) -> (Finished, Vec<PartFailed>) {
+        self.meta.ended_by = Some(by);
+        if let Some((summary, events)) = conversation {
+            self.meta.conversation = Some(Box::new(summary));
+            self.meta.conversation_events = events;
+        }
+        self.finish(Some(summary), Some(end_s))
+    }
+
     /// Closes the session. One with nothing captured is removed rather than left as an
     /// empty folder; otherwise every part that still works is brought up to date, and the
     /// failures are returned with what was stored.
-    pub fn finish(mut self, summary: Option<Summary>) -> (Finished, Vec<PartFailed>) {
+    ///
+    /// `end_s` (session time) cuts the session there: a call that ended by a silent minute
+    /// keeps only a short tail of it (frames, cues and audio alike).
+    pub fn finish(
+        mut self,
+        summary: Option<Summary>,
+        end_s: Option<f64>,
+    ) -> (Finished, Vec<PartFailed>) {
         if self.frames_written == 0 && !self.audio_written {
             drop(self.recorder.take());
             drop(self.frames.take());
@@ -373,16 +397,27 @@ impl SessionWriter {
             return (Finished::Removed { id: self.meta.id }, Vec::new());
         }
         let mut failed = Vec::new();
-        if let Some(r) = self.recorder.take()
-            && let Err(e) = r.finish()
-        {
-            failed.push(PartFailed { part: SessionPart::Audio, source: e.into() });
+        if let Some(mut r) = self.recorder.take() {
+            let cut = match end_s {
+                Some(end) => r.truncate((end.max(0.0) * r.sample_rate() as f64) as u64),
+                None => Ok(()),
+            };
+            if let Err(e) = cut.and_then(|()| r.finish()) {
+                failed.push(PartFailed { part: SessionPart::Audio, source: e.into() });
+            }
         }
         if let Some(frames) = self.frames.as_mut() {
             let path = self.dir.join("frames.csv");
-            if let Err(e) = frames.flush().and_then(|()| frames.get_ref().sync_all()) {
+            let done = frames.flush().and_then(|()| match end_s {
+                Some(end) => cut_rows_after(&path, frames.get_ref(), end),
+                None => Ok(()),
+            });
+            if let Err(e) = done.and_then(|()| frames.get_ref().sync_all()) {
                 failed.push(PartFailed { part: SessionPart::Frames, source: io(&path)(e) });
             }
+        }
+        if let Some(end) = end_s {
+            self.meta.cues.retain(|c| c.time_s <= end);
         }
         self.meta.summary = summary.or(self.meta.summary.take());
         self.meta.ended_unix_s = Some(now_unix());
@@ -391,6 +426,40 @@ impl SessionWriter {
             failed.push(PartFailed { part: SessionPart::Summary, source });
         }
         (Finished::Stored(Box::new(self.meta)), failed)
+    }
+}
+
+/// How far back from the end of frames.csv a cut looks: more than a minute of rows (a
+/// row is under 100 bytes, 100 rows a second).
+const CUT_WINDOW_BYTES: u64 = 4 << 20;
+
+/// Cuts frames.csv (written through `file`) before its first row later than `end_s`.
+fn cut_rows_after(path: &Path, file: &File, end_s: f64) -> std::io::Result<()> {
+    use std::io::{Read, Seek, SeekFrom};
+    let len = file.metadata()?.len();
+    let from = len.saturating_sub(CUT_WINDOW_BYTES);
+    let mut tail = Vec::new();
+    let mut reader = File::open(path)?;
+    reader.seek(SeekFrom::Start(from))?;
+    reader.read_to_end(&mut tail)?;
+    let mut at = 0;
+    let mut cut = None;
+    for line in tail.split_inclusive(|&b| b == b'\n') {
+        // The first piece is the header, or part of a row when the window starts inside one.
+        let starts_a_line = at > 0;
+        let time = std::str::from_utf8(line)
+            .ok()
+            .and_then(|l| l.split(',').next())
+            .and_then(|t| t.parse::<f64>().ok());
+        if starts_a_line && time.is_some_and(|t| t > end_s) {
+            cut = Some(from + at as u64);
+            break;
+        }
+        at += line.len();
+    }
+    match cut {
+        Some(at) => file.set_len(at),
+        None => Ok(()),
     }
 }
 
@@ -491,7 +560,7 @@ mod tests {
         let root = root("empty");
         let w = SessionWriter::create(&root, "mic", Lang::Zh, true).unwrap();
         let dir = w.dir().to_path_buf();
-        let (finished, failed) = w.finish(None);
+        let (finished, failed) = w.finish(None, None);
         assert!(matches!(finished, Finished::Removed { .. }));
         assert!(failed.is_empty());
         assert!(!dir.exists());
@@ -515,12 +584,36 @@ mod tests {
             );
         }
         let dir = w.dir().to_path_buf();
-        let (finished, failed) = w.finish(Some(Summary::empty()));
+        let (finished, failed) = w.finish(Some(Summary::empty()), None);
         assert!(failed.is_empty(), "{failed:?}");
         let Finished::Stored(meta) = finished else { panic!("stored") };
         assert!(meta.summary.is_some() && meta.ended_unix_s.is_some());
         let rows = std::fs::read_to_string(dir.join("frames.csv")).unwrap().lines().count();
         assert_eq!(rows, 301);
+    }
+
+    #[test]
+    fn a_session_cut_at_its_end_keeps_frames_cues_and_audio_up_to_there() {
+        let root = root("cut");
+        let mut w = SessionWriter::create(&root, "mic", Lang::Zh, true).unwrap();
+        let dir = w.dir().to_path_buf();
+        w.audio(&vec![0.1; 16000 * 90], 16000).unwrap();
+        let cue = CoachState { cue: Some(Cue::TooFast), ..CoachState::default() };
+        // 90 s of rows, a cue at 1 s and another at 70 s.
+        for i in 0..9000 {
+            let c = if i == 100 || i == 7000 { cue } else { CoachState::default() };
+            assert!(w.frame(&frame(i as f64 * 0.01), &c, Talk::default()).is_empty());
+        }
+        let (finished, failed) = w.finish(Some(Summary::empty()), Some(12.0));
+        assert!(failed.is_empty(), "{failed:?}");
+        let Finished::Stored(meta) = finished else { panic!("stored") };
+        assert_eq!(meta.cues.len(), 1, "{:?}", meta.cues);
+        let csv = std::fs::read_to_string(dir.join("frames.csv")).unwrap();
+        let last = csv.lines().last().unwrap();
+        assert!(last.starts_with("12.000,"), "{last}");
+        assert_eq!(csv.lines().count(), 1 + 1201);
+        let audio = hound::WavReader::open(dir.join("audio.wav")).unwrap();
+        assert_eq!(audio.duration(), 16000 * 12);
     }
 
     #[cfg(unix)]
@@ -531,7 +624,7 @@ mod tests {
         let mut w = SessionWriter::create(&root, "mic", Lang::Zh, false).unwrap();
         let _ = w.frame(&frame(0.0), &CoachState::default(), Talk::default());
         let dir = w.dir().to_path_buf();
-        let _ = w.finish(None);
+        let _ = w.finish(None, None);
         let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
         assert_eq!(mode(&root), 0o700);
         assert_eq!(mode(&dir), 0o700);

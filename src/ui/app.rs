@@ -202,10 +202,12 @@ fn start(source: Source, settings: &Settings) -> Pipeline {
         lang: settings.speech_lang,
         baseline: settings.baseline,
         targets: settings.targets,
-        // Every run of the window is a session; audio only when the agent switched it on.
+        // Every call is a session (the demo and a rehearsal one each); audio only when the
+        // agent switched it on.
         session: Some(SessionOptions {
             root: crate::session::store::default_root(),
             record_audio: settings.record_audio,
+            call_at_once: false,
         }),
         keep_frames: false,
         on_update: None,
