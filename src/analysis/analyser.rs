@@ -160,8 +160,7 @@ pub struct Analyser {
     pace: PaceWindow,
     rolling_pitch: RollingPitch,
     tone_cache: (Option<f32>, Option<f32>),
-    /// The summary's figures, from every hop (look-ahead padding included, as it always
-    /// was: it is silence).
+    /// The summary's figures, from every frame emitted.
     totals: Totals,
     input_samples: u64,
     /// Counted as the samples arrive, so the summary has them before their hop is final.
@@ -311,6 +310,9 @@ impl Analyser {
                 let frame = self.finish_hop(k, power, band_power, decision.f0_hz);
                 if self.emit_limit_s.is_none_or(|limit| frame.time_s < limit) {
                     self.frames_emitted += 1;
+                    // From the frame as emitted, as a call's totals are (`pipeline::calls`):
+                    // a call from the stream's start sums to this summary, digit for digit.
+                    self.totals.push_frame(&frame);
                     sink(&frame);
                 }
             }
@@ -388,7 +390,6 @@ impl Analyser {
                 .in_pause()
                 .then_some(self.current_gap_frames as f32 * HOP_S as f32),
         };
-        self.totals.push(&frame, power);
         frame
     }
 

@@ -63,8 +63,8 @@ impl Totals {
         }
     }
 
-    /// Adds one hop, its power (mean square) as measured.
-    pub fn push(&mut self, f: &Frame, power: f64) {
+    /// Adds one hop with its power (mean square).
+    fn push(&mut self, f: &Frame, power: f64) {
         self.hops += 1;
         let update = self.speaking.push(f.speech);
         if let Some(p) = update.pause_ended_s {
@@ -88,7 +88,8 @@ impl Totals {
         self.clipped += f.clipped_samples as u64;
     }
 
-    /// Adds one hop as read back from its frame (power from its level in dBFS).
+    /// Adds one hop; its power is taken from its level in dBFS (what any reader of the
+    /// frames has), so all totals agree to the last digit.
     pub fn push_frame(&mut self, f: &Frame) {
         self.push(f, dbfs_to_power(f.level_dbfs));
     }
@@ -131,5 +132,39 @@ impl Totals {
             longest_pause_s: self.longest_pause_s,
             frames,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::{Analyser, AnalyserConfig};
+
+    #[test]
+    fn frames_summed_again_give_the_analysers_own_summary_digit_for_digit() {
+        let rate = 16000;
+        // Two "words" of a gliding vowel with a pause: speech, pitch, syllables, a pause.
+        let word = |f0: f32| -> Vec<f32> {
+            (0..rate as usize / 2)
+                .map(|n| {
+                    let t = n as f32 / rate as f32;
+                    let env = (std::f32::consts::PI * t * 8.0).sin().abs();
+                    env * 0.3 * (2.0 * std::f32::consts::PI * (f0 + 40.0 * t) * t).sin()
+                })
+                .collect()
+        };
+        let audio: Vec<f32> = [word(140.0), vec![0.0; 12000], word(180.0), vec![0.0; 4000]]
+            .into_iter()
+            .flatten()
+            .collect();
+        let mut a = Analyser::new(AnalyserConfig::new(rate)).unwrap();
+        let mut totals = Totals::new();
+        for block in audio.chunks(700) {
+            a.process(block, &mut |f| totals.push_frame(f));
+        }
+        let own = a.finish(&mut |f| totals.push_frame(f));
+        assert!(own.syllables > 0 && own.speech_s > 0.5, "{own:?}");
+        let again = totals.summary(own.duration_s, totals.hops());
+        assert_eq!(again, own);
     }
 }

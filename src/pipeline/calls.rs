@@ -236,6 +236,8 @@ impl Calls {
     }
 
     fn close(&mut self, at_s: f64, by: CallEnd) {
+        // No later than the audio heard: the last hop may reach past the last sample.
+        let at_s = if self.audio_rate > 0 { at_s.min(self.audio_end_s) } else { at_s };
         if let Some(mut call) = self.call.take() {
             call.end = Some(((at_s - call.origin_s).max(0.0), by));
             self.ending.push(call);
@@ -286,7 +288,9 @@ impl Calls {
             self.write_pending(&mut call);
             let Some(w) = call.writer.take() else { continue };
             let (end_s, by) = call.end.expect("an ending call has its end");
-            let mut summary = call.totals.summary(end_s, (end_s / HOP_S).round() as u64);
+            // The frames of the call: hops at k × 10 ms before its end.
+            let frames = (end_s / HOP_S - 1e-6).ceil().max(0.0) as u64;
+            let mut summary = call.totals.summary(end_s, frames);
             summary = summary.with_lang(self.store.as_ref().map_or(Lang::Zh, |s| s.lang));
             let (finished, failed) = w.close_call(summary, end_s, by, call.conversation.take());
             self.problems.extend(failed.iter().map(StorageProblem::from));

@@ -113,6 +113,8 @@ impl CoachApp {
                 self.pipeline.send(Command::SetHold(self.on_hold));
             }
             Action::Calibrate => self.pipeline.send(Command::StartCalibration),
+            Action::StartCall => self.pipeline.send(Command::StartCall),
+            Action::EndCall => self.pipeline.send(Command::EndCall),
             Action::StartDemo => {
                 self.settings.speech_lang = crate::analysis::Lang::Zh;
                 self.restart(Source::File { path: self.demo_wav.clone(), looped: true });
@@ -141,7 +143,7 @@ impl CoachApp {
                 self.sessions = Some(panel);
             }
             Action::DeleteSession(id) => {
-                let current = self.pipeline.snapshot().session_id;
+                let current = self.pipeline.call().and_then(|c| c.id);
                 let message = if current.as_deref() == Some(id.as_str()) {
                     Some(format!("{id}: in progress; it can be deleted once this session ends"))
                 } else {

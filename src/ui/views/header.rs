@@ -1,4 +1,4 @@
-//! The header rows: device status and the input device picker.
+//! The header rows: device status, the call in progress, and the input device picker.
 
 use crate::egui;
 use crate::egui::{Color32, RichText, Ui};
@@ -6,6 +6,7 @@ use crate::egui::{Color32, RichText, Ui};
 use super::{Action, View};
 use crate::coach::Band;
 use crate::pipeline::DeviceStatus;
+use crate::session::store::SessionKind;
 use crate::ui::gauge::band_color;
 
 impl View<'_> {
@@ -43,6 +44,37 @@ impl View<'_> {
         }
         if self.state.dropped_blocks > 0 {
             ui.label(format!("{}: {}", s.dropped, self.state.dropped_blocks));
+        }
+    }
+
+    /// The call in progress and how long it runs, or that the app waits for one; a click
+    /// starts or ends a call by hand (calls also start on the caller's talk and end after
+    /// a silent minute).
+    pub(super) fn call_line(&self, ui: &mut Ui, actions: &mut Vec<Action>) {
+        let s = self.s();
+        match &self.state.call {
+            Some(call) => {
+                let label = match call.kind {
+                    SessionKind::Call => s.call_on,
+                    SessionKind::Demo => s.demo_session,
+                    SessionKind::Rehearsal => s.rehearsal_session,
+                };
+                let t = call.elapsed_s.max(0.0) as u64;
+                ui.label(
+                    RichText::new(format!("● {label} {}:{:02}", t / 60, t % 60))
+                        .color(band_color(Band::Green))
+                        .strong(),
+                );
+                if call.kind == SessionKind::Call && ui.button(s.end_call).clicked() {
+                    actions.push(Action::EndCall);
+                }
+            }
+            None => {
+                ui.label(RichText::new(format!("○ {}", s.call_waiting)).weak());
+                if ui.button(s.start_call).clicked() {
+                    actions.push(Action::StartCall);
+                }
+            }
         }
     }
 

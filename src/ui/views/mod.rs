@@ -39,6 +39,9 @@ pub enum Action {
     DeleteSession(String),
     /// Start or end a hold (the H key).
     ToggleHold,
+    /// The "start call" / "end call" clicks.
+    StartCall,
+    EndCall,
 }
 
 /// What the sessions panel shows: stored sessions, newest first, and an open report.
@@ -91,6 +94,8 @@ impl View<'_> {
             ui.heading(s.title);
             ui.separator();
             self.status_line(ui, &mut actions);
+            ui.separator();
+            self.call_line(ui, &mut actions);
         });
         ui.horizontal(|ui| {
             self.device_picker(ui, &mut actions);
