@@ -134,10 +134,13 @@ fn live_capture_of_both_sides_finds_what_analyze_finds_in_the_same_audio() {
     let caller_raw = dir.join("caller.raw");
     std::fs::File::create(&caller_raw).unwrap().write_all(&pcm(&caller_audio, 0.0)).unwrap();
     let seconds = 2.0 + call.truth.duration_s + 1.5;
+    let data = scratch("conv-live-data");
     let mut child = mic
         .command()
         .env("SPEECH_COACH_AUDIO_HOST", "pulseaudio")
-        .args(["listen", "--caller", "--seconds", &format!("{seconds:.1}")])
+        .env("SPEECH_COACH_DATA_DIR", &data)
+        .args(["listen", "--caller", "--session", "--wait-for-call"])
+        .args(["--seconds", &format!("{seconds:.1}")])
         .spawn()
         .unwrap();
     let lines = lines_of(&mut child);
@@ -195,6 +198,42 @@ fn live_capture_of_both_sides_finds_what_analyze_finds_in_the_same_audio() {
     }
     assert_eq!(live["dropped_blocks"], 0, "{live}");
     assert_eq!(live["caller_dropped_blocks"], 0, "{live}");
+
+    // The call is one stored session: it started with the talk, not with `listen`, and
+    // holds the same conversation.
+    let ids = live["calls"].as_array().expect("calls");
+    assert_eq!(ids.len(), 1, "{live}");
+    let id = ids[0].as_str().unwrap();
+    let meta: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(data.join("sessions").join(id).join("session.json")).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(meta["kind"], "call");
+    assert_eq!(meta["ended_by"], "closed");
+    let duration = meta["summary"]["duration_s"].as_f64().unwrap();
+    assert!(duration < seconds - 1.5, "the silent lead-in is not in the call: {duration} s");
+    assert!(duration > call.truth.duration_s - 1.0, "{duration} s");
+    let stored = &meta["conversation"];
+    for key in ["agent_talk_s", "caller_talk_s"] {
+        let (sv, ov) = (stored[key].as_f64().unwrap(), o[key].as_f64().unwrap());
+        assert!((sv - ov).abs() <= 0.05 * ov, "{key}: stored {sv} vs offline {ov}");
+    }
+    for key in ["agent_interruptions", "caller_interruptions", "dead_air_count"] {
+        assert_eq!(stored[key], o[key], "{key}");
+    }
+    // Events in call time: the same spacing as offline.
+    let times: Vec<f64> = meta["conversation_events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["time_s"].as_f64().unwrap())
+        .collect();
+    assert_eq!(times.len(), offline_events.len());
+    let shift = offline_events[0].0 - times[0];
+    assert!(shift > 0.5, "the call starts after the lead-in: {shift}");
+    for (t, (ot, kind)) in times.iter().zip(&offline_events) {
+        assert!((t + shift - ot).abs() <= 0.1, "{kind}: stored {t} + {shift} vs offline {ot}");
+    }
 }
 
 #[test]
