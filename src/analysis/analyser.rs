@@ -371,7 +371,7 @@ impl Analyser {
         }
 
         let clipped_samples = std::mem::take(&mut self.clipped_since_frame);
-        let frame = Frame {
+        Frame {
             time_s: k as f64 * HOP_S,
             f0_hz,
             level_dbfs,
@@ -389,8 +389,7 @@ impl Analyser {
                 .speaking
                 .in_pause()
                 .then_some(self.current_gap_frames as f32 * HOP_S as f32),
-        };
-        frame
+        }
     }
 
     /// Ends the agent's turn now: the caller has taken the floor. The time until the agent
