@@ -53,6 +53,28 @@ impl Baseline {
     }
 }
 
+/// Why a calibration is refused: the baseline must be the agent's own normal voice, and
+/// the demo is someone else's recording while a rehearsal is read speech (issue: the demo
+/// voice was once stored as an agent's baseline).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum CalibrationRefusal {
+    Demo,
+    Rehearsal,
+}
+
+impl CalibrationRefusal {
+    /// The refusal for a source that plays the demo or runs a rehearsal; `None` on a call.
+    pub fn of(demo: bool, rehearsal: bool) -> Option<Self> {
+        if demo {
+            Some(Self::Demo)
+        } else if rehearsal {
+            Some(Self::Rehearsal)
+        } else {
+            None
+        }
+    }
+}
+
 /// Collects frames during calibration.
 #[derive(Debug, Clone, Default)]
 pub struct Calibration {

@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::baseline::Baseline;
-use super::cues::{Cue, CueSelector};
+use super::cues::{Condition, Cue, CueSelector, Headline};
 use super::targets::{self, Band, TargetBand, Targets};
 use crate::analysis::{Frame, Lang};
 use crate::conversation::{HoldAlert, LiveConversation};
@@ -48,7 +48,10 @@ pub struct CoachState {
     pub pitch_median_hz: Option<f32>,
     /// Median pitch relative to the baseline, in semitones.
     pub pitch_vs_baseline_st: Option<f32>,
+    /// The cue on the line (what a session records as shown).
     pub cue: Option<Cue>,
+    /// What the cue line says, from the same bands as the gauges above.
+    pub headline: Headline,
     pub clipping: bool,
     pub mic_too_quiet: bool,
 }
@@ -114,20 +117,20 @@ impl Coach {
     }
 
     /// Conversation cues that hold at `t`, given the agent's own readings.
-    fn conversation_cues(&self, t: f64, fast: bool, loud: bool, active: &mut Vec<Cue>) {
+    fn conversation_cues(&self, t: f64, fast: bool, loud: bool, active: &mut Vec<Condition>) {
         let Some(c) = self.conversation else { return };
         if c.hold_alert != HoldAlert::None {
-            active.push(Cue::HoldTooLong);
+            active.push(Condition::red(Cue::HoldTooLong));
         }
         if c.interrupted_at_s.is_some_and(|at| t - at <= INTERRUPTION_CUE_S) {
-            active.push(Cue::LetCallerFinish);
+            active.push(Condition::red(Cue::LetCallerFinish));
         }
         if c.dead_air {
-            active.push(Cue::DeadAir);
+            active.push(Condition::red(Cue::DeadAir));
         }
         // …or their pace is above the green band.
         if c.caller_arousal.is_some_and(|a| a.aroused) && (fast || loud) {
-            active.push(Cue::CallerUpset);
+            active.push(Condition::red(Cue::CallerUpset));
         }
     }
 
@@ -193,43 +196,47 @@ impl Coach {
 
         let pace_band = classify(self.targets.pace(self.lang), pace_value);
         let volume_band = classify(self.targets.volume_relative_db, volume_value);
-        // Only cue while the agent is talking (or just was): a listener is not "too slow".
+        // The conditions come from the bands the gauges show, so the line agrees with them.
         let mut active = Vec::with_capacity(8);
         if clipping {
-            active.push(Cue::Clipping);
+            active.push(Condition::red(Cue::Clipping));
         }
         if mic_too_quiet {
-            active.push(Cue::MicTooQuiet);
+            active.push(Condition::red(Cue::MicTooQuiet));
         }
         if agitated {
-            active.push(Cue::LosingCalm);
+            active.push(Condition::red(Cue::LosingCalm));
         }
-        let fast = pace_value.is_some_and(|v| v > self.targets.pace(self.lang).green.1);
+        let pace_target = self.targets.pace(self.lang);
+        let fast = pace_value.is_some_and(|v| v > pace_target.green.1);
         let loud = volume_value.is_some_and(|v| v > RISING_LEVEL_DB);
         self.conversation_cues(t, fast, loud, &mut active);
-        if frame.pause_s.is_none() {
-            let band = self.targets.pace(self.lang);
-            match (pace_band, pace_value) {
-                (Some(b), Some(v)) if b != Band::Green && v > band.green.1 => {
-                    active.push(Cue::TooFast)
-                }
-                (Some(b), Some(v)) if b != Band::Green && v < band.green.0 => {
-                    active.push(Cue::TooSlow)
-                }
-                _ => {}
-            }
-            match (volume_band, volume_value) {
-                (Some(Band::Red), Some(v)) if v > 0.0 => active.push(Cue::TooLoud),
-                (Some(Band::Red), Some(v)) if v < 0.0 && !mic_too_quiet => {
-                    active.push(Cue::TooSoft)
-                }
-                _ => {}
-            }
-            if tone_state == Some(ToneState::Flat) && tone_band == Some(Band::Red) {
-                active.push(Cue::Flat);
-            }
+        let off = |band: Option<Band>| band.filter(|&b| b != Band::Green);
+        if let (Some(band), Some(v)) = (off(pace_band), pace_value) {
+            let cue = if v > pace_target.green.1 { Cue::TooFast } else { Cue::TooSlow };
+            active.push(Condition { cue, band });
         }
-        let cue = self.selector.update(t, &active);
+        if let (Some(band), Some(v)) = (off(volume_band), volume_value)
+            && !mic_too_quiet
+        {
+            let cue = if v > 0.0 { Cue::TooLoud } else { Cue::TooSoft };
+            active.push(Condition { cue, band });
+        }
+        if let Some(band) = off(tone_band) {
+            active.push(Condition { cue: Cue::Flat, band });
+        }
+        let values = [pace_band, volume_band, tone_band];
+        let all_green = values.iter().any(Option::is_some).then(|| {
+            values.iter().flatten().all(|&b| b == Band::Green)
+                && !clipping
+                && !mic_too_quiet
+                && !agitated
+        });
+        let headline = self.selector.update(t, &active, all_green);
+        let cue = match headline {
+            Headline::Cue { cue, .. } => Some(cue),
+            _ => None,
+        };
 
         self.state = CoachState {
             time_s: t,
@@ -241,6 +248,7 @@ impl Coach {
             pitch_median_hz: frame.pitch_median_hz,
             pitch_vs_baseline_st: pitch_vs_baseline,
             cue,
+            headline,
             clipping,
             mic_too_quiet,
         };
@@ -251,6 +259,7 @@ impl Coach {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::coach::cues::headline;
 
     fn frame(t: f64, spm: f32, level: f32, spread: f32) -> Frame {
         Frame {
@@ -327,5 +336,100 @@ mod tests {
         assert_ne!(states[400].tone_state, Some(ToneState::Agitated));
         assert_eq!(states[799].tone_state, Some(ToneState::Agitated));
         assert_eq!(states[799].cue, Some(Cue::LosingCalm));
+    }
+
+    /// Whether the line's `h` agrees with the gauges of `s` at the same instant.
+    fn agrees(h: Headline, s: &CoachState, device_ok: bool) -> bool {
+        let pace = Targets::default().pace(Lang::Zh);
+        let off = |r: Reading, band: Band| band != Band::Green && r.band == Some(band);
+        match h {
+            _ if !device_ok => h == Headline::DeviceLost,
+            Headline::DeviceLost => false,
+            Headline::Waiting | Headline::Settling => true,
+            Headline::KeepItUp => {
+                [s.pace, s.volume, s.tone].iter().all(|r| r.band.is_none_or(|b| b == Band::Green))
+                    && !s.clipping
+                    && !s.mic_too_quiet
+            }
+            Headline::Cue { cue, band } => match cue {
+                Cue::Clipping => s.clipping,
+                Cue::MicTooQuiet => s.mic_too_quiet,
+                Cue::LosingCalm => s.tone_state == Some(ToneState::Agitated),
+                Cue::TooFast => off(s.pace, band) && s.pace.value.unwrap() > pace.green.1,
+                Cue::TooSlow => off(s.pace, band) && s.pace.value.unwrap() < pace.green.0,
+                Cue::TooLoud => off(s.volume, band) && s.volume.value.unwrap() > 0.0,
+                Cue::TooSoft => off(s.volume, band) && s.volume.value.unwrap() < 0.0,
+                Cue::Flat => off(s.tone, band),
+                // no caller in this test
+                _ => false,
+            },
+        }
+    }
+
+    #[test]
+    fn the_headline_agrees_with_the_gauges_in_every_band_combination() {
+        // (value, band) per gauge: none, green, amber, red (guidance defaults, zh, no
+        // baseline: normal level −26 dBFS, flat floor 5 st).
+        let bands = [None, Some(Band::Green), Some(Band::Amber), Some(Band::Red)];
+        let pace = [None, Some(150.0), Some(185.0), Some(230.0)];
+        let level = [None, Some(-26.0), Some(-20.0), Some(-15.0)];
+        let spread = [None, Some(8.0), Some(4.5), Some(2.0)];
+        let mut c = Coach::new(Lang::Zh, None);
+        let mut t = 0.0;
+        let mut combinations = 0;
+        for (p, v, s) in
+            (0..4).flat_map(|p| (0..4).flat_map(move |v| (0..4).map(move |s| (p, v, s))))
+        {
+            for clipping in [false, true] {
+                for device_ok in [true, false] {
+                    let f = Frame {
+                        time_s: 0.0,
+                        f0_hz: 150.0,
+                        level_dbfs: level[v].unwrap_or(-60.0),
+                        speech: true,
+                        active_level_dbfs: level[v],
+                        syllables_per_min: pace[p],
+                        pitch_median_hz: Some(150.0),
+                        pitch_spread_st: spread[s],
+                        clipped_samples: u32::from(clipping),
+                        ..Default::default()
+                    };
+                    // Held for 6 s: longer than a cue's delay plus a shown cue's minimum.
+                    let mut last = (Headline::Waiting, CoachState::default());
+                    for _ in 0..600 {
+                        let state = *c.push(&Frame { time_s: t, ..f });
+                        let h = headline(state.headline, device_ok);
+                        assert!(agrees(h, &state, device_ok), "{h:?} against {state:?}");
+                        last = (h, state);
+                        t += 0.01;
+                    }
+                    let (h, state) = last;
+                    assert_eq!(
+                        (state.pace.band, state.volume.band, state.tone.band),
+                        (bands[p], bands[v], bands[s])
+                    );
+                    let worst = |b: Band| {
+                        [(bands[p], Cue::TooFast), (bands[v], Cue::TooLoud), (bands[s], Cue::Flat)]
+                            .into_iter()
+                            .find(|&(x, _)| x == Some(b))
+                            .map(|(_, cue)| Headline::Cue { cue, band: b })
+                    };
+                    let expected = if !device_ok {
+                        Headline::DeviceLost
+                    } else if clipping {
+                        Headline::Cue { cue: Cue::Clipping, band: Band::Red }
+                    } else if let Some(h) = worst(Band::Red).or_else(|| worst(Band::Amber)) {
+                        h
+                    } else if (p, v, s) == (0, 0, 0) {
+                        Headline::Waiting
+                    } else {
+                        Headline::KeepItUp
+                    };
+                    assert_eq!(h, expected, "pace {p} volume {v} tone {s} clipping {clipping}");
+                    combinations += 1;
+                }
+            }
+        }
+        assert_eq!(combinations, 4 * 4 * 4 * 2 * 2);
     }
 }

@@ -8,7 +8,7 @@ pub mod gauges;
 pub mod rehearsal;
 pub mod targets;
 
-pub use baseline::{Baseline, Calibration};
-pub use cues::{Cue, CueSelector};
+pub use baseline::{Baseline, Calibration, CalibrationRefusal};
+pub use cues::{Condition, Cue, CueSelector, Headline, headline};
 pub use gauges::{Coach, CoachState, Reading, ToneState, Trend};
 pub use targets::{Band, Targets};
