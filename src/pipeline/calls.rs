@@ -144,6 +144,11 @@ impl Calls {
         calls
     }
 
+    /// What the sessions are now: calls, the demo or a rehearsal.
+    pub fn kind(&self) -> SessionKind {
+        self.kind
+    }
+
     /// One paired hop; says when a call started or ended with it.
     pub fn hop(&mut self, hop: Hop) -> Option<CallEvent> {
         if self.history.len() == KEEP_HOPS {

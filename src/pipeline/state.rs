@@ -79,6 +79,9 @@ impl From<&PartFailed> for StorageProblem {
 pub enum Command {
     SetLang(Lang),
     SetBaseline(Option<Baseline>),
+    /// New target bands from the settings panel (already checked).
+    SetTargets(crate::coach::Targets),
+    /// Refused while the demo plays or a rehearsal runs ([`crate::coach::CalibrationRefusal`]).
     StartCalibration,
     StartRehearsal(crate::coach::rehearsal::Script),
     /// The agent put the caller on hold (true) or came back (false): the hold key.

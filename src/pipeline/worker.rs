@@ -15,7 +15,7 @@ use std::time::Instant;
 
 use crate::analysis::{Analyser, AnalyserConfig, AnalysisError, Frame, Summary};
 use crate::coach::rehearsal::Rehearsal;
-use crate::coach::{Baseline, Calibration, Coach, CoachState};
+use crate::coach::{Baseline, Calibration, CalibrationRefusal, Coach, CoachState};
 use crate::conversation::Conversation;
 use crate::session::bounds::{CallEnd, CallEvent};
 use crate::session::store::SessionKind;
@@ -155,7 +155,12 @@ impl AnalyserWorker {
         match command {
             Command::SetLang(lang) => self.coach.set_lang(lang),
             Command::SetBaseline(b) => self.coach.set_baseline(b),
-            Command::StartCalibration => self.calibration = Some(Calibration::default()),
+            Command::SetTargets(targets) => self.coach.set_targets(targets),
+            Command::StartCalibration => {
+                if self.calibration_refusal().is_none() {
+                    self.calibration = Some(Calibration::default());
+                }
+            }
             Command::SetHold(on) => {
                 if let Some(c) = self.conversation.as_mut() {
                     c.set_hold(on);
@@ -181,6 +186,17 @@ impl AnalyserWorker {
                 }
             }
         }
+    }
+
+    /// Why a calibration would be refused now: the demo's voice or a rehearsal's read
+    /// speech is not the agent's normal voice. The window disables its button for the same
+    /// reason; this guards every other way in.
+    pub fn calibration_refusal(&self) -> Option<CalibrationRefusal> {
+        let kind = self.calls.kind();
+        CalibrationRefusal::of(
+            kind == SessionKind::Demo,
+            kind == SessionKind::Rehearsal || self.rehearsal.is_some(),
+        )
     }
 
     /// A call starts with a conversation of its own, replayed from its start; at its end
@@ -534,6 +550,32 @@ mod tests {
             .collect();
         let (from, to) = (talk[0], talk[talk.len() - 1]);
         assert!((from - PRE_ROLL_S).abs() < 0.2 && (to - from - 2.0).abs() < 0.3, "{from}..{to}");
+    }
+
+    #[test]
+    fn calibration_is_refused_while_the_demo_plays_or_a_rehearsal_runs() {
+        let demo = Calls::new(None, SessionKind::Demo, false);
+        let mut w = AnalyserWorker::new(Coach::new(Lang::Zh, None), demo, false);
+        w.handle(Command::StartCalibration);
+        assert_eq!(w.calibration_refusal(), Some(CalibrationRefusal::Demo));
+        let state = run(&mut w, &tone(1.0, 16000), 16000);
+        assert!(state.calibration.is_none() && state.calibration_result.is_none());
+
+        let mut w = AnalyserWorker::new(Coach::new(Lang::Zh, None), unstored(), false);
+        let script = crate::coach::rehearsal::Script::parse(
+            "# t\n你好。\n",
+            Lang::Zh,
+            &crate::coach::Targets::default(),
+        );
+        w.handle(Command::StartRehearsal(script));
+        w.handle(Command::StartCalibration);
+        assert_eq!(w.calibration_refusal(), Some(CalibrationRefusal::Rehearsal));
+        assert!(run(&mut w, &tone(1.0, 16000), 16000).calibration.is_none());
+
+        // On a call it starts.
+        let mut w = AnalyserWorker::new(Coach::new(Lang::Zh, None), unstored(), false);
+        w.handle(Command::StartCalibration);
+        assert!(run(&mut w, &tone(1.0, 16000), 16000).calibration.is_some());
     }
 
     #[test]

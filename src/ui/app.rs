@@ -15,9 +15,14 @@ use crate::ui::views::{Action, SessionsPanel, View};
 
 /// Gauges change at most this often; repainting faster only burns CPU beside the softphone.
 pub const REPAINT_EVERY: Duration = Duration::from_millis(100);
+/// The full view's first size; the window is resizable and remembers the agent's size
+/// when it comes back from the strip.
 pub const FULL_SIZE_PUBLIC: [f32; 2] = [900.0, 760.0];
 const FULL_SIZE: [f32; 2] = FULL_SIZE_PUBLIC;
+/// Below this the header's rows and the three gauges no longer fit above the scroll area.
+pub const FULL_MIN_SIZE: [f32; 2] = [560.0, 420.0];
 const COMPACT_SIZE: [f32; 2] = [900.0, 56.0];
+const COMPACT_MIN_SIZE: [f32; 2] = [480.0, 40.0];
 
 pub struct CoachApp {
     pipeline: Pipeline,
@@ -36,6 +41,12 @@ pub struct CoachApp {
     sessions: Option<SessionsPanel>,
     /// The agent has put the caller on hold with the key (H) or the button.
     on_hold: bool,
+    targets_open: bool,
+    /// The full view's size when the strip took over, to come back to.
+    full_size: egui::Vec2,
+    /// Characters no font could draw, once they have been reported.
+    missing_glyphs: crate::ui::fonts::MissingGlyphs,
+    missing_reported: usize,
 }
 
 impl CoachApp {
@@ -46,6 +57,7 @@ impl CoachApp {
         demo: bool,
         demo_wav: PathBuf,
         rehearsal: Option<(crate::coach::rehearsal::Script, crate::analysis::Lang)>,
+        missing_glyphs: crate::ui::fonts::MissingGlyphs,
     ) -> Self {
         if let Some((_, lang)) = &rehearsal {
             settings.speech_lang = *lang;
@@ -91,6 +103,10 @@ impl CoachApp {
             script,
             sessions: None,
             on_hold: false,
+            targets_open: false,
+            full_size: FULL_SIZE.into(),
+            missing_glyphs,
+            missing_reported: 0,
         }
     }
 
@@ -112,7 +128,16 @@ impl CoachApp {
                 self.on_hold = !self.on_hold;
                 self.pipeline.send(Command::SetHold(self.on_hold));
             }
-            Action::Calibrate => self.pipeline.send(Command::StartCalibration),
+            // The button is disabled during the demo and a rehearsal; the worker refuses too.
+            Action::Calibrate if !self.demo_playing && self.script.is_none() => {
+                self.pipeline.send(Command::StartCalibration)
+            }
+            Action::Calibrate => {}
+            Action::ToggleTargets => self.targets_open = !self.targets_open,
+            Action::SetTargets(targets) => {
+                self.settings.targets = targets;
+                self.pipeline.send(Command::SetTargets(targets));
+            }
             Action::StartCall => self.pipeline.send(Command::StartCall),
             Action::EndCall => self.pipeline.send(Command::EndCall),
             Action::StartDemo => {
@@ -179,6 +204,26 @@ impl CoachApp {
     }
 }
 
+impl CoachApp {
+    /// Text no font could draw (a script outside the bundled subset on a machine without
+    /// a CJK font): said once on stderr and in the notice line, with the characters.
+    fn report_missing_glyphs(&mut self) {
+        let missing = self.missing_glyphs.chars();
+        if missing.len() > self.missing_reported {
+            self.missing_reported = missing.len();
+            let chars: String = missing.iter().take(20).collect();
+            let w = crate::ui::i18n::window_strings(self.settings.ui_lang);
+            self.notice = Some(w.missing_glyphs.replace("{chars}", &chars));
+            if self.missing_glyphs.first_report() {
+                eprintln!(
+                    "speech-coach: no installed font can draw {chars}; install a CJK font \
+                     (e.g. fonts-wqy-microhei)"
+                );
+            }
+        }
+    }
+}
+
 fn load_sessions(message: Option<String>) -> SessionsPanel {
     match store::list(&store::default_root()) {
         Ok(rows) => {
@@ -241,15 +286,21 @@ impl eframe::App for CoachApp {
             self.save();
         }
         if self.applied_compact != Some(self.settings.compact) {
-            let (size, level) = if self.settings.compact {
-                (COMPACT_SIZE, WindowLevel::AlwaysOnTop)
+            let (size, min, level) = if self.settings.compact {
+                if self.applied_compact == Some(false) {
+                    self.full_size = ui.ctx().content_rect().size();
+                }
+                (COMPACT_SIZE.into(), COMPACT_MIN_SIZE, WindowLevel::AlwaysOnTop)
             } else {
-                (FULL_SIZE, WindowLevel::Normal)
+                (self.full_size, FULL_MIN_SIZE, WindowLevel::Normal)
             };
-            ui.ctx().send_viewport_cmd(ViewportCommand::WindowLevel(level));
-            ui.ctx().send_viewport_cmd(ViewportCommand::InnerSize(size.into()));
+            let ctx = ui.ctx();
+            ctx.send_viewport_cmd(ViewportCommand::WindowLevel(level));
+            ctx.send_viewport_cmd(ViewportCommand::MinInnerSize(min.into()));
+            ctx.send_viewport_cmd(ViewportCommand::InnerSize(size));
             self.applied_compact = Some(self.settings.compact);
         }
+        self.report_missing_glyphs();
         let view = View {
             state: &state,
             ui_lang: self.settings.ui_lang,
@@ -263,6 +314,7 @@ impl eframe::App for CoachApp {
             on_hold: self.on_hold,
             script: self.script.as_ref(),
             sessions: self.sessions.as_ref(),
+            targets_open: self.targets_open,
         };
         let actions = egui::CentralPanel::default()
             .show(ui, |ui| if self.settings.compact { view.compact(ui) } else { view.full(ui) })

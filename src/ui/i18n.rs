@@ -6,6 +6,9 @@
 
 use serde::{Deserialize, Deserializer, Serialize};
 
+mod window;
+pub use window::{WindowStrings, window_strings};
+
 use crate::analysis::Lang;
 use crate::coach::rehearsal::ScriptNotice;
 use crate::coach::targets::ValueProblem;

@@ -2,6 +2,7 @@
 //! widget; the analyser thread never touches egui.
 
 pub mod app;
+pub mod fonts;
 pub mod gauge;
 pub mod i18n;
 pub mod settings;
@@ -15,8 +16,6 @@ use thiserror::Error;
 
 use settings::Settings;
 
-/// Bundled Chinese font subset (see assets/README.md for origin and licence).
-const CJK_FONT: &[u8] = include_bytes!("../../assets/fonts/wqy-microhei-subset.ttf");
 /// Bundled demo call, written to the cache folder when demo mode starts.
 const DEMO_WAV: &[u8] = include_bytes!("../../assets/demo.wav");
 
@@ -28,35 +27,7 @@ pub enum UiError {
     Demo { path: PathBuf, source: std::io::Error },
 }
 
-/// System CJK fonts tried for text outside the bundled subset (a trainee's own script).
-const SYSTEM_CJK_FONTS: &[&str] = &[
-    "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
-    "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
-    "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc",
-    "C:\\Windows\\Fonts\\msyh.ttc",
-    "/System/Library/Fonts/PingFang.ttc",
-];
-
-/// Adds the CJK subset (always) and a full system CJK font (when one is installed) as
-/// fallbacks after egui's own fonts.
-pub fn install_fonts(ctx: &egui::Context) {
-    let mut fonts = egui::FontDefinitions::default();
-    fonts.font_data.insert(
-        "wqy-microhei-subset".into(),
-        std::sync::Arc::new(egui::FontData::from_static(CJK_FONT)),
-    );
-    let mut names = vec!["wqy-microhei-subset".to_string()];
-    if let Some(bytes) = SYSTEM_CJK_FONTS.iter().find_map(|p| std::fs::read(p).ok()) {
-        fonts
-            .font_data
-            .insert("system-cjk".into(), std::sync::Arc::new(egui::FontData::from_owned(bytes)));
-        names.push("system-cjk".into());
-    }
-    for family in [egui::FontFamily::Proportional, egui::FontFamily::Monospace] {
-        fonts.families.entry(family).or_default().extend(names.iter().cloned());
-    }
-    ctx.set_fonts(fonts);
-}
+pub use fonts::{InstalledFonts, install_fonts};
 
 fn demo_path() -> Result<PathBuf, UiError> {
     let dir = crate::platform::paths::cache_dir();
@@ -95,14 +66,18 @@ fn run_with(
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
             .with_inner_size(app::FULL_SIZE_PUBLIC)
+            .with_min_inner_size(app::FULL_MIN_SIZE)
+            .with_resizable(true)
             .with_title("speech-coach"),
+        // Our own fonts module finds the system's CJK font and reports what none can draw.
+        system_font_fallback: false,
         ..Default::default()
     };
     eframe::run_native(
         "speech-coach",
         options,
         Box::new(move |cc| {
-            install_fonts(&cc.egui_ctx);
+            let fonts = install_fonts(&cc.egui_ctx);
             Ok(Box::new(app::CoachApp::new(
                 settings,
                 settings_path,
@@ -110,6 +85,7 @@ fn run_with(
                 demo,
                 demo_wav,
                 rehearsal,
+                fonts.missing,
             )))
         }),
     )

@@ -1,16 +1,21 @@
 //! The rolling 30 s timeline: pitch, level and pace, one plot each on a shared time axis.
+//! It sits in the view's scroll area, so each plot has a fixed height and every y axis
+//! has labelled ticks at a step its height can show (the level plot showed only "0").
 
 use crate::egui;
 use crate::egui::Ui;
-use egui_plot::{Line, Plot, PlotPoints, Points};
+use egui_plot::{Line, Plot, PlotPoints, Points, uniform_grid_spacer};
 
 use crate::pipeline::{LiveState, TIMELINE_S};
 use crate::ui::i18n::Strings;
 
+/// Each plot's height (with its x axis): tall enough for three labelled y ticks.
+const PLOT_HEIGHT: f32 = 120.0;
+
 pub fn show(ui: &mut Ui, state: &LiveState, s: &Strings, pace_unit: &str) {
     let now = state.timeline.back().map_or(0.0, |p| p.time_s);
     let rel = |t: f64| t - now;
-    let height = ((ui.available_height() - 24.0) / 3.0).max(60.0);
+    let height = PLOT_HEIGHT;
     let group = egui::Id::unique("timeline-x");
     let plot = |id: &str| {
         Plot::new(id.to_owned())
@@ -22,6 +27,7 @@ pub fn show(ui: &mut Ui, state: &LiveState, s: &Strings, pace_unit: &str) {
             .include_x(0.0)
             .link_axis(group, [true, false])
             .show_x(false)
+            .y_axis_min_width(36.0)
     };
     ui.label(s.timeline);
     let pitch: Vec<[f64; 2]> = state
@@ -35,7 +41,13 @@ pub fn show(ui: &mut Ui, state: &LiveState, s: &Strings, pace_unit: &str) {
     });
     let level: Vec<[f64; 2]> =
         state.timeline.iter().map(|p| [rel(p.time_s), p.level_dbfs.max(-80.0) as f64]).collect();
-    plot("level").include_y(-70.0).include_y(0.0).y_axis_label(s.level_dbfs).show(ui, |p| {
+    let level_plot = plot("level")
+        .include_y(-70.0)
+        .include_y(0.0)
+        .y_axis_label(s.level_dbfs)
+        // Ticks every 10 dB, labelled every 20 dB: a 70 dB range on a short plot.
+        .y_grid_spacer(uniform_grid_spacer(|_| [10.0, 20.0, 40.0]));
+    level_plot.show(ui, |p| {
         p.line(Line::new(s.level_dbfs, PlotPoints::from(level)));
     });
     let pace: Vec<[f64; 2]> =

@@ -17,6 +17,14 @@ const CALLER_COLOR: Color32 = Color32::from_rgb(150, 120, 180);
 const LANE_HEIGHT: f32 = 14.0;
 
 impl View<'_> {
+    /// The caller's source was heard and is gone (or never came).
+    pub(super) fn caller_lost(&self) -> bool {
+        matches!(
+            self.state.caller_device,
+            Some(DeviceStatus::Lost { .. } | DeviceStatus::Unavailable { .. })
+        )
+    }
+
     /// The hold timer's text and colour, when a hold runs.
     pub(super) fn hold_text(&self) -> Option<(String, Color32)> {
         let c = self.state.conversation?;

@@ -1,19 +1,29 @@
-//! The three gauges (tone, volume, speed) and the one cue line above them.
+//! The three gauges (tone, volume, speed) and the one cue line above them. Both read the
+//! same coach state at the same instant; without a microphone both say so, and the
+//! gauges are greyed with their values cleared rather than frozen at the last reading.
 
 use crate::egui::{RichText, Ui};
 
 use super::View;
 use crate::analysis::Lang;
 use crate::coach::targets;
-use crate::coach::{Band, CoachState};
-use crate::ui::gauge::{Gauge, band_color};
-use crate::ui::i18n::{self};
+use crate::coach::{Band, CoachState, Headline, headline};
+use crate::ui::gauge::{DEVICE, Gauge, band_color};
+use crate::ui::i18n::{self, window_strings};
 
 impl View<'_> {
+    /// The coach state to show: the newest one while the microphone delivers, an empty
+    /// one when it is lost (nothing stale may pass for a measurement).
+    pub(super) fn shown_coach(&self) -> CoachState {
+        if self.device_ok() { self.state.coach } else { CoachState::default() }
+    }
+
     pub(super) fn gauges(&self, c: &CoachState) -> [Gauge<'_>; 3] {
         let s = self.s();
+        let greyed = !self.device_ok();
+        let empty = if greyed { window_strings(self.ui_lang).no_signal } else { s.waiting };
         let wait =
-            |v: Option<f32>, f: &dyn Fn(f32) -> String| v.map_or_else(|| s.waiting.to_string(), f);
+            |v: Option<f32>, f: &dyn Fn(f32) -> String| v.map_or_else(|| empty.to_string(), f);
         let band_word = |b: Option<Band>| b.map_or("", |b| i18n::band_text(s, b));
         let floor = targets::flat_spread_floor(self.speech_lang, self.baseline_spread_st);
         let tone_state = c.tone_state.map_or("", |t| i18n::tone_text(s, t));
@@ -42,6 +52,7 @@ impl View<'_> {
                 scale: (0.0, 16.0),
                 trend: c.tone.trend,
                 width: 0.0,
+                greyed,
             },
             Gauge {
                 label: s.volume,
@@ -53,6 +64,7 @@ impl View<'_> {
                 scale: (-14.0, 14.0),
                 trend: c.volume.trend,
                 width: 0.0,
+                greyed,
             },
             Gauge {
                 label: s.speed,
@@ -64,16 +76,20 @@ impl View<'_> {
                 scale: pace_scale,
                 trend: c.pace.trend,
                 width: 0.0,
+                greyed,
             },
         ]
     }
 
+    /// The headline: one cue, praise, or the device problem, from the same state as the
+    /// gauges (see [`crate::coach::cues`] for the priorities).
     pub(super) fn cue_line(&self, ui: &mut Ui, size: f32) {
-        let c = &self.state.coach;
-        let (text, color) = match c.cue {
-            Some(cue) => (i18n::cue_text(self.ui_lang, cue), band_color(Band::Red)),
-            None if c.pace.value.is_some() => (self.s().all_good, band_color(Band::Green)),
-            None => (self.s().waiting, ui.visuals().weak_text_color()),
+        let (text, color) = match headline(self.state.coach.headline, self.device_ok()) {
+            Headline::DeviceLost => (window_strings(self.ui_lang).mic_disconnected, DEVICE),
+            Headline::Cue { cue, band } => (i18n::cue_text(self.ui_lang, cue), band_color(band)),
+            Headline::KeepItUp => (self.s().all_good, band_color(Band::Green)),
+            Headline::Waiting => (self.s().waiting, ui.visuals().weak_text_color()),
+            Headline::Settling => ("…", ui.visuals().weak_text_color()),
         };
         ui.label(RichText::new(text).size(size).color(color).strong());
     }

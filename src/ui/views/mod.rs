@@ -1,6 +1,10 @@
 //! The views, as functions of the latest state: the full practice view (composed here
 //! from one file per section) and the compact strip for calls. They return what the user
 //! asked for instead of acting on it, so they can be tested headless without a pipeline.
+//!
+//! The full view fits any window size: the header, the cue line and the gauges stay at
+//! the top (the gauge values are the text that matters most), and everything else (the
+//! teleprompter, who is talking, the targets, the sessions, the timeline) scrolls below.
 
 mod conversation;
 mod gauges;
@@ -8,14 +12,16 @@ mod header;
 mod sessions;
 mod settings;
 mod strip;
+mod targets;
 mod teleprompter;
 
 use crate::egui;
 use crate::egui::{RichText, Ui};
 
 use crate::analysis::Lang;
-use crate::coach::{Band, Targets};
-use crate::pipeline::LiveState;
+use crate::coach::{Band, CalibrationRefusal, Targets};
+use crate::pipeline::{DeviceStatus, LiveState};
+use crate::session::store::SessionKind;
 use crate::ui::gauge::band_color;
 use crate::ui::i18n::{self, Strings, UiLang, strings};
 use crate::ui::timeline;
@@ -42,6 +48,10 @@ pub enum Action {
     /// The "start call" / "end call" clicks.
     StartCall,
     EndCall,
+    /// Show or hide the target-band panel.
+    ToggleTargets,
+    /// Use these target bands (checked like the settings file).
+    SetTargets(Targets),
 }
 
 /// What the sessions panel shows: stored sessions, newest first, and an open report.
@@ -72,6 +82,8 @@ pub struct View<'a> {
     pub sessions: Option<&'a SessionsPanel>,
     /// The agent has put the caller on hold with the key.
     pub on_hold: bool,
+    /// The target-band panel is open.
+    pub targets_open: bool,
 }
 
 impl View<'_> {
@@ -86,18 +98,34 @@ impl View<'_> {
         }
     }
 
+    /// Whether the agent's side delivers (or is about to): a lost or unavailable
+    /// microphone voids the readings.
+    pub fn device_ok(&self) -> bool {
+        !matches!(self.state.device, DeviceStatus::Lost { .. } | DeviceStatus::Unavailable { .. })
+    }
+
+    /// Why calibrating is refused now: the demo plays, or a script is rehearsed.
+    pub fn calibration_refusal(&self) -> Option<CalibrationRefusal> {
+        let demo =
+            matches!(self.state.device, DeviceStatus::Playing { .. } | DeviceStatus::Finished)
+                || self.state.call.as_ref().is_some_and(|c| c.kind == SessionKind::Demo);
+        let rehearsal = self.script.is_some()
+            || self.state.call.as_ref().is_some_and(|c| c.kind == SessionKind::Rehearsal);
+        CalibrationRefusal::of(demo, rehearsal)
+    }
+
     /// The full practice view.
     pub fn full(&self, ui: &mut Ui) -> Vec<Action> {
         let mut actions = Vec::new();
         let s = self.s();
-        ui.horizontal(|ui| {
+        ui.horizontal_wrapped(|ui| {
             ui.heading(s.title);
             ui.separator();
             self.status_line(ui, &mut actions);
             ui.separator();
             self.call_line(ui, &mut actions);
         });
-        ui.horizontal(|ui| {
+        ui.horizontal_wrapped(|ui| {
             self.device_picker(ui, &mut actions);
             if self.recording && self.state.recording {
                 ui.label(
@@ -116,7 +144,7 @@ impl View<'_> {
                 );
             }
         });
-        ui.horizontal(|ui| {
+        ui.horizontal_wrapped(|ui| {
             self.settings_row(ui, &mut actions);
             ui.separator();
             if ui.button(s.compact).clicked() {
@@ -127,6 +155,10 @@ impl View<'_> {
             }
             if ui.selectable_label(self.sessions.is_some(), s.sessions).clicked() {
                 actions.push(Action::ToggleSessions);
+            }
+            let targets = i18n::window_strings(self.ui_lang).targets;
+            if ui.selectable_label(self.targets_open, targets).clicked() {
+                actions.push(Action::ToggleTargets);
             }
             self.calibration_controls(ui, &mut actions);
         });
@@ -144,28 +176,34 @@ impl View<'_> {
             });
         }
         ui.separator();
-        if let Some(panel) = self.sessions {
-            self.sessions_panel(ui, panel, &mut actions);
-            ui.separator();
-        }
-        if let Some(script) = self.script {
-            self.teleprompter(ui, script);
-            ui.separator();
-        }
-        self.cue_line(ui, 26.0);
-        ui.add_space(6.0);
+        self.cue_line(ui, 24.0);
+        ui.add_space(4.0);
         let width = ui.available_width();
-        for mut g in self.gauges(&self.state.coach) {
+        for mut g in self.gauges(&self.shown_coach()) {
             g.width = width;
             ui.add(g);
-            ui.add_space(4.0);
-        }
-        if self.state.caller_device.is_some() {
-            ui.separator();
-            self.conversation(ui, &mut actions);
+            ui.add_space(2.0);
         }
         ui.separator();
-        timeline::show(ui, self.state, s, self.pace_unit());
+        egui::ScrollArea::vertical().id_salt("below-gauges").auto_shrink(false).show(ui, |ui| {
+            if let Some(script) = self.script {
+                self.teleprompter(ui, script);
+                ui.separator();
+            }
+            if self.state.caller_device.is_some() {
+                self.conversation(ui, &mut actions);
+                ui.separator();
+            }
+            if self.targets_open {
+                self.targets_panel(ui, &mut actions);
+                ui.separator();
+            }
+            if let Some(panel) = self.sessions {
+                self.sessions_panel(ui, panel, &mut actions);
+                ui.separator();
+            }
+            timeline::show(ui, self.state, s, self.pace_unit());
+        });
         actions
     }
 }

@@ -5,9 +5,9 @@ use crate::egui::{RichText, Ui};
 
 use super::{Action, View};
 use crate::analysis::Lang;
-use crate::coach::Band;
+use crate::coach::{Band, CalibrationRefusal};
 use crate::ui::gauge::band_color;
-use crate::ui::i18n::UiLang;
+use crate::ui::i18n::{UiLang, window_strings};
 
 impl View<'_> {
     pub(super) fn settings_row(&self, ui: &mut Ui, actions: &mut Vec<Action>) {
@@ -40,7 +40,18 @@ impl View<'_> {
                 .desired_width(220.0),
             );
         } else {
-            if ui.button(s.calibrate).clicked() {
+            // The baseline must be the agent's own voice: not the demo, not read speech.
+            let refusal = self.calibration_refusal().map(|r| {
+                let w = window_strings(self.ui_lang);
+                match r {
+                    CalibrationRefusal::Demo => w.calibrate_not_in_demo,
+                    CalibrationRefusal::Rehearsal => w.calibrate_not_in_rehearsal,
+                }
+            });
+            let button = ui.add_enabled(refusal.is_none(), egui::Button::new(s.calibrate));
+            if let Some(reason) = refusal {
+                button.on_disabled_hover_text(reason);
+            } else if button.clicked() {
                 actions.push(Action::Calibrate);
             }
             match self.state.calibration_result {

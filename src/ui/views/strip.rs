@@ -1,19 +1,21 @@
 //! The compact call strip: three chips and the cue, for use during calls (always on top).
+//! A lost microphone greys the chips and takes the cue's place in a colour of its own; a
+//! lost caller side is said beside it.
 
 use crate::egui;
 use crate::egui::{RichText, Ui};
 
 use super::{Action, View};
 use crate::coach::Band;
-use crate::pipeline::DeviceStatus;
-use crate::ui::gauge::band_color;
+use crate::ui::gauge::{DEVICE, band_color};
+use crate::ui::i18n::window_strings;
 
 impl View<'_> {
     /// The compact always-on-top strip: three coloured values and the cue.
     pub fn compact(&self, ui: &mut Ui) -> Vec<Action> {
         let mut actions = Vec::new();
         let s = self.s();
-        let c = &self.state.coach;
+        let c = &self.shown_coach();
         ui.horizontal(|ui| {
             let chip = |ui: &mut Ui, label: &str, text: String, band: Option<Band>| {
                 let color = band.map_or(ui.visuals().weak_text_color(), band_color);
@@ -36,15 +38,13 @@ impl View<'_> {
             }
             ui.separator();
             self.cue_line(ui, 18.0);
+            if self.caller_lost() {
+                let lost = window_strings(self.ui_lang).caller_lost;
+                ui.label(RichText::new(lost).color(DEVICE).strong());
+            }
             ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
                 if ui.button(s.full_view).clicked() {
                     actions.push(Action::ToggleCompact);
-                }
-                if matches!(
-                    self.state.device,
-                    DeviceStatus::Lost { .. } | DeviceStatus::Unavailable { .. }
-                ) {
-                    ui.label(RichText::new("!").color(band_color(Band::Red)));
                 }
             });
         });

@@ -6,6 +6,9 @@ use crate::egui::{RichText, Ui};
 
 use super::View;
 
+/// The teleprompter's height: about nine lines.
+const TELEPROMPTER_HEIGHT: f32 = 200.0;
+
 impl View<'_> {
     pub(super) fn teleprompter(&self, ui: &mut Ui, script: &crate::coach::rehearsal::Script) {
         let s = self.s();
@@ -17,7 +20,18 @@ impl View<'_> {
             s.expected,
             script.expected_s(self.speech_lang)
         ));
-        egui::ScrollArea::vertical().max_height(180.0).show(ui, |ui| {
+        // Its own scroll area inside the view's, offset so that the highlighted line sits
+        // in the middle. Set by offset, not `scroll_to_me`, which would also pull the
+        // view's own scroll area back up here on every repaint. The space after the last
+        // line keeps it clear of the area's edge.
+        let row = ui.ctx().fonts_mut(|f| f.row_height(&egui::FontId::proportional(15.0)))
+            + ui.spacing().item_spacing.y;
+        let offset = (current as f32 * row - TELEPROMPTER_HEIGHT / 2.0 + row).max(0.0);
+        let area = egui::ScrollArea::vertical()
+            .id_salt("teleprompter")
+            .max_height(TELEPROMPTER_HEIGHT)
+            .vertical_scroll_offset(offset);
+        area.auto_shrink([false, true]).show(ui, |ui| {
             for (i, line) in script.lines.iter().enumerate() {
                 // A line's pace is shown once the highlight has moved past it.
                 let result = if i < current { results.get(i) } else { None };
@@ -37,11 +51,9 @@ impl View<'_> {
                 } else {
                     text
                 };
-                let response = ui.label(text);
-                if i == current {
-                    response.scroll_to_me(Some(egui::Align::Center));
-                }
+                ui.label(text);
             }
+            ui.add_space(8.0);
         });
     }
 }
