@@ -10,7 +10,7 @@
 RUN_PACKAGES := build-essential pkg-config libasound2-dev \
 	libgl1-mesa-dri libegl1 libxkbcommon-x11-0 libxcursor1 libxrandr2 libxi6
 TEST_PACKAGES := $(RUN_PACKAGES) libasound2-plugins pulseaudio pulseaudio-utils \
-	sox espeak-ng praat xvfb imagemagick util-linux
+	sox espeak-ng praat xvfb imagemagick util-linux fonts-wqy-microhei
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
