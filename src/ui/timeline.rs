@@ -9,13 +9,16 @@ use egui_plot::{Line, Plot, PlotPoints, Points, uniform_grid_spacer};
 use crate::pipeline::{LiveState, TIMELINE_S};
 use crate::ui::i18n::Strings;
 
-/// Each plot's height (with its x axis): tall enough for three labelled y ticks.
+/// Each plot's least height (with its x axis): tall enough for three labelled y ticks.
 const PLOT_HEIGHT: f32 = 120.0;
 
 pub fn show(ui: &mut Ui, state: &LiveState, s: &Strings, pace_unit: &str) {
     let now = state.timeline.back().map_or(0.0, |p| p.time_s);
     let rel = |t: f64| t - now;
-    let height = PLOT_HEIGHT;
+    // Fill what the scroll area shows below the panels, never less than PLOT_HEIGHT.
+    // (The scroll area's own height is unbounded; what it shows ends at its clip rect.)
+    let shown = ui.clip_rect().bottom() - ui.cursor().top();
+    let height = ((shown - 30.0) / 3.0).clamp(PLOT_HEIGHT, 3.0 * PLOT_HEIGHT);
     let group = egui::Id::unique("timeline-x");
     let plot = |id: &str| {
         Plot::new(id.to_owned())
