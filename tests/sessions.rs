@@ -118,7 +118,7 @@ fn the_call_report_agrees_with_analyze_on_the_recorded_audio() {
     let page = std::fs::read_to_string(&html).unwrap();
     assert_eq!(page.matches("<svg").count(), 3);
     assert!(
-        page.matches("<polyline points=\"").count() == 3 && !page.contains("<polyline points=\"\"")
+        page.matches("<polyline points=\"").count() >= 3 && !page.contains("<polyline points=\"\"")
     );
     assert!(!page.contains("http://") && !page.contains("https://") && !page.contains("<script"));
     // The session shows up in the progress view.

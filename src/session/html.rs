@@ -130,10 +130,17 @@ fn voice_section(html: &mut String, r: &Report, w: &Words) {
     let spread = find(Figure::PitchSpread);
     let spread_text = spread.map_or("–".into(), |c| format!("{:.1} {}", c.value, w.semitones));
     card(html, w.pitch_range, &spread_text, &comparison_line(w, spread, 1, 1.0));
-    let pauses = summary.map_or("–".into(), |s| {
-        format!("{} · {} {}", s.pauses, w.longest, seconds(w, f64::from(s.longest_pause_s)))
-    });
-    card(html, w.pauses, &pauses, "");
+    match summary {
+        Some(s) => {
+            let longest = format!(
+                "<small>{} {}</small>",
+                w.longest,
+                seconds(w, f64::from(s.longest_pause_s))
+            );
+            card(html, w.pauses, &s.pauses.to_string(), &longest);
+        }
+        None => card(html, w.pauses, "–", ""),
+    }
     card(html, w.longest_monologue, &seconds(w, f64::from(r.longest_monologue_s)), "");
     card(html, w.volume_excursions, &r.volume_excursions.to_string(), "");
     html.push_str("</div>");
@@ -211,13 +218,9 @@ fn conversation_section(html: &mut String, r: &Report, c: &CallConversation, w: 
     card(html, w.caller_interruptions, &times(f.caller_interruptions), "");
     let gap = f.response_gap_median_s.map_or("–".into(), |g| seconds(w, f64::from(g)));
     card(html, w.response_gap, &gap, "");
-    let dead_air = format!(
-        "{} · {} {}",
-        times(f.dead_air_count),
-        w.longest,
-        seconds(w, f64::from(f.longest_dead_air_s))
-    );
-    card(html, w.dead_air, &dead_air, "");
+    let longest =
+        format!("<small>{} {}</small>", w.longest, seconds(w, f64::from(f.longest_dead_air_s)));
+    card(html, w.dead_air, &times(f.dead_air_count), &longest);
     let monologue = comparison_line(w, find(Figure::LongestMonologueS), 0, 1.0);
     card(
         html,
@@ -236,7 +239,7 @@ fn conversation_section(html: &mut String, r: &Report, c: &CallConversation, w: 
         card(
             html,
             w.caller_arousal,
-            &seconds(w, f64::from(a.aroused_s)),
+            &format!("{:+.1} dB", a.peak_level_db.unwrap_or(0.0)),
             &format!("<small>{}</small>", esc(&text)),
         );
     }
@@ -327,7 +330,7 @@ fn plots_section(html: &mut String, r: &Report, w: &Words) {
     let pace: Vec<(f64, f32)> = r.series.iter().filter_map(|p| Some((p.time_s, p.pace?))).collect();
     let (lo, hi) = r.pace_target;
     html.push_str(&svg::line_plot(&svg::LinePlot {
-        title: &format!("{} ({unit})", w.pace),
+        title: &format!("{} · {unit}", w.pace),
         y_title: unit,
         x_title: w.call_time,
         points: &pace,
@@ -347,8 +350,8 @@ fn plots_section(html: &mut String, r: &Report, w: &Words) {
         (None, _) => ("dBFS", (-60.0, 0.0), None),
     };
     html.push_str(&svg::line_plot(&svg::LinePlot {
-        title: &format!("{} ({title})", w.volume),
-        y_title: title,
+        title: &format!("{} · {title}", w.volume),
+        y_title: if r.normal_level_dbfs.is_some() { "dB" } else { "dBFS" },
         x_title: w.call_time,
         points: &level,
         y_range: range,

@@ -46,6 +46,9 @@ pub fn time_ticks(x_max: f64) -> Vec<f64> {
     (0..=(x_max / step).floor() as i64).map(|k| k as f64 * step).collect()
 }
 
+/// Points further apart than this are not joined by the line.
+const LINE_BREAK_S: f64 = 2.5;
+
 /// A vertical marker on the time axis with its label.
 pub struct Marker {
     pub time_s: f64,
@@ -103,7 +106,8 @@ impl Frame {
         );
     }
 
-    /// Dashed red lines with their labels written down the line; a label that would
+    /// Dashed red lines with their labels written down the line (upright Chinese,
+    /// sideways Latin); a label that would
     /// overlap the one before is left off (the cue table lists them all).
     fn markers(&self, svg: &mut String, markers: &[Marker]) {
         let mut last_label_x = f64::NEG_INFINITY;
@@ -118,10 +122,8 @@ impl Frame {
                 last_label_x = x;
                 let _ = write!(
                     svg,
-                    r#"<text x="{:.1}" y="{:.1}" font-size="10" fill="{RED}" transform="rotate(90 {:.1} {:.1})" paint-order="stroke" stroke="white" stroke-width="3">{}</text>"#,
-                    x + 3.0,
-                    TOP + 2.0,
-                    x + 3.0,
+                    r#"<text x="{:.1}" y="{:.1}" font-size="10" fill="{RED}" writing-mode="vertical-rl" paint-order="stroke" stroke="white" stroke-width="3">{}</text>"#,
+                    x + 6.0,
                     TOP + 2.0,
                     esc(&m.label)
                 );
@@ -188,13 +190,22 @@ pub fn line_plot(p: &LinePlot) -> String {
         esc(p.y_title)
     );
     f.markers(&mut svg, p.markers);
-    let path: Vec<String> =
-        points.iter().map(|&(t, v)| format!("{:.1},{:.1}", f.x(t), y(v))).collect();
-    let _ = write!(
-        svg,
-        r#"<polyline points="{}" fill="none" stroke="{BLUE}" stroke-width="2"/>"#,
-        path.join(" ")
-    );
+    // A line breaks where the points stop for a while (silence, a hold): a straight
+    // line across it would show a value nobody had.
+    let mut runs: Vec<Vec<String>> = vec![Vec::new()];
+    for (i, &(t, v)) in points.iter().enumerate() {
+        if i > 0 && t - points[i - 1].0 > LINE_BREAK_S {
+            runs.push(Vec::new());
+        }
+        runs.last_mut().expect("never empty").push(format!("{:.1},{:.1}", f.x(t), y(v)));
+    }
+    for run in runs.iter().filter(|r| !r.is_empty() || points.is_empty()) {
+        let _ = write!(
+            svg,
+            r#"<polyline points="{}" fill="none" stroke="{BLUE}" stroke-width="2"/>"#,
+            run.join(" ")
+        );
+    }
     f.time_axis(&mut svg, p.x_title);
     svg.push_str("</svg></figure>");
     svg
@@ -235,22 +246,6 @@ pub fn lanes(
     let mut svg = String::new();
     let _ = write!(svg, "<figure><figcaption>{}</figcaption>", esc(title));
     f.open(&mut svg, title);
-    for s in stretches.iter().filter(|s| s.start_s.is_finite() && s.length_s.is_finite()) {
-        let (x0, x1) = (f.x(s.start_s), f.x(s.start_s + s.length_s));
-        let outline =
-            if s.alarm { format!(r#" stroke="{RED}" stroke-width="2""#) } else { String::new() };
-        let _ = write!(
-            svg,
-            r##"<rect x="{x0:.1}" y="{:.1}" width="{:.1}" height="{:.1}" fill="{}" opacity="0.35"{outline}/><text x="{:.1}" y="{:.1}" font-size="10" fill="#333" text-anchor="middle">{}</text>"##,
-            top - 4.0,
-            (x1 - x0).max(1.0),
-            f.bottom() - top + 4.0,
-            s.color,
-            (x0 + x1) / 2.0,
-            top - 8.0,
-            esc(&s.label)
-        );
-    }
     for (i, lane) in lanes.iter().enumerate() {
         let y = top + i as f64 * (lane_h + gap);
         let _ = write!(
@@ -270,6 +265,22 @@ pub fn lanes(
                 lane.color
             );
         }
+    }
+    for s in stretches.iter().filter(|s| s.start_s.is_finite() && s.length_s.is_finite()) {
+        let (x0, x1) = (f.x(s.start_s), f.x(s.start_s + s.length_s));
+        let outline =
+            if s.alarm { format!(r#" stroke="{RED}" stroke-width="2""#) } else { String::new() };
+        let _ = write!(
+            svg,
+            r##"<rect x="{x0:.1}" y="{:.1}" width="{:.1}" height="{:.1}" fill="{}" opacity="0.35"{outline}/><text x="{:.1}" y="{:.1}" font-size="10" fill="#333" text-anchor="middle">{}</text>"##,
+            top - 4.0,
+            (x1 - x0).max(1.0),
+            f.bottom() - top + 4.0,
+            s.color,
+            (x0 + x1) / 2.0,
+            top - 8.0,
+            esc(&s.label)
+        );
     }
     f.markers(&mut svg, markers);
     f.time_axis(&mut svg, x_title);
@@ -316,8 +327,10 @@ mod tests {
         ];
         let svg = plot(&points, (60.0, 260.0), Some((f32::NAN, 170.0)), &markers);
         assert!(!svg.contains("NaN") && !svg.contains("inf"), "{svg}");
-        // The two finite points are drawn; the x axis ends at the last finite time.
-        assert!(svg.contains(r#"points="62.0,103.5 744.0,112.0""#), "{svg}");
+        // The two finite points are drawn, 4 s apart so not joined; the x axis ends at the
+        // last finite time.
+        assert!(svg.contains(r#"points="62.0,103.5""#), "{svg}");
+        assert!(svg.contains(r#"points="744.0,112.0""#), "{svg}");
         assert!(svg.contains(">0:00<") && svg.contains(">Too fast<"), "{svg}");
     }
 
