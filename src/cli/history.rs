@@ -65,6 +65,9 @@ pub fn shift_row(lang: Lang, pace_lang: Lang, d: &Shift) -> Vec<String> {
         (true, Lang::Zh) => "声音变累".into(),
         (true, Lang::En) => "tiring".into(),
     };
+    // Pace in the calls' own unit; a shift of calls in both languages falls back to
+    // the settings' speech language.
+    let pace_lang = d.lang.unwrap_or(pace_lang);
     let unit = words::pace_unit(lang, pace_lang);
     vec![
         d.local_start.clone(),

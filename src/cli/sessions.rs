@@ -140,8 +140,9 @@ fn report_text(r: &Report) -> String {
     if !r.moments.is_empty() {
         out += &format!("\n{}\n", w.moments);
         for m in &r.moments {
+            let colon = if lang == Lang::Zh { "：" } else { ": " };
             out += &format!(
-                "  {}  {}: {}\n",
+                "  {}  {}{colon}{}\n",
                 when::clock(m.at_s),
                 moments::title(lang, m.kind),
                 moments::detail(&context, m)

@@ -10,11 +10,13 @@ use serde::Serialize;
 
 use super::store::{Listed, SessionKind, SessionMeta};
 use super::when;
+use crate::analysis::Lang;
 use crate::conversation::HOLD_ALARM_S;
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SessionPoint {
     pub id: String,
+    pub lang: Lang,
     pub started_unix_s: u64,
     pub talk_s: f64,
     /// Turn time: what the session's pace is a rate over, so what weights it.
@@ -36,6 +38,8 @@ pub struct Shift {
     pub date: String,
     /// Local date and time of its first call: `2026-11-24 08:02`.
     pub local_start: String,
+    /// The speech language of its calls, when they share one (which pace unit to show).
+    pub lang: Option<Lang>,
     pub sessions: Vec<SessionPoint>,
     pub talk_s: f64,
     /// Talk-time-weighted means over the day's sessions.
@@ -105,6 +109,7 @@ pub fn by_shift(sessions: &[SessionMeta]) -> Vec<Shift> {
             let c = m.conversation.as_deref();
             Some(SessionPoint {
                 id: m.id.clone(),
+                lang: m.lang,
                 started_unix_s: m.started_unix_s,
                 talk_s: s.speech_s,
                 // Sessions stored before turn time existed weigh by speaking time.
@@ -157,6 +162,7 @@ pub fn by_shift(sessions: &[SessionMeta]) -> Vec<Shift> {
             Shift {
                 date: when::local_date(sessions[0].started_unix_s),
                 local_start: when::local_start(sessions[0].started_unix_s),
+                lang: Some(sessions[0].lang).filter(|l| sessions.iter().all(|p| p.lang == *l)),
                 calls_with_caller: heard.len() as u32,
                 interruptions_per_call: (!heard.is_empty())
                     .then(|| interruptions as f32 / heard.len() as f32),
@@ -181,7 +187,7 @@ pub fn by_shift(sessions: &[SessionMeta]) -> Vec<Shift> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::analysis::{Lang, Summary};
+    use crate::analysis::Summary;
 
     fn meta(start: u64, level: f32, spread: f32) -> SessionMeta {
         let summary = Summary {
