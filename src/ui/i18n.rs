@@ -33,6 +33,17 @@ impl<'de> Deserialize<'de> for UiLang {
     }
 }
 
+/// The interface language as the session store spells a language: what the report is
+/// written in.
+impl From<UiLang> for Lang {
+    fn from(lang: UiLang) -> Self {
+        match lang {
+            UiLang::Zh => Lang::Zh,
+            UiLang::En => Lang::En,
+        }
+    }
+}
+
 impl UiLang {
     /// Chinese when `LANG`/`LC_ALL`/`LC_MESSAGES` name a zh locale, else English.
     pub fn from_environment() -> Self {
