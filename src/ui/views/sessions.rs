@@ -246,23 +246,66 @@ impl View<'_> {
             }));
         }
         let Some(latest) = days.last().filter(|d| d.sessions.len() >= 2) else { return };
-        let t0 = latest.sessions[0].started_unix_s as f64;
-        let points = |value: fn(&SessionPoint) -> Option<f32>| -> Vec<[f64; 2]> {
-            latest
-                .sessions
-                .iter()
-                .filter_map(|p| Some([(p.started_unix_s as f64 - t0) / 3600.0, value(p)? as f64]))
-                .collect()
+        self.shift_plots(ui, latest, &w);
+    }
+
+    /// The latest shift call by call: one plot a measure, each with its unit, on the
+    /// local time of day, the target band where the guidance gives one.
+    fn shift_plots(&self, ui: &mut Ui, shift: &Shift, w: &Words) {
+        let t0 = shift.sessions[0].started_unix_s;
+        // Hours of the local day at the first call, from its local "YYYY-MM-DD HH:MM".
+        let start = when::local_start(t0);
+        let hm = start.get(11..16).unwrap_or("00:00");
+        let h0 = hm[..2].parse::<f64>().unwrap_or(0.0) + hm[3..].parse::<f64>().unwrap_or(0.0) / 60.0;
+        let x = |p: &SessionPoint| h0 + (p.started_unix_s as f64 - t0 as f64) / 3600.0;
+        let series = |value: &dyn Fn(&SessionPoint) -> Option<f32>| -> Vec<[f64; 2]> {
+            shift.sessions.iter().filter_map(|p| Some([x(p), value(p)? as f64])).collect()
         };
-        let (level, spread) = (points(|p| p.level_active_dbfs), points(|p| p.pitch_spread_st));
-        egui_plot::Plot::new("shift")
-            .height(90.0)
-            .allow_drag(false)
-            .allow_zoom(false)
-            .allow_scroll(false)
-            .show(ui, |p| {
-                p.line(egui_plot::Line::new(s.level_dbfs, egui_plot::PlotPoints::from(level)));
-                p.line(egui_plot::Line::new(s.semitones, egui_plot::PlotPoints::from(spread)));
-            });
+        let lang = self.report_lang();
+        let speech = shift.lang.unwrap_or(self.speech_lang);
+        let pace_band = self.targets.pace(speech).green;
+        let plots: [(&str, String, Vec<[f64; 2]>, Option<(f32, f32)>); 3] = [
+            (
+                "shift-pace",
+                format!("{} ({})", w.pace, pace_unit(lang, speech)),
+                series(&|p| p.syllables_per_min.map(|v| p.lang.pace_from_syllables(v))),
+                Some(pace_band),
+            ),
+            ("shift-level", format!("{} (dBFS)", w.volume), series(&|p| p.level_active_dbfs), None),
+            (
+                "shift-spread",
+                format!("{} ({})", w.pitch_range, w.semitones),
+                series(&|p| p.pitch_spread_st),
+                None,
+            ),
+        ];
+        ui.label(RichText::new(format!("{} · {}", shift.local_start, w.calls)).weak());
+        for (id, label, points, band) in plots {
+            egui_plot::Plot::new(id)
+                .height(80.0)
+                .allow_drag(false)
+                .allow_zoom(false)
+                .allow_scroll(false)
+                .y_axis_label(label.clone())
+                .x_axis_label(w.time)
+                .x_axis_formatter(|mark, _| {
+                    let minutes = (mark.value * 60.0).round().rem_euclid(24.0 * 60.0) as u32;
+                    format!("{:02}:{:02}", minutes / 60, minutes % 60)
+                })
+                .legend(egui_plot::Legend::default())
+                .show(ui, |p| {
+                    if let Some((lo, hi)) = band {
+                        let name = format!("{} {lo:.0}–{hi:.0}", w.target);
+                        for v in [lo, hi] {
+                            p.hline(
+                                egui_plot::HLine::new(name.clone(), v as f64)
+                                    .color(band_color(Band::Green)),
+                            );
+                        }
+                    }
+                    p.line(egui_plot::Line::new(label.clone(), points.clone()));
+                    p.points(egui_plot::Points::new(label, points).radius(3.0));
+                });
+        }
     }
 }
