@@ -256,7 +256,8 @@ impl View<'_> {
         // Hours of the local day at the first call, from its local "YYYY-MM-DD HH:MM".
         let start = when::local_start(t0);
         let hm = start.get(11..16).unwrap_or("00:00");
-        let h0 = hm[..2].parse::<f64>().unwrap_or(0.0) + hm[3..].parse::<f64>().unwrap_or(0.0) / 60.0;
+        let h0 =
+            hm[..2].parse::<f64>().unwrap_or(0.0) + hm[3..].parse::<f64>().unwrap_or(0.0) / 60.0;
         let x = |p: &SessionPoint| h0 + (p.started_unix_s as f64 - t0 as f64) / 3600.0;
         let series = |value: &dyn Fn(&SessionPoint) -> Option<f32>| -> Vec<[f64; 2]> {
             shift.sessions.iter().filter_map(|p| Some([x(p), value(p)? as f64])).collect()
@@ -279,10 +280,27 @@ impl View<'_> {
                 None,
             ),
         ];
-        ui.label(RichText::new(format!("{} · {}", shift.local_start, w.calls)).weak());
         for (id, label, points, band) in plots {
+            // Room around the values (and the band) so that the axis has ticks to read.
+            let values = points
+                .iter()
+                .map(|p| p[1])
+                .chain(band.iter().flat_map(|b| [b.0, b.1].map(f64::from)));
+            let (lo, hi) = values.fold((f64::MAX, f64::MIN), |(lo, hi), v| (lo.min(v), hi.max(v)));
+            let pad = ((hi - lo) * 0.2).max(1.0);
             egui_plot::Plot::new(id)
-                .height(80.0)
+                .height(140.0)
+                .include_y(lo - pad)
+                .include_y(hi + pad)
+                .y_grid_spacer(egui_plot::uniform_grid_spacer(|input| {
+                    // About four labelled steps over the range shown, at 1, 2 or 5 × 10ⁿ.
+                    let raw = ((input.bounds.1 - input.bounds.0) / 4.0).max(1e-3);
+                    let unit = 10f64.powf(raw.log10().floor());
+                    let step =
+                        [1.0, 2.0, 5.0, 10.0].into_iter().map(|m| m * unit).find(|s| *s >= raw);
+                    let step = step.unwrap_or(10.0 * unit);
+                    [step / 5.0, step, step * 5.0]
+                }))
                 .allow_drag(false)
                 .allow_zoom(false)
                 .allow_scroll(false)
