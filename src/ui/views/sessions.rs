@@ -246,7 +246,7 @@ impl View<'_> {
             }));
         }
         let Some(latest) = days.last().filter(|d| d.sessions.len() >= 2) else { return };
-        self.shift_plots(ui, latest, &w);
+        self.shift_plots(ui, latest, w);
     }
 
     /// The latest shift call by call: one plot a measure, each with its unit, on the
@@ -265,7 +265,7 @@ impl View<'_> {
         let lang = self.report_lang();
         let speech = shift.lang.unwrap_or(self.speech_lang);
         let pace_band = self.targets.pace(speech).green;
-        let plots: [(&str, String, Vec<[f64; 2]>, Option<(f32, f32)>); 3] = [
+        let plots = [
             (
                 "shift-pace",
                 format!("{} ({})", w.pace, pace_unit(lang, speech)),
