@@ -41,12 +41,14 @@ enum Command {
     Listen(cli::listen::ListenArgs),
     /// List the input devices (the default is marked with *).
     Devices,
-    /// List stored sessions (or delete one with --delete).
+    /// List stored sessions by local date and time (or delete one by id with --delete).
     Sessions(cli::sessions::SessionsArgs),
-    /// Print the call report of a stored session as JSON.
+    /// The call report of a stored session: its moments worth a replay and tips (text), with
+    /// --json every figure, with --html a self-contained page (plots, timeline, replays).
     Report(cli::sessions::ReportArgs),
-    /// Progress across sessions: per shift, and whether the voice tires through it (JSON).
-    History,
+    /// Progress across calls: a table per shift (pace, level, pitch range, interruptions,
+    /// holds, talk share) and whether the voice tires through it; --json for scripts.
+    History(cli::history::HistoryArgs),
     /// Rehearse a script: a teleprompter in the window, or score a recording (--recording).
     Rehearse(cli::rehearse::RehearseArgs),
 }
@@ -60,7 +62,7 @@ fn main() {
         Some(Command::Sessions(args)) => cli::sessions::list(args),
         Some(Command::Report(args)) => cli::sessions::report(args),
         Some(Command::Rehearse(args)) => cli::rehearse::run(args),
-        Some(Command::History) => cli::sessions::history(),
+        Some(Command::History(args)) => cli::history::run(args),
         None => speech_coach::ui::run(cli.demo).map_err(anyhow::Error::from),
     };
     if let Err(e) = result {

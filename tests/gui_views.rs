@@ -272,6 +272,88 @@ fn the_progress_view_flags_a_shift_where_the_voice_tires() {
     h.state_mut().sessions =
         Some(SessionsPanel { rows: vec![], days: by_shift(&metas), report: None, message: None });
     h.run();
-    h.get_by_label_contains("6 × · 12 min");
+    h.get_by_label_contains("6 calls · talk time 12 min");
     h.get_by_label_contains("voice tiring through the shift");
+}
+
+/// A stored call of 60 s talked at 4 syllables a second (240 chars/min), with the caller
+/// heard and one interruption, in a scratch store.
+fn fast_call_session(name: &str) -> std::path::PathBuf {
+    let root = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join(name);
+    let _ = std::fs::remove_dir_all(&root);
+    let dir = root.join("1795500180");
+    std::fs::create_dir_all(&dir).unwrap();
+    let conversation = serde_json::json!({
+        "duration_s": 60.0, "agent_talk_s": 50.0, "caller_talk_s": 8.0,
+        "agent_talk_share": 0.86, "overlap_s": 1.0, "agent_spurts": 5, "caller_spurts": 2,
+        "agent_interruptions": 1, "caller_interruptions": 0, "response_gaps": 1,
+        "response_gap_median_s": 0.8, "dead_air_count": 0, "longest_dead_air_s": 0.0,
+        "holds": [], "longest_hold_s": 0.0, "longest_agent_monologue_s": 40.0,
+        "caller_arousal": null
+    });
+    let meta = serde_json::json!({
+        "id": "1795500180", "started_unix_s": 1_795_500_180u64, "ended_unix_s": 1_795_500_240u64,
+        "source": "mic", "kind": "call", "lang": "zh", "recording": false,
+        "summary": null, "cues": [{"time_s": 20.0, "cue": "TooFast"}],
+        "conversation": conversation,
+        "conversation_events": [{"time_s": 30.0, "kind": "agent_interruption", "duration_s": 1.0}]
+    });
+    std::fs::write(dir.join("session.json"), meta.to_string()).unwrap();
+    let mut csv = speech_coach::session::frames::HEADER.to_string() + "\n";
+    for i in 0..6000 {
+        let syllable = u8::from(i % 25 == 0);
+        csv += &format!(
+            "{:.2},200.00,-30.00,1,1,{syllable},-28.00,240.00,6.00,R,G,G,1,0\n",
+            i as f64 * 0.01
+        );
+    }
+    std::fs::write(dir.join("frames.csv"), csv).unwrap();
+    dir
+}
+
+#[test]
+fn the_open_report_reads_in_the_interface_language_with_its_moments_and_tips() {
+    use speech_coach::session::report::{ReportOptions, build_for};
+    let dir = fast_call_session("gui-report");
+    for (lang, expected, foreign) in [
+        (
+            UiLang::Zh,
+            [
+                "通话报告",
+                "值得回放的时刻",
+                "语速最快的 20 秒：240 字/分钟（目标 130–170）",
+                "0:30  打断客户",
+            ],
+            ["syl/min", "TooFast", "Pace", "chars/min"],
+        ),
+        (
+            UiLang::En,
+            [
+                "Call report",
+                "Moments worth a replay",
+                "Your fastest 20 seconds: 240 chars/min (target 130–170)",
+                "0:30  Talking over the caller",
+            ],
+            ["syl/min", "TooFast", "语速", "字/分钟"],
+        ),
+    ] {
+        // The page may be in the other language: the window words it in its own.
+        let other = if lang == UiLang::Zh { Lang::En } else { Lang::Zh };
+        let report =
+            build_for(&dir, &ReportOptions { lang: other, ..ReportOptions::default() }).unwrap();
+        let mut h = harness(state_after(&[frame(0.0, 150.0, -26.0, 8.0)]), lang);
+        h.state_mut().sessions = Some(SessionsPanel {
+            rows: vec![],
+            days: vec![],
+            report: Some((report, dir.join("report.html"))),
+            message: None,
+        });
+        h.run();
+        for text in expected {
+            h.get_by_label_contains(text);
+        }
+        for text in foreign {
+            assert!(h.query_by_label_contains(text).is_none(), "{lang:?}: {text}");
+        }
+    }
 }

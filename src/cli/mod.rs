@@ -3,8 +3,10 @@
 pub mod analyze;
 pub mod devices;
 pub mod frames_csv;
+pub mod history;
 pub mod listen;
 pub mod output;
 pub mod rehearse;
 pub mod sessions;
+pub mod table;
 pub mod terminal;

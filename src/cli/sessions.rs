@@ -1,33 +1,98 @@
 //! `speech-coach sessions` and `speech-coach report SESSION`: stored sessions on the
-//! command line.
+//! command line, named by their local date and time; the id is the handle commands take.
 
 use std::path::PathBuf;
 
 use anyhow::{Result, bail};
-use speech_coach::session::report;
-use speech_coach::session::store::{self, Listed};
-
+use speech_coach::analysis::Lang;
+use speech_coach::session::report::{self, Report, ReportOptions};
+use speech_coach::session::store::{self, Listed, SessionKind, SessionMeta};
+use speech_coach::session::{moments, when, words};
 use speech_coach::ui::settings::{self, Settings};
 
+use super::table::{Align, render};
 use super::terminal::clean;
 
 #[derive(Debug, clap::Args)]
 pub struct SessionsArgs {
-    /// Delete this session and its audio.
+    /// Delete this session (by id) and its audio.
     #[arg(long, value_name = "SESSION")]
     pub delete: Option<String>,
+    /// Language of the table: zh or en (default: the interface language of the settings,
+    /// else the locale).
+    #[arg(long, value_enum)]
+    pub lang: Option<Lang>,
 }
 
 #[derive(Debug, clap::Args)]
 pub struct ReportArgs {
     /// Session id, as `speech-coach sessions` lists it.
     pub session: String,
-    /// Also write the report as a self-contained HTML page (plots inline).
+    /// Also write the report as a self-contained HTML page (plots and replays inline).
     #[arg(long, value_name = "OUT.html")]
     pub html: Option<PathBuf>,
     /// Also copy the per-hop metrics (CSV) to this file.
     #[arg(long, value_name = "OUT.csv")]
     pub csv: Option<PathBuf>,
+    /// Language of the report: zh or en (default: the interface language of the
+    /// settings, else the locale).
+    #[arg(long, value_enum)]
+    pub lang: Option<Lang>,
+    /// Print the report as one JSON object (for scripts) instead of text.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// The user's settings, with every notice on stderr.
+fn load_settings() -> Settings {
+    let (settings, notices) = Settings::load(&settings::default_path());
+    for n in &notices {
+        eprintln!("speech-coach: settings: {n}");
+    }
+    settings
+}
+
+/// Words of the `sessions` table header, in the table's language.
+fn header(lang: Lang) -> Vec<String> {
+    let words: [&str; 7] = match lang {
+        Lang::Zh => ["时间", "类型", "语速", "提示", "录音", "编号", "来源"],
+        Lang::En => ["when", "kind", "pace", "cues", "rec", "id", "source"],
+    };
+    words.iter().map(|w| w.to_string()).collect()
+}
+
+fn kind_text(lang: Lang, kind: SessionKind) -> &'static str {
+    match (lang, kind) {
+        (Lang::Zh, SessionKind::Call) => "通话",
+        (Lang::En, SessionKind::Call) => "call",
+        (_, SessionKind::Demo) => words::words(lang).demo_run,
+        (_, SessionKind::Rehearsal) => words::words(lang).rehearsal,
+    }
+}
+
+/// How long a stored session lasted: its summary, else its start and end.
+pub fn duration_s(m: &SessionMeta) -> Option<f64> {
+    m.summary
+        .as_ref()
+        .map(|s| s.duration_s)
+        .filter(|d| *d > 0.0)
+        .or_else(|| Some(m.ended_unix_s?.saturating_sub(m.started_unix_s) as f64))
+}
+
+/// One row of the `sessions` table.
+fn session_row(lang: Lang, m: &SessionMeta) -> Vec<String> {
+    let pace = m.summary.as_ref().and_then(|s| s.syllables_per_min).map_or("-".into(), |p| {
+        format!("{:.0} {}", m.lang.pace_from_syllables(p), words::pace_unit(lang, m.lang))
+    });
+    vec![
+        when::title(lang, m.started_unix_s, duration_s(m)),
+        kind_text(lang, m.kind).into(),
+        pace,
+        m.cues.len().to_string(),
+        if m.recording { "●".into() } else { String::new() },
+        clean(&m.id).into_owned(),
+        clean(&m.source).into_owned(),
+    ]
 }
 
 pub fn list(args: SessionsArgs) -> Result<()> {
@@ -37,37 +102,60 @@ pub fn list(args: SessionsArgs) -> Result<()> {
         eprintln!("speech-coach: deleted session {id}");
         return Ok(());
     }
+    let lang = args.lang.unwrap_or_else(|| load_settings().ui_lang.into());
     let sessions = store::list(&root)?;
     if sessions.is_empty() {
         eprintln!("no sessions yet in {}", root.display());
+        return Ok(());
     }
+    let mut rows = vec![header(lang)];
+    let mut damaged = Vec::new();
     for s in sessions {
         match s {
-            Listed::Ok(m) => {
-                let duration = m.summary.as_ref().map_or(0.0, |s| s.duration_s);
-                let pace = m
-                    .summary
-                    .as_ref()
-                    .and_then(|s| s.syllables_per_min)
-                    .map_or("-".into(), |p| format!("{p:.0}"));
-                let rec = if m.recording { " rec" } else { "" };
-                let kind = match m.kind {
-                    store::SessionKind::Call => "",
-                    store::SessionKind::Demo => " demo",
-                    store::SessionKind::Rehearsal => " rehearsal",
-                };
-                println!(
-                    "{}  {:>7.1} s  {pace:>4} syl/min  {} cues{rec}{kind}  {}",
-                    clean(&m.id),
-                    duration,
-                    m.cues.len(),
-                    clean(&m.source)
-                );
+            Listed::Ok(m) => rows.push(session_row(lang, &m)),
+            Listed::Damaged { id, reason } => {
+                damaged.push(format!("{id}  (damaged: {})", clean(&reason)))
             }
-            Listed::Damaged { id, reason } => println!("{id}  (damaged: {})", clean(&reason)),
         }
     }
+    let align = [Align::Left, Align::Left, Align::Right, Align::Right, Align::Left];
+    print!("{}", render(&rows, &align));
+    for line in damaged {
+        println!("{line}");
+    }
     Ok(())
+}
+
+/// The report as a person reads it in a terminal: the title, the moments and the tips.
+fn report_text(r: &Report) -> String {
+    let lang = r.report_lang;
+    let w = words::words(lang);
+    let context = moments::Context {
+        lang,
+        speech_lang: r.lang,
+        pace_green: r.pace_target,
+        baseline: r.normal_is_baseline,
+    };
+    let mut out = format!("{} · {}  ({})\n", w.call_report, r.title, r.id);
+    if !r.moments.is_empty() {
+        out += &format!("\n{}\n", w.moments);
+        for m in &r.moments {
+            let colon = if lang == Lang::Zh { "：" } else { ": " };
+            out += &format!(
+                "  {}  {}{colon}{}\n",
+                when::clock(m.at_s),
+                moments::title(lang, m.kind),
+                moments::detail(&context, m)
+            );
+        }
+    }
+    if !r.tips.is_empty() {
+        out += &format!("\n{}\n", w.tips);
+        for t in &r.tips {
+            out += &format!("  - {}\n", t.text);
+        }
+    }
+    out
 }
 
 pub fn report(args: ReportArgs) -> Result<()> {
@@ -76,33 +164,25 @@ pub fn report(args: ReportArgs) -> Result<()> {
     for out in [&args.csv, &args.html].into_iter().flatten() {
         super::output::check(out, &[&dir.join("frames.csv")], &root)?;
     }
-    let (settings, notices) = Settings::load(&settings::default_path());
-    for n in &notices {
-        eprintln!("speech-coach: settings: {n}");
+    let mut options = ReportOptions::from(&load_settings());
+    if let Some(lang) = args.lang {
+        options.lang = lang;
     }
-    let (r, page) = report::build_with_html(&dir, &settings.targets)?;
+    let (r, page) = report::build_with_html(&dir, &options)?;
     if let Some(out) = args.csv
         && let Err(e) = std::fs::copy(dir.join("frames.csv"), &out)
     {
         bail!("{}: cannot write: {e}", out.display());
     }
-    if let Some(out) = args.html
-        && let Err(e) = std::fs::write(&out, page)
+    if let Some(out) = &args.html
+        && let Err(e) = std::fs::write(out, page)
     {
         bail!("{}: cannot write: {e}", out.display());
     }
-    println!("{}", serde_json::to_string(&r)?);
-    Ok(())
-}
-
-/// `speech-coach history`: per-shift figures and the fatigue trend, as JSON.
-pub fn history() -> Result<()> {
-    let rows = store::list(&store::default_root())?;
-    for row in &rows {
-        if let Listed::Damaged { id, reason } = row {
-            eprintln!("speech-coach: skipping session {id}: {}", clean(reason));
-        }
+    if args.json {
+        println!("{}", serde_json::to_string(&r)?);
+    } else {
+        print!("{}", report_text(&r));
     }
-    println!("{}", serde_json::to_string(&speech_coach::session::history::from_listing(&rows))?);
     Ok(())
 }

@@ -26,8 +26,10 @@ pub fn is_session_id(id: &str) -> bool {
 }
 
 /// One entry of the session list; a damaged session is listed with what is wrong.
+/// Unboxed although a meta is large: a listing is read once per command or panel opening,
+/// and callers match on `Listed::Ok(meta)` by value.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug)]
-#[allow(clippy::large_enum_variant)] // a list of a shift's calls, built once per view: size is no matter
 pub enum Listed {
     Ok(SessionMeta),
     Damaged { id: String, reason: String },

@@ -93,6 +93,8 @@ pub struct Row {
     /// Pitch of this hop when voiced.
     pub f0_hz: Option<f32>,
     pub speech: bool,
+    /// A syllable nucleus was found at this hop: what a stretch's pace is counted from.
+    pub syllable: bool,
     pub active_level_dbfs: Option<f32>,
     /// The pace the gauge showed.
     pub pace: Option<f32>,
@@ -137,6 +139,7 @@ pub fn parse_line(line: &str) -> Line {
         time_s,
         f0_hz: finite(f[1]).filter(|_| f[3] == "1"),
         speech: f[4] == "1",
+        syllable: f[5] == "1",
         active_level_dbfs: finite(f[6]),
         pace: finite(f[7]),
         pace_band: band(f[9]),

@@ -1,201 +1,423 @@
-//! The call report as one self-contained HTML file: figures first, then plots drawn as
-//! inline SVG (no scripts, no external files), so it opens anywhere and can be mailed.
-//! A plot takes only finite points and keeps its axes finite whatever it is given: one
-//! NaN in a coordinate would blank the whole SVG in a browser.
+//! The call report as one self-contained HTML file in the reader's language: what to try
+//! next first (moments with their replays, tips), then the figures against the agent's
+//! own normal and last call, the conversation and its timeline, then the plots. No
+//! scripts, no external files (replays are `data:` URIs), so it opens anywhere and can be
+//! mailed.
 
 use std::fmt::Write as _;
 
-use super::report::{BandShare, Report};
+use super::compare::{Comparison, Figure};
+use super::moments::{self, Context};
+use super::report::{BandShare, CallConversation, Replays, Report};
+use super::svg::{self, AMBER, BLUE, GREEN, GREY, RED, esc};
+use super::when::{clock, duration_text};
+use super::words::{Words, cue_name, event_name, fill, pace_unit, words};
+use crate::analysis::Lang;
+use crate::conversation::{EventKind, HOLD_ALARM_S};
+use crate::session::store::SessionKind;
 
-const GREEN: &str = "#2ea043";
-const AMBER: &str = "#e6a014";
-const RED: &str = "#d23c32";
+const STYLE: &str = r#"
+body{font-family:system-ui,"Noto Sans CJK SC","WenQuanYi Micro Hei","Microsoft YaHei",sans-serif;max-width:860px;margin:24px auto;padding:0 16px;color:#222;line-height:1.45}
+h1{margin:0 0 4px} .sub{color:#555;margin:0 0 16px} h2{margin:28px 0 8px;font-size:20px}
+.grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(190px,1fr));gap:8px}
+.card{background:#f4f5f7;border-radius:6px;padding:8px 10px}
+.card .v{display:block;font-size:20px;font-weight:600;white-space:nowrap}
+.card small{display:block;color:#555}
+.up{color:#b35c00} .down{color:#2b6cb0}
+.moment{border-left:4px solid #3b6fd8;background:#f7f9fd;padding:8px 12px;margin:10px 0;border-radius:0 6px 6px 0}
+.moment.off{border-color:#d23c32} .moment h3{margin:0 0 4px;font-size:16px}
+audio{width:100%;max-width:520px;display:block;margin:6px 0}
+.tips li{margin:6px 0}
+.band{margin:8px 0} .bar{display:flex;height:14px;border-radius:4px;overflow:hidden;margin:2px 0;background:#eee}
+figure{margin:14px 0} figcaption{font-weight:600;margin-bottom:4px}
+table{border-collapse:collapse} td,th{padding:3px 12px 3px 0;text-align:left;vertical-align:top}
+.flag{color:#d23c32;font-weight:600} .note{color:#555}
+.legend span{display:inline-block;width:12px;height:12px;border-radius:2px;margin:0 4px -1px 12px}
+"#;
 
-fn esc(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+/// A difference with its sign (`+12`, `−3.5`), or "same".
+fn delta(w: &Words, v: f32, decimals: usize) -> String {
+    let rounded = format!("{:.decimals$}", v.abs());
+    if rounded.trim_start_matches(['0', '.']).is_empty() {
+        return w.unchanged.into();
+    }
+    let sign = if v > 0.0 { "+" } else { "−" };
+    format!("{sign}{rounded}")
 }
 
-/// A line plot of `(x, y)` points with a shaded target band.
-fn line_plot(
-    title: &str,
-    points: &[(f64, f32)],
-    y_range: (f32, f32),
-    band: Option<(f32, f32)>,
-    cues: &[f64],
-) -> String {
-    let (w, h, pad) = (760.0, 180.0, 36.0);
-    let points: Vec<(f64, f32)> =
-        points.iter().copied().filter(|(t, v)| t.is_finite() && v.is_finite()).collect();
-    let y_range = if y_range.0.is_finite() && y_range.1.is_finite() && y_range.0 < y_range.1 {
-        y_range
-    } else {
-        (0.0, 1.0)
-    };
-    let band = band.filter(|(lo, hi)| !lo.is_nan() && !hi.is_nan() && lo < hi);
-    let x_max = points.iter().map(|p| p.0).fold(1.0f64, f64::max);
-    let x = |t: f64| pad + (w - 2.0 * pad) * t.clamp(0.0, x_max) / x_max;
-    let y = |v: f32| {
-        let v = v.clamp(y_range.0, y_range.1);
-        h - pad + (pad * 2.0 - h) * ((v - y_range.0) / (y_range.1 - y_range.0)) as f64
-    };
-    let mut svg = format!(
-        r#"<figure><figcaption>{}</figcaption><svg viewBox="0 0 {w} {h}" width="{w}" height="{h}" role="img" aria-label="{}">"#,
-        esc(title),
-        esc(title)
-    );
-    if let Some((lo, hi)) = band {
-        let _ = write!(
-            svg,
-            r#"<rect x="{pad}" y="{:.1}" width="{:.1}" height="{:.1}" fill="{GREEN}" opacity="0.15"/>"#,
-            y(hi),
-            w - 2.0 * pad,
-            y(lo) - y(hi)
-        );
+/// "vs your normal +12 · vs your last call −5" under a figure.
+fn comparison_line(w: &Words, c: Option<&Comparison>, decimals: usize, scale: f32) -> String {
+    let Some(c) = c else { return String::new() };
+    let mut parts = Vec::new();
+    if let Some(d) = c.vs_baseline() {
+        parts.push(format!("{} {}", w.vs_normal, delta(w, d * scale, decimals)));
     }
-    for &t in cues.iter().filter(|t| t.is_finite()) {
-        let _ = write!(
-            svg,
-            r#"<line x1="{0:.1}" x2="{0:.1}" y1="{pad}" y2="{1:.1}" stroke="{RED}" stroke-dasharray="3 3" opacity="0.6"/>"#,
-            x(t),
-            h - pad
-        );
+    if let Some(d) = c.vs_previous() {
+        parts.push(format!("{} {}", w.vs_last_call, delta(w, d * scale, decimals)));
     }
-    let path: Vec<String> =
-        points.iter().map(|&(t, v)| format!("{:.1},{:.1}", x(t), y(v))).collect();
-    let _ = write!(
-        svg,
-        r##"<polyline points="{}" fill="none" stroke="#3b6fd8" stroke-width="2"/>"##,
-        path.join(" ")
-    );
-    let _ = write!(
-        svg,
-        r##"<text x="4" y="{:.1}" font-size="11" fill="#666">{}</text><text x="4" y="{:.1}" font-size="11" fill="#666">{}</text><text x="{:.1}" y="{:.1}" font-size="11" fill="#666" text-anchor="end">{:.0} s</text>"##,
-        y(y_range.1) + 4.0,
-        y_range.1,
-        y(y_range.0),
-        y_range.0,
-        w - pad,
-        h - 8.0,
-        x_max
-    );
-    svg.push_str("</svg></figure>");
-    svg
+    if parts.is_empty() { String::new() } else { format!("<small>{}</small>", parts.join(" · ")) }
 }
 
-fn band_bar(label: &str, s: BandShare) -> String {
+fn card(html: &mut String, label: &str, value: &str, extra: &str) {
+    let _ = write!(
+        html,
+        r#"<div class="card">{}<span class="v">{}</span>{extra}</div>"#,
+        esc(label),
+        esc(value)
+    );
+}
+
+fn band_bar(w: &Words, label: &str, s: BandShare) -> String {
     let seg = |share: f32, color: &str| {
         format!(r#"<span style="width:{:.1}%;background:{color}"></span>"#, share * 100.0)
     };
     format!(
-        r#"<div class="band"><b>{}</b><div class="bar">{}{}{}</div><small>{:.0} % on target · {:.0} % near · {:.0} % off</small></div>"#,
+        r#"<div class="band"><b>{}</b><div class="bar">{}{}{}</div><small>{:.0} % {} · {:.0} % {} · {:.0} % {}</small></div>"#,
         esc(label),
         seg(s.green, GREEN),
         seg(s.amber, AMBER),
         seg(s.red, RED),
         s.green * 100.0,
+        w.on_target,
         s.amber * 100.0,
-        s.red * 100.0
+        w.near_target,
+        s.red * 100.0,
+        w.off_target
     )
 }
 
-pub fn render(r: &Report, pace_target: (f32, f32)) -> String {
-    let summary = r.summary.as_ref();
-    let num =
-        |v: Option<f64>, unit: &str| v.map_or("–".to_string(), |v| format!("{v:.1} {unit}"));
-    let cue_times: Vec<f64> = r.cues.iter().map(|c| c.time_s).collect();
-    let pace: Vec<(f64, f32)> = r.series.iter().filter_map(|p| Some((p.time_s, p.pace?))).collect();
-    let level: Vec<(f64, f32)> =
-        r.series.iter().filter_map(|p| Some((p.time_s, p.level_dbfs?))).collect();
-    let pitch: Vec<(f64, f32)> =
-        r.series.iter().filter_map(|p| Some((p.time_s, p.pitch_hz?))).collect();
-    let mut html = String::new();
-    let _ = write!(
-        html,
-        r#"<!doctype html><html><head><meta charset="utf-8"><title>Call report {id}</title><style>
-body{{font-family:system-ui,"Noto Sans CJK SC","Microsoft YaHei",sans-serif;max-width:820px;margin:24px auto;color:#222}}
-.grid{{display:grid;grid-template-columns:repeat(4,1fr);gap:8px}} .grid div{{background:#f4f5f7;border-radius:6px;padding:8px}}
-.grid b{{display:block;font-size:20px}} .band{{margin:8px 0}} .bar{{display:flex;height:14px;border-radius:4px;overflow:hidden;margin:2px 0}}
-figure{{margin:12px 0}} figcaption{{font-weight:600}} td,th{{padding:2px 10px;text-align:left}}
-</style></head><body><h1>Call report</h1><p>Session {id} · {source}{rec}</p><div class="grid">"#,
-        id = esc(&r.id),
-        source = esc(&r.source),
-        rec = if r.recording { " · audio recorded" } else { "" }
-    );
-    for (label, value) in [
-        ("Duration", num(summary.map(|s| s.duration_s), "s")),
-        ("Talk time", num(summary.map(|s| s.speech_s), "s")),
-        ("Pace", num(summary.and_then(|s| s.syllables_per_min).map(f64::from), "syl/min")),
-        ("Active level", num(summary.and_then(|s| s.level_active_dbfs).map(f64::from), "dBFS")),
-        ("Pitch spread", num(summary.and_then(|s| s.pitch_spread_st).map(f64::from), "st")),
-        (
-            "Pauses",
-            summary.map_or("–".into(), |s| {
-                format!("{} (longest {:.1} s)", s.pauses, s.longest_pause_s)
-            }),
-        ),
-        ("Longest monologue", format!("{:.1} s", r.longest_monologue_s)),
-        ("Volume excursions", r.volume_excursions.to_string()),
-    ] {
-        let _ = write!(html, "<div>{label}<b>{}</b></div>", esc(&value));
-    }
-    html.push_str("</div><h2>Time in the target bands</h2>");
-    html.push_str(&band_bar("Speed", r.pace_bands));
-    html.push_str(&band_bar("Volume", r.volume_bands));
-    html.push_str(&band_bar("Tone", r.tone_bands));
-    html.push_str(
-        "<h2>Over the call</h2><p><small>Dashed red lines: cues shown to the agent.</small></p>",
-    );
-    html.push_str(&line_plot(
-        "Pace (syllables/min)",
-        &pace,
-        (60.0, 260.0),
-        Some(pace_target),
-        &cue_times,
-    ));
-    html.push_str(&line_plot("Active level (dBFS)", &level, (-60.0, 0.0), None, &cue_times));
-    html.push_str(&line_plot(
-        "Median pitch per second (Hz)",
-        &pitch,
-        (60.0, 400.0),
-        None,
-        &cue_times,
-    ));
-    html.push_str("<h2>Cues</h2><table><tr><th>time</th><th>cue</th></tr>");
-    for c in &r.cues {
-        let _ = write!(html, "<tr><td>{:.1} s</td><td>{:?}</td></tr>", c.time_s, c.cue);
-    }
-    html.push_str("</table></body></html>\n");
-    html
+fn seconds(w: &Words, v: f64) -> String {
+    format!("{v:.1} {}", w.seconds)
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_plot_given_infinite_and_nan_values_draws_only_finite_coordinates() {
-        let points = [
-            (0.0, 150.0),
-            (1.0, f32::INFINITY),
-            (f64::INFINITY, 160.0),
-            (2.0, f32::NAN),
-            (f64::NAN, 170.0),
-            (3.0, f32::NEG_INFINITY),
-            (4.0, 140.0),
-        ];
-        let svg =
-            line_plot("Pace", &points, (60.0, 260.0), Some((f32::NAN, 170.0)), &[f64::NAN, 1.5]);
-        assert!(!svg.contains("NaN") && !svg.contains("inf"), "{svg}");
-        // The two finite points are drawn; the x axis ends at the last finite time.
-        assert!(svg.contains(r#"points="36.0,95.4 724.0,100.8""#), "{svg}");
-        assert!(svg.contains(">4 s<"), "{svg}");
+fn voice_section(html: &mut String, r: &Report, w: &Words) {
+    let lang = r.report_lang;
+    let find = |f: Figure| r.comparisons.iter().find(|c| c.figure == f);
+    let summary = r.summary.as_ref();
+    let _ = write!(html, "<h2>{}</h2><div class=\"grid\">", w.your_voice);
+    card(html, w.duration, &duration_text(lang, r.duration_s), "");
+    card(html, w.talk_time, &duration_text(lang, summary.map_or(0.0, |s| s.speech_s)), "");
+    let unit = pace_unit(lang, r.lang);
+    let pace = find(Figure::Pace);
+    let target = format!(
+        "<small>{} {:.0}–{:.0}</small>{}",
+        w.target,
+        r.pace_target.0,
+        r.pace_target.1,
+        comparison_line(w, pace, 0, 1.0)
+    );
+    let pace_text = pace.map_or("–".into(), |c| format!("{:.0} {unit}", c.value));
+    card(html, w.pace, &pace_text, &target);
+    let level = find(Figure::Level);
+    match (level, r.normal_is_baseline) {
+        (Some(c), true) => {
+            let v = format!("{} dB", delta(w, c.vs_baseline().unwrap_or(0.0), 1));
+            let previous = c.vs_previous().map_or(String::new(), |d| {
+                format!("<small>{} {} dB</small>", w.vs_last_call, delta(w, d, 1))
+            });
+            card(html, w.volume, &v, &format!("<small>{}</small>{previous}", w.db_vs_normal));
+        }
+        (Some(c), false) => {
+            let extra = format!(
+                "<small>{}</small>{}",
+                w.level_uncalibrated,
+                comparison_line(w, Some(c), 1, 1.0)
+            );
+            card(html, w.volume, &format!("{:.1} dBFS", c.value), &extra);
+        }
+        (None, _) => card(html, w.volume, "–", ""),
     }
-
-    #[test]
-    fn a_plot_with_an_infinite_band_or_no_points_stays_finite() {
-        let svg = line_plot("Pace", &[], (60.0, 260.0), Some((130.0, f32::INFINITY)), &[]);
-        assert!(!svg.contains("NaN") && !svg.contains("inf"), "{svg}");
-        let svg = line_plot("Level", &[(0.0, -20.0)], (f32::NAN, 0.0), None, &[]);
-        assert!(!svg.contains("NaN") && !svg.contains("inf"), "{svg}");
+    let spread = find(Figure::PitchSpread);
+    let spread_text = spread.map_or("–".into(), |c| format!("{:.1} {}", c.value, w.semitones));
+    card(html, w.pitch_range, &spread_text, &comparison_line(w, spread, 1, 1.0));
+    match summary {
+        Some(s) => {
+            let longest = format!(
+                "<small>{} {}</small>",
+                w.longest,
+                seconds(w, f64::from(s.longest_pause_s))
+            );
+            card(html, w.pauses, &s.pauses.to_string(), &longest);
+        }
+        None => card(html, w.pauses, "–", ""),
     }
+    card(html, w.longest_monologue, &seconds(w, f64::from(r.longest_monologue_s)), "");
+    card(html, w.volume_excursions, &r.volume_excursions.to_string(), "");
+    html.push_str("</div>");
+    if !r.comparisons.iter().any(|c| c.previous.is_some()) {
+        let _ = write!(html, r#"<p class="note"><small>{}</small></p>"#, w.previous_none);
+    }
+}
+
+fn moments_section(html: &mut String, r: &Report, w: &Words, replays: &Replays) {
+    if r.moments.is_empty() {
+        return;
+    }
+    let context = Context {
+        lang: r.report_lang,
+        speech_lang: r.lang,
+        pace_green: r.pace_target,
+        baseline: r.normal_is_baseline,
+    };
+    let _ = write!(html, "<h2>{}</h2><p class=\"note\">{}</p>", w.moments, w.moments_intro);
+    match replays {
+        Replays::NotRecorded => {
+            let _ = write!(html, r#"<p class="note">{}</p>"#, w.no_audio);
+        }
+        Replays::InParts | Replays::Unreadable(_) => {
+            let _ = write!(html, r#"<p class="note">{}</p>"#, w.audio_in_parts);
+        }
+        Replays::Ready(_) => {}
+    }
+    for (i, m) in r.moments.iter().enumerate() {
+        let _ = write!(
+            html,
+            r#"<div class="moment{}"><h3>{} · {}</h3><div>{}</div>"#,
+            if m.off_target { " off" } else { "" },
+            clock(m.at_s),
+            esc(moments::title(r.report_lang, m.kind)),
+            esc(&moments::detail(&context, m))
+        );
+        if let Replays::Ready(uris) = replays
+            && let Some(Some(uri)) = uris.get(i)
+        {
+            let _ = write!(
+                html,
+                r#"<audio controls preload="metadata" data-start="{:.1}" src="{uri}"></audio><small class="note">{}</small>"#,
+                m.start_s,
+                esc(&fill(w.replay_from, &[("time", &clock(m.start_s))]))
+            );
+        }
+        html.push_str("</div>");
+    }
+    if !r.tips.is_empty() {
+        let _ = write!(html, "<h2>{}</h2><ul class=\"tips\">", w.tips);
+        for t in &r.tips {
+            let _ = write!(html, "<li>{}</li>", esc(&t.text));
+        }
+        html.push_str("</ul>");
+    }
+}
+
+fn conversation_section(html: &mut String, r: &Report, c: &CallConversation, w: &Words) {
+    let lang = r.report_lang;
+    let f = &c.figures;
+    let find = |fig: Figure| r.comparisons.iter().find(|c| c.figure == fig);
+    let _ = write!(html, "<h2>{}</h2><div class=\"grid\">", w.the_conversation);
+    card(html, w.agent_talk, &duration_text(lang, f.agent_talk_s), "");
+    card(html, w.caller_talk, &duration_text(lang, f.caller_talk_s), "");
+    let share = f.agent_talk_share.map_or("–".into(), |s| format!("{:.0} %", s * 100.0));
+    card(html, w.talk_share, &share, &comparison_line(w, find(Figure::AgentTalkShare), 0, 100.0));
+    card(html, w.overlap, &seconds(w, f.overlap_s), "");
+    let times = |n: u32| match lang {
+        Lang::Zh => format!("{n} {}", w.times),
+        Lang::En => format!("{n}{}", w.times),
+    };
+    let interruptions = comparison_line(w, find(Figure::AgentInterruptions), 0, 1.0);
+    card(html, w.agent_interruptions, &times(f.agent_interruptions), &interruptions);
+    card(html, w.caller_interruptions, &times(f.caller_interruptions), "");
+    let gap = f.response_gap_median_s.map_or("–".into(), |g| seconds(w, f64::from(g)));
+    card(html, w.response_gap, &gap, "");
+    let longest =
+        format!("<small>{} {}</small>", w.longest, seconds(w, f64::from(f.longest_dead_air_s)));
+    card(html, w.dead_air, &times(f.dead_air_count), &longest);
+    let monologue = comparison_line(w, find(Figure::LongestMonologueS), 0, 1.0);
+    card(
+        html,
+        w.longest_monologue,
+        &seconds(w, f64::from(f.longest_agent_monologue_s)),
+        &monologue,
+    );
+    if let Some(a) = &f.caller_arousal {
+        let text = fill(
+            w.arousal_text,
+            &[
+                ("st", &format!("{:.1}", a.peak_pitch_st.unwrap_or(0.0))),
+                ("db", &format!("{:.1}", a.peak_level_db.unwrap_or(0.0))),
+            ],
+        );
+        card(
+            html,
+            w.caller_arousal,
+            &format!("{:+.1} dB", a.peak_level_db.unwrap_or(0.0)),
+            &format!("<small>{}</small>", esc(&text)),
+        );
+    }
+    html.push_str("</div>");
+    let _ = write!(html, "<h3>{}</h3>", w.holds);
+    if f.holds.is_empty() {
+        let _ = write!(html, r#"<p class="note">{}</p>"#, w.no_holds);
+    } else {
+        let _ = write!(
+            html,
+            "<table><tr><th>{}</th><th>{}</th><th></th></tr>",
+            w.hold_start, w.hold_length
+        );
+        for h in &f.holds {
+            let flag = if h.duration_s >= HOLD_ALARM_S {
+                format!(r#"<span class="flag">{}</span>"#, w.over_limit)
+            } else {
+                String::new()
+            };
+            let _ = write!(
+                html,
+                "<tr><td>{}</td><td>{}</td><td>{flag}</td></tr>",
+                clock(h.start_s),
+                seconds(w, f64::from(h.duration_s))
+            );
+        }
+        html.push_str("</table>");
+    }
+    html.push_str(&timeline(r, c, w));
+}
+
+/// The two lanes with the conversation's events on them.
+fn timeline(r: &Report, c: &CallConversation, w: &Words) -> String {
+    let lang = r.report_lang;
+    let markers: Vec<svg::Marker> = c
+        .events
+        .iter()
+        .filter(|e| matches!(e.kind, EventKind::AgentInterruption | EventKind::CallerInterruption))
+        .map(|e| svg::Marker { time_s: e.time_s, label: event_name(lang, e.kind).into() })
+        .collect();
+    let stretches: Vec<svg::Stretch> = c
+        .events
+        .iter()
+        .filter(|e| matches!(e.kind, EventKind::Hold | EventKind::DeadAir))
+        .map(|e| svg::Stretch {
+            start_s: e.time_s,
+            length_s: f64::from(e.duration_s),
+            label: format!("{} {:.0} {}", event_name(lang, e.kind), e.duration_s, w.seconds),
+            color: if e.kind == EventKind::Hold { AMBER } else { GREY },
+            alarm: e.kind == EventKind::Hold && e.duration_s >= HOLD_ALARM_S,
+        })
+        .collect();
+    let mut out = svg::lanes(
+        w.who_talked,
+        w.call_time,
+        &[
+            svg::Lane { label: w.agent, spans: &c.lanes.agent, color: BLUE },
+            svg::Lane { label: w.caller, spans: &c.lanes.caller, color: "#9b59b6" },
+        ],
+        &stretches,
+        &markers,
+        r.duration_s,
+    );
+    let _ = write!(
+        out,
+        r#"<p class="legend note"><small><span style="background:{AMBER};opacity:.5"></span>{}<span style="background:{GREY};opacity:.5"></span>{}<span style="background:{RED}"></span>{} / {}</small></p>"#,
+        w.holds,
+        w.dead_air,
+        event_name(lang, EventKind::AgentInterruption),
+        event_name(lang, EventKind::CallerInterruption)
+    );
+    out
+}
+
+fn plots_section(html: &mut String, r: &Report, w: &Words) {
+    let lang = r.report_lang;
+    let markers: Vec<svg::Marker> = r
+        .cues
+        .iter()
+        .map(|c| svg::Marker { time_s: c.time_s, label: cue_name(lang, c.cue).into() })
+        .collect();
+    let _ = write!(
+        html,
+        "<h2>{}</h2><p class=\"note\"><small>{}</small></p>",
+        w.over_the_call, w.plots_legend
+    );
+    let unit = pace_unit(lang, r.lang);
+    let pace: Vec<(f64, f32)> = r.series.iter().filter_map(|p| Some((p.time_s, p.pace?))).collect();
+    let (lo, hi) = r.pace_target;
+    html.push_str(&svg::line_plot(&svg::LinePlot {
+        title: &format!("{} · {unit}", w.pace),
+        y_title: unit,
+        x_title: w.call_time,
+        points: &pace,
+        y_range: ((lo * 0.4).floor(), (hi * 1.5).ceil()),
+        band: Some(r.pace_target),
+        markers: &markers,
+        x_max: r.duration_s,
+    }));
+    // Level against the agent's normal when there is one to compare with (±4 dB green,
+    // the volume gauge's band), else as measured.
+    let normal = r.normal_level_dbfs.unwrap_or(0.0);
+    let level: Vec<(f64, f32)> =
+        r.series.iter().filter_map(|p| Some((p.time_s, p.level_dbfs? - normal))).collect();
+    let (title, range, band) = match (r.normal_level_dbfs, r.normal_is_baseline) {
+        (Some(_), true) => (w.db_vs_normal, (-15.0, 15.0), Some((-4.0, 4.0))),
+        (Some(_), false) => (w.db_vs_call, (-15.0, 15.0), Some((-4.0, 4.0))),
+        (None, _) => ("dBFS", (-60.0, 0.0), None),
+    };
+    html.push_str(&svg::line_plot(&svg::LinePlot {
+        title: &format!("{} · {title}", w.volume),
+        y_title: if r.normal_level_dbfs.is_some() { "dB" } else { "dBFS" },
+        x_title: w.call_time,
+        points: &level,
+        y_range: range,
+        band,
+        markers: &markers,
+        x_max: r.duration_s,
+    }));
+    let pitch: Vec<(f64, f32)> =
+        r.series.iter().filter_map(|p| Some((p.time_s, p.pitch_hz?))).collect();
+    html.push_str(&svg::line_plot(&svg::LinePlot {
+        title: w.pitch,
+        y_title: "Hz",
+        x_title: w.call_time,
+        points: &pitch,
+        y_range: (60.0, 400.0),
+        band: None,
+        markers: &markers,
+        x_max: r.duration_s,
+    }));
+}
+
+pub fn render(r: &Report, replays: &Replays) -> String {
+    let w = words(r.report_lang);
+    let mut html = String::new();
+    let mut sub = vec![esc(&r.title), esc(&r.source)];
+    match r.kind {
+        SessionKind::Call => {}
+        SessionKind::Demo => sub.push(w.demo_run.into()),
+        SessionKind::Rehearsal => sub.push(w.rehearsal.into()),
+    }
+    if r.recording {
+        sub.push(w.audio_recorded.into());
+    }
+    let _ = write!(
+        html,
+        r#"<!doctype html><html lang="{lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>{report} · {title}</title><style>{STYLE}</style></head><body><h1>{report}</h1><p class="sub">{sub}</p>"#,
+        lang = if r.report_lang == Lang::Zh { "zh-CN" } else { "en" },
+        report = w.call_report,
+        title = esc(&r.title),
+        sub = sub.join(" · "),
+    );
+    moments_section(&mut html, r, w, replays);
+    voice_section(&mut html, r, w);
+    if let Some(c) = &r.conversation {
+        conversation_section(&mut html, r, c, w);
+    }
+    let _ = write!(html, "<h2>{}</h2>", w.bands);
+    html.push_str(&band_bar(w, w.pace, r.pace_bands));
+    html.push_str(&band_bar(w, w.volume, r.volume_bands));
+    html.push_str(&band_bar(w, w.pitch_range, r.tone_bands));
+    plots_section(&mut html, r, w);
+    let _ = write!(html, "<h2>{}</h2>", w.cues_shown);
+    if r.cues.is_empty() {
+        let _ = write!(html, r#"<p class="note">{}</p>"#, w.no_cues);
+    } else {
+        let _ = write!(html, "<table><tr><th>{}</th><th>{}</th></tr>", w.time, w.cue);
+        for c in &r.cues {
+            let _ = write!(
+                html,
+                "<tr><td>{}</td><td>{}</td></tr>",
+                clock(c.time_s),
+                esc(cue_name(r.report_lang, c.cue))
+            );
+        }
+        html.push_str("</table>");
+    }
+    html.push_str("</body></html>\n");
+    html
 }

@@ -1,17 +1,53 @@
-//! A call report from a stored session: figures a person reads after the call.
+//! A call report from a stored session: figures a person reads after the call, in their
+//! language, against their own normal and their last call, with the moments worth a
+//! replay and a tip or two (see [`super::moments`]).
 //!
 //! frames.csv is read through [`super::frames`], which never lets a non-finite value
 //! through, so one bad row can never turn a percentile or a plot axis into NaN.
 
 use std::collections::BTreeMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
+use super::compare::{self, Comparison};
 use super::frames::{self, Line, Row};
-use super::store::{CueEvent, SessionMeta, StoreError, load_meta};
+use super::moments::{self, Moment, Second, Tip};
+use super::store::{CueEvent, SessionKind, SessionMeta, StoreError, load_meta};
+use super::{snippet, when, words};
 use crate::analysis::{Lang, Summary};
-use crate::coach::{Band, Targets};
+use crate::coach::{Band, Baseline, Targets};
+use crate::conversation::{ConversationEvent, ConversationSummary, HOLD_ALARM_S};
+
+/// What a report is written for: the reader's language, and the targets and baseline it
+/// compares with (the user's settings).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReportOptions {
+    /// The language of the report's words (the interface language).
+    pub lang: Lang,
+    pub targets: Targets,
+    pub baseline: Option<Baseline>,
+}
+
+impl Default for ReportOptions {
+    fn default() -> Self {
+        Self { lang: words::lang_from_environment(), targets: Targets::default(), baseline: None }
+    }
+}
+
+/// Targets alone: the language from the locale, no baseline (what callers that know only
+/// the targets get; the window passes its settings).
+impl From<&Targets> for ReportOptions {
+    fn from(targets: &Targets) -> Self {
+        Self { targets: *targets, ..Self::default() }
+    }
+}
+
+impl From<&ReportOptions> for ReportOptions {
+    fn from(options: &ReportOptions) -> Self {
+        options.clone()
+    }
+}
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
 pub struct BandShare {
@@ -24,29 +60,70 @@ pub struct BandShare {
 pub struct Report {
     pub id: String,
     pub started_unix_s: u64,
+    /// Local date, time and length, in the report's language: `2026-11-24 14:03, 6 min`.
+    pub title: String,
+    /// Local date and time it began: `2026-11-24 14:03`.
+    pub local_start: String,
+    pub kind: SessionKind,
+    /// The language the report is written in.
+    pub report_lang: Lang,
     pub source: String,
     /// The session's speech language: which pace unit and target band apply.
     pub lang: Lang,
     pub recording: bool,
     /// The analyser's own summary of the whole session (same fields as `analyze`).
     pub summary: Option<Summary>,
+    pub duration_s: f64,
     /// Share of talk time (speech frames) with each gauge in each band.
     pub pace_bands: BandShare,
     pub volume_bands: BandShare,
     pub tone_bands: BandShare,
     /// Pace shown during talk time: 10th, 50th and 90th percentile.
     pub pace_percentiles: Option<[f32; 3]>,
+    /// The green pace band, in the call's unit.
+    pub pace_target: (f32, f32),
     /// Stretches of at least one second with the volume gauge in red.
     pub volume_excursions: u32,
     /// Longest stretch of speech without a pause of 0.5 s or more.
     pub longest_monologue_s: f32,
+    /// When it began.
+    pub longest_monologue_start_s: Option<f64>,
+    /// What "normal" level is: the calibrated baseline's, else this call's own.
+    pub normal_level_dbfs: Option<f32>,
+    pub normal_is_baseline: bool,
     pub cue_counts: BTreeMap<String, u32>,
     pub cues: Vec<CueEvent>,
     /// frames.csv rows left out because their time was not a finite number.
     pub skipped_rows: u32,
+    /// Both sides of the call, when the caller was heard.
+    pub conversation: Option<CallConversation>,
+    /// This call beside the agent's baseline and previous call.
+    pub comparisons: Vec<Comparison>,
+    /// At most three moments worth a replay, in call order.
+    pub moments: Vec<Moment>,
+    pub tips: Vec<Tip>,
     /// Per-second series for plots: (time, pace, active level, median pitch of voiced hops).
     #[serde(skip)]
     pub series: Vec<SeriesPoint>,
+}
+
+/// The conversation of a call: its figures (as `analyze` prints them), its events, and
+/// who talked when.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CallConversation {
+    #[serde(flatten)]
+    pub figures: ConversationSummary,
+    pub events: Vec<ConversationEvent>,
+    /// Holds of 30 s or more: longer than "please wait" allows (guidance row 8).
+    pub holds_over_limit: u32,
+    pub lanes: Lanes,
+}
+
+/// Who talked when, as `[start_s, end_s]` spans (from frames.csv's talk columns).
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Lanes {
+    pub agent: Vec<[f64; 2]>,
+    pub caller: Vec<[f64; 2]>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
@@ -79,6 +156,37 @@ fn count_band(counts: &mut [u32; 3], band: Option<Band>) {
 const MONOLOGUE_BREAK_HOPS: u32 = 50;
 /// Hops of red volume that make one excursion (1 s).
 const EXCURSION_HOPS: u32 = 100;
+/// Seconds of a session the moments are looked for in (a day: a session left running).
+const MOMENT_SECONDS_MAX: usize = 86_400;
+
+/// A lane being built: the spans so far and the start of the open one.
+#[derive(Default)]
+struct Lane {
+    spans: Vec<[f64; 2]>,
+    open: Option<f64>,
+    last: f64,
+}
+
+impl Lane {
+    fn add(&mut self, t: f64, talking: Option<bool>) {
+        match (talking, self.open) {
+            (Some(true), None) => self.open = Some(t),
+            (Some(false) | None, Some(start)) => {
+                self.spans.push([start, t]);
+                self.open = None;
+            }
+            _ => {}
+        }
+        self.last = t;
+    }
+
+    fn finish(mut self) -> Vec<[f64; 2]> {
+        if let Some(start) = self.open {
+            self.spans.push([start, self.last + 0.01]);
+        }
+        self.spans
+    }
+}
 
 /// The figures gathered row by row.
 #[derive(Default)]
@@ -90,10 +198,16 @@ struct Tally {
     red_run: u32,
     excursions: u32,
     monologue: u32,
+    monologue_start: f64,
     longest: u32,
+    longest_start: Option<f64>,
     gap: u32,
     series: Vec<SeriesPoint>,
     second_pitches: Vec<f32>,
+    seconds: Vec<Second>,
+    agent: Lane,
+    caller: Lane,
+    last_time_s: f64,
     skipped_rows: u32,
 }
 
@@ -110,20 +224,29 @@ impl Tally {
             self.series.push(point);
         }
         self.second_pitches.extend(r.f0_hz);
+        self.add_second(r);
+        self.agent.add(r.time_s, r.agent_talk);
+        self.caller.add(r.time_s, r.caller_talk);
+        self.last_time_s = self.last_time_s.max(r.time_s);
         if r.speech {
             count_band(&mut self.pace, r.pace_band);
             count_band(&mut self.volume, r.volume_band);
             count_band(&mut self.tone, r.tone_band);
             self.paces.extend(r.pace);
-            self.monologue += self.gap + 1;
+            if self.monologue == 0 || self.gap >= MONOLOGUE_BREAK_HOPS {
+                self.monologue = 1;
+                self.monologue_start = r.time_s;
+            } else {
+                self.monologue += self.gap + 1;
+            }
             self.gap = 0;
         } else {
             self.gap += 1;
-            if self.gap >= MONOLOGUE_BREAK_HOPS {
-                self.monologue = 0;
-            }
         }
-        self.longest = self.longest.max(self.monologue);
+        if self.monologue > self.longest {
+            self.longest = self.monologue;
+            self.longest_start = Some(self.monologue_start);
+        }
         if r.volume_band == Some(Band::Red) {
             self.red_run += 1;
             if self.red_run == EXCURSION_HOPS {
@@ -131,6 +254,25 @@ impl Tally {
             }
         } else {
             self.red_run = 0;
+        }
+    }
+
+    /// The row's hop in its second of the call, for the moments.
+    fn add_second(&mut self, r: &Row) {
+        if r.time_s < 0.0 || r.time_s >= MOMENT_SECONDS_MAX as f64 {
+            return;
+        }
+        let i = r.time_s as usize;
+        if self.seconds.len() <= i {
+            self.seconds.resize(i + 1, Second::default());
+        }
+        let s = &mut self.seconds[i];
+        s.syllables += u32::from(r.syllable);
+        s.talk_hops += u32::from(r.agent_talk.unwrap_or(r.speech));
+        s.speech_hops += u32::from(r.speech);
+        if let Some(level) = r.active_level_dbfs.filter(|_| r.speech) {
+            s.level_sum += f64::from(level);
+            s.level_hops += 1;
         }
     }
 
@@ -153,8 +295,8 @@ impl Tally {
     }
 }
 
-pub fn build(dir: &Path) -> Result<Report, StoreError> {
-    let meta: SessionMeta = load_meta(dir)?;
+/// frames.csv of the session in `dir`, row by row.
+fn read_frames(dir: &Path) -> Result<Tally, StoreError> {
     let path = dir.join("frames.csv");
     let damaged = |reason: String| StoreError::Damaged { path: path.clone(), reason };
     let text = std::fs::read_to_string(&path).map_err(|e| damaged(e.to_string()))?;
@@ -171,26 +313,92 @@ pub fn build(dir: &Path) -> Result<Report, StoreError> {
         }
     }
     t.close_second();
+    Ok(t)
+}
+
+/// The report of the session in `dir` for the reader of the current locale, with the
+/// default targets.
+pub fn build(dir: &Path) -> Result<Report, StoreError> {
+    build_for(dir, &ReportOptions::default())
+}
+
+/// The report of the session in `dir`, written for `options`.
+pub fn build_for(dir: &Path, options: &ReportOptions) -> Result<Report, StoreError> {
+    let meta: SessionMeta = load_meta(dir)?;
+    let mut t = read_frames(dir)?;
+    let previous = dir.parent().and_then(|root| compare::previous_call(root, &meta));
     let mut cue_counts = BTreeMap::new();
     for c in &meta.cues {
         *cue_counts.entry(format!("{:?}", c.cue)).or_insert(0) += 1;
     }
+    let duration_s = meta
+        .summary
+        .as_ref()
+        .map(|s| s.duration_s)
+        .filter(|d| *d > 0.0)
+        .or_else(|| Some(meta.ended_unix_s?.saturating_sub(meta.started_unix_s) as f64))
+        .filter(|d| *d > 0.0)
+        .unwrap_or(t.last_time_s);
+    let pace_target = options.targets.pace(meta.lang).green;
+    let baseline_level = options.baseline.map(|b| b.active_level_dbfs);
+    let normal_level_dbfs =
+        baseline_level.or_else(|| meta.summary.as_ref().and_then(|s| s.level_active_dbfs));
+    let conversation = meta.conversation.as_deref().map(|figures| CallConversation {
+        holds_over_limit: figures.holds.iter().filter(|h| h.duration_s >= HOLD_ALARM_S).count()
+            as u32,
+        figures: figures.clone(),
+        events: meta.conversation_events.clone(),
+        lanes: Lanes {
+            agent: std::mem::take(&mut t.agent).finish(),
+            caller: std::mem::take(&mut t.caller).finish(),
+        },
+    });
+    let longest_monologue_s = t.longest as f32 * 0.01;
+    let chosen = moments::choose(&moments::Inputs {
+        seconds: &t.seconds,
+        speech_lang: meta.lang,
+        pace_green: pace_target,
+        volume_green: options.targets.volume_relative_db.green,
+        normal_level_dbfs,
+        monologue: t.longest_start.map(|s| (s, longest_monologue_s)),
+        events: &meta.conversation_events,
+        duration_s,
+    });
+    let context = moments::Context {
+        lang: options.lang,
+        speech_lang: meta.lang,
+        pace_green: pace_target,
+        baseline: baseline_level.is_some(),
+    };
     Ok(Report {
+        title: when::title(options.lang, meta.started_unix_s, Some(duration_s)),
+        local_start: when::local_start(meta.started_unix_s),
+        kind: meta.kind,
+        report_lang: options.lang,
+        comparisons: compare::compare(&meta, previous.as_ref(), options.baseline.as_ref()),
+        tips: moments::tips(&context, &chosen),
+        moments: chosen,
         id: meta.id,
         started_unix_s: meta.started_unix_s,
         source: meta.source,
         lang: meta.lang,
         recording: meta.recording,
         summary: meta.summary,
+        duration_s,
         pace_bands: share(t.pace),
         volume_bands: share(t.volume),
         tone_bands: share(t.tone),
         pace_percentiles: t.pace_percentiles(),
+        pace_target,
         volume_excursions: t.excursions,
-        longest_monologue_s: t.longest as f32 * 0.01,
+        longest_monologue_s,
+        longest_monologue_start_s: t.longest_start,
+        normal_level_dbfs,
+        normal_is_baseline: baseline_level.is_some(),
         cue_counts,
         cues: meta.cues,
         skipped_rows: t.skipped_rows,
+        conversation,
         series: t.series,
     })
 }
@@ -198,9 +406,40 @@ pub fn build(dir: &Path) -> Result<Report, StoreError> {
 /// The pace band the report's plots are drawn against: the session's language's, from
 /// the targets the user coaches to.
 pub fn pace_target(report: &Report, targets: &Targets) -> (f32, f32) {
-    match report.lang {
-        Lang::Zh => targets.pace_zh_chars_per_min.green,
-        Lang::En => targets.pace_en_words_per_min.green,
+    targets.pace(report.lang).green
+}
+
+/// Whether the moments can be replayed from the session's recording.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Replays {
+    NotRecorded,
+    /// The device changed mid-session: the recording is in parts and cannot be lined up.
+    InParts,
+    /// The recording could not be read (the reason, in English, for logs).
+    Unreadable(String),
+    /// One `data:` URI per moment (`None` where the recording does not reach).
+    Ready(Vec<Option<String>>),
+}
+
+/// The replays of a report's moments from `dir/audio.wav`.
+pub fn replays(dir: &Path, report: &Report) -> Replays {
+    let audio = dir.join("audio.wav");
+    if !report.recording || !audio.is_file() {
+        return Replays::NotRecorded;
+    }
+    let in_parts = std::fs::read_dir(dir).is_ok_and(|entries| {
+        entries.flatten().any(|e| e.file_name().to_string_lossy().starts_with("audio-part"))
+    });
+    if in_parts {
+        return Replays::InParts;
+    }
+    let stretches: Vec<(f64, f64)> =
+        report.moments.iter().map(|m| (m.start_s, m.length_s)).collect();
+    match snippet::wav_snippets(&audio, &stretches) {
+        Ok(wavs) => Replays::Ready(
+            wavs.iter().map(|w| (!w.is_empty()).then(|| snippet::data_uri(w))).collect(),
+        ),
+        Err(e) => Replays::Unreadable(e.to_string()),
     }
 }
 
@@ -208,9 +447,9 @@ pub fn pace_target(report: &Report, targets: &Targets) -> (f32, f32) {
 /// (private to the user, like the session): what the window's Report button opens.
 pub fn write_beside(
     dir: &Path,
-    targets: &Targets,
-) -> Result<(Report, std::path::PathBuf), StoreError> {
-    let (report, page) = build_with_html(dir, targets)?;
+    options: impl Into<ReportOptions>,
+) -> Result<(Report, PathBuf), StoreError> {
+    let (report, page) = build_with_html(dir, &options.into())?;
     let path = dir.join("report.html");
     crate::platform::private::replace_file(&path, page.as_bytes(), false)
         .map_err(|source| StoreError::Io { path: path.clone(), source })?;
@@ -218,10 +457,13 @@ pub fn write_beside(
 }
 
 /// A session's report and its page: what both the window's Report button and
-/// `speech-coach report --html` show, from the same targets and the session's language.
-pub fn build_with_html(dir: &Path, targets: &Targets) -> Result<(Report, String), StoreError> {
-    let report = build(dir)?;
-    let page = super::html::render(&report, pace_target(&report, targets));
+/// `speech-coach report --html` show.
+pub fn build_with_html(
+    dir: &Path,
+    options: &ReportOptions,
+) -> Result<(Report, String), StoreError> {
+    let report = build_for(dir, options)?;
+    let page = super::html::render(&report, &replays(dir, &report));
     Ok((report, page))
 }
 
@@ -261,7 +503,7 @@ mod tests {
         let values = report.series.iter().flat_map(|p| [p.pace, p.level_dbfs, p.pitch_hz]);
         assert!(values.flatten().all(f32::is_finite), "{:?}", report.series);
         assert_eq!(report.pace_percentiles, Some([150.0, 160.0, 160.0]));
-        let html = super::super::html::render(&report, (130.0, 170.0));
+        let html = super::super::html::render(&report, &Replays::NotRecorded);
         assert!(!html.contains("NaN") && !html.contains("inf"), "{html}");
     }
 

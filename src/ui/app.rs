@@ -157,9 +157,8 @@ impl CoachApp {
             }
             Action::OpenReport(id) => {
                 let root = store::default_root();
-                let opened = store::session_dir(&root, &id).and_then(|dir| {
-                    crate::session::report::write_beside(&dir, &self.settings.targets)
-                });
+                let opened = store::session_dir(&root, &id)
+                    .and_then(|dir| crate::session::report::write_beside(&dir, &self.settings));
                 let mut panel = load_sessions(None);
                 match opened {
                     Ok(r) => panel.report = Some(r),

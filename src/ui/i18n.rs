@@ -36,6 +36,17 @@ impl<'de> Deserialize<'de> for UiLang {
     }
 }
 
+/// The interface language as the session store spells a language: what the report is
+/// written in.
+impl From<UiLang> for Lang {
+    fn from(lang: UiLang) -> Self {
+        match lang {
+            UiLang::Zh => Lang::Zh,
+            UiLang::En => Lang::En,
+        }
+    }
+}
+
 impl UiLang {
     /// Chinese when `LANG`/`LC_ALL`/`LC_MESSAGES` name a zh locale, else English.
     pub fn from_environment() -> Self {
@@ -198,7 +209,7 @@ pub const ZH: Strings = Strings {
     delete: "删除",
     talk_time: "说话时间",
     cues: "条提示",
-    history: "每班进展（最近一班：电平和语调起伏）",
+    history: "每班进展（最近一班逐通电话：语速、音量、语调起伏）",
     tiring: "声音在这一班里变累了",
     notice_field: "设置 {field}：{problem}，已恢复默认",
     notice_baseline: "校准数据 {field}：{problem}，已删除，请重新校准",
@@ -280,7 +291,7 @@ pub const EN: Strings = Strings {
     delete: "Delete",
     talk_time: "talk time",
     cues: "cues",
-    history: "Progress by shift (latest shift: level and pitch spread)",
+    history: "Progress by shift (latest shift call by call: pace, volume, pitch spread)",
     tiring: "voice tiring through the shift",
     notice_field: "Setting {field}: {problem}; default restored",
     notice_baseline: "Calibration {field}: {problem}; dropped, please calibrate again",

@@ -93,6 +93,14 @@ pub fn default_path() -> PathBuf {
     paths::settings_file()
 }
 
+/// A report written for this user: in their interface language, against their targets
+/// and their calibrated baseline.
+impl From<&Settings> for crate::session::report::ReportOptions {
+    fn from(s: &Settings) -> Self {
+        Self { lang: s.ui_lang.into(), targets: s.targets, baseline: s.baseline }
+    }
+}
+
 impl Settings {
     /// Loads settings, with a notice for every field not taken as written.
     pub fn load(path: &Path) -> (Self, Vec<SettingsNotice>) {
