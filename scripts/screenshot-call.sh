@@ -18,7 +18,7 @@ Xvfb :77 -screen 0 1280x1000x24 -nolisten tcp >/dev/null 2>&1 &
 xvfb=$!
 trap 'kill $pulse $xvfb ${feeder:-} ${player:-} ${app:-} 2>/dev/null || true; rm -rf "$work"' EXIT
 for _ in $(seq 50); do pactl info >/dev/null 2>&1 && break; sleep 0.1; done
-pactl load-module module-pipe-source source_name=vmic file="$work/mic.fifo" format=s16le rate=16000 channels=1 >/dev/null
+pactl load-module module-pipe-source source_name=vmic file="$work/mic.fifo" format=s16le rate=16000 channels=1 source_properties=device.description=Headset >/dev/null
 pactl set-default-source vmic
 pactl load-module module-null-sink sink_name=softphone >/dev/null
 pactl set-default-sink softphone
