@@ -99,6 +99,8 @@ fn harness_with(
                 baseline_spread_st: None,
                 targets: &screen.targets,
                 devices: &[],
+                caller_devices: &[],
+                caller_device: None,
                 device: None,
                 recording: false,
                 on_hold: false,

@@ -46,6 +46,7 @@ struct Screen {
     ui_lang: UiLang,
     actions: Vec<Action>,
     devices: Vec<String>,
+    caller_devices: Vec<String>,
     fonts_installed: bool,
     sessions: Option<SessionsPanel>,
 }
@@ -66,6 +67,8 @@ fn harness(state: LiveState, ui_lang: UiLang) -> Harness<'static, Screen> {
                 baseline_spread_st: None,
                 targets: &targets,
                 devices: &screen.devices,
+                caller_devices: &screen.caller_devices,
+                caller_device: None,
                 device: None,
                 recording: false,
                 on_hold: false,
@@ -81,6 +84,7 @@ fn harness(state: LiveState, ui_lang: UiLang) -> Harness<'static, Screen> {
             ui_lang,
             actions: Vec::new(),
             devices: vec!["USB Headset".into(), "Laptop microphone".into()],
+            caller_devices: vec!["Monitor of Softphone".into()],
             fonts_installed: false,
             sessions: None,
         },
@@ -203,6 +207,23 @@ fn choosing_a_microphone_in_the_list_asks_for_that_device() {
     h.get_by_label("USB Headset").click();
     h.run();
     assert_eq!(h.state().actions, vec![Action::SelectDevice(Some("USB Headset".into()))]);
+}
+
+#[test]
+fn with_the_caller_heard_a_second_list_picks_the_callers_source() {
+    let mut state = state_after(&[frame(0.0, 150.0, -26.0, 8.0)]);
+    let mut h = harness(state.clone(), UiLang::En);
+    h.run();
+    assert!(h.query_by_label("Caller").is_none(), "no caller source, no caller list");
+    state.caller_device = Some(DeviceStatus::Connecting);
+    h.state_mut().state = state;
+    h.run();
+    h.get_by_label("Caller").click();
+    h.run();
+    h.get_by_label("Monitor of Softphone").click();
+    h.run();
+    let wanted = Action::SelectCallerDevice(Some("Monitor of Softphone".into()));
+    assert_eq!(h.state().actions, vec![wanted]);
 }
 
 #[test]

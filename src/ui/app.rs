@@ -35,6 +35,8 @@ pub struct CoachApp {
     had_source: bool,
     /// Input device names, listed once at start (listing probes every ALSA plugin).
     devices: Vec<String>,
+    /// Caller sources to choose from (output monitors; loopback on Windows).
+    caller_devices: Vec<String>,
     demo_playing: bool,
     /// The script being rehearsed, if any (shown as a teleprompter).
     script: Option<crate::coach::rehearsal::Script>,
@@ -72,6 +74,9 @@ impl CoachApp {
             Source::Microphone { device: settings.device.clone() }
         };
         let pipeline = start(source, &settings);
+        let caller_devices = crate::audio::capture::list_caller_sources()
+            .map(|(_, sources)| sources.into_iter().map(|d| d.name).collect())
+            .unwrap_or_default();
         let devices = crate::audio::capture::list_input_devices()
             .map(|(_, devices)| devices)
             .unwrap_or_default()
@@ -99,6 +104,7 @@ impl CoachApp {
             applied_compact: None,
             had_source: demo,
             devices,
+            caller_devices,
             demo_playing: demo,
             script,
             sessions: None,
@@ -148,6 +154,10 @@ impl CoachApp {
             Action::SelectDevice(device) => {
                 self.settings.device = device.clone();
                 self.restart(Source::Microphone { device });
+            }
+            Action::SelectCallerDevice(device) => {
+                self.settings.caller_device = device;
+                self.restart(Source::Microphone { device: self.settings.device.clone() });
             }
             Action::ToggleSessions => {
                 self.sessions = match self.sessions.take() {
@@ -308,6 +318,8 @@ impl eframe::App for CoachApp {
             baseline_spread_st: self.settings.baseline.map(|b| b.pitch_spread_st),
             targets: &self.settings.targets,
             devices: &self.devices,
+            caller_devices: &self.caller_devices,
+            caller_device: self.settings.caller_device.as_deref(),
             device: self.settings.device.as_deref(),
             recording: self.settings.record_audio,
             on_hold: self.on_hold,

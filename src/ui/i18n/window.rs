@@ -26,6 +26,9 @@ pub struct WindowStrings {
     pub missing_glyphs: &'static str,
     /// Level plot's y axis.
     pub level_axis: &'static str,
+    /// The caller's source picker: its label and its default entry.
+    pub caller_source: &'static str,
+    pub default_output: &'static str,
 }
 
 pub const ZH: WindowStrings = WindowStrings {
@@ -43,6 +46,8 @@ pub const ZH: WindowStrings = WindowStrings {
     calibrate_not_in_rehearsal: "练习脚本时不能校准：请在平常通话时校准",
     missing_glyphs: "没有字体能显示这些字：{chars}（需要中文字体，如 fonts-wqy-microhei）",
     level_axis: "电平 (dBFS)",
+    caller_source: "客户声音",
+    default_output: "默认输出",
 };
 
 pub const EN: WindowStrings = WindowStrings {
@@ -60,6 +65,8 @@ pub const EN: WindowStrings = WindowStrings {
     calibrate_not_in_rehearsal: "Not during a rehearsal: calibrate on your normal speech",
     missing_glyphs: "No font can show these characters: {chars} (install a CJK font, e.g. fonts-wqy-microhei)",
     level_axis: "Level (dBFS)",
+    caller_source: "Caller",
+    default_output: "Default output",
 };
 
 pub fn window_strings(lang: UiLang) -> &'static WindowStrings {
@@ -91,6 +98,8 @@ mod tests {
             s.calibrate_not_in_rehearsal,
             s.missing_glyphs,
             s.level_axis,
+            s.caller_source,
+            s.default_output,
         ]
         .concat();
         let covered = include_str!("../../../assets/fonts/subset-chars.txt");

@@ -8,6 +8,7 @@ use crate::coach::Band;
 use crate::pipeline::DeviceStatus;
 use crate::session::store::SessionKind;
 use crate::ui::gauge::band_color;
+use crate::ui::i18n::window_strings;
 
 impl View<'_> {
     pub(super) fn status_line(&self, ui: &mut Ui, actions: &mut Vec<Action>) {
@@ -76,6 +77,32 @@ impl View<'_> {
                 }
             }
         }
+    }
+
+    /// Where the caller is heard: the default output's monitor or a named source. Shown
+    /// while a microphone is captured with the caller's side (not in the demo).
+    pub(super) fn caller_picker(&self, ui: &mut Ui, actions: &mut Vec<Action>) {
+        if self.state.caller_device.is_none() {
+            return;
+        }
+        let w = window_strings(self.ui_lang);
+        let current = self.caller_device.unwrap_or(w.default_output);
+        egui::ComboBox::from_label(w.caller_source).selected_text(current).width(200.0).show_ui(
+            ui,
+            |ui| {
+                if ui.selectable_label(self.caller_device.is_none(), w.default_output).clicked()
+                    && self.caller_device.is_some()
+                {
+                    actions.push(Action::SelectCallerDevice(None));
+                }
+                for name in self.caller_devices {
+                    let chosen = self.caller_device == Some(name.as_str());
+                    if ui.selectable_label(chosen, name).clicked() && !chosen {
+                        actions.push(Action::SelectCallerDevice(Some(name.clone())));
+                    }
+                }
+            },
+        );
     }
 
     pub(super) fn device_picker(&self, ui: &mut Ui, actions: &mut Vec<Action>) {

@@ -36,6 +36,8 @@ pub enum Action {
     DismissNotice,
     /// Use this input device (None = the system default).
     SelectDevice(Option<String>),
+    /// Hear the caller from this source (None = the default output's monitor).
+    SelectCallerDevice(Option<String>),
     ToggleRecording,
     /// Show or hide the list of stored sessions.
     ToggleSessions,
@@ -74,6 +76,10 @@ pub struct View<'a> {
     /// Input device names to choose from, and the chosen one (None = system default).
     pub devices: &'a [String],
     pub device: Option<&'a str>,
+    /// Caller sources (output monitors, loopback) and the chosen one (None = the default
+    /// output).
+    pub caller_devices: &'a [String],
+    pub caller_device: Option<&'a str>,
     /// Audio recording is on for this session.
     pub recording: bool,
     /// A script being rehearsed: shown as a teleprompter.
@@ -127,6 +133,7 @@ impl View<'_> {
         });
         ui.horizontal_wrapped(|ui| {
             self.device_picker(ui, &mut actions);
+            self.caller_picker(ui, &mut actions);
             if self.recording && self.state.recording {
                 ui.label(
                     RichText::new(format!("● {}", s.recording_on))
