@@ -73,10 +73,13 @@ impl CoachApp {
         } else {
             Source::Microphone { device: settings.device.clone() }
         };
-        let pipeline = start(source, &settings);
+        // Before any stream is open: probing the caller sources' formats beside live
+        // streams on the same sound server cut those streams off (seen under Xvfb with
+        // PulseAudio: the window showed no audio after the first seconds).
         let caller_devices = crate::audio::capture::list_caller_sources()
             .map(|(_, sources)| sources.into_iter().map(|d| d.name).collect())
             .unwrap_or_default();
+        let pipeline = start(source, &settings);
         let devices = crate::audio::capture::list_input_devices()
             .map(|(_, devices)| devices)
             .unwrap_or_default()
