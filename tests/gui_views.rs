@@ -378,3 +378,50 @@ fn the_open_report_reads_in_the_interface_language_with_its_moments_and_tips() {
         }
     }
 }
+
+/// The headline as drawn never contradicts the gauges as drawn: over every combination of
+/// green, amber and red on the three gauges (held long enough for any cue to show), all
+/// green shows praise and nothing else, otherwise the headline is the cue of a gauge in
+/// the worst band shown.
+#[test]
+fn the_drawn_headline_agrees_with_the_drawn_gauges_in_every_band_combination() {
+    // (value, band) per gauge, guidance defaults without a baseline (zh).
+    let pace = [(150.0, Band::Green), (185.0, Band::Amber), (230.0, Band::Red)];
+    let level = [(-26.0, Band::Green), (-20.0, Band::Amber), (-15.0, Band::Red)];
+    let spread = [(8.0, Band::Green), (4.5, Band::Amber), (2.0, Band::Red)];
+    let cue_text = ["Slow down a little", "A bit loud, soften your voice", "Voice is flat"];
+    let mut checked = 0;
+    for p in pace {
+        for l in level {
+            for s in spread {
+                let frames: Vec<Frame> =
+                    (0..800).map(|i| frame(i as f64 * 0.01, p.0, l.0, s.0)).collect();
+                let mut h = harness(state_after(&frames), UiLang::En);
+                h.run();
+                let bands = [p.1, l.1, s.1];
+                let worst = *bands.iter().max_by_key(|b| **b as u8).unwrap();
+                let praise = h.query_by_label("Keep it up").is_some();
+                let combo = format!("pace {}, level {}, spread {}", p.0, l.0, s.0);
+                if worst == Band::Green {
+                    assert!(praise, "{combo}: all green, no praise");
+                    for text in cue_text {
+                        assert!(h.query_by_label_contains(text).is_none(), "{combo}: {text}");
+                    }
+                } else {
+                    assert!(!praise, "{combo}: praise with a gauge off");
+                    let allowed: Vec<&str> =
+                        (0..3).filter(|&g| bands[g] == worst).map(|g| cue_text[g]).collect();
+                    let shown: Vec<&str> = cue_text
+                        .iter()
+                        .copied()
+                        .filter(|t| h.query_by_label_contains(t).is_some())
+                        .collect();
+                    assert_eq!(shown.len(), 1, "{combo}: headline {shown:?}");
+                    assert!(allowed.contains(&shown[0]), "{combo}: {shown:?}, allowed {allowed:?}");
+                }
+                checked += 1;
+            }
+        }
+    }
+    assert_eq!(checked, 27);
+}
