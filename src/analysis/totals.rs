@@ -141,6 +141,21 @@ mod tests {
     use crate::analysis::{Analyser, AnalyserConfig};
 
     #[test]
+    fn the_active_level_averages_the_power_of_speech_hops_only() {
+        let hop = |level_dbfs: f32, speech: bool| Frame { level_dbfs, speech, ..Frame::default() };
+        let mut t = Totals::new();
+        t.push_frame(&hop(-20.0, true));
+        t.push_frame(&hop(-60.0, false));
+        for _ in 0..4 {
+            t.push_frame(&hop(-30.0, true));
+        }
+        // One hop at −20 and four at −30; the silent hop does not count.
+        let expected = power_to_dbfs((dbfs_to_power(-20.0) + 4.0 * dbfs_to_power(-30.0)) / 5.0);
+        let level = t.summary(0.06, 6).level_active_dbfs.unwrap();
+        assert!((level - expected).abs() < 1e-3, "{level} vs {expected}");
+    }
+
+    #[test]
     fn frames_summed_again_give_the_analysers_own_summary_digit_for_digit() {
         let rate = 16000;
         // Two "words" of a gliding vowel with a pause: speech, pitch, syllables, a pause.

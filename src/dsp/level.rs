@@ -16,8 +16,8 @@ pub fn dbfs_to_power(dbfs: f32) -> f64 {
     10f64.powf(dbfs as f64 / 10.0)
 }
 
-/// Mean power of the active frames, over everything seen (`total`), the current utterance
-/// and a rolling window of the last `window` frames.
+/// Mean power of the active frames over the current utterance and a rolling window of the
+/// last `window` frames (the whole stream's is `analysis::Totals`').
 #[derive(Debug, Clone)]
 pub struct ActiveLevel {
     ring: Vec<(f64, bool)>,
@@ -25,8 +25,6 @@ pub struct ActiveLevel {
     filled: usize,
     rolling_power: f64,
     rolling_count: usize,
-    total_power: f64,
-    total_count: u64,
     utterance_power: f64,
     utterance_count: u64,
 }
@@ -39,8 +37,6 @@ impl ActiveLevel {
             filled: 0,
             rolling_power: 0.0,
             rolling_count: 0,
-            total_power: 0.0,
-            total_count: 0,
             utterance_power: 0.0,
             utterance_count: 0,
         }
@@ -61,8 +57,6 @@ impl ActiveLevel {
         if active {
             self.rolling_power += mean_square;
             self.rolling_count += 1;
-            self.total_power += mean_square;
-            self.total_count += 1;
             self.utterance_power += mean_square;
             self.utterance_count += 1;
         }
@@ -88,9 +82,6 @@ impl ActiveLevel {
     pub fn utterance_dbfs(&self) -> Option<f32> {
         Self::mean(self.utterance_power, self.utterance_count)
     }
-    pub fn total_dbfs(&self) -> Option<f32> {
-        Self::mean(self.total_power, self.total_count)
-    }
 }
 
 #[cfg(test)]
@@ -114,9 +105,6 @@ mod tests {
             a.push(dbfs_to_power(-30.0), true);
         }
         assert!((a.rolling_dbfs().unwrap() + 30.0).abs() < 1e-3);
-        // total: one frame at −20 and four at −30
-        let expected = power_to_dbfs((dbfs_to_power(-20.0) + 4.0 * dbfs_to_power(-30.0)) / 5.0);
-        assert!((a.total_dbfs().unwrap() - expected).abs() < 1e-3);
         a.start_utterance();
         assert!(a.utterance_dbfs().is_none());
     }

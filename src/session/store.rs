@@ -303,11 +303,6 @@ impl SessionWriter {
             .map_err(|source| PartFailed { part: SessionPart::Summary, source })
     }
 
-    /// The conversation figures, written with the summary.
-    pub fn set_conversation(&mut self, summary: ConversationSummary) {
-        self.meta.conversation = Some(Box::new(summary));
-    }
-
     /// The summary written at the next checkpoint.
     pub fn set_summary(&mut self, summary: &Summary) {
         self.meta.summary = Some(summary.clone());
