@@ -57,6 +57,12 @@ fn killing_listen_while_recording_leaves_a_playable_wav_up_to_the_last_second() 
     println!("recorded for {recorded_for:.2} s; the file holds {duration:.2} s");
     // Issue #4: the right length within ±1 s (the header is checkpointed every second).
     assert!((duration - recorded_for).abs() <= 1.0, "{duration} vs {recorded_for}");
+    // The summary so far is in session.json too, up to its last checkpoint (once a second).
+    let meta: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(session.join("session.json")).unwrap())
+            .unwrap();
+    let summarised = meta["summary"]["duration_s"].as_f64().unwrap_or(0.0);
+    assert!((summarised - duration).abs() <= 1.5, "summary {summarised} s vs audio {duration} s");
     let analysed = binary().args(["analyze", path_str(&wav)]).output().unwrap();
     assert!(analysed.status.success(), "{}", String::from_utf8_lossy(&analysed.stderr));
 }

@@ -88,6 +88,13 @@ impl Call {
         }
     }
 
+    /// The call's figures for its first `end_s` seconds.
+    fn summary(&self, end_s: f64, lang: Lang) -> crate::analysis::Summary {
+        // The frames of the call: hops at k × 10 ms before its end.
+        let frames = (end_s / HOP_S - 1e-6).ceil().max(0.0) as u64;
+        self.totals.summary(end_s, frames).with_lang(lang)
+    }
+
     fn add(&mut self, hop: &Hop, with_caller: bool) {
         if hop.ended_turn {
             self.totals.end_turn();
@@ -293,10 +300,7 @@ impl Calls {
             self.write_pending(&mut call);
             let Some(w) = call.writer.take() else { continue };
             let (end_s, by) = call.end.expect("an ending call has its end");
-            // The frames of the call: hops at k × 10 ms before its end.
-            let frames = (end_s / HOP_S - 1e-6).ceil().max(0.0) as u64;
-            let mut summary = call.totals.summary(end_s, frames);
-            summary = summary.with_lang(self.store.as_ref().map_or(Lang::Zh, |s| s.lang));
+            let summary = call.summary(end_s, self.lang());
             let (finished, failed) = w.close_call(summary, end_s, by, call.conversation.take());
             self.problems.extend(failed.iter().map(StorageProblem::from));
             match finished {
@@ -313,17 +317,27 @@ impl Calls {
         }
     }
 
+    /// Hands the waiting hops to the call's session, with the summary so far (written at
+    /// its next checkpoint: a session killed mid-call keeps its figures up to there).
     fn write_pending(&mut self, call: &mut Call) {
         self.open_writer(call);
-        let pending = std::mem::take(&mut call.pending);
+        let so_far = (call.writer.is_some() && !call.pending.is_empty())
+            .then(|| call.summary(call.newest_s - call.origin_s + HOP_S, self.lang()));
         if let Some(w) = call.writer.as_mut() {
-            for (f, c, talk) in &pending {
-                let failed = w.frame(f, c, *talk);
+            if let Some(summary) = &so_far {
+                w.set_summary(summary);
+            }
+            for (f, c, talk) in call.pending.drain(..) {
+                let failed = w.frame(&f, &c, talk);
                 self.problems.extend(failed.iter().map(StorageProblem::from));
             }
         }
-        call.pending = pending;
         call.pending.clear();
+    }
+
+    /// The speech language of stored calls (the pace unit of their summaries).
+    fn lang(&self) -> Lang {
+        self.store.as_ref().map_or(Lang::Zh, |s| s.lang)
     }
 
     fn open_writer(&mut self, call: &mut Call) {
