@@ -4,9 +4,11 @@
 //! and no gauge value cut, calibration refused during the demo and a rehearsal, and the
 //! target-band panel.
 
+mod common;
+
 use egui_kittest::Harness;
 use kittest::{NodeT as _, Queryable as _, by};
-use speech_coach::analysis::{Frame, Lang};
+use speech_coach::analysis::Lang;
 use speech_coach::coach::rehearsal::Script;
 use speech_coach::coach::{Coach, Targets};
 use speech_coach::egui;
@@ -16,28 +18,7 @@ use speech_coach::ui::fonts::{self, InstalledFonts};
 use speech_coach::ui::i18n::UiLang;
 use speech_coach::ui::views::{Action, SessionsPanel, View};
 
-fn frame(t: f64, chars_per_min: f32, level_dbfs: f32, spread_st: f32) -> Frame {
-    Frame {
-        time_s: t,
-        f0_hz: 180.0,
-        level_dbfs,
-        speech: true,
-        active_level_dbfs: Some(level_dbfs),
-        syllables_per_min: Some(chars_per_min),
-        pitch_median_hz: Some(180.0),
-        pitch_spread_st: Some(spread_st),
-        ..Default::default()
-    }
-}
-
-fn live() -> DeviceStatus {
-    DeviceStatus::Live {
-        name: "Test mic".into(),
-        sample_rate: 48000,
-        channels: 1,
-        format: "f32".into(),
-    }
-}
+use common::gui::{frame, live_mic as live};
 
 /// Three seconds of speech too fast and a little loud, on a live microphone.
 fn speaking() -> LiveState {

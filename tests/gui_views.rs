@@ -1,6 +1,8 @@
 //! The window's views, headless (egui_kittest): gauges change band as values cross the
 //! thresholds, the language switch works, and the cue line holds through flicker.
 
+mod common;
+
 use egui_kittest::Harness;
 use kittest::{Queryable as _, by};
 use speech_coach::analysis::{Frame, Lang};
@@ -12,29 +14,12 @@ use speech_coach::pipeline::{DeviceStatus, LiveState, TalkPoint};
 use speech_coach::ui::i18n::UiLang;
 use speech_coach::ui::views::{Action, SessionsPanel, View};
 
-fn frame(t: f64, chars_per_min: f32, level_dbfs: f32, spread_st: f32) -> Frame {
-    Frame {
-        time_s: t,
-        f0_hz: 180.0,
-        level_dbfs,
-        speech: true,
-        active_level_dbfs: Some(level_dbfs),
-        syllables_per_min: Some(chars_per_min),
-        pitch_median_hz: Some(180.0),
-        pitch_spread_st: Some(spread_st),
-        ..Default::default()
-    }
-}
+use common::gui::{frame, live_mic};
 
 fn state_after(frames: &[Frame]) -> LiveState {
     let mut coach = Coach::new(Lang::Zh, None);
     let mut state = LiveState::new(Lang::Zh);
-    state.device = DeviceStatus::Live {
-        name: "Test mic".into(),
-        sample_rate: 48000,
-        channels: 1,
-        format: "f32".into(),
-    };
+    state.device = live_mic();
     for f in frames {
         state.coach = *coach.push(f);
     }

@@ -5,6 +5,7 @@
 pub mod calls;
 pub mod eval;
 pub mod frames;
+pub mod gui;
 pub mod turns;
 pub mod vmic;
 
