@@ -7,10 +7,11 @@ use std::path::{Path, PathBuf};
 
 use common::{path_str, run, scratch, shared_data};
 use speech_coach::analysis::analyse_wav;
-use speech_coach::analysis::{AnalyserConfig, Summary};
+use speech_coach::analysis::{AnalyserConfig, Lang, Summary};
 
-fn summary(path: &Path) -> Summary {
-    analyse_wav(path, AnalyserConfig::new, |_| {}, |_, _| {}).unwrap().1
+fn summary(path: &Path, lang: Lang) -> Summary {
+    let config = |rate| AnalyserConfig::new(rate).with_lang(lang);
+    analyse_wav(path, config, |_| {}, |_, _| {}).unwrap().1
 }
 
 fn han_characters(text: &str) -> u64 {
@@ -18,11 +19,11 @@ fn han_characters(text: &str) -> u64 {
 }
 
 /// Per-file relative errors of the syllable count, in percent.
-fn count_errors(cases: &[(PathBuf, u64)]) -> Vec<f64> {
+fn count_errors(cases: &[(PathBuf, u64)], lang: Lang) -> Vec<f64> {
     cases
         .iter()
         .map(|(path, truth)| {
-            let got = summary(path).syllables;
+            let got = summary(path, lang).syllables;
             let err = 100.0 * (got as f64 - *truth as f64) / *truth as f64;
             println!(
                 "{}: {got} syllables, true {truth} ({err:+.0} %)",
@@ -58,7 +59,7 @@ fn syllable_count_is_within_ten_percent_on_clean_mandarin_recordings() {
         .map(|(p, n, _)| (p, n))
         .collect();
     assert_eq!(clean.len(), 2);
-    let mae = mean_abs(&count_errors(&clean));
+    let mae = mean_abs(&count_errors(&clean, Lang::Zh));
     assert!(mae <= 10.0, "mean absolute error {mae:.1} %");
 }
 
@@ -76,7 +77,7 @@ fn syllable_count_on_noisy_and_far_field_mandarin_stays_within_its_known_bound()
         .map(|(p, n, _)| (p, n))
         .collect();
     assert_eq!(noisy.len(), 2);
-    let errors = count_errors(&noisy);
+    let errors = count_errors(&noisy, Lang::Zh);
     // Measured: −29 % (music, 10 of 14) and −19 % (meeting, 47 of 58). Bound: 5 points of
     // slack each.
     assert!(errors.iter().all(|e| e.abs() <= 34.0), "{errors:?}");
@@ -117,7 +118,7 @@ fn syllable_count_on_real_read_english_is_nearly_unbiased() {
         }
     }
     assert_eq!(cases.len(), 100);
-    let errors = count_errors(&cases);
+    let errors = count_errors(&cases, Lang::En);
     let counted: f64 =
         cases.iter().zip(&errors).map(|((_, truth), e)| *truth as f64 * (1.0 + e / 100.0)).sum();
     let truth: f64 = cases.iter().map(|(_, truth)| *truth as f64).sum();
@@ -153,7 +154,7 @@ fn syllable_count_is_within_ten_percent_on_synthetic_mandarin_at_three_speeds() 
     assert_eq!(truth, 61);
     let cases: Vec<_> =
         SPEEDS.iter().map(|s| (espeak(&dir, "cmn-latn-pinyin", s, ZH_SCRIPT), truth)).collect();
-    let mae = mean_abs(&count_errors(&cases));
+    let mae = mean_abs(&count_errors(&cases, Lang::Zh));
     assert!(mae <= 10.0, "mean absolute error {mae:.1} %");
 }
 
@@ -162,7 +163,7 @@ fn syllable_count_is_within_ten_percent_on_synthetic_english_at_three_speeds() {
     let dir = scratch("espeak-en");
     let cases: Vec<_> =
         SPEEDS.iter().map(|s| (espeak(&dir, "en", s, EN_SCRIPT), EN_SYLLABLES)).collect();
-    let mae = mean_abs(&count_errors(&cases));
+    let mae = mean_abs(&count_errors(&cases, Lang::En));
     assert!(mae <= 10.0, "mean absolute error {mae:.1} %");
 }
 
@@ -176,7 +177,7 @@ fn active_level_follows_gain_exactly_and_ignores_background_noise_between_senten
     let level_at = |gain_db: &str| {
         let out = dir.join(format!("gain{gain_db}.wav"));
         run("sox", &["-D", path_str(&base), path_str(&out), "gain", gain_db]);
-        summary(&out).level_active_dbfs.unwrap()
+        summary(&out, Lang::Zh).level_active_dbfs.unwrap()
     };
     let (l0, l6, l18) = (level_at("0"), level_at("-6"), level_at("-18"));
     println!("active levels: {l0:.2} / {l6:.2} / {l18:.2} dBFS");
@@ -215,8 +216,8 @@ fn active_level_follows_gain_exactly_and_ignores_background_noise_between_senten
     run("sox", &["-D", path_str(&base), path_str(&silence), path_str(&base), path_str(&quiet_gap)]);
     run("sox", &["-D", path_str(&base), path_str(&noise), path_str(&base), path_str(&noisy_gap)]);
     let (quiet, noisy) = (
-        summary(&quiet_gap).level_active_dbfs.unwrap(),
-        summary(&noisy_gap).level_active_dbfs.unwrap(),
+        summary(&quiet_gap, Lang::Zh).level_active_dbfs.unwrap(),
+        summary(&noisy_gap, Lang::Zh).level_active_dbfs.unwrap(),
     );
     println!("with a silent gap {quiet:.2} dBFS, with a noisy gap {noisy:.2} dBFS");
     assert!((quiet - noisy).abs() < 0.5);

@@ -16,7 +16,7 @@ fn analyse(path: &std::path::Path, lang: Lang) -> (Summary, Option<f32>) {
     let mut gauge = None;
     let (_, summary) = analyse_wav(
         path,
-        AnalyserConfig::new,
+        |rate| AnalyserConfig::new(rate).with_lang(lang),
         |f: &Frame| gauge = f.syllables_per_min.or(gauge),
         |_, _| {},
     )

@@ -23,12 +23,12 @@
 use thiserror::Error;
 
 use super::frame::Frame;
-use super::summary::Summary;
+use super::summary::{Lang, Summary};
 use super::totals::Totals;
 use crate::dsp::band_power::BandPower;
 use crate::dsp::filter::Biquad;
 use crate::dsp::level::{ActiveLevel, power_to_dbfs};
-use crate::dsp::pace::{SpeakingTime, SyllableDetector, SyllableHop, TurnTracker};
+use crate::dsp::pace::{SpeakingTime, SyllableDetector, SyllableHop, SyllableRules, TurnTracker};
 use crate::dsp::pitch::{CandidateFinder, PitchConfig, PitchFrame};
 use crate::dsp::pitch_path::{LAG, PathConfig, PathTracker};
 use crate::dsp::resample::Resampler;
@@ -89,11 +89,27 @@ pub struct AnalyserConfig {
     pub sample_rate: u32,
     pub pitch_floor_hz: f32,
     pub pitch_ceiling_hz: f32,
+    /// The speech's language: how its syllables are shaped (see `SyllableRules`).
+    pub lang: Lang,
 }
 
 impl AnalyserConfig {
+    /// Mandarin speech at `sample_rate`, pitch looked for from 60 to 500 Hz.
     pub fn new(sample_rate: u32) -> Self {
-        Self { sample_rate, pitch_floor_hz: 60.0, pitch_ceiling_hz: 500.0 }
+        Self { sample_rate, pitch_floor_hz: 60.0, pitch_ceiling_hz: 500.0, lang: Lang::Zh }
+    }
+
+    /// The same, for speech in `lang`.
+    pub fn with_lang(self, lang: Lang) -> Self {
+        Self { lang, ..self }
+    }
+}
+
+/// The syllable detector's rules for a language.
+fn syllable_rules(lang: Lang) -> SyllableRules {
+    match lang {
+        Lang::Zh => SyllableRules::FULL_SYLLABLES,
+        Lang::En => SyllableRules::REDUCED_SYLLABLES,
     }
 }
 
@@ -217,7 +233,7 @@ impl Analyser {
             active: ActiveLevel::new(ACTIVE_WINDOW_FRAMES),
             speaking: SpeakingTime::new(HOP_S as f32),
             turns: TurnTracker::new(HOP_S as f32),
-            syllables: SyllableDetector::default(),
+            syllables: SyllableDetector::new(syllable_rules(config.lang)),
             pace: PaceWindow {
                 ring: Vec::with_capacity(PACE_WINDOW_FRAMES),
                 next: 0,
@@ -390,6 +406,11 @@ impl Analyser {
                 .in_pause()
                 .then_some(self.current_gap_frames as f32 * HOP_S as f32),
         }
+    }
+
+    /// Follows a change of the speech's language from here on.
+    pub fn set_lang(&mut self, lang: Lang) {
+        self.syllables.set_rules(syllable_rules(lang));
     }
 
     /// Ends the agent's turn now: the caller has taken the floor. The time until the agent

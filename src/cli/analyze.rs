@@ -109,7 +109,7 @@ pub fn run(args: AnalyzeArgs) -> Result<()> {
     let config = |rate| AnalyserConfig {
         pitch_floor_hz: floor,
         pitch_ceiling_hz: ceiling,
-        ..AnalyserConfig::new(rate)
+        ..AnalyserConfig::new(rate).with_lang(args.lang)
     };
     let channels = args.stereo.map(|agent| match agent {
         AgentChannel::Left => (0, 1),

@@ -58,7 +58,8 @@ pub fn run(args: RehearseArgs) -> Result<()> {
     let lines_total = script.lines.len();
     let title = script.title.clone();
     let mut rehearsal = Rehearsal::new(script, lang);
-    analyse_wav(&recording, AnalyserConfig::new, |f| rehearsal.push(f), |_, _| {})?;
+    let config = |rate| AnalyserConfig::new(rate).with_lang(lang);
+    analyse_wav(&recording, config, |f| rehearsal.push(f), |_, _| {})?;
     let lines = rehearsal.results();
     let report = RehearsalReport {
         title,

@@ -13,7 +13,7 @@
 use std::collections::VecDeque;
 use std::time::Instant;
 
-use crate::analysis::{Analyser, AnalyserConfig, AnalysisError, Frame, Summary};
+use crate::analysis::{Analyser, AnalyserConfig, AnalysisError, Frame, Lang, Summary};
 use crate::coach::rehearsal::Rehearsal;
 use crate::coach::{Baseline, Calibration, CalibrationRefusal, Coach, CoachState};
 use crate::conversation::Conversation;
@@ -34,9 +34,22 @@ struct Channel {
     /// Stream time already analysed by earlier analysers (a reconnect may change the rate).
     time_offset_s: f64,
     clock: ChannelClock,
+    /// The speech's language, for the next analyser as for the current one.
+    lang: Lang,
 }
 
 impl Channel {
+    fn new(lang: Lang) -> Self {
+        Self { lang, ..Self::default() }
+    }
+
+    fn set_lang(&mut self, lang: Lang) {
+        self.lang = lang;
+        if let Some(a) = self.analyser.as_mut() {
+            a.set_lang(lang);
+        }
+    }
+
     /// Analyses one block; each frame goes to `out` with its wall-clock hop.
     fn process(
         &mut self,
@@ -48,7 +61,7 @@ impl Channel {
     ) -> Result<(), AnalysisError> {
         let fresh = self.analyser.as_ref().is_none_or(|a| a.sample_rate() != sample_rate);
         if fresh {
-            let new = Analyser::new(AnalyserConfig::new(sample_rate))?;
+            let new = Analyser::new(AnalyserConfig::new(sample_rate).with_lang(self.lang))?;
             if let Some(old) = self.analyser.replace(new) {
                 self.time_offset_s += old.duration_s();
             }
@@ -129,11 +142,12 @@ impl AnalyserWorker {
     /// A worker for the agent's channel, and the caller's when `with_caller`; `calls`
     /// decides and stores the sessions.
     pub fn new(coach: Coach, calls: Calls, with_caller: bool) -> Self {
+        let lang = coach.lang();
         Self {
             coach,
             epoch: Instant::now(),
-            agent: Channel::default(),
-            caller: with_caller.then(Channel::default),
+            agent: Channel::new(lang),
+            caller: with_caller.then(|| Channel::new(lang)),
             aligner: Aligner::new(with_caller),
             conversation: with_caller.then(Conversation::new),
             new_frames: Vec::with_capacity(64),
@@ -153,7 +167,13 @@ impl AnalyserWorker {
 
     pub fn handle(&mut self, command: Command) {
         match command {
-            Command::SetLang(lang) => self.coach.set_lang(lang),
+            Command::SetLang(lang) => {
+                self.coach.set_lang(lang);
+                self.agent.set_lang(lang);
+                if let Some(caller) = self.caller.as_mut() {
+                    caller.set_lang(lang);
+                }
+            }
             Command::SetBaseline(b) => self.coach.set_baseline(b),
             Command::SetTargets(targets) => self.coach.set_targets(targets),
             Command::StartCalibration => {
