@@ -228,6 +228,7 @@ fn the_sessions_panel_offers_report_and_delete_for_each_session() {
         conversation: None,
         conversation_events: vec![],
         ended_by: None,
+        uuid: None,
     };
     h.state_mut().sessions = Some(SessionsPanel {
         rows: vec![Listed::Ok(meta)],
@@ -272,6 +273,7 @@ fn the_progress_view_flags_a_shift_where_the_voice_tires() {
             conversation: None,
             conversation_events: vec![],
             ended_by: None,
+            uuid: None,
         })
         .collect();
     let mut h = harness(state_after(&[frame(0.0, 150.0, -26.0, 8.0)]), UiLang::En);
