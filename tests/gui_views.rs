@@ -60,6 +60,7 @@ fn harness(state: LiveState, ui_lang: UiLang) -> Harness<'static, Screen> {
                 script: None,
                 sessions: screen.sessions.as_ref(),
                 targets_open: false,
+                team_sync: None,
             };
             let actions = view.full(ui);
             screen.actions.extend(actions);

@@ -159,7 +159,7 @@ fn sync_once(batch: usize) -> Result<()> {
     let waiting = queue::count_waiting(&root, &config.destination)?;
     let still = |e: TeamError| {
         let left = queue::count_waiting(&root, &config.destination).unwrap_or(waiting);
-        anyhow::Error::from(e).context(format!("{left} calls wait in the local store"))
+        anyhow::anyhow!("{e}; {left} calls wait in the local store and go at the next sync")
     };
     let mut client = config.connect().map_err(still)?;
     let bar = (waiting > batch).then(|| {

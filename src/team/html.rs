@@ -13,9 +13,11 @@ use crate::session::svg::esc;
 use crate::session::words::{Words, fill, pace_unit, words};
 
 /// Extra rules for the agents table (the call report's stylesheet has the rest).
-const TEAM_STYLE: &str = "table.agents td,table.agents th{padding:3px 8px;text-align:right} \
+const TEAM_STYLE: &str = ".scroll{overflow-x:auto} table.agents{font-size:13px;border-collapse:collapse} \
+table.agents td,table.agents th{padding:3px 6px;text-align:right;vertical-align:top} \
+table.agents td:first-child{white-space:nowrap} \
 table.agents td:first-child,table.agents th:first-child{text-align:left} \
-.off{color:#d23c32;font-weight:600} .why{color:#555;font-size:12px}";
+.off{color:#d23c32;font-weight:600} .why{color:#555;font-size:11px;font-weight:400;display:block}";
 
 fn num(v: Option<f32>, digits: usize) -> String {
     v.filter(|v| v.is_finite()).map_or("–".into(), |v| format!("{v:.digits$}"))
@@ -37,7 +39,7 @@ fn agents_table(html: &mut String, r: &TeamReport, w: &Words, t: &TeamWords, lan
     let speech = r.team_period.lang;
     let _ = write!(
         html,
-        "<table class=\"agents\"><tr><th>{}</th><th>{}</th><th>{} ({})</th><th>{} ({})</th><th>{} ({})</th><th>{} ({})</th><th>{} ({})</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr>",
+        "<div class=\"scroll\"><table class=\"agents\"><tr><th>{}</th><th>{}</th><th>{} ({})</th><th>{} ({})</th><th>{} ({})</th><th>{} ({})</th><th>{} ({})</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr>",
         t.agent,
         t.calls,
         w.pace,
@@ -89,7 +91,7 @@ fn agents_table(html: &mut String, r: &TeamReport, w: &Words, t: &TeamWords, lan
     }
     let _ = write!(
         html,
-        "<tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th></th></tr></table>",
+        "<tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th></th></tr></table></div>",
         t.whole_team,
         r.team_period.calls,
         num(r.team_period.pace_per_min, 0),

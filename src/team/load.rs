@@ -59,10 +59,11 @@ pub fn call(centre: &Centre, n: u64, last_day: i64) -> CallSummary {
     // Shift 08:00–17:00 UTC, calls spread evenly through it.
     let started = day * 86_400 + 8 * 3600 + (k * 9 * 3600 / per_agent_day) as i64;
     let through = k as f32 / per_agent_day as f32;
-    let a = u64::from(agent);
-    // Some agents run fast, some tire through the shift: the report has something to rank.
-    let fast = unit(a * 7 + 1) < 0.1;
-    let tiring = unit(a * 7 + 2) < 0.1;
+    // One agent in ten of each team runs fast and one tires through the shift: the report
+    // has something to rank.
+    let in_team = agent / centre.teams.max(1);
+    let fast = in_team % 10 == 1;
+    let tiring = in_team % 10 == 2;
     let r = |salt: u64| unit(n.wrapping_mul(31).wrapping_add(salt));
     let pace = if fast { 195.0 } else { 150.0 } + 25.0 * (r(1) - 0.5);
     let level = -24.0 - if tiring { 4.0 * through } else { 0.0 } + 3.0 * (r(2) - 0.5);
