@@ -85,7 +85,8 @@ CREATE TABLE speech_coach.summaries (
 );
 
 CREATE INDEX summaries_team_day ON speech_coach.summaries (team, day);
-CREATE INDEX summaries_team_agent_day ON speech_coach.summaries (team, agent, day);
+-- started_at last: the report numbers each agent-day's calls in order without a sort.
+CREATE INDEX summaries_team_agent_day ON speech_coach.summaries (team, agent, day, started_at);
 
 -- The target bands a trainer hands to a team, in the settings file's "targets" shape.
 CREATE TABLE speech_coach.profiles (

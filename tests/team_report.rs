@@ -86,18 +86,30 @@ fn the_team_report_ranks_agents_by_distance_and_its_page_draws_in_a_browser() {
     assert_eq!(json["days"].as_array().unwrap().len(), 14);
     assert_eq!(json["team_period"]["calls"], 20 * 12 * 10);
     assert_eq!(json["team_days"].as_array().unwrap().len(), 10, "days with calls");
-    let distances: Vec<f64> = agents.iter().map(|a| a["distance"]["total"].as_f64().unwrap()).collect();
+    let distances: Vec<f64> =
+        agents.iter().map(|a| a["distance"]["total"].as_f64().unwrap()).collect();
     assert!(distances.windows(2).all(|w| w[0] >= w[1]), "furthest first: {distances:?}");
     assert!(distances[0] > 0.0 && distances[19] < distances[0], "{distances:?}");
     // The load makes some agents fast (about 195 chars/min) and some tiring: both show.
-    let fastest = agents.iter().filter_map(|a| a["period"]["pace_per_min"].as_f64()).fold(0.0, f64::max);
+    let fastest =
+        agents.iter().filter_map(|a| a["period"]["pace_per_min"].as_f64()).fold(0.0, f64::max);
     assert!(fastest > 180.0, "{fastest}");
     let all_paces_on_target = agents.iter().all(|a| a["distance"]["pace"].as_f64() == Some(0.0));
     assert!(!all_paces_on_target);
     // A lead of team-01 sees nothing of team-02.
     let other: serde_json::Value = serde_json::from_slice(
         &binary()
-            .args(["team", "report", "--team", "team-02", "--url", &lead_url, "--json", "--to", "2026-11-20"])
+            .args([
+                "team",
+                "report",
+                "--team",
+                "team-02",
+                "--url",
+                &lead_url,
+                "--json",
+                "--to",
+                "2026-11-20",
+            ])
             .env("SPEECH_COACH_DB_PASSWORD", "lena-pw")
             .env("SPEECH_COACH_CONFIG_DIR", work.join("config"))
             .output()

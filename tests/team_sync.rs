@@ -25,7 +25,8 @@ struct Pc {
 impl Pc {
     fn new(name: &str, url: &str, team: &str, agent: &str, password: &str) -> Self {
         let dir = scratch(&format!("team-{name}"));
-        let pc = Pc { config: dir.join("config"), data: dir.join("data"), password: password.into() };
+        let pc =
+            Pc { config: dir.join("config"), data: dir.join("data"), password: password.into() };
         std::fs::create_dir_all(&pc.config).unwrap();
         let settings = serde_json::json!({
             "team": {"url": url, "team": team, "agent": agent, "profile_poll_s": 0.5}
@@ -134,7 +135,10 @@ fn a_finished_call_syncs_once_and_a_retry_or_a_second_init_adds_nothing() {
         .unwrap();
     let uuid: String = row.get(0);
     assert_eq!(uuid, calls[0].uuid.unwrap().to_string());
-    assert_eq!((row.get::<_, String>(1), row.get::<_, String>(2)), ("north".into(), "Alice".into()));
+    assert_eq!(
+        (row.get::<_, String>(1), row.get::<_, String>(2)),
+        ("north".into(), "Alice".into())
+    );
     assert_eq!(row.get::<_, String>(3), "alice");
     assert_eq!(row.get::<_, Option<f32>>(4), calls[0].summary.as_ref().unwrap().chars_per_min);
     assert_eq!(row.get::<_, String>(5), speech_coach::session::when::local_date(1_764_000_000));
@@ -156,7 +160,8 @@ fn an_old_session_without_a_uuid_gets_one_once_and_keeps_it_across_retries() {
     let pc = Pc::new("old", &pg.url("alice"), "north", "Alice", "alice-pw");
     pc.add_calls(1_764_000_000, 1);
     let path = pc.sessions().join("1764000000/session.json");
-    let mut json: serde_json::Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+    let mut json: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
     json.as_object_mut().unwrap().remove("uuid");
     std::fs::write(&path, json.to_string()).unwrap();
     assert!(pc.sync().status.success());
@@ -199,7 +204,10 @@ fn bad_urls_wrong_passwords_dead_servers_and_missing_tables_are_one_line_and_kee
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(!out.status.success() && err.contains("not configured"), "{err}");
     assert!(err.contains("team.url"), "the notice names the field: {err}");
-    let init = binary().args(["team", "init", "--admin-url", "postgresql://x@127.0.0.1:1/db"]).output().unwrap();
+    let init = binary()
+        .args(["team", "init", "--admin-url", "postgresql://x@127.0.0.1:1/db"])
+        .output()
+        .unwrap();
     assert!(!init.status.success());
     assert_eq!(String::from_utf8_lossy(&init.stderr).trim_end().lines().count(), 1);
 }
@@ -210,11 +218,17 @@ fn killing_the_database_mid_sync_loses_and_duplicates_nothing() {
     let pc = Pc::new("kill", &pg.url("alice"), "north", "Alice", "alice-pw");
     let calls = pc.add_calls(1_700_000_000, 3000);
     // Small batches, so the kill lands between and inside statements.
-    let child = pc.team(&["sync", "--batch", "20"]).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+    let child = pc
+        .team(&["sync", "--batch", "20"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
     let deadline = Instant::now() + Duration::from_secs(60);
     let mut admin = pg.admin();
     loop {
-        let n: i64 = admin.query_one("SELECT count(*) FROM speech_coach.summaries", &[]).unwrap().get(0);
+        let n: i64 =
+            admin.query_one("SELECT count(*) FROM speech_coach.summaries", &[]).unwrap().get(0);
         if n >= 200 {
             break;
         }
@@ -284,7 +298,10 @@ fn the_agent_role_cannot_read_other_agents_rows_or_write_profiles() {
     assert_eq!(others, 0);
     let bob_uuid = bobs[0].uuid.unwrap().to_string();
     let changed = a
-        .execute("UPDATE speech_coach.summaries SET agent = 'x' WHERE uuid = $1::text::uuid", &[&bob_uuid])
+        .execute(
+            "UPDATE speech_coach.summaries SET agent = 'x' WHERE uuid = $1::text::uuid",
+            &[&bob_uuid],
+        )
         .unwrap();
     assert_eq!(changed, 0, "bob's row is invisible to alice's UPDATE");
     // Re-using bob's UUID in an upsert cannot take his row over.
@@ -314,24 +331,35 @@ fn the_agent_role_cannot_read_other_agents_rows_or_write_profiles() {
     }
     let agent: String = bob_uuid.clone();
     assert_eq!(
-        count(&pg, &format!("SELECT count(*) FROM speech_coach.summaries WHERE uuid = '{agent}' AND agent = 'Bob'")),
+        count(
+            &pg,
+            &format!(
+                "SELECT count(*) FROM speech_coach.summaries WHERE uuid = '{agent}' AND agent = 'Bob'"
+            )
+        ),
         1
     );
 
     // The lead reads the whole of north and nothing of south, and sends nothing.
     let mut c = pg.connect("carol", "carol-pw");
-    let north: i64 = c.query_one("SELECT count(*) FROM speech_coach.summaries", &[]).unwrap().get(0);
+    let north: i64 =
+        c.query_one("SELECT count(*) FROM speech_coach.summaries", &[]).unwrap().get(0);
     assert_eq!(north, 5);
     let e = refused(c.execute("DELETE FROM speech_coach.summaries", &[]));
     assert!(e.starts_with("42501"), "{e}");
-    c.execute("INSERT INTO speech_coach.profiles (team, targets) VALUES ('north', '{}')", &[]).unwrap();
-    let e = refused(c.execute("INSERT INTO speech_coach.profiles (team, targets) VALUES ('south', '{}')", &[]));
+    c.execute("INSERT INTO speech_coach.profiles (team, targets) VALUES ('north', '{}')", &[])
+        .unwrap();
+    let e = refused(
+        c.execute("INSERT INTO speech_coach.profiles (team, targets) VALUES ('south', '{}')", &[]),
+    );
     assert!(e.contains("row-level security"), "{e}");
     // Agents read their own team's profile only.
     let mut d = pg.connect("dave", "dave-pw");
-    let visible: i64 = d.query_one("SELECT count(*) FROM speech_coach.profiles", &[]).unwrap().get(0);
+    let visible: i64 =
+        d.query_one("SELECT count(*) FROM speech_coach.profiles", &[]).unwrap().get(0);
     assert_eq!(visible, 0, "dave (south) must not see north's profile");
-    let visible: i64 = a.query_one("SELECT count(*) FROM speech_coach.profiles", &[]).unwrap().get(0);
+    let visible: i64 =
+        a.query_one("SELECT count(*) FROM speech_coach.profiles", &[]).unwrap().get(0);
     assert_eq!(visible, 1);
 }
 
@@ -367,7 +395,10 @@ fn a_profile_change_reaches_a_running_sync_loop_and_new_calls_follow() {
     };
     // The first read: no profile yet, so the local (default) bands.
     let first = wait_for(&|v| v["event"] == "profile");
-    assert_eq!(first["targets"]["pace_zh_chars_per_min"]["green"], serde_json::json!([130.0, 170.0]));
+    assert_eq!(
+        first["targets"]["pace_zh_chars_per_min"]["green"],
+        serde_json::json!([130.0, 170.0])
+    );
     // A lead hands out a slower pace band while the loop runs.
     let mut carol = pg.connect("carol", "carol-pw");
     carol
@@ -378,7 +409,10 @@ fn a_profile_change_reaches_a_running_sync_loop_and_new_calls_follow() {
         )
         .unwrap();
     let changed = wait_for(&|v| v["event"] == "profile" && !v["updated_at"].is_null());
-    assert_eq!(changed["targets"]["pace_zh_chars_per_min"]["green"], serde_json::json!([120.0, 150.0]));
+    assert_eq!(
+        changed["targets"]["pace_zh_chars_per_min"]["green"],
+        serde_json::json!([120.0, 150.0])
+    );
     // A band the profile leaves out stays local.
     assert_eq!(changed["targets"]["volume_relative_db"]["green"], serde_json::json!([-4.0, 4.0]));
     // And again: every change arrives, not only the first.
@@ -389,7 +423,9 @@ fn a_profile_change_reaches_a_running_sync_loop_and_new_calls_follow() {
             &[],
         )
         .unwrap();
-    let again = wait_for(&|v| v["event"] == "profile" && v["targets"]["pace_zh_chars_per_min"]["green"][0] == 125.0);
+    let again = wait_for(&|v| {
+        v["event"] == "profile" && v["targets"]["pace_zh_chars_per_min"]["green"][0] == 125.0
+    });
     assert_ne!(again["updated_at"], changed["updated_at"]);
     // A call finishing while the loop runs is sent without a restart (within SYNC_EVERY).
     pc.add_calls(1_764_000_000, 2);

@@ -127,9 +127,10 @@ fn connect_url(url: &str) -> Result<postgres::Client, TeamError> {
 }
 
 fn team_config(settings: &Settings) -> Result<TeamConfig> {
-    let section = settings.team.as_ref().ok_or_else(|| TeamError::NotConfigured {
-        settings: settings::default_path(),
-    })?;
+    let section = settings
+        .team
+        .as_ref()
+        .ok_or_else(|| TeamError::NotConfigured { settings: settings::default_path() })?;
     Ok(TeamConfig::resolve(section)?)
 }
 
@@ -165,26 +166,26 @@ fn sync_once(batch: usize) -> Result<()> {
     let bar = (waiting > batch).then(|| {
         let bar = indicatif::ProgressBar::new(waiting as u64);
         bar.set_style(
-            indicatif::ProgressStyle::with_template("{msg} [{bar:30}] {pos}/{len} calls  eta {eta}")
-                .expect("static template")
-                .progress_chars("=> "),
+            indicatif::ProgressStyle::with_template(
+                "{msg} [{bar:30}] {pos}/{len} calls  eta {eta}",
+            )
+            .expect("static template")
+            .progress_chars("=> "),
         );
         bar.set_message("sending");
         bar
     });
-    let sent = upload::send_waiting(&mut client, &config, &root, settings.baseline, batch, |done, _| {
-        if let Some(bar) = &bar {
-            bar.set_position(done as u64);
-        }
-    });
+    let sent =
+        upload::send_waiting(&mut client, &config, &root, settings.baseline, batch, |done, _| {
+            if let Some(bar) = &bar {
+                bar.set_position(done as u64);
+            }
+        });
     if let Some(bar) = &bar {
         bar.finish_and_clear();
     }
     let sent = sent.map_err(still)?;
-    println!(
-        "sent {} calls to {}; {} waiting",
-        sent.sent, config.destination, sent.waiting
-    );
+    println!("sent {} calls to {}; {} waiting", sent.sent, config.destination, sent.waiting);
     Ok(())
 }
 
@@ -232,7 +233,11 @@ fn watch(seconds: Option<f64>) -> Result<()> {
         if status.last_error != last_error {
             last_error = status.last_error.clone();
             if let Some(e) = &last_error {
-                let _ = writeln!(out, "{}", json!({"event": "error", "message": e, "waiting": status.waiting}));
+                let _ = writeln!(
+                    out,
+                    "{}",
+                    json!({"event": "error", "message": e, "waiting": status.waiting})
+                );
             }
         }
         let _ = out.flush();
@@ -249,9 +254,10 @@ fn profile_cmd(team: &str, set: Option<PathBuf>, url: Option<String>) -> Result<
     };
     if let Some(path) = set {
         let text = std::fs::read_to_string(&path).with_context(|| path.display().to_string())?;
-        let value: serde_json::Value = serde_json::from_str(&text)
-            .with_context(|| format!("{}: not JSON", path.display()))?;
-        let candidate = profile::Profile { team: team.into(), updated_at: String::new(), targets: value };
+        let value: serde_json::Value =
+            serde_json::from_str(&text).with_context(|| format!("{}: not JSON", path.display()))?;
+        let candidate =
+            profile::Profile { team: team.into(), updated_at: String::new(), targets: value };
         let (targets, notices) = candidate.apply(Targets::default());
         if !notices.is_empty() {
             bail!("{}: {}", path.display(), notices.join("; "));
@@ -259,7 +265,12 @@ fn profile_cmd(team: &str, set: Option<PathBuf>, url: Option<String>) -> Result<
         profile::store(&mut client, team, &targets)?;
     }
     match profile::fetch(&mut client, team)? {
-        Some(p) => println!("{}", serde_json::to_string_pretty(&json!({"team": p.team, "updated_at": p.updated_at, "targets": p.targets}))?),
+        Some(p) => println!(
+            "{}",
+            serde_json::to_string_pretty(
+                &json!({"team": p.team, "updated_at": p.updated_at, "targets": p.targets})
+            )?
+        ),
         None => println!("team {team} has no profile (the training defaults apply)"),
     }
     Ok(())
@@ -302,7 +313,10 @@ fn report_cmd(
             r.to
         );
         for a in r.agents.iter().take(10) {
-            println!("  {:<24} {:>6} calls  off target {:.2}", a.agent, a.period.calls, a.distance.total);
+            println!(
+                "  {:<24} {:>6} calls  off target {:.2}",
+                a.agent, a.period.calls, a.distance.total
+            );
         }
         if let Some(path) = &html {
             println!("wrote {}", path.display());
@@ -329,9 +343,11 @@ fn load_test(url: &str, centre: load::Centre, batch: usize, to: Option<String>) 
     let total = centre.total();
     let bar = indicatif::ProgressBar::new(total);
     bar.set_style(
-        indicatif::ProgressStyle::with_template("{msg} [{bar:30}] {pos}/{len}  {per_sec}  eta {eta}")
-            .expect("static template")
-            .progress_chars("=> "),
+        indicatif::ProgressStyle::with_template(
+            "{msg} [{bar:30}] {pos}/{len}  {per_sec}  eta {eta}",
+        )
+        .expect("static template")
+        .progress_chars("=> "),
     );
     bar.set_message("upserting");
     let started = Instant::now();
@@ -345,9 +361,7 @@ fn load_test(url: &str, centre: load::Centre, batch: usize, to: Option<String>) 
     }
     bar.finish_and_clear();
     let insert_s = started.elapsed().as_secs_f64();
-    client
-        .batch_execute("ANALYZE speech_coach.summaries")
-        .map_err(TeamError::from_db)?;
+    client.batch_execute("ANALYZE speech_coach.summaries").map_err(TeamError::from_db)?;
     // The report for one team and the whole period: the first run (cold plan) and the
     // best of three more.
     let team = centre.team_of(0);

@@ -91,9 +91,8 @@ impl TeamConfig {
         let password = password(settings.password_file.as_deref())?;
         let db = db::config(&settings.url, password.as_deref())?;
         let destination = format!("{} team {}", db::target(&db), settings.team);
-        let profile_poll = settings
-            .profile_poll_s
-            .map_or(DEFAULT_PROFILE_POLL, Duration::from_secs_f64);
+        let profile_poll =
+            settings.profile_poll_s.map_or(DEFAULT_PROFILE_POLL, Duration::from_secs_f64);
         Ok(Self { settings: settings.clone(), db, destination, profile_poll })
     }
 

@@ -28,7 +28,9 @@ pub enum TeamError {
     Unreachable { target: String, reason: String },
     #[error("team database: {0}")]
     Database(String),
-    #[error("the team database has no speech-coach tables yet (run `speech-coach team init --admin-url ...` once): {0}")]
+    #[error(
+        "the team database has no speech-coach tables yet (run `speech-coach team init --admin-url ...` once): {0}"
+    )]
     NotInitialised(String),
     #[error("{path}: {source}")]
     Io { path: PathBuf, source: std::io::Error },
@@ -119,9 +121,8 @@ pub fn connect(config: &Config, ca_file: Option<&Path>) -> Result<Client, TeamEr
             .map_err(|e| TeamError::CaFile { path: path.into(), reason: e.to_string() })?;
         builder.add_root_certificate(cert);
     }
-    let connector = builder
-        .build()
-        .map_err(|e| TeamError::Config(format!("cannot set up TLS: {e}")))?;
+    let connector =
+        builder.build().map_err(|e| TeamError::Config(format!("cannot set up TLS: {e}")))?;
     let tls = postgres_native_tls::MakeTlsConnector::new(connector);
     config.connect(tls).map_err(|e| {
         let reason = match TeamError::from_db(e) {

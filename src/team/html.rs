@@ -28,10 +28,12 @@ fn percent(v: Option<f32>) -> String {
 }
 
 /// A figure per day of the period, `None` where there were no calls.
-fn per_day(days: &[String], rows: &[DayFigures], value: impl Fn(&Figures) -> Option<f32>) -> Vec<Option<f32>> {
-    days.iter()
-        .map(|d| rows.iter().find(|r| &r.day == d).and_then(|r| value(&r.figures)))
-        .collect()
+fn per_day(
+    days: &[String],
+    rows: &[DayFigures],
+    value: impl Fn(&Figures) -> Option<f32>,
+) -> Vec<Option<f32>> {
+    days.iter().map(|d| rows.iter().find(|r| &r.day == d).and_then(|r| value(&r.figures))).collect()
 }
 
 fn agents_table(html: &mut String, r: &TeamReport, w: &Words, t: &TeamWords, lang: Lang) {
@@ -74,7 +76,11 @@ fn agents_table(html: &mut String, r: &TeamReport, w: &Words, t: &TeamWords, lan
             f.tiring_days,
             if off_text > 0.0 { " class=\"off\"" } else { "" },
             if name.is_empty() { String::new() } else { format!("{off_text:.2}") },
-            if why.is_empty() { String::new() } else { format!(" <span class=\"why\">{why}</span>") },
+            if why.is_empty() {
+                String::new()
+            } else {
+                format!(" <span class=\"why\">{why}</span>")
+            },
         );
     };
     for a in &r.agents {
@@ -105,14 +111,21 @@ fn agents_table(html: &mut String, r: &TeamReport, w: &Words, t: &TeamWords, lan
     );
 }
 
-type Measure<'a> = (&'a str, String, Box<dyn Fn(&Figures) -> Option<f32>>, Option<(f32, f32)>, (f32, f32));
+type Measure<'a> =
+    (&'a str, String, Box<dyn Fn(&Figures) -> Option<f32>>, Option<(f32, f32)>, (f32, f32));
 
 fn trends(html: &mut String, r: &TeamReport, w: &Words, t: &TeamWords, lang: Lang) {
     let _ = write!(html, "<h2>{}</h2><p class=\"note\">{}</p>", t.trends, t.trends_legend);
     let speech = r.team_period.lang;
     let pace_band = r.targets.pace(speech).green;
     let measures: Vec<Measure> = vec![
-        (w.pace, pace_unit(lang, speech).to_string(), Box::new(|f: &Figures| f.pace_per_min), Some(pace_band), pace_band),
+        (
+            w.pace,
+            pace_unit(lang, speech).to_string(),
+            Box::new(|f: &Figures| f.pace_per_min),
+            Some(pace_band),
+            pace_band,
+        ),
         (
             w.volume,
             w.db_vs_normal.to_string(),
@@ -120,10 +133,34 @@ fn trends(html: &mut String, r: &TeamReport, w: &Words, t: &TeamWords, lang: Lan
             Some(r.targets.volume_relative_db.green),
             r.targets.volume_relative_db.green,
         ),
-        (w.pitch_range, w.semitones.to_string(), Box::new(|f: &Figures| f.pitch_spread_st), None, (0.0, 8.0)),
-        (t.interruptions, t.per_call.to_string(), Box::new(|f: &Figures| f.interruptions_per_call), None, (0.0, 1.0)),
-        (t.dead_air, t.per_call.to_string(), Box::new(|f: &Figures| f.dead_air_per_call), None, (0.0, 1.0)),
-        (t.holds_over_30s, t.calls.to_string(), Box::new(|f: &Figures| Some(f.holds_over_30s as f32)), None, (0.0, 2.0)),
+        (
+            w.pitch_range,
+            w.semitones.to_string(),
+            Box::new(|f: &Figures| f.pitch_spread_st),
+            None,
+            (0.0, 8.0),
+        ),
+        (
+            t.interruptions,
+            t.per_call.to_string(),
+            Box::new(|f: &Figures| f.interruptions_per_call),
+            None,
+            (0.0, 1.0),
+        ),
+        (
+            t.dead_air,
+            t.per_call.to_string(),
+            Box::new(|f: &Figures| f.dead_air_per_call),
+            None,
+            (0.0, 1.0),
+        ),
+        (
+            t.holds_over_30s,
+            t.calls.to_string(),
+            Box::new(|f: &Figures| Some(f.holds_over_30s as f32)),
+            None,
+            (0.0, 2.0),
+        ),
         (
             t.talk_share,
             "%".into(),
@@ -131,7 +168,13 @@ fn trends(html: &mut String, r: &TeamReport, w: &Words, t: &TeamWords, lang: Lan
             None,
             (0.0, 100.0),
         ),
-        (t.tiring_agents, t.agent.to_string(), Box::new(|f: &Figures| Some(f.tiring_days as f32)), None, (0.0, 2.0)),
+        (
+            t.tiring_agents,
+            t.agent.to_string(),
+            Box::new(|f: &Figures| Some(f.tiring_days as f32)),
+            None,
+            (0.0, 2.0),
+        ),
     ];
     for (title, unit, value, band, y_range) in &measures {
         let mut series: Vec<Series> = r

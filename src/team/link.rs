@@ -194,7 +194,8 @@ impl Worker {
                 });
             }
         }
-        let sent = upload::send_waiting(c, &self.config, &self.root, self.baseline, BATCH, |_, _| {})?;
+        let sent =
+            upload::send_waiting(c, &self.config, &self.root, self.baseline, BATCH, |_, _| {})?;
         self.update(|s| {
             s.sent += sent.sent;
             s.waiting = Some(sent.waiting);

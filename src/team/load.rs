@@ -128,7 +128,8 @@ mod tests {
         let uuids: std::collections::HashSet<_> = calls.iter().map(|c| c.uuid).collect();
         assert_eq!(uuids.len(), 24);
         assert_eq!(call(&c, 5, 20_000), calls[5]);
-        let per_agent_day = calls.iter().filter(|x| x.agent == "agent-002" && x.day == calls[0].day);
+        let per_agent_day =
+            calls.iter().filter(|x| x.agent == "agent-002" && x.day == calls[0].day);
         assert_eq!(per_agent_day.count(), 3);
         assert_eq!(calls.iter().filter(|x| x.team == "team-01").count(), 12);
     }

@@ -17,7 +17,7 @@ pub const MIGRATIONS: &[(i32, &str, &str)] = &[(
 )];
 
 /// An arbitrary constant naming speech-coach's migration lock (pg_advisory_lock key).
-const LOCK_KEY: i64 = 0x5c0a_c4_7e_a4;
+const LOCK_KEY: i64 = 0x005c_0ac4_7ea4;
 
 /// What `team init` did.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]

@@ -118,11 +118,9 @@ pub fn day_plot(p: &DayPlot) -> String {
         let mut runs: Vec<Vec<String>> = vec![Vec::new()];
         for (i, v) in s.values.iter().enumerate() {
             match v.filter(|v| v.is_finite()) {
-                Some(v) => runs.last_mut().expect("never empty").push(format!(
-                    "{:.1},{:.1}",
-                    x(i),
-                    y(v)
-                )),
+                Some(v) => {
+                    runs.last_mut().expect("never empty").push(format!("{:.1},{:.1}", x(i), y(v)))
+                }
                 None => runs.push(Vec::new()),
             }
         }
@@ -172,7 +170,8 @@ mod tests {
     #[test]
     fn a_day_without_calls_breaks_the_line_and_nan_is_never_drawn() {
         let days: Vec<String> = (1..=5).map(|d| format!("2026-11-0{d}")).collect();
-        let series = [team_series("team", vec![Some(1.0), Some(2.0), None, Some(f32::NAN), Some(3.0)])];
+        let series =
+            [team_series("team", vec![Some(1.0), Some(2.0), None, Some(f32::NAN), Some(3.0)])];
         let svg = day_plot(&DayPlot {
             title: "t",
             y_title: "y",

@@ -100,8 +100,10 @@ mod tests {
 
     #[test]
     fn the_profiles_bands_win_and_the_ones_it_leaves_out_stay_local() {
-        let mut local = Targets::default();
-        local.volume_relative_db = TargetBand { green: (-3.0, 3.0), amber: (-6.0, 6.0) };
+        let local = Targets {
+            volume_relative_db: TargetBand { green: (-3.0, 3.0), amber: (-6.0, 6.0) },
+            ..Targets::default()
+        };
         let p = profile(serde_json::json!({
             "pace_zh_chars_per_min": {"green": [140, 160], "amber": [120, 180]}
         }));

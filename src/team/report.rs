@@ -181,7 +181,14 @@ impl Distance {
             0.0
         };
         let tiring = if days > 0 { f.tiring_days as f32 / days as f32 } else { 0.0 };
-        Self { pace, volume, tone, conversation, tiring, total: pace + volume + tone + conversation + tiring }
+        Self {
+            pace,
+            volume,
+            tone,
+            conversation,
+            tiring,
+            total: pace + volume + tone + conversation + tiring,
+        }
     }
 }
 
@@ -219,12 +226,14 @@ WITH c AS (
            pitch_spread_st::float8 AS spread, spread_floor_st::float8 AS floor,
            heard_caller, agent_interruptions, dead_air_count, holds_over_30s,
            agent_talk_share::float8 AS share,
-           row_number() OVER (PARTITION BY agent, day ORDER BY started_at) AS rn,
-           count(*) OVER (PARTITION BY agent, day) AS n
+           row_number() OVER w AS rn, count(*) OVER w AS n
     FROM speech_coach.summaries
     WHERE team = $1 AND day BETWEEN $2::text::date AND $3::text::date
+    -- One window for both (the frame is the whole agent-day): one sort, one pass.
+    WINDOW w AS (PARTITION BY agent, day ORDER BY started_at
+                 ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)
 )
-SELECT agent, day::text, count(*),
+SELECT agent, day::text AS day_text, count(*),
     coalesce(sum(pace * turn) FILTER (WHERE lang = 'zh'), 0),
     coalesce(sum(turn) FILTER (WHERE lang = 'zh' AND pace IS NOT NULL), 0),
     coalesce(sum(pace * turn) FILTER (WHERE lang = 'en'), 0),
@@ -350,7 +359,12 @@ pub fn assemble(
 
 /// The report of `team` over the `days` days ending `to`, against the team's profile
 /// (laid over the guidance defaults).
-pub fn build(client: &mut Client, team: &str, days: u32, to: &str) -> Result<TeamReport, TeamError> {
+pub fn build(
+    client: &mut Client,
+    team: &str,
+    days: u32,
+    to: &str,
+) -> Result<TeamReport, TeamError> {
     let period = period(to, days)?;
     let profile = profile::fetch(client, team)?;
     let targets = profile.as_ref().map_or_else(Targets::default, |p| p.apply(Targets::default()).0);

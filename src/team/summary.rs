@@ -111,10 +111,7 @@ impl CallSummary {
             volume_relative_db: s.level_active_dbfs.map(|l| l - normal),
             pitch_median_hz: s.pitch_median_hz,
             pitch_spread_st: s.pitch_spread_st,
-            spread_floor_st: flat_spread_floor(
-                meta.lang,
-                by.baseline.map(|b| b.pitch_spread_st),
-            ),
+            spread_floor_st: flat_spread_floor(meta.lang, by.baseline.map(|b| b.pitch_spread_st)),
             pauses: count(s.pauses),
             longest_pause_s: s.longest_pause_s,
             clipped_samples: i64::try_from(s.clipped_samples).unwrap_or(i64::MAX),

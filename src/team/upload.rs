@@ -188,7 +188,7 @@ mod tests {
     #[test]
     fn the_statement_names_every_column_once_with_one_array_each() {
         let sql = statement();
-        assert_eq!(sql.matches("::text[]").count(), 8, "{sql}");
+        assert_eq!(sql.matches("::text[]").count(), 7, "{sql}");
         assert!(sql.contains(&format!("${}::", COLUMNS.len())));
         assert!(!sql.contains(&format!("${}::", COLUMNS.len() + 1)));
         assert!(sql.contains("ON CONFLICT (uuid) DO UPDATE"));

@@ -298,7 +298,11 @@ fn start_team(settings: &Settings) -> (Option<crate::team::link::TeamLink>, Opti
     let Some(section) = &settings.team else { return (None, None) };
     match crate::team::TeamConfig::resolve(section) {
         Ok(config) => {
-            let link = crate::team::link::TeamLink::start(config, store::default_root(), settings.baseline);
+            let link = crate::team::link::TeamLink::start(
+                config,
+                store::default_root(),
+                settings.baseline,
+            );
             (Some(link), None)
         }
         Err(e) => {

@@ -41,7 +41,8 @@ fn server_bin() -> PathBuf {
         return bin;
     }
     let on_path = std::env::var_os("PATH").and_then(|paths| {
-        std::env::split_paths(&paths).find(|p| p.join("initdb").exists() && p.join("pg_ctl").exists())
+        std::env::split_paths(&paths)
+            .find(|p| p.join("initdb").exists() && p.join("pg_ctl").exists())
     });
     on_path.unwrap_or_else(|| {
         panic!(
@@ -52,7 +53,10 @@ fn server_bin() -> PathBuf {
 }
 
 fn is_root() -> bool {
-    Command::new("id").arg("-u").output().is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
+    Command::new("id")
+        .arg("-u")
+        .output()
+        .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
 }
 
 fn uid_gid(user: &str) -> Option<(u32, u32)> {
@@ -83,11 +87,16 @@ impl Postgres {
     /// A new cluster, started: `name` keeps concurrent tests' folders apart.
     pub fn start(name: &str) -> Self {
         let bin = server_bin();
-        let dir = std::env::temp_dir().join(format!("speech-coach-pg-{name}-{}", std::process::id()));
+        let dir =
+            std::env::temp_dir().join(format!("speech-coach-pg-{name}-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).unwrap();
         let run_as = is_root().then(|| {
-            if uid_gid("postgres").is_some() { "postgres".to_string() } else { "nobody".to_string() }
+            if uid_gid("postgres").is_some() {
+                "postgres".to_string()
+            } else {
+                "nobody".to_string()
+            }
         });
         let pwfile = dir.join("pwfile");
         std::fs::write(&pwfile, format!("{ADMIN_PASSWORD}\n")).unwrap();
@@ -101,7 +110,18 @@ impl Postgres {
         let pw = format!("--pwfile={}", pwfile.display());
         let out = pg.tool(
             "initdb",
-            &["-D", &data, "-U", ADMIN, &pw, "--auth=scram-sha-256", "-E", "UTF8", "--locale=C", "--no-sync"],
+            &[
+                "-D",
+                &data,
+                "-U",
+                ADMIN,
+                &pw,
+                "--auth=scram-sha-256",
+                "-E",
+                "UTF8",
+                "--locale=C",
+                "--no-sync",
+            ],
         );
         assert!(out.status.success(), "initdb failed: {}", String::from_utf8_lossy(&out.stderr));
         pg.start_server();
@@ -133,7 +153,18 @@ impl Postgres {
         let log = self.dir.join("server.log");
         let out = self.tool(
             "pg_ctl",
-            &["-D", self.data.to_str().unwrap(), "-l", log.to_str().unwrap(), "-o", &options, "-w", "-t", "60", "start"],
+            &[
+                "-D",
+                self.data.to_str().unwrap(),
+                "-l",
+                log.to_str().unwrap(),
+                "-o",
+                &options,
+                "-w",
+                "-t",
+                "60",
+                "start",
+            ],
         );
         assert!(
             out.status.success(),
@@ -146,8 +177,13 @@ impl Postgres {
     /// Kills the server as a crash would (`pg_ctl stop -m immediate`: no checkpoint,
     /// connections cut; the next start recovers from the WAL).
     pub fn kill(&self) {
-        let out = self.tool("pg_ctl", &["-D", self.data.to_str().unwrap(), "-m", "immediate", "-w", "stop"]);
-        assert!(out.status.success(), "pg_ctl stop failed: {}", String::from_utf8_lossy(&out.stderr));
+        let out = self
+            .tool("pg_ctl", &["-D", self.data.to_str().unwrap(), "-m", "immediate", "-w", "stop"]);
+        assert!(
+            out.status.success(),
+            "pg_ctl stop failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
     }
 
     pub fn url(&self, login: &str) -> String {
@@ -189,7 +225,8 @@ impl Postgres {
 
 impl Drop for Postgres {
     fn drop(&mut self) {
-        let _ = self.tool("pg_ctl", &["-D", self.data.to_str().unwrap(), "-m", "immediate", "-w", "stop"]);
+        let _ = self
+            .tool("pg_ctl", &["-D", self.data.to_str().unwrap(), "-m", "immediate", "-w", "stop"]);
         let _ = std::fs::remove_dir_all(&self.dir);
     }
 }
