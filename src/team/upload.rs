@@ -165,6 +165,10 @@ pub fn send_waiting(
 ) -> Result<Sent, TeamError> {
     let waiting = queue::waiting(root, &config.destination)?;
     let total = waiting.len();
+    if total == 0 {
+        // The usual round: nothing to send, and no need to read the whole history.
+        return Ok(Sent::default());
+    }
     let by = Sender { team: &config.settings.team, agent: &config.settings.agent, baseline };
     let days = queue::shift_days(root)?;
     let mut sent = 0;

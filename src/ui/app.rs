@@ -153,7 +153,15 @@ impl CoachApp {
                 }
             }
             self.team_profile = profile;
-            self.pipeline.send(Command::SetTargets(self.targets()));
+            let targets = self.targets();
+            self.pipeline.send(Command::SetTargets(targets));
+            // One line per change, for whoever supports the PC: which bands are in force.
+            let from = self.team_profile.as_ref().map_or_else(
+                || "the local settings".to_string(),
+                |p| format!("the profile of team {} (updated {})", p.team, p.updated_at),
+            );
+            let json = serde_json::to_string(&targets).unwrap_or_default();
+            eprintln!("speech-coach: targets from {from}: {json}");
         }
     }
 

@@ -40,3 +40,47 @@ impl View<'_> {
         ui.label(if waiting { text.color(band_color(Band::Amber)) } else { text.weak() });
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::pipeline::LiveState;
+    use crate::ui::i18n::UiLang;
+
+    fn text(ui_lang: UiLang, team_sync: Option<TeamSyncLine>) -> Option<String> {
+        let state = LiveState::new(crate::analysis::Lang::Zh);
+        let targets = crate::coach::Targets::default();
+        let view = View {
+            state: &state,
+            ui_lang,
+            speech_lang: crate::analysis::Lang::Zh,
+            notice: None,
+            baseline_spread_st: None,
+            targets: &targets,
+            devices: &[],
+            device: None,
+            caller_devices: &[],
+            caller_device: None,
+            recording: false,
+            script: None,
+            sessions: None,
+            on_hold: false,
+            targets_open: false,
+            team_sync,
+        };
+        view.team_sync_text()
+    }
+
+    #[test]
+    fn the_line_counts_waiting_calls_says_offline_and_is_absent_when_team_sync_is_off() {
+        let line = |waiting, connected| Some(TeamSyncLine { waiting, connected });
+        assert_eq!(text(UiLang::Zh, None), None);
+        assert_eq!(text(UiLang::Zh, line(Some(3), true)).unwrap(), "团队同步：3 条待发");
+        assert_eq!(
+            text(UiLang::En, line(Some(3), false)).unwrap(),
+            "team sync: 3 waiting (offline)"
+        );
+        assert_eq!(text(UiLang::En, line(Some(0), true)).unwrap(), "team sync: up to date");
+        assert_eq!(text(UiLang::En, line(None, false)).unwrap(), "team sync: connecting");
+    }
+}
