@@ -50,8 +50,11 @@ impl Pc {
             .args(args)
             .env("SPEECH_COACH_CONFIG_DIR", &self.config)
             .env("SPEECH_COACH_DATA_DIR", &self.data)
-            .env("SPEECH_COACH_DB_PASSWORD", &self.password)
             .env_remove("RUST_LOG");
+        match self.password.as_str() {
+            "" => cmd.env_remove("SPEECH_COACH_DB_PASSWORD"),
+            password => cmd.env("SPEECH_COACH_DB_PASSWORD", password),
+        };
         cmd
     }
 
@@ -185,6 +188,7 @@ fn bad_urls_wrong_passwords_dead_servers_and_missing_tables_are_one_line_and_kee
         ("unreachable", closed.as_str(), "alice-pw", "cannot reach the team database"),
         ("password", &pg.admin_url().replace("admin-pw@", "wrong@"), "wrong", "password"),
         ("no-tables", &pg.admin_url(), "admin-pw", "team init"),
+        ("no-password", &pg.url("coach_admin"), "", "SPEECH_COACH_DB_PASSWORD"),
     ];
     for (name, url, password, says) in cases {
         let pc = Pc::new(&format!("bad-{name}"), url, "north", "Alice", password);

@@ -26,6 +26,8 @@ pub enum TeamError {
     CaFile { path: PathBuf, reason: String },
     #[error("cannot reach the team database at {target}: {reason}")]
     Unreachable { target: String, reason: String },
+    #[error("the team database at {target} refused the login: {reason}")]
+    Refused { target: String, reason: String },
     #[error("team database: {0}")]
     Database(String),
     #[error(
@@ -125,11 +127,26 @@ pub fn connect(config: &Config, ca_file: Option<&Path>) -> Result<Client, TeamEr
         builder.build().map_err(|e| TeamError::Config(format!("cannot set up TLS: {e}")))?;
     let tls = postgres_native_tls::MakeTlsConnector::new(connector);
     config.connect(tls).map_err(|e| {
+        // The server answered and said no (a wrong password, no such login or database),
+        // or it was never reached (refused, timed out, TLS failed).
+        let refused = e.as_db_error().is_some();
         let reason = match TeamError::from_db(e) {
             TeamError::Database(t) | TeamError::NotInitialised(t) => t,
             other => other.to_string(),
         };
-        TeamError::Unreachable { target: target(config), reason }
+        let target = target(config);
+        if reason.contains("password missing") {
+            let reason = format!(
+                "the server wants a password: set {} or the settings' password_file",
+                super::config::PASSWORD_ENV
+            );
+            return TeamError::Refused { target, reason };
+        }
+        if refused {
+            TeamError::Refused { target, reason }
+        } else {
+            TeamError::Unreachable { target, reason }
+        }
     })
 }
 
