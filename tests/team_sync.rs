@@ -438,3 +438,51 @@ fn a_profile_change_reaches_a_running_sync_loop_and_new_calls_follow() {
     let _ = child.kill();
     let _ = child.wait();
 }
+
+#[test]
+fn a_lead_hands_out_a_profile_from_a_file_and_an_agent_or_a_bad_band_is_refused() {
+    let pg = centre("profile-cli");
+    let dir = scratch("team-profile-cli");
+    let good = dir.join("good.json");
+    std::fs::write(
+        &good,
+        r#"{"pace_zh_chars_per_min": {"green": [120, 150], "amber": [100, 180]}}"#,
+    )
+    .unwrap();
+    let inverted = dir.join("inverted.json");
+    std::fs::write(
+        &inverted,
+        r#"{"pace_zh_chars_per_min": {"green": [150, 120], "amber": [100, 180]}}"#,
+    )
+    .unwrap();
+    let profile = |login: &str, file: &Path| {
+        binary()
+            .args(["team", "profile", "--team", "north", "--url", &pg.url(login), "--set"])
+            .arg(file)
+            .env("SPEECH_COACH_DB_PASSWORD", format!("{login}-pw"))
+            .env("SPEECH_COACH_CONFIG_DIR", dir.join("config"))
+            .output()
+            .unwrap()
+    };
+    let out = profile("carol", &good);
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(text(&out).contains("120"), "{}", text(&out));
+    for (login, file, says) in
+        [("alice", &good, "permission denied"), ("carol", &inverted, "out of order")]
+    {
+        let out = profile(login, file);
+        let err = String::from_utf8_lossy(&out.stderr).into_owned();
+        assert!(!out.status.success(), "{login}: {}", text(&out));
+        assert_eq!(err.trim_end().lines().count(), 1, "{err}");
+        assert!(err.contains(says), "{login}: {err}");
+    }
+    let stored: String = pg
+        .admin()
+        .query_one(
+            "SELECT targets->'pace_zh_chars_per_min'->>'green' FROM speech_coach.profiles",
+            &[],
+        )
+        .unwrap()
+        .get(0);
+    assert_eq!(stored, "[120.0, 150.0]");
+}
