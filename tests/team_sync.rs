@@ -437,6 +437,20 @@ fn a_profile_change_reaches_a_running_sync_loop_and_new_calls_follow() {
     assert_eq!(count(&pg, "SELECT count(*) FROM speech_coach.summaries"), 2);
     let _ = child.kill();
     let _ = child.wait();
+
+    // Started again with the database down: the team's last profile still applies.
+    pg.kill();
+    let out = pc.team(&["sync", "--watch", "--seconds", "3"]).output().unwrap();
+    let lines: Vec<serde_json::Value> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .filter_map(|l| serde_json::from_str(l).ok())
+        .collect();
+    let offline = lines.iter().find(|v| v["event"] == "profile").expect("the cached profile");
+    assert_eq!(
+        offline["targets"]["pace_zh_chars_per_min"]["green"],
+        serde_json::json!([125.0, 155.0])
+    );
+    assert!(lines.iter().any(|v| v["event"] == "error"), "{lines:?}");
 }
 
 #[test]

@@ -5,7 +5,9 @@
 //! Offline is the normal case, not an error path: while the database cannot be reached
 //! the thread retries with a doubling backoff (1 s up to 2 min), counts the calls that
 //! wait, and sends them when it can. The profile is polled (`updated_at`, one indexed
-//! row) every `profile_poll`, 30 s unless the settings say otherwise.
+//! row) every `profile_poll`, 30 s unless the settings say otherwise. The last profile
+//! read is kept beside the session store (`team-profile.json`), so a PC that starts
+//! offline still uses its team's bands rather than falling back to the local ones.
 
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
@@ -63,7 +65,12 @@ impl TeamLink {
     /// Starts the thread for the calls under `root`; `baseline` puts the level and tone
     /// figures against the agent's calibration.
     pub fn start(config: TeamConfig, root: PathBuf, baseline: Option<Baseline>) -> Self {
-        let status = Arc::new(Mutex::new(LinkStatus::default()));
+        let cached = read_cache(&cache_path(&root), &config.destination);
+        let status = Arc::new(Mutex::new(LinkStatus {
+            profile_changes: u64::from(cached.is_some()),
+            profile: cached,
+            ..LinkStatus::default()
+        }));
         let (tx, rx) = crossbeam_channel::unbounded();
         let shared = Arc::clone(&status);
         let handle = std::thread::Builder::new()
@@ -105,6 +112,41 @@ impl TeamLink {
 impl Drop for TeamLink {
     fn drop(&mut self) {
         let _ = self.tx.send(Message::Stop);
+    }
+}
+
+/// The last profile read, beside the session store (`<data>/team-profile.json`).
+fn cache_path(root: &std::path::Path) -> PathBuf {
+    root.parent().unwrap_or(root).join("team-profile.json")
+}
+
+#[derive(serde::Deserialize, Serialize)]
+struct Cached {
+    destination: String,
+    profile: Profile,
+}
+
+/// The cached profile, if it was read from this destination (database and team).
+fn read_cache(path: &std::path::Path, destination: &str) -> Option<Profile> {
+    let cached: Cached = serde_json::from_slice(&std::fs::read(path).ok()?).ok()?;
+    (cached.destination == destination).then_some(cached.profile)
+}
+
+/// Keeps (or, when the team has none, removes) the cached profile; a failure only costs
+/// the next offline start its team bands.
+fn write_cache(path: &std::path::Path, destination: &str, profile: Option<&Profile>) {
+    match profile {
+        Some(p) => {
+            let cached = Cached { destination: destination.to_string(), profile: p.clone() };
+            let text = serde_json::to_vec_pretty(&cached).expect("profile serialises");
+            if let Some(dir) = path.parent() {
+                let _ = crate::platform::private::create_dir_all(dir);
+            }
+            let _ = crate::platform::private::replace_file(path, &text, false);
+        }
+        None => {
+            let _ = std::fs::remove_file(path);
+        }
     }
 }
 
@@ -188,6 +230,7 @@ impl Worker {
                     None => None,
                 };
                 *version = Some(fetched.as_ref().map(|p| p.updated_at.clone()));
+                write_cache(&cache_path(&self.root), &self.config.destination, fetched.as_ref());
                 self.update(|s| {
                     s.profile = fetched;
                     s.profile_changes += 1;
@@ -201,5 +244,29 @@ impl Worker {
             s.waiting = Some(sent.waiting);
         });
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_cached_profile_is_used_only_for_the_destination_it_came_from() {
+        let dir = std::env::temp_dir().join(format!("speech-coach-link-{}", std::process::id()));
+        // Nothing exists yet (a PC whose first call is still to come): the cache makes its folder.
+        let _ = std::fs::remove_dir_all(&dir);
+        let path = cache_path(&dir.join("data").join("sessions"));
+        let p = Profile {
+            team: "north".into(),
+            updated_at: "t1".into(),
+            targets: serde_json::json!({}),
+        };
+        write_cache(&path, "db team north", Some(&p));
+        assert_eq!(read_cache(&path, "db team north"), Some(p));
+        assert_eq!(read_cache(&path, "db team south"), None);
+        write_cache(&path, "db team north", None);
+        assert_eq!(read_cache(&path, "db team north"), None);
+        let _ = std::fs::remove_dir_all(&dir);
     }
 }

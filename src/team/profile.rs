@@ -8,7 +8,7 @@
 //! the database costs that band alone and never reaches a gauge.
 
 use postgres::Client;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::db::TeamError;
@@ -16,7 +16,7 @@ use crate::coach::Targets;
 use crate::coach::targets::TargetBand;
 
 /// A team's profile as the database holds it.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Profile {
     pub team: String,
     /// The row's `updated_at` as text: what the apps poll to notice a change.
