@@ -2,8 +2,9 @@
 //! `speech_coach.profiles` in the settings file's `"targets"` shape.
 //!
 //! Which wins: a band the team's profile sets wins over the same band in the local
-//! settings; a band it leaves out (or sets unusably) keeps the local one. Without team
-//! sync, or until the database first answers, the local settings are all there is.
+//! settings; a band it leaves out (or sets unusably) keeps the local one. The last profile
+//! read is cached beside the store (`link`), so an offline start keeps it; without team
+//! sync, or before the database has ever answered, the local settings are all there is.
 //! Each band is checked as the settings file's are ([`TargetBand::check`]), so a typo in
 //! the database costs that band alone and never reaches a gauge.
 
