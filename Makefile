@@ -7,11 +7,12 @@
 # against and the X11/Wayland libraries of the window; the tests also need sound and speech
 # tools to make and compare audio (sox, espeak-ng, praat) and a virtual display and sound
 # server for the headless window and virtual-microphone tests, and a headless browser
-# (chromium) that plays the report's replays.
-RUN_PACKAGES := build-essential pkg-config libasound2-dev \
+# (chromium) that plays the report's replays. Team sync links OpenSSL for TLS
+# (libssl-dev), and its tests start a throwaway PostgreSQL server (postgresql).
+RUN_PACKAGES := build-essential pkg-config libasound2-dev libssl-dev \
 	libgl1-mesa-dri libegl1 libxkbcommon-x11-0 libxcursor1 libxrandr2 libxi6
 TEST_PACKAGES := $(RUN_PACKAGES) libasound2-plugins pulseaudio pulseaudio-utils \
-	sox espeak-ng praat xvfb imagemagick util-linux chromium fonts-wqy-microhei
+	sox espeak-ng praat xvfb imagemagick util-linux chromium fonts-wqy-microhei postgresql
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 

@@ -12,6 +12,7 @@
 //! * [`coach`] — target bands, baseline, gauge readings, cues, rehearsal scripts.
 //! * [`pipeline`] — the threads: source → bounded channel → analyser worker → latest state.
 //! * [`session`] — sessions on disk, call reports (JSON, HTML), shift history.
+//! * [`team`] — per-call summaries to the centre's PostgreSQL, team profiles, team report.
 //! * [`platform`] — the app's folders and private files.
 //! * [`ui`] — the eframe window: views, widgets, languages, settings.
 //!
@@ -26,6 +27,7 @@ pub mod dsp;
 pub mod pipeline;
 pub mod platform;
 pub mod session;
+pub mod team;
 pub mod ui;
 
 /// egui as eframe re-exports it (one version for the window and its widgets).

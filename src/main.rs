@@ -51,6 +51,9 @@ enum Command {
     History(cli::history::HistoryArgs),
     /// Rehearse a script: a teleprompter in the window, or score a recording (--recording).
     Rehearse(cli::rehearse::RehearseArgs),
+    /// The team: set up the centre's PostgreSQL (init), send this PC's call summaries
+    /// (sync), hand out target profiles (profile), and the team report (report).
+    Team(cli::team::TeamArgs),
 }
 
 fn main() {
@@ -63,6 +66,7 @@ fn main() {
         Some(Command::Report(args)) => cli::sessions::report(args),
         Some(Command::Rehearse(args)) => cli::rehearse::run(args),
         Some(Command::History(args)) => cli::history::run(args),
+        Some(Command::Team(args)) => cli::team::run(args),
         None => speech_coach::ui::run(cli.demo).map_err(anyhow::Error::from),
     };
     if let Err(e) = result {

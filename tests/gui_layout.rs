@@ -88,6 +88,7 @@ fn harness_with(
                 script: screen.script.as_ref(),
                 sessions: screen.sessions.as_ref(),
                 targets_open: screen.targets_open,
+                team_sync: None,
             };
             let actions = if screen.compact { view.compact(ui) } else { view.full(ui) };
             screen.actions.extend(actions);

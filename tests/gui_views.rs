@@ -60,6 +60,7 @@ fn harness(state: LiveState, ui_lang: UiLang) -> Harness<'static, Screen> {
                 script: None,
                 sessions: screen.sessions.as_ref(),
                 targets_open: false,
+                team_sync: None,
             };
             let actions = view.full(ui);
             screen.actions.extend(actions);
@@ -228,6 +229,7 @@ fn the_sessions_panel_offers_report_and_delete_for_each_session() {
         conversation: None,
         conversation_events: vec![],
         ended_by: None,
+        uuid: None,
     };
     h.state_mut().sessions = Some(SessionsPanel {
         rows: vec![Listed::Ok(meta)],
@@ -272,6 +274,7 @@ fn the_progress_view_flags_a_shift_where_the_voice_tires() {
             conversation: None,
             conversation_events: vec![],
             ended_by: None,
+            uuid: None,
         })
         .collect();
     let mut h = harness(state_after(&[frame(0.0, 150.0, -26.0, 8.0)]), UiLang::En);

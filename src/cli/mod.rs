@@ -9,4 +9,5 @@ pub mod output;
 pub mod rehearse;
 pub mod sessions;
 pub mod table;
+pub mod team;
 pub mod terminal;

@@ -65,8 +65,8 @@ pub struct Shift {
 pub const SHIFT_GAP_S: u64 = 4 * 3600;
 
 /// A fall this large in both, from the first to the last third of a shift, reads as tiring.
-const TIRING_LEVEL_DB: f32 = 2.0;
-const TIRING_SPREAD_ST: f32 = 1.0;
+pub const TIRING_LEVEL_DB: f32 = 2.0;
+pub const TIRING_SPREAD_ST: f32 = 1.0;
 
 /// Talk-time-weighted mean of a figure over sessions.
 fn weighted(points: &[&SessionPoint], value: impl Fn(&SessionPoint) -> Option<f32>) -> Option<f32> {
@@ -210,6 +210,7 @@ mod tests {
             conversation: None,
             conversation_events: vec![],
             ended_by: None,
+            uuid: None,
         }
     }
 

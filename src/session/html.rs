@@ -16,7 +16,7 @@ use crate::analysis::Lang;
 use crate::conversation::{EventKind, HOLD_ALARM_S};
 use crate::session::store::SessionKind;
 
-const STYLE: &str = r#"
+pub(crate) const STYLE: &str = r#"
 body{font-family:system-ui,"Noto Sans CJK SC","WenQuanYi Micro Hei","Microsoft YaHei",sans-serif;max-width:860px;margin:24px auto;padding:0 16px;color:#222;line-height:1.45}
 h1{margin:0 0 4px} .sub{color:#555;margin:0 0 16px} h2{margin:28px 0 8px;font-size:20px}
 .grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(190px,1fr));gap:8px}

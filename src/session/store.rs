@@ -153,6 +153,11 @@ pub struct SessionMeta {
     /// it runs and in older sessions).
     #[serde(default)]
     pub ended_by: Option<CallEnd>,
+    /// Unique across PCs (ids are only unique in one store): the key of the call's row in
+    /// the team database. Absent in sessions stored before team sync; those get one the
+    /// first time they are sent ([`ensure_uuid`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub uuid: Option<uuid::Uuid>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -220,6 +225,7 @@ impl SessionWriter {
             conversation: None,
             conversation_events: Vec::new(),
             ended_by: None,
+            uuid: Some(uuid::Uuid::new_v4()),
         };
         let created = Self::start_files(&dir, &meta);
         let frames = match created {
@@ -456,6 +462,18 @@ fn cut_rows_after(path: &Path, file: &File, end_s: f64) -> std::io::Result<()> {
         Some(at) => file.set_len(at),
         None => Ok(()),
     }
+}
+
+/// The session's UUID, given one (and `session.json` rewritten atomically) if it was
+/// stored before sessions had them. Only for a finished session: the writer of a running
+/// one would overwrite it.
+pub fn ensure_uuid(dir: &Path) -> Result<SessionMeta, StoreError> {
+    let mut meta = load_meta(dir)?;
+    if meta.uuid.is_none() {
+        meta.uuid = Some(uuid::Uuid::new_v4());
+        write_meta(dir, &meta)?;
+    }
+    Ok(meta)
 }
 
 /// `session.json`, replaced atomically (temp file + rename) so a crash never leaves half.

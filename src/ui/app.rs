@@ -49,6 +49,11 @@ pub struct CoachApp {
     /// Characters no font could draw, once they have been reported.
     missing_glyphs: crate::ui::fonts::MissingGlyphs,
     missing_reported: usize,
+    /// Team sync's thread (`None`: off) and the team's profile it last read.
+    team: Option<crate::team::link::TeamLink>,
+    team_profile: Option<crate::team::profile::Profile>,
+    /// Calls ended so far, to ask the sync thread to look when one more has.
+    calls_seen: usize,
 }
 
 impl CoachApp {
@@ -91,9 +96,11 @@ impl CoachApp {
         for n in &settings_notices {
             eprintln!("speech-coach: {n}");
         }
+        let (team, team_notice) = start_team(&settings);
         let script_notices = rehearsal.as_ref().map_or(&[][..], |(s, _)| &s.notices[..]);
         let notice =
-            crate::ui::i18n::notices_line(settings.ui_lang, &settings_notices, script_notices);
+            crate::ui::i18n::notices_line(settings.ui_lang, &settings_notices, script_notices)
+                .or(team_notice);
         let script = rehearsal.map(|(script, _)| {
             pipeline.send(Command::StartRehearsal(script.clone()));
             script
@@ -116,6 +123,45 @@ impl CoachApp {
             full_size: FULL_SIZE.into(),
             missing_glyphs,
             missing_reported: 0,
+            team,
+            team_profile: None,
+            calls_seen: 0,
+        }
+    }
+
+    /// The bands in force: the team's profile over the local settings (the profile wins
+    /// band by band; see `team::profile`).
+    fn targets(&self) -> crate::coach::Targets {
+        match &self.team_profile {
+            Some(p) => p.apply(self.settings.targets).0,
+            None => self.settings.targets,
+        }
+    }
+
+    /// Takes a new team profile to the gauges and cues at once, and nudges the sync
+    /// thread when a call has ended.
+    fn follow_team(&mut self, calls_ended: usize) {
+        let Some(link) = self.team.as_mut() else { return };
+        if calls_ended > self.calls_seen {
+            self.calls_seen = calls_ended;
+            link.sync_now();
+        }
+        if let Some(profile) = link.profile_change() {
+            if let Some(p) = &profile {
+                for n in p.apply(self.settings.targets).1 {
+                    eprintln!("speech-coach: {n}");
+                }
+            }
+            self.team_profile = profile;
+            let targets = self.targets();
+            self.pipeline.send(Command::SetTargets(targets));
+            // One line per change, for whoever supports the PC: which bands are in force.
+            let from = self.team_profile.as_ref().map_or_else(
+                || "the local settings".to_string(),
+                |p| format!("the profile of team {} (updated {})", p.team, p.updated_at),
+            );
+            let json = serde_json::to_string(&targets).unwrap_or_default();
+            eprintln!("speech-coach: targets from {from}: {json}");
         }
     }
 
@@ -145,7 +191,7 @@ impl CoachApp {
             Action::ToggleTargets => self.targets_open = !self.targets_open,
             Action::SetTargets(targets) => {
                 self.settings.targets = targets;
-                self.pipeline.send(Command::SetTargets(targets));
+                self.pipeline.send(Command::SetTargets(self.targets()));
             }
             Action::StartCall => self.pipeline.send(Command::StartCall),
             Action::EndCall => self.pipeline.send(Command::EndCall),
@@ -210,6 +256,9 @@ impl CoachApp {
         self.demo_playing = matches!(source, Source::File { .. });
         let old = std::mem::replace(&mut self.pipeline, start(source, &self.settings));
         std::thread::spawn(move || drop(old.stop()));
+        if self.team_profile.is_some() {
+            self.pipeline.send(Command::SetTargets(self.targets()));
+        }
         if let Some(script) = &self.script {
             self.pipeline.send(Command::StartRehearsal(script.clone()));
         }
@@ -251,6 +300,26 @@ fn load_sessions(message: Option<String>) -> SessionsPanel {
     }
 }
 
+/// Team sync's thread when the settings have a team section; a section that cannot be
+/// used (a password file others can read) is said in the notice line instead.
+fn start_team(settings: &Settings) -> (Option<crate::team::link::TeamLink>, Option<String>) {
+    let Some(section) = &settings.team else { return (None, None) };
+    match crate::team::TeamConfig::resolve(section) {
+        Ok(config) => {
+            let link = crate::team::link::TeamLink::start(
+                config,
+                store::default_root(),
+                settings.baseline,
+            );
+            (Some(link), None)
+        }
+        Err(e) => {
+            eprintln!("speech-coach: team sync is off: {e}");
+            (None, Some(e.to_string()))
+        }
+    }
+}
+
 fn start(source: Source, settings: &Settings) -> Pipeline {
     // The caller's side is heard on live calls; the demo plays one voice.
     let caller = (settings.hear_caller && matches!(source, Source::Microphone { .. }))
@@ -276,6 +345,7 @@ fn start(source: Source, settings: &Settings) -> Pipeline {
 impl eframe::App for CoachApp {
     fn ui(&mut self, ui: &mut Ui, _frame: &mut eframe::Frame) {
         let mut state = self.pipeline.snapshot();
+        self.follow_team(state.calls.len());
         match &state.device {
             DeviceStatus::Live { .. } => self.had_source = true,
             // No microphone at all at start: show the demo rather than an empty window
@@ -313,13 +383,18 @@ impl eframe::App for CoachApp {
             self.applied_compact = Some(self.settings.compact);
         }
         self.report_missing_glyphs();
+        let targets = self.targets();
+        let team_sync = self.team.as_ref().map(|link| {
+            let status = link.status();
+            crate::ui::views::TeamSyncLine { waiting: status.waiting, connected: status.connected }
+        });
         let view = View {
             state: &state,
             ui_lang: self.settings.ui_lang,
             speech_lang: self.settings.speech_lang,
             notice: self.notice.as_deref(),
             baseline_spread_st: self.settings.baseline.map(|b| b.pitch_spread_st),
-            targets: &self.settings.targets,
+            targets: &targets,
             devices: &self.devices,
             caller_devices: &self.caller_devices,
             caller_device: self.settings.caller_device.as_deref(),
@@ -329,6 +404,7 @@ impl eframe::App for CoachApp {
             script: self.script.as_ref(),
             sessions: self.sessions.as_ref(),
             targets_open: self.targets_open,
+            team_sync,
         };
         let actions = egui::CentralPanel::default()
             .show(ui, |ui| if self.settings.compact { view.compact(ui) } else { view.full(ui) })

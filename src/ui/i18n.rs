@@ -6,7 +6,9 @@
 
 use serde::{Deserialize, Deserializer, Serialize};
 
+mod team;
 mod window;
+pub use team::{TeamStrings, team_strings};
 pub use window::{WindowStrings, window_strings};
 
 use crate::analysis::Lang;

@@ -39,6 +39,9 @@ pub struct Settings {
     pub targets: Targets,
     /// Record the microphone with each session (off unless the agent switches it on).
     pub record_audio: bool,
+    /// Team sync (`"team": {...}`, see [`crate::team::config`]); off when absent.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub team: Option<crate::team::config::TeamSettings>,
 }
 
 impl Default for Settings {
@@ -54,6 +57,7 @@ impl Default for Settings {
             compact: false,
             targets: Targets::default(),
             record_audio: false,
+            team: None,
         }
     }
 }
@@ -150,6 +154,7 @@ impl Settings {
         }
         fields.targets(&mut s.targets);
         s.baseline = fields.baseline();
+        s.team = fields.team();
         (s, fields.notices)
     }
 
@@ -209,6 +214,24 @@ impl Fields<'_> {
             match read {
                 Ok(b) => *band = b,
                 Err(problem) => self.reject(format!("targets.{key}"), problem),
+            }
+        }
+    }
+
+    /// The team section, whole or not at all: a section with an unusable field turns team
+    /// sync off (with a notice naming the field) rather than sending to a wrong place.
+    fn team(&mut self) -> Option<crate::team::config::TeamSettings> {
+        let value = self.object.get("team").filter(|v| !v.is_null())?;
+        let Ok(team) = crate::team::config::TeamSettings::deserialize(value) else {
+            self.reject("team".into(), ValueProblem::WrongType);
+            return None;
+        };
+        match team.check() {
+            Ok(()) => Some(team),
+            Err(reason) => {
+                let field = reason.split(':').next().unwrap_or("").trim();
+                self.reject(format!("team.{field}"), ValueProblem::UnknownValue);
+                None
             }
         }
     }
@@ -413,6 +436,26 @@ mod tests {
         );
         assert_eq!((s.device, s.compact, s.record_audio), (None, false, true));
         assert_eq!(s.speech_lang, Lang::En);
+    }
+
+    #[test]
+    fn a_team_section_is_read_whole_and_an_unusable_one_turns_team_sync_off() {
+        let (s, notices) = load_text(
+            "team",
+            r#"{"compact": true, "team": {"url": "postgresql://alice@db/coach",
+                "team": "north", "agent": "Alice"}}"#,
+        );
+        assert!(notices.is_empty(), "{notices:?}");
+        assert_eq!(s.team.as_ref().map(|t| t.team.as_str()), Some("north"));
+        let (s, notices) = load_text(
+            "team-bad",
+            r#"{"compact": true, "team": {"url": "http://db", "team": "north", "agent": "A"}}"#,
+        );
+        assert_eq!(s.team, None);
+        assert!(s.compact);
+        assert_eq!(notices, vec![field("team.url", ValueProblem::UnknownValue)]);
+        let (s, notices) = load_text("team-type", r#"{"team": {"url": 5}}"#);
+        assert_eq!((s.team, notices), (None, vec![field("team", ValueProblem::WrongType)]));
     }
 
     #[test]

@@ -6,6 +6,7 @@ pub mod calls;
 pub mod eval;
 pub mod frames;
 pub mod gui;
+pub mod pg;
 pub mod turns;
 pub mod vmic;
 

@@ -13,7 +13,10 @@ mod sessions;
 mod settings;
 mod strip;
 mod targets;
+mod team;
 mod teleprompter;
+
+pub use team::TeamSyncLine;
 
 use crate::egui;
 use crate::egui::{RichText, Ui};
@@ -90,6 +93,8 @@ pub struct View<'a> {
     pub on_hold: bool,
     /// The target-band panel is open.
     pub targets_open: bool,
+    /// Team sync's status line (`None`: team sync is off).
+    pub team_sync: Option<TeamSyncLine>,
 }
 
 impl View<'_> {
@@ -130,6 +135,7 @@ impl View<'_> {
             self.status_line(ui, &mut actions);
             ui.separator();
             self.call_line(ui, &mut actions);
+            self.team_sync_line(ui);
         });
         ui.horizontal_wrapped(|ui| {
             self.device_picker(ui, &mut actions);

@@ -1,0 +1,400 @@
+//! `speech-coach team ...`: set up the centre's database (`init`), send this PC's waiting
+//! calls (`sync`, or keep syncing with `--watch`), hand a team its targets (`profile`),
+//! write the team report (`report`), and the hidden load test behind
+//! `scripts/team-load.sh`.
+//!
+//! Every failure is one line and a non-zero exit; summaries that could not be sent stay
+//! waiting in the local store.
+
+use std::io::Write as _;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result, bail};
+use serde_json::json;
+use speech_coach::analysis::Lang;
+use speech_coach::coach::Targets;
+use speech_coach::session::{store, when};
+use speech_coach::team::config::{TeamConfig, password};
+use speech_coach::team::link::TeamLink;
+use speech_coach::team::{TeamError, db, load, migrate, profile, queue, report, upload};
+use speech_coach::ui::settings::{self, Settings};
+
+#[derive(Debug, clap::Args)]
+pub struct TeamArgs {
+    #[command(subcommand)]
+    pub command: TeamCommand,
+}
+
+#[derive(Debug, clap::Subcommand)]
+pub enum TeamCommand {
+    /// Create or upgrade the team schema and roles (migrations/*.sql, each applied once).
+    /// Run by the centre's DBA with an owner's login; safe to run again.
+    Init {
+        /// postgresql://OWNER@HOST:PORT/DATABASE (password in SPEECH_COACH_DB_PASSWORD).
+        #[arg(long, value_name = "URL")]
+        admin_url: String,
+    },
+    /// Send this PC's finished calls that wait (per-call numbers only) to the team database.
+    Sync {
+        /// Keep running: send calls as they finish and print each change of the team's
+        /// profile as a JSON line (until Ctrl-C, or --seconds).
+        #[arg(long)]
+        watch: bool,
+        /// With --watch: stop after this many seconds.
+        #[arg(long)]
+        seconds: Option<f64>,
+        /// Calls per statement.
+        #[arg(long, default_value_t = upload::BATCH)]
+        batch: usize,
+    },
+    /// Show or set a team's target profile (a lead's or the owner's login).
+    Profile {
+        #[arg(long)]
+        team: String,
+        /// A JSON file of target bands in the settings file's "targets" shape.
+        #[arg(long, value_name = "TARGETS.json")]
+        set: Option<PathBuf>,
+        /// The database (default: the settings' team URL).
+        #[arg(long, value_name = "URL")]
+        url: Option<String>,
+    },
+    /// The team report: per agent and for the team, the trends of pace, volume, tone,
+    /// interruptions, dead air, long holds, talk share and tiring, furthest off first.
+    Report {
+        #[arg(long)]
+        team: String,
+        #[arg(long, default_value_t = 30)]
+        days: u32,
+        /// The period's last day (YYYY-MM-DD; default today).
+        #[arg(long)]
+        to: Option<String>,
+        /// Write the report as a self-contained HTML page.
+        #[arg(long, value_name = "OUT.html")]
+        html: Option<PathBuf>,
+        /// Print every figure as one JSON object.
+        #[arg(long)]
+        json: bool,
+        #[arg(long, value_enum)]
+        lang: Option<Lang>,
+        /// The database (default: the settings' team URL); a lead's login reads its teams.
+        #[arg(long, value_name = "URL")]
+        url: Option<String>,
+    },
+    /// Load test: synthetic summaries through the upsert, then the report's time and the
+    /// database size (see scripts/team-load.sh).
+    #[command(hide = true)]
+    LoadTest {
+        #[arg(long, value_name = "URL")]
+        url: String,
+        #[arg(long, default_value_t = 500)]
+        agents: u32,
+        #[arg(long, default_value_t = 20)]
+        teams: u32,
+        #[arg(long, default_value_t = 60)]
+        calls_per_day: u32,
+        #[arg(long, default_value_t = 30)]
+        days: u32,
+        #[arg(long, default_value_t = 1000)]
+        batch: usize,
+        /// The period's last day (YYYY-MM-DD; default today, UTC).
+        #[arg(long)]
+        to: Option<String>,
+    },
+}
+
+pub fn run(args: TeamArgs) -> Result<()> {
+    match args.command {
+        TeamCommand::Init { admin_url } => init(&admin_url),
+        TeamCommand::Sync { watch: false, batch, .. } => sync_once(batch),
+        TeamCommand::Sync { watch: true, seconds, .. } => watch(seconds),
+        TeamCommand::Profile { team, set, url } => profile_cmd(&team, set, url),
+        TeamCommand::Report { team, days, to, html, json, lang, url } => {
+            report_cmd(&team, days, to, html, json, lang, url)
+        }
+        TeamCommand::LoadTest { url, agents, teams, calls_per_day, days, batch, to } => {
+            let centre = load::Centre { agents, teams, calls_per_day, days };
+            load_test(&url, centre, batch, to)
+        }
+    }
+}
+
+fn connect_url(url: &str) -> Result<postgres::Client, TeamError> {
+    let config = db::config(url, password(None)?.as_deref())?;
+    db::connect(&config, None)
+}
+
+fn team_config(settings: &Settings) -> Result<TeamConfig> {
+    let section = settings
+        .team
+        .as_ref()
+        .ok_or_else(|| TeamError::NotConfigured { settings: settings::default_path() })?;
+    Ok(TeamConfig::resolve(section)?)
+}
+
+fn load_settings() -> Settings {
+    let (settings, notices) = Settings::load(&settings::default_path());
+    for n in &notices {
+        eprintln!("speech-coach: settings: {n}");
+    }
+    settings
+}
+
+fn init(admin_url: &str) -> Result<()> {
+    let mut client = connect_url(admin_url)?;
+    let applied = migrate::run(&mut client)?;
+    if applied.applied.is_empty() {
+        println!("team schema up to date ({} migrations already applied)", applied.already);
+    } else {
+        println!("applied {}", applied.applied.join(", "));
+    }
+    Ok(())
+}
+
+fn sync_once(batch: usize) -> Result<()> {
+    let settings = load_settings();
+    let config = team_config(&settings)?;
+    let root = store::default_root();
+    let waiting = queue::count_waiting(&root, &config.destination)?;
+    let still = |e: TeamError| {
+        let left = queue::count_waiting(&root, &config.destination).unwrap_or(waiting);
+        anyhow::anyhow!("{e}; {left} calls wait in the local store and go at the next sync")
+    };
+    let mut client = config.connect().map_err(still)?;
+    let bar = (waiting > batch).then(|| {
+        let bar = indicatif::ProgressBar::new(waiting as u64);
+        bar.set_style(
+            indicatif::ProgressStyle::with_template(
+                "{msg} [{bar:30}] {pos}/{len} calls  eta {eta}",
+            )
+            .expect("static template")
+            .progress_chars("=> "),
+        );
+        bar.set_message("sending");
+        bar
+    });
+    let sent =
+        upload::send_waiting(&mut client, &config, &root, settings.baseline, batch, |done, _| {
+            if let Some(bar) = &bar {
+                bar.set_position(done as u64);
+            }
+        });
+    if let Some(bar) = &bar {
+        bar.finish_and_clear();
+    }
+    let sent = sent.map_err(still)?;
+    println!("sent {} calls to {}; {} waiting", sent.sent, config.destination, sent.waiting);
+    Ok(())
+}
+
+/// Set by SIGINT (Ctrl-C) or SIGTERM: `--watch` then stops.
+fn interrupted_flag() -> Arc<AtomicBool> {
+    let flag = Arc::new(AtomicBool::new(false));
+    let set = flag.clone();
+    if let Err(e) = ctrlc::set_handler(move || set.store(true, Ordering::Relaxed)) {
+        eprintln!("speech-coach: Ctrl-C will not end the watch cleanly: {e}");
+    }
+    flag
+}
+
+fn watch(seconds: Option<f64>) -> Result<()> {
+    let settings = load_settings();
+    let config = team_config(&settings)?;
+    let destination = config.destination.clone();
+    let mut link = TeamLink::start(config, store::default_root(), settings.baseline);
+    let stop = interrupted_flag();
+    let started = Instant::now();
+    let (mut last_sent, mut last_error) = (0, None::<String>);
+    let mut out = std::io::stdout();
+    let _ = writeln!(out, "{}", json!({"event": "started", "destination": destination}));
+    while !stop.load(Ordering::Relaxed)
+        && seconds.is_none_or(|s| started.elapsed().as_secs_f64() < s)
+    {
+        if let Some(change) = link.profile_change() {
+            let (targets, notices) = match &change {
+                Some(p) => p.apply(settings.targets),
+                None => (settings.targets, Vec::new()),
+            };
+            for n in notices {
+                eprintln!("speech-coach: {n}");
+            }
+            let updated_at = change.as_ref().map(|p| p.updated_at.clone());
+            let line = json!({"event": "profile", "updated_at": updated_at, "targets": targets});
+            let _ = writeln!(out, "{line}");
+        }
+        let status = link.status();
+        if status.sent != last_sent {
+            last_sent = status.sent;
+            let line = json!({"event": "sent", "sent": status.sent, "waiting": status.waiting});
+            let _ = writeln!(out, "{line}");
+        }
+        if status.last_error != last_error {
+            last_error = status.last_error.clone();
+            if let Some(e) = &last_error {
+                let _ = writeln!(
+                    out,
+                    "{}",
+                    json!({"event": "error", "message": e, "waiting": status.waiting})
+                );
+            }
+        }
+        let _ = out.flush();
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    link.stop();
+    Ok(())
+}
+
+fn profile_cmd(team: &str, set: Option<PathBuf>, url: Option<String>) -> Result<()> {
+    let mut client = match url {
+        Some(url) => connect_url(&url)?,
+        None => team_config(&load_settings())?.connect()?,
+    };
+    if let Some(path) = set {
+        let text = std::fs::read_to_string(&path).with_context(|| path.display().to_string())?;
+        let value: serde_json::Value =
+            serde_json::from_str(&text).with_context(|| format!("{}: not JSON", path.display()))?;
+        let candidate =
+            profile::Profile { team: team.into(), updated_at: String::new(), targets: value };
+        let (targets, notices) = candidate.apply(Targets::default());
+        if !notices.is_empty() {
+            bail!("{}: {}", path.display(), notices.join("; "));
+        }
+        profile::store(&mut client, team, &targets)?;
+    }
+    match profile::fetch(&mut client, team)? {
+        Some(p) => println!(
+            "{}",
+            serde_json::to_string_pretty(
+                &json!({"team": p.team, "updated_at": p.updated_at, "targets": p.targets})
+            )?
+        ),
+        None => println!("team {team} has no profile (the training defaults apply)"),
+    }
+    Ok(())
+}
+
+fn report_cmd(
+    team: &str,
+    days: u32,
+    to: Option<String>,
+    html: Option<PathBuf>,
+    json_out: bool,
+    lang: Option<Lang>,
+    url: Option<String>,
+) -> Result<()> {
+    let settings = load_settings();
+    let mut client = match url {
+        Some(url) => connect_url(&url)?,
+        None => team_config(&settings)?.connect()?,
+    };
+    let to = to.unwrap_or_else(|| when::local_date(now_unix()));
+    let started = Instant::now();
+    let r = report::build(&mut client, team, days, &to)?;
+    let query_ms = started.elapsed().as_secs_f64() * 1000.0;
+    let lang = lang.unwrap_or_else(|| settings.ui_lang.into());
+    if let Some(path) = &html {
+        let page = speech_coach::team::html::render(&r, lang);
+        std::fs::write(path, page).with_context(|| format!("{}: cannot write", path.display()))?;
+    }
+    if json_out {
+        let mut value = serde_json::to_value(&r)?;
+        value["query_ms"] = json!(query_ms);
+        println!("{}", serde_json::to_string(&value)?);
+    } else {
+        println!(
+            "team {}: {} agents, {} calls, {} to {} ({query_ms:.0} ms)",
+            r.team,
+            r.agents.len(),
+            r.team_period.calls,
+            r.from,
+            r.to
+        );
+        for a in r.agents.iter().take(10) {
+            println!(
+                "  {:<24} {:>6} calls  off target {:.2}",
+                a.agent, a.period.calls, a.distance.total
+            );
+        }
+        if let Some(path) = &html {
+            println!("wrote {}", path.display());
+        }
+    }
+    Ok(())
+}
+
+fn now_unix() -> u64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs())
+}
+
+fn load_test(url: &str, centre: load::Centre, batch: usize, to: Option<String>) -> Result<()> {
+    let mut client = connect_url(url)?;
+    let to = to.unwrap_or_else(|| {
+        chrono::DateTime::from_timestamp(now_unix() as i64, 0)
+            .map(|d| d.format("%Y-%m-%d").to_string())
+            .unwrap_or_default()
+    });
+    let last_day = chrono::NaiveDate::parse_from_str(&to, "%Y-%m-%d")
+        .with_context(|| format!("{to:?} is not a date (YYYY-MM-DD)"))?
+        .signed_duration_since(chrono::NaiveDate::default())
+        .num_days();
+    let total = centre.total();
+    let bar = indicatif::ProgressBar::new(total);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template(
+            "{msg} [{bar:30}] {pos}/{len}  {per_sec}  eta {eta}",
+        )
+        .expect("static template")
+        .progress_chars("=> "),
+    );
+    bar.set_message("upserting");
+    let started = Instant::now();
+    let mut n = 0u64;
+    while n < total {
+        let end = (n + batch.max(1) as u64).min(total);
+        let rows: Vec<_> = (n..end).map(|i| load::call(&centre, i, last_day)).collect();
+        upload::upsert(&mut client, &rows)?;
+        n = end;
+        bar.set_position(n);
+    }
+    bar.finish_and_clear();
+    let insert_s = started.elapsed().as_secs_f64();
+    client.batch_execute("ANALYZE speech_coach.summaries").map_err(TeamError::from_db)?;
+    // The report for one team and the whole period: the first run (cold plan) and the
+    // best of three more.
+    let team = centre.team_of(0);
+    let mut times = Vec::new();
+    let mut calls = 0;
+    for _ in 0..4 {
+        let t = Instant::now();
+        let r = report::build(&mut client, &team, centre.days, &to)?;
+        times.push(t.elapsed().as_secs_f64());
+        calls = r.team_period.calls;
+    }
+    let row = client
+        .query_one(
+            "SELECT pg_total_relation_size('speech_coach.summaries'), count(*) FROM speech_coach.summaries",
+            &[],
+        )
+        .map_err(TeamError::from_db)?;
+    let (bytes, rows): (i64, i64) = (row.get(0), row.get(1));
+    let best = times[1..].iter().copied().fold(f64::INFINITY, f64::min);
+    println!(
+        "{}",
+        serde_json::to_string_pretty(&json!({
+            "summaries_sent": total,
+            "insert_s": insert_s,
+            "summaries_per_s": total as f64 / insert_s,
+            "rows_in_table": rows,
+            "report_team": team,
+            "report_team_calls": calls,
+            "report_first_s": times[0],
+            "report_best_s": best,
+            "table_bytes_total": bytes,
+            "mb_per_100k_calls": bytes as f64 / rows.max(1) as f64 * 100_000.0 / 1e6,
+        }))?
+    );
+    Ok(())
+}

@@ -1,0 +1,189 @@
+//! The team report's trend plots: days along x, one line per agent and a bold one for the
+//! team, the green target band behind. Drawn like the call report's plots
+//! (`session::svg`: its colours, size, grid and labels) with days instead of call time.
+//!
+//! Only finite values are drawn, and a day without calls breaks a line rather than being
+//! bridged: a straight line across it would show a value nobody had.
+
+use std::fmt::Write as _;
+
+use crate::session::svg::{BLUE, GREEN, esc, nice_ticks};
+
+/// The call report's plot geometry (`session::svg`).
+const WIDTH: f64 = 760.0;
+const LEFT: f64 = 62.0;
+const RIGHT: f64 = 16.0;
+const TOP: f64 = 10.0;
+const BOTTOM: f64 = 40.0;
+const HEIGHT: f64 = 240.0;
+const OTHER_AGENT: &str = "#c4c8ce";
+/// The three agents furthest from the targets, drawn in colour.
+pub const HIGHLIGHT: [&str; 3] = ["#d23c32", "#e6a014", "#8e44ad"];
+
+/// One line: a value (or a gap) per day of the period.
+pub struct Series<'a> {
+    pub label: &'a str,
+    pub color: &'a str,
+    pub width: f64,
+    pub values: Vec<Option<f32>>,
+}
+
+pub struct DayPlot<'a> {
+    pub title: &'a str,
+    pub y_title: &'a str,
+    pub x_title: &'a str,
+    pub days: &'a [String],
+    /// Drawn in order: the later on top.
+    pub series: &'a [Series<'a>],
+    pub band: Option<(f32, f32)>,
+    /// The axis at least covers this range (it widens to every value drawn).
+    pub y_range: (f32, f32),
+}
+
+pub fn day_plot(p: &DayPlot) -> String {
+    let finite = p.series.iter().flat_map(|s| s.values.iter().flatten()).filter(|v| v.is_finite());
+    let (mut lo, mut hi) = p.y_range;
+    for v in finite {
+        lo = lo.min(*v);
+        hi = hi.max(*v);
+    }
+    if !(lo.is_finite() && hi.is_finite() && lo < hi) {
+        (lo, hi) = (0.0, 1.0);
+    }
+    let pad = (hi - lo) * 0.05;
+    let (lo, hi) = (lo - pad, hi + pad);
+    let n = p.days.len().max(2);
+    let bottom = HEIGHT - BOTTOM;
+    let x = |i: usize| LEFT + (WIDTH - LEFT - RIGHT) * i as f64 / (n - 1) as f64;
+    let y = |v: f32| bottom - (bottom - TOP) * f64::from((v.clamp(lo, hi) - lo) / (hi - lo));
+    let mut svg = String::new();
+    let _ = write!(
+        svg,
+        r#"<figure><figcaption>{t}</figcaption><svg viewBox="0 0 {WIDTH} {HEIGHT}" width="100%" role="img" aria-label="{t}" font-family="inherit">"#,
+        t = esc(p.title)
+    );
+    if let Some((blo, bhi)) = p.band.filter(|(a, b)| a.is_finite() && b.is_finite() && a < b) {
+        let _ = write!(
+            svg,
+            r#"<rect x="{LEFT}" y="{:.1}" width="{:.1}" height="{:.1}" fill="{GREEN}" opacity="0.15"/>"#,
+            y(bhi),
+            WIDTH - LEFT - RIGHT,
+            y(blo) - y(bhi)
+        );
+    }
+    for v in nice_ticks(f64::from(lo), f64::from(hi), 5) {
+        let yy = y(v as f32);
+        let _ = write!(
+            svg,
+            r##"<line x1="{LEFT}" x2="{:.1}" y1="{yy:.1}" y2="{yy:.1}" stroke="#e3e5e8"/><text x="{:.1}" y="{:.1}" font-size="11" fill="#555" text-anchor="end">{v}</text>"##,
+            WIDTH - RIGHT,
+            LEFT - 6.0,
+            yy + 4.0
+        );
+    }
+    let mid = (TOP + bottom) / 2.0;
+    let _ = write!(
+        svg,
+        r##"<text x="14" y="{mid:.1}" font-size="11" fill="#333" text-anchor="middle" transform="rotate(-90 14 {mid:.1})">{}</text>"##,
+        esc(p.y_title)
+    );
+    // Day axis: about eight labels (MM-DD), the first and last always.
+    let _ = write!(
+        svg,
+        r##"<line x1="{LEFT}" x2="{:.1}" y1="{bottom:.1}" y2="{bottom:.1}" stroke="#999"/>"##,
+        WIDTH - RIGHT
+    );
+    let step = p.days.len().div_ceil(8).max(1);
+    for (i, day) in p.days.iter().enumerate() {
+        if i % step != 0 && i + 1 != p.days.len() {
+            continue;
+        }
+        let xx = x(i);
+        let _ = write!(
+            svg,
+            r##"<line x1="{xx:.1}" x2="{xx:.1}" y1="{bottom:.1}" y2="{:.1}" stroke="#999"/><text x="{xx:.1}" y="{:.1}" font-size="11" fill="#555" text-anchor="middle">{}</text>"##,
+            bottom + 4.0,
+            bottom + 16.0,
+            esc(day.get(5..).unwrap_or(day))
+        );
+    }
+    let _ = write!(
+        svg,
+        r##"<text x="{:.1}" y="{:.1}" font-size="11" fill="#333" text-anchor="middle">{}</text>"##,
+        LEFT + (WIDTH - LEFT - RIGHT) / 2.0,
+        HEIGHT - 6.0,
+        esc(p.x_title)
+    );
+    for s in p.series {
+        let mut runs: Vec<Vec<String>> = vec![Vec::new()];
+        for (i, v) in s.values.iter().enumerate() {
+            match v.filter(|v| v.is_finite()) {
+                Some(v) => {
+                    runs.last_mut().expect("never empty").push(format!("{:.1},{:.1}", x(i), y(v)))
+                }
+                None => runs.push(Vec::new()),
+            }
+        }
+        let _ = write!(svg, r#"<g><title>{}</title>"#, esc(s.label));
+        for run in runs.iter().filter(|r| !r.is_empty()) {
+            if run.len() == 1 {
+                let (cx, cy) = run[0].split_once(',').expect("x,y");
+                let _ = write!(
+                    svg,
+                    r#"<circle cx="{cx}" cy="{cy}" r="{:.1}" fill="{}"/>"#,
+                    s.width + 0.5,
+                    s.color
+                );
+            } else {
+                let _ = write!(
+                    svg,
+                    r#"<polyline points="{}" fill="none" stroke="{}" stroke-width="{}"/>"#,
+                    run.join(" "),
+                    s.color,
+                    s.width
+                );
+            }
+        }
+        svg.push_str("</g>");
+    }
+    svg.push_str("</svg></figure>");
+    svg
+}
+
+/// The team's line: drawn last, in the call report's blue.
+pub fn team_series<'a>(label: &'a str, values: Vec<Option<f32>>) -> Series<'a> {
+    Series { label, color: BLUE, width: 3.0, values }
+}
+
+/// An agent's line: grey, or one of [`HIGHLIGHT`] for the three furthest off.
+pub fn agent_series(label: &str, rank: usize, values: Vec<Option<f32>>) -> Series<'_> {
+    match HIGHLIGHT.get(rank) {
+        Some(color) => Series { label, color, width: 2.0, values },
+        None => Series { label, color: OTHER_AGENT, width: 1.0, values },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_day_without_calls_breaks_the_line_and_nan_is_never_drawn() {
+        let days: Vec<String> = (1..=5).map(|d| format!("2026-11-0{d}")).collect();
+        let series =
+            [team_series("team", vec![Some(1.0), Some(2.0), None, Some(f32::NAN), Some(3.0)])];
+        let svg = day_plot(&DayPlot {
+            title: "t",
+            y_title: "y",
+            x_title: "x",
+            days: &days,
+            series: &series,
+            band: Some((1.5, 2.5)),
+            y_range: (0.0, 4.0),
+        });
+        assert_eq!(svg.matches("<polyline").count(), 1, "{svg}");
+        assert_eq!(svg.matches("<circle").count(), 1);
+        assert!(!svg.contains("NaN") && !svg.contains("inf"));
+        assert!(svg.contains(">11-01<") && svg.contains(">11-05<"));
+    }
+}

@@ -1,0 +1,191 @@
+//! The local store is the queue: a finished call waits until `team-sync.json` beside its
+//! `session.json` says it reached this destination. The marker is written (atomically,
+//! privately) only after the database committed the row, so a crash between the two sends
+//! the call again, which the upsert makes harmless. A call is never dropped from the
+//! queue for any other reason; deleting a session locally leaves its row in the database.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use super::db::TeamError;
+use super::summary::{CallSummary, Sender, is_sendable};
+use crate::platform::private;
+use crate::session::history::by_shift;
+use crate::session::store::{self, SessionMeta};
+use crate::session::when;
+
+/// The marker's file name, in the session's folder.
+pub const MARKER: &str = "team-sync.json";
+
+/// What the marker records: where the call went, under which UUID, and when.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Marker {
+    pub uuid: uuid::Uuid,
+    pub destination: String,
+    pub synced_unix_s: u64,
+}
+
+/// A call waiting to be sent.
+#[derive(Debug, Clone)]
+pub struct Waiting {
+    pub dir: PathBuf,
+    pub meta: SessionMeta,
+}
+
+fn sent_to(dir: &Path, destination: &str) -> bool {
+    std::fs::read(dir.join(MARKER))
+        .ok()
+        .and_then(|b| serde_json::from_slice::<Marker>(&b).ok())
+        .is_some_and(|m| m.destination == destination)
+}
+
+/// The finished calls under `root` not yet sent to `destination`, oldest first. Cheap when
+/// little waits: a sent call costs one small file read, not its `session.json`.
+pub fn waiting(root: &Path, destination: &str) -> Result<Vec<Waiting>, TeamError> {
+    let entries = match std::fs::read_dir(root) {
+        Ok(e) => e,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(source) => return Err(TeamError::Io { path: root.into(), source }),
+    };
+    let mut dirs: Vec<(String, PathBuf)> = entries
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
+        .filter_map(|e| Some((e.file_name().into_string().ok()?, e.path())))
+        .filter(|(id, _)| store::is_session_id(id))
+        .collect();
+    dirs.sort();
+    Ok(dirs
+        .into_iter()
+        .filter(|(_, dir)| !sent_to(dir, destination))
+        .filter_map(|(_, dir)| {
+            // A damaged session.json is left for `sessions` to report; it is not a call.
+            let meta = store::load_meta(&dir).ok().filter(is_sendable)?;
+            Some(Waiting { dir, meta })
+        })
+        .collect())
+}
+
+/// How many calls wait (the window's status line).
+pub fn count_waiting(root: &Path, destination: &str) -> Result<usize, TeamError> {
+    waiting(root, destination).map(|w| w.len())
+}
+
+/// Each stored call's shift date (`YYYY-MM-DD`, local), from the whole local history:
+/// a night shift's calls after midnight keep the date the shift began.
+pub fn shift_days(root: &Path) -> Result<HashMap<String, String>, TeamError> {
+    let all: Vec<SessionMeta> = store::list(root)?
+        .into_iter()
+        .filter_map(|l| match l {
+            store::Listed::Ok(m) => Some(m),
+            store::Listed::Damaged { .. } => None,
+        })
+        .collect();
+    let mut days = HashMap::new();
+    for shift in by_shift(&all) {
+        for s in &shift.sessions {
+            days.insert(s.id.clone(), shift.date.clone());
+        }
+    }
+    Ok(days)
+}
+
+/// The rows for waiting calls, each with a UUID (given and written back now for calls
+/// stored before sessions had one) and its shift's date.
+pub fn rows(
+    waiting: &[Waiting],
+    shift_days: &HashMap<String, String>,
+    by: Sender,
+) -> Result<Vec<(PathBuf, CallSummary)>, TeamError> {
+    let mut out = Vec::with_capacity(waiting.len());
+    for w in waiting {
+        let meta = if w.meta.uuid.is_some() { w.meta.clone() } else { store::ensure_uuid(&w.dir)? };
+        let day = shift_days
+            .get(&meta.id)
+            .cloned()
+            .unwrap_or_else(|| when::local_date(meta.started_unix_s));
+        if let Some(row) = CallSummary::from_meta(&meta, &day, by) {
+            out.push((w.dir.clone(), row));
+        }
+    }
+    Ok(out)
+}
+
+/// Marks a call as sent to `destination` (after the database committed it).
+pub fn mark_sent(dir: &Path, uuid: uuid::Uuid, destination: &str) -> Result<(), TeamError> {
+    let marker = Marker {
+        uuid,
+        destination: destination.to_string(),
+        synced_unix_s: std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs()),
+    };
+    let path = dir.join(MARKER);
+    let text = serde_json::to_vec_pretty(&marker).expect("marker serialises");
+    private::replace_file(&path, &text, false).map_err(|source| TeamError::Io { path, source })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::{Lang, Summary};
+    use crate::session::store::SessionWriter;
+
+    fn root(name: &str) -> PathBuf {
+        let d = std::env::temp_dir()
+            .join(format!("speech-coach-queue-{name}-{}", std::process::id()))
+            .join("sessions");
+        let _ = std::fs::remove_dir_all(d.parent().unwrap());
+        d
+    }
+
+    fn finished_call(root: &Path) -> PathBuf {
+        let mut w = SessionWriter::create(root, "mic", Lang::Zh, false).unwrap();
+        let f = crate::analysis::Frame { time_s: 0.0, speech: true, ..Default::default() };
+        let _ = w.frame(&f, &Default::default(), Default::default());
+        let dir = w.dir().to_path_buf();
+        let summary = Summary { speech_s: 10.0, ..Summary::empty() };
+        let _ = w.finish(Some(summary), None);
+        dir
+    }
+
+    const BY: Sender = Sender { team: "north", agent: "Alice", baseline: None };
+
+    #[test]
+    fn a_call_waits_until_marked_sent_to_this_destination() {
+        let root = root("marks");
+        let dir = finished_call(&root);
+        assert_eq!(count_waiting(&root, "db team north").unwrap(), 1);
+        let w = waiting(&root, "db team north").unwrap();
+        let rows = rows(&w, &shift_days(&root).unwrap(), BY).unwrap();
+        assert_eq!(rows.len(), 1);
+        mark_sent(&dir, rows[0].1.uuid, "db team north").unwrap();
+        assert_eq!(count_waiting(&root, "db team north").unwrap(), 0);
+        // Another database (or team) has not seen it.
+        assert_eq!(count_waiting(&root, "other team north").unwrap(), 1);
+    }
+
+    #[test]
+    fn an_old_session_gets_a_uuid_once_and_keeps_it() {
+        let root = root("old");
+        let dir = finished_call(&root);
+        let mut meta = store::load_meta(&dir).unwrap();
+        meta.uuid = None;
+        std::fs::write(dir.join("session.json"), serde_json::to_string(&meta).unwrap()).unwrap();
+        let w = waiting(&root, "d").unwrap();
+        let days = shift_days(&root).unwrap();
+        let first = rows(&w, &days, BY).unwrap()[0].1.uuid;
+        let again = rows(&waiting(&root, "d").unwrap(), &days, BY).unwrap()[0].1.uuid;
+        assert_eq!(first, again);
+        assert_eq!(store::load_meta(&dir).unwrap().uuid, Some(first));
+    }
+
+    #[test]
+    fn a_running_call_does_not_wait_yet() {
+        let root = root("running");
+        let w = SessionWriter::create(&root, "mic", Lang::Zh, false).unwrap();
+        assert_eq!(count_waiting(&root, "d").unwrap(), 0);
+        drop(w);
+    }
+}

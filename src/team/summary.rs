@@ -1,0 +1,207 @@
+//! One call's row in the team database, built from its `session.json`: the report's
+//! figures, the conversation measures and the cue counts. Nothing else leaves the PC — no
+//! audio, no per-hop frames, no words.
+//!
+//! Two figures are put against the agent's own calibration here, because only this PC
+//! knows it: the level relative to their normal (what the volume gauge shows) and the
+//! flat-voice floor their tone gauge used.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::analysis::Lang;
+use crate::coach::Baseline;
+use crate::coach::targets::{DEFAULT_NORMAL_LEVEL_DBFS, flat_spread_floor};
+use crate::conversation::HOLD_ALARM_S;
+use crate::session::store::SessionMeta;
+
+/// A call as the team database stores it (one row of `speech_coach.summaries`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CallSummary {
+    pub uuid: uuid::Uuid,
+    pub team: String,
+    pub agent: String,
+    pub session_id: String,
+    pub started_unix_s: i64,
+    pub ended_unix_s: Option<i64>,
+    /// The local date of the call's shift, `YYYY-MM-DD`.
+    pub day: String,
+    pub lang: Lang,
+    pub duration_s: f32,
+    pub speech_s: f32,
+    pub turn_s: f32,
+    pub pace_per_min: Option<f32>,
+    pub level_active_dbfs: Option<f32>,
+    pub volume_relative_db: Option<f32>,
+    pub pitch_median_hz: Option<f32>,
+    pub pitch_spread_st: Option<f32>,
+    pub spread_floor_st: f32,
+    pub pauses: i32,
+    pub longest_pause_s: f32,
+    pub clipped_samples: i64,
+    pub heard_caller: bool,
+    pub agent_talk_share: Option<f32>,
+    pub agent_interruptions: Option<i32>,
+    pub caller_interruptions: Option<i32>,
+    pub overlap_s: Option<f32>,
+    pub response_gap_median_s: Option<f32>,
+    pub dead_air_count: Option<i32>,
+    pub longest_dead_air_s: Option<f32>,
+    pub holds: Option<i32>,
+    pub holds_over_30s: Option<i32>,
+    pub longest_hold_s: Option<f32>,
+    pub longest_agent_monologue_s: Option<f32>,
+    pub cues_total: i32,
+    pub cue_counts: BTreeMap<String, i32>,
+}
+
+/// Who sent it and against what: the parts of a row that are not in `session.json`.
+#[derive(Debug, Clone, Copy)]
+pub struct Sender<'a> {
+    pub team: &'a str,
+    pub agent: &'a str,
+    pub baseline: Option<Baseline>,
+}
+
+/// Whether a stored session is a finished call with a summary: the only ones sent.
+pub fn is_sendable(meta: &SessionMeta) -> bool {
+    meta.kind == crate::session::store::SessionKind::Call
+        && meta.ended_unix_s.is_some()
+        && meta.summary.is_some()
+}
+
+impl CallSummary {
+    /// The row for a finished call (`None` for anything [`is_sendable`] refuses or a
+    /// session without a UUID yet). `day` is its shift's date.
+    pub fn from_meta(meta: &SessionMeta, day: &str, by: Sender) -> Option<Self> {
+        if !is_sendable(meta) {
+            return None;
+        }
+        let s = meta.summary.as_ref()?;
+        let c = meta.conversation.as_deref();
+        let normal = by.baseline.map_or(DEFAULT_NORMAL_LEVEL_DBFS, |b| b.active_level_dbfs);
+        let mut cue_counts = BTreeMap::new();
+        for e in &meta.cues {
+            let name = serde_json::to_value(e.cue)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_string))
+                .unwrap_or_else(|| format!("{:?}", e.cue));
+            *cue_counts.entry(name).or_insert(0) += 1;
+        }
+        let count = |n: u32| i32::try_from(n).unwrap_or(i32::MAX);
+        Some(Self {
+            uuid: meta.uuid?,
+            team: by.team.to_string(),
+            agent: by.agent.to_string(),
+            session_id: meta.id.clone(),
+            started_unix_s: meta.started_unix_s as i64,
+            ended_unix_s: meta.ended_unix_s.map(|e| e as i64),
+            day: day.to_string(),
+            lang: meta.lang,
+            duration_s: s.duration_s as f32,
+            speech_s: s.speech_s as f32,
+            turn_s: s.turn_s as f32,
+            pace_per_min: match meta.lang {
+                Lang::Zh => s.chars_per_min,
+                Lang::En => s.words_per_min,
+            }
+            .or_else(|| s.syllables_per_min.map(|p| meta.lang.pace_from_syllables(p))),
+            level_active_dbfs: s.level_active_dbfs,
+            volume_relative_db: s.level_active_dbfs.map(|l| l - normal),
+            pitch_median_hz: s.pitch_median_hz,
+            pitch_spread_st: s.pitch_spread_st,
+            spread_floor_st: flat_spread_floor(meta.lang, by.baseline.map(|b| b.pitch_spread_st)),
+            pauses: count(s.pauses),
+            longest_pause_s: s.longest_pause_s,
+            clipped_samples: i64::try_from(s.clipped_samples).unwrap_or(i64::MAX),
+            heard_caller: c.is_some(),
+            agent_talk_share: c.and_then(|c| c.agent_talk_share),
+            agent_interruptions: c.map(|c| count(c.agent_interruptions)),
+            caller_interruptions: c.map(|c| count(c.caller_interruptions)),
+            overlap_s: c.map(|c| c.overlap_s as f32),
+            response_gap_median_s: c.and_then(|c| c.response_gap_median_s),
+            dead_air_count: c.map(|c| count(c.dead_air_count)),
+            longest_dead_air_s: c.map(|c| c.longest_dead_air_s),
+            holds: c.map(|c| count(c.holds.len() as u32)),
+            holds_over_30s: c.map(|c| {
+                count(c.holds.iter().filter(|h| h.duration_s >= HOLD_ALARM_S).count() as u32)
+            }),
+            longest_hold_s: c.map(|c| c.longest_hold_s),
+            longest_agent_monologue_s: c.map(|c| c.longest_agent_monologue_s),
+            cues_total: count(meta.cues.len() as u32),
+            cue_counts,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::Summary;
+    use crate::coach::Cue;
+    use crate::session::store::{CueEvent, SessionKind};
+
+    fn meta() -> SessionMeta {
+        let summary = Summary {
+            speech_s: 50.0,
+            turn_s: 60.0,
+            chars_per_min: Some(180.0),
+            level_active_dbfs: Some(-20.0),
+            pitch_spread_st: Some(3.0),
+            ..Summary::empty()
+        };
+        serde_json::from_value(serde_json::json!({
+            "id": "1764000000", "started_unix_s": 1764000000u64, "ended_unix_s": 1764000100u64,
+            "source": "mic", "kind": "call", "lang": "zh", "recording": true,
+            "summary": summary, "cues": [], "uuid": "7f0c3f5e-8a38-4c1e-9a55-5bd0e5b7c101"
+        }))
+        .unwrap()
+    }
+
+    const BY: Sender = Sender { team: "north", agent: "Alice", baseline: None };
+
+    #[test]
+    fn a_finished_call_becomes_a_row_of_numbers_against_the_agents_normal() {
+        let mut m = meta();
+        for (t, cue) in [(1.0, Cue::TooFast), (9.0, Cue::TooFast), (20.0, Cue::DeadAir)] {
+            m.cues.push(CueEvent { time_s: t, cue });
+        }
+        let row = CallSummary::from_meta(&m, "2025-11-24", BY).unwrap();
+        assert_eq!(row.pace_per_min, Some(180.0));
+        // -20 dBFS against the default normal of -26 dBFS.
+        assert_eq!(row.volume_relative_db, Some(6.0));
+        assert_eq!(row.spread_floor_st, crate::coach::targets::FLAT_SPREAD_ST_ZH);
+        assert_eq!(row.cues_total, 3);
+        assert_eq!(row.cue_counts.get("TooFast"), Some(&2));
+        assert!(!row.heard_caller && row.agent_interruptions.is_none());
+        let calibrated = Baseline {
+            pitch_median_hz: 200.0,
+            pitch_spread_st: 6.0,
+            active_level_dbfs: -22.0,
+            syllables_per_min: 200.0,
+        };
+        let row =
+            CallSummary::from_meta(&m, "d", Sender { baseline: Some(calibrated), ..BY }).unwrap();
+        assert_eq!(row.volume_relative_db, Some(2.0));
+        assert!((row.spread_floor_st - 4.2).abs() < 1e-6);
+    }
+
+    #[test]
+    fn demo_runs_rehearsals_and_unfinished_calls_are_never_sent() {
+        assert!(CallSummary::from_meta(&meta(), "d", BY).is_some());
+        for kind in [SessionKind::Demo, SessionKind::Rehearsal] {
+            assert!(CallSummary::from_meta(&SessionMeta { kind, ..meta() }, "d", BY).is_none());
+        }
+        let running = SessionMeta { ended_unix_s: None, ..meta() };
+        assert!(CallSummary::from_meta(&running, "d", BY).is_none());
+    }
+
+    #[test]
+    fn the_row_holds_no_audio_frames_or_words() {
+        let text = serde_json::to_string(&CallSummary::from_meta(&meta(), "d", BY)).unwrap();
+        for never in ["audio", "frames", "source", "recording", "script", "text"] {
+            assert!(!text.contains(never), "{never} in {text}");
+        }
+    }
+}

@@ -1,0 +1,51 @@
+//! The words of the team sync status line, in Chinese and English. Apart from `i18n.rs`
+//! so that the team feature's window words sit together; the font subset script reads
+//! every Chinese string under `src/ui/`, this file included.
+
+use super::UiLang;
+
+pub struct TeamStrings {
+    /// `{n}` calls wait to be sent.
+    pub waiting: &'static str,
+    pub up_to_date: &'static str,
+    /// Appended while the database cannot be reached.
+    pub offline: &'static str,
+    /// Before the first count.
+    pub starting: &'static str,
+}
+
+pub const ZH: TeamStrings = TeamStrings {
+    waiting: "团队同步：{n} 条待发",
+    up_to_date: "团队同步：已同步",
+    offline: "（离线）",
+    starting: "团队同步：连接中",
+};
+
+pub const EN: TeamStrings = TeamStrings {
+    waiting: "team sync: {n} waiting",
+    up_to_date: "team sync: up to date",
+    offline: " (offline)",
+    starting: "team sync: connecting",
+};
+
+pub fn team_strings(lang: UiLang) -> &'static TeamStrings {
+    match lang {
+        UiLang::Zh => &ZH,
+        UiLang::En => &EN,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_bundled_font_subset_covers_the_team_strings() {
+        let s = &ZH;
+        let all = [s.waiting, s.up_to_date, s.offline, s.starting].concat();
+        let covered = include_str!("../../../assets/fonts/subset-chars.txt");
+        let missing: String =
+            all.chars().filter(|c| !c.is_ascii() && !covered.contains(*c)).collect();
+        assert!(missing.is_empty(), "rebuild scripts/make-font-subset.sh; missing: {missing}");
+    }
+}

@@ -1,0 +1,86 @@
+//! The team sync status line: how many finished calls wait to be sent, and whether the
+//! team database is reachable. Absent when team sync is off.
+
+use crate::egui::{RichText, Ui};
+
+use super::View;
+use crate::coach::Band;
+use crate::ui::gauge::band_color;
+use crate::ui::i18n::team_strings;
+
+/// What the line shows, read from the sync thread's status once per repaint.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TeamSyncLine {
+    /// Calls not yet in the team database (`None` before the first count).
+    pub waiting: Option<usize>,
+    /// The last exchange with the database went through.
+    pub connected: bool,
+}
+
+impl View<'_> {
+    /// The line's text in the interface language (`None` when team sync is off).
+    pub fn team_sync_text(&self) -> Option<String> {
+        let line = self.team_sync?;
+        let t = team_strings(self.ui_lang);
+        let mut text = match line.waiting {
+            None => t.starting.to_string(),
+            Some(0) => t.up_to_date.to_string(),
+            Some(n) => t.waiting.replace("{n}", &n.to_string()),
+        };
+        if !line.connected && line.waiting.is_some() {
+            text.push_str(t.offline);
+        }
+        Some(text)
+    }
+
+    pub(super) fn team_sync_line(&self, ui: &mut Ui) {
+        let Some(text) = self.team_sync_text() else { return };
+        let waiting = self.team_sync.and_then(|l| l.waiting).unwrap_or(0) > 0;
+        let text = RichText::new(text).small();
+        ui.label(if waiting { text.color(band_color(Band::Amber)) } else { text.weak() });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::pipeline::LiveState;
+    use crate::ui::i18n::UiLang;
+
+    fn text(ui_lang: UiLang, team_sync: Option<TeamSyncLine>) -> Option<String> {
+        let state = LiveState::new(crate::analysis::Lang::Zh);
+        let targets = crate::coach::Targets::default();
+        let view = View {
+            state: &state,
+            ui_lang,
+            speech_lang: crate::analysis::Lang::Zh,
+            notice: None,
+            baseline_spread_st: None,
+            targets: &targets,
+            devices: &[],
+            device: None,
+            caller_devices: &[],
+            caller_device: None,
+            recording: false,
+            script: None,
+            sessions: None,
+            on_hold: false,
+            targets_open: false,
+            team_sync,
+        };
+        view.team_sync_text()
+    }
+
+    #[test]
+    fn the_line_counts_waiting_calls_says_offline_and_is_absent_when_team_sync_is_off() {
+        let line = |waiting, connected| Some(TeamSyncLine { waiting, connected });
+        assert_eq!(text(UiLang::Zh, None), None);
+        assert_eq!(text(UiLang::Zh, line(Some(3), true)).unwrap(), "团队同步：3 条待发");
+        assert_eq!(
+            text(UiLang::En, line(Some(3), false)).unwrap(),
+            "team sync: 3 waiting (offline)"
+        );
+        assert_eq!(text(UiLang::En, line(Some(0), true)).unwrap(), "team sync: up to date");
+        assert_eq!(text(UiLang::En, line(None, false)).unwrap(), "team sync: connecting");
+    }
+}

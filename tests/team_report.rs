@@ -1,0 +1,133 @@
+//! The team report against a real PostgreSQL: synthetic calls through the same upsert as
+//! real ones (`team load-test`, small), then `team report` as JSON (agents furthest from
+//! the targets first, every day of the period) and as HTML that a headless browser loads
+//! and draws, in both languages.
+
+mod common;
+
+use std::path::Path;
+use std::process::Command;
+
+use common::pg::Postgres;
+use common::{binary, scratch};
+
+fn out_text(out: &std::process::Output) -> String {
+    format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr))
+}
+
+/// Counts what the browser drew: figures, lines with a real size, table rows.
+const PROBE: &str = r#"<script>
+window.addEventListener('load', () => {
+  const lines = [...document.querySelectorAll('polyline')].filter(l => { const b = l.getBBox(); return b.width > 0; });
+  const pre = document.createElement('pre');
+  pre.id = 'drawn';
+  pre.textContent = JSON.stringify({figures: document.querySelectorAll('figure svg').length,
+    lines: lines.length, rows: document.querySelectorAll('table.agents tr').length,
+    width: document.body.scrollWidth, title: document.title});
+  document.body.appendChild(pre);
+});
+</script>"#;
+
+fn drawn_in_browser(page: &Path, work: &Path) -> serde_json::Value {
+    let probe = work.join(format!("probe-{}", page.file_name().unwrap().to_string_lossy()));
+    let html = std::fs::read_to_string(page).unwrap();
+    std::fs::write(&probe, html.replace("</body>", &format!("{PROBE}</body>"))).unwrap();
+    let profile = work.join(format!("chromium-{}", page.file_name().unwrap().to_string_lossy()));
+    let out = Command::new("chromium")
+        .args(["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-sync"])
+        .args(["--disable-background-networking", "--disable-component-update"])
+        .arg(format!("--user-data-dir={}", profile.display()))
+        .arg("--virtual-time-budget=5000")
+        .arg("--dump-dom")
+        .arg(format!("file://{}", probe.display()))
+        .output()
+        .expect("cannot run chromium (make test installs it: apt-get install chromium)");
+    let dom = String::from_utf8_lossy(&out.stdout);
+    let start = dom.find(r#"<pre id="drawn">"#).unwrap_or_else(|| {
+        panic!("the page never loaded: {}", String::from_utf8_lossy(&out.stderr))
+    });
+    let rest = &dom[start + r#"<pre id="drawn">"#.len()..];
+    serde_json::from_str(&rest[..rest.find("</pre>").unwrap()].replace("&quot;", "\"")).unwrap()
+}
+
+#[test]
+fn the_team_report_ranks_agents_by_distance_and_its_page_draws_in_a_browser() {
+    let pg = Postgres::start("report");
+    let work = scratch("team-report");
+    let init = binary().args(["team", "init", "--admin-url", &pg.admin_url()]).output().unwrap();
+    assert!(init.status.success(), "{}", out_text(&init));
+    // 40 agents in 2 teams, 12 calls a day for 10 days, the last day fixed.
+    let load = binary()
+        .args(["team", "load-test", "--url", &pg.admin_url(), "--agents", "40", "--teams", "2"])
+        .args(["--calls-per-day", "12", "--days", "10", "--batch", "100", "--to", "2026-11-20"])
+        .output()
+        .unwrap();
+    assert!(load.status.success(), "{}", out_text(&load));
+    let figures: serde_json::Value = serde_json::from_slice(&load.stdout).unwrap();
+    assert_eq!(figures["rows_in_table"], 40 * 12 * 10);
+    // A lead of team-01 reads its team's report with their own login.
+    pg.add_login("lena", "lena-pw", "speech_coach_lead", "team-01");
+    let lead_url = pg.url("lena");
+    let report = |extra: &[&str]| {
+        let out = binary()
+            .args(["team", "report", "--team", "team-01", "--url", &lead_url, "--to", "2026-11-20"])
+            .args(extra)
+            .env("SPEECH_COACH_DB_PASSWORD", "lena-pw")
+            .env("SPEECH_COACH_CONFIG_DIR", work.join("config"))
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", out_text(&out));
+        out
+    };
+    let json: serde_json::Value =
+        serde_json::from_slice(&report(&["--days", "14", "--json"]).stdout).unwrap();
+    let agents = json["agents"].as_array().unwrap();
+    assert_eq!(agents.len(), 20, "team-01 holds every other agent");
+    assert_eq!(json["days"].as_array().unwrap().len(), 14);
+    assert_eq!(json["team_period"]["calls"], 20 * 12 * 10);
+    assert_eq!(json["team_days"].as_array().unwrap().len(), 10, "days with calls");
+    let distances: Vec<f64> =
+        agents.iter().map(|a| a["distance"]["total"].as_f64().unwrap()).collect();
+    assert!(distances.windows(2).all(|w| w[0] >= w[1]), "furthest first: {distances:?}");
+    assert!(distances[0] > 0.0 && distances[19] < distances[0], "{distances:?}");
+    // The load makes some agents fast (about 195 chars/min) and some tiring: both show.
+    let fastest =
+        agents.iter().filter_map(|a| a["period"]["pace_per_min"].as_f64()).fold(0.0, f64::max);
+    assert!(fastest > 180.0, "{fastest}");
+    let all_paces_on_target = agents.iter().all(|a| a["distance"]["pace"].as_f64() == Some(0.0));
+    assert!(!all_paces_on_target);
+    // A lead of team-01 sees nothing of team-02.
+    let other: serde_json::Value = serde_json::from_slice(
+        &binary()
+            .args([
+                "team",
+                "report",
+                "--team",
+                "team-02",
+                "--url",
+                &lead_url,
+                "--json",
+                "--to",
+                "2026-11-20",
+            ])
+            .env("SPEECH_COACH_DB_PASSWORD", "lena-pw")
+            .env("SPEECH_COACH_CONFIG_DIR", work.join("config"))
+            .output()
+            .unwrap()
+            .stdout,
+    )
+    .unwrap();
+    assert_eq!(other["agents"].as_array().map(Vec::len), Some(0));
+
+    for lang in ["zh", "en"] {
+        let page = work.join(format!("team-{lang}.html"));
+        report(&["--days", "14", "--html", page.to_str().unwrap(), "--lang", lang]);
+        let drawn = drawn_in_browser(&page, &work);
+        assert_eq!(drawn["figures"], 8, "{lang}: {drawn}");
+        // Every agent and the team draw a line in each of the eight plots.
+        assert!(drawn["lines"].as_u64().unwrap() >= 8 * 21, "{lang}: {drawn}");
+        assert_eq!(drawn["rows"], 1 + 20 + 1, "{lang}: {drawn}");
+        let title = drawn["title"].as_str().unwrap();
+        assert!(title.contains(if lang == "zh" { "团队报告" } else { "Team report" }), "{title}");
+    }
+}

@@ -1,0 +1,502 @@
+//! Team sync against a real PostgreSQL (tests/common/pg.rs): a call syncs once however
+//! often it is sent; killing the database mid-sync loses and duplicates nothing; the
+//! agent role cannot read other agents' rows or write profiles; a profile change reaches a
+//! running sync loop; and every bad input is one line and a non-zero exit.
+
+mod common;
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use common::pg::Postgres;
+use common::{binary, scratch};
+use speech_coach::analysis::Summary;
+use speech_coach::session::store::{SessionKind, SessionMeta};
+
+/// One agent's PC: its settings folder and its session store.
+struct Pc {
+    config: PathBuf,
+    data: PathBuf,
+    password: String,
+}
+
+impl Pc {
+    fn new(name: &str, url: &str, team: &str, agent: &str, password: &str) -> Self {
+        let dir = scratch(&format!("team-{name}"));
+        let pc =
+            Pc { config: dir.join("config"), data: dir.join("data"), password: password.into() };
+        std::fs::create_dir_all(&pc.config).unwrap();
+        let settings = serde_json::json!({
+            "team": {"url": url, "team": team, "agent": agent, "profile_poll_s": 0.5}
+        });
+        std::fs::write(pc.config.join("settings.json"), settings.to_string()).unwrap();
+        pc
+    }
+
+    fn sessions(&self) -> PathBuf {
+        self.data.join("sessions")
+    }
+
+    /// `n` finished calls, stored as the app stores them (session.json), ids from `first`.
+    fn add_calls(&self, first: u64, n: u64) -> Vec<SessionMeta> {
+        (first..first + n).map(|id| store_call(&self.sessions(), id, SessionKind::Call)).collect()
+    }
+
+    fn team(&self, args: &[&str]) -> Command {
+        let mut cmd = binary();
+        cmd.arg("team")
+            .args(args)
+            .env("SPEECH_COACH_CONFIG_DIR", &self.config)
+            .env("SPEECH_COACH_DATA_DIR", &self.data)
+            .env_remove("RUST_LOG");
+        match self.password.as_str() {
+            "" => cmd.env_remove("SPEECH_COACH_DB_PASSWORD"),
+            password => cmd.env("SPEECH_COACH_DB_PASSWORD", password),
+        };
+        cmd
+    }
+
+    fn sync(&self) -> std::process::Output {
+        self.team(&["sync"]).output().unwrap()
+    }
+
+    fn markers(&self) -> usize {
+        std::fs::read_dir(self.sessions())
+            .unwrap()
+            .filter(|e| e.as_ref().unwrap().path().join("team-sync.json").exists())
+            .count()
+    }
+}
+
+fn store_call(root: &Path, id: u64, kind: SessionKind) -> SessionMeta {
+    let summary = Summary {
+        duration_s: 120.0,
+        speech_s: 60.0 + (id % 7) as f64,
+        turn_s: 80.0,
+        chars_per_min: Some(140.0 + (id % 50) as f32),
+        level_active_dbfs: Some(-25.0),
+        pitch_spread_st: Some(6.0),
+        ..Summary::empty()
+    };
+    let meta: SessionMeta = serde_json::from_value(serde_json::json!({
+        "id": id.to_string(), "started_unix_s": id, "ended_unix_s": id + 120, "source": "mic",
+        "kind": kind, "lang": "zh", "recording": false, "summary": summary, "cues": [],
+        "uuid": uuid::Uuid::new_v4()
+    }))
+    .unwrap();
+    let dir = root.join(id.to_string());
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("session.json"), serde_json::to_string(&meta).unwrap()).unwrap();
+    meta
+}
+
+fn text(out: &std::process::Output) -> String {
+    format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr))
+}
+
+/// A cluster with the team schema and logins: alice and bob (agents, north), dave
+/// (agent, south), carol (lead, north).
+fn centre(name: &str) -> Postgres {
+    let pg = Postgres::start(name);
+    let init = binary().args(["team", "init", "--admin-url", &pg.admin_url()]).output().unwrap();
+    assert!(init.status.success(), "{}", text(&init));
+    for (login, role, team) in [
+        ("alice", "speech_coach_agent", "north"),
+        ("bob", "speech_coach_agent", "north"),
+        ("dave", "speech_coach_agent", "south"),
+        ("carol", "speech_coach_lead", "north"),
+    ] {
+        pg.add_login(login, &format!("{login}-pw"), role, team);
+    }
+    pg
+}
+
+fn count(pg: &Postgres, sql: &str) -> i64 {
+    pg.admin().query_one(sql, &[]).unwrap().get(0)
+}
+
+#[test]
+fn a_finished_call_syncs_once_and_a_retry_or_a_second_init_adds_nothing() {
+    let pg = centre("once");
+    let pc = Pc::new("once", &pg.url("alice"), "north", "Alice", "alice-pw");
+    let calls = pc.add_calls(1_764_000_000, 1);
+    // A demo run and a rehearsal never leave the PC.
+    store_call(&pc.sessions(), 1_764_000_500, SessionKind::Demo);
+    store_call(&pc.sessions(), 1_764_000_600, SessionKind::Rehearsal);
+    let out = pc.sync();
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(text(&out).contains("sent 1 calls"), "{}", text(&out));
+    let row = pg
+        .admin()
+        .query_one(
+            "SELECT uuid::text, team, agent, login::text, pace_per_min, day::text, heard_caller \
+             FROM speech_coach.summaries",
+            &[],
+        )
+        .unwrap();
+    let uuid: String = row.get(0);
+    assert_eq!(uuid, calls[0].uuid.unwrap().to_string());
+    assert_eq!(
+        (row.get::<_, String>(1), row.get::<_, String>(2)),
+        ("north".into(), "Alice".into())
+    );
+    assert_eq!(row.get::<_, String>(3), "alice");
+    assert_eq!(row.get::<_, Option<f32>>(4), calls[0].summary.as_ref().unwrap().chars_per_min);
+    assert_eq!(row.get::<_, String>(5), speech_coach::session::when::local_date(1_764_000_000));
+    // Sent again after the marker is lost (a crash before it was written): same row.
+    std::fs::remove_file(pc.sessions().join("1764000000/team-sync.json")).unwrap();
+    let out = pc.sync();
+    assert!(out.status.success() && text(&out).contains("sent 1 calls"), "{}", text(&out));
+    let out = pc.sync();
+    assert!(text(&out).contains("sent 0 calls"), "{}", text(&out));
+    assert_eq!(count(&pg, "SELECT count(*) FROM speech_coach.summaries"), 1);
+    let init = binary().args(["team", "init", "--admin-url", &pg.admin_url()]).output().unwrap();
+    assert!(init.status.success() && text(&init).contains("up to date"), "{}", text(&init));
+    assert_eq!(count(&pg, "SELECT count(*) FROM speech_coach.schema_migrations"), 1);
+}
+
+#[test]
+fn an_old_session_without_a_uuid_gets_one_once_and_keeps_it_across_retries() {
+    let pg = centre("old");
+    let pc = Pc::new("old", &pg.url("alice"), "north", "Alice", "alice-pw");
+    pc.add_calls(1_764_000_000, 1);
+    let path = pc.sessions().join("1764000000/session.json");
+    let mut json: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+    json.as_object_mut().unwrap().remove("uuid");
+    std::fs::write(&path, json.to_string()).unwrap();
+    assert!(pc.sync().status.success());
+    let written = speech_coach::session::store::load_meta(path.parent().unwrap()).unwrap().uuid;
+    std::fs::remove_file(pc.sessions().join("1764000000/team-sync.json")).unwrap();
+    assert!(pc.sync().status.success());
+    let in_db: String =
+        pg.admin().query_one("SELECT uuid::text FROM speech_coach.summaries", &[]).unwrap().get(0);
+    assert_eq!(Some(in_db), written.map(|u| u.to_string()));
+    assert_eq!(count(&pg, "SELECT count(*) FROM speech_coach.summaries"), 1);
+}
+
+#[test]
+fn bad_urls_wrong_passwords_dead_servers_and_missing_tables_are_one_line_and_keep_calls_waiting() {
+    let pg = Postgres::start("bad");
+    let closed = format!("postgresql://alice@127.0.0.1:{}/postgres", {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        l.local_addr().unwrap().port()
+    });
+    let cases = [
+        ("unreachable", closed.as_str(), "alice-pw", "cannot reach the team database"),
+        ("password", &pg.admin_url().replace("admin-pw@", "wrong@"), "wrong", "password"),
+        ("no-tables", &pg.admin_url(), "admin-pw", "team init"),
+        ("no-password", &pg.url("coach_admin"), "", "SPEECH_COACH_DB_PASSWORD"),
+    ];
+    for (name, url, password, says) in cases {
+        let pc = Pc::new(&format!("bad-{name}"), url, "north", "Alice", password);
+        pc.add_calls(1_764_000_000, 3);
+        let out = pc.sync();
+        let err = String::from_utf8_lossy(&out.stderr).into_owned();
+        assert!(!out.status.success(), "{name}: {}", text(&out));
+        assert_eq!(err.trim_end().lines().count(), 1, "{name}: one line: {err}");
+        assert!(err.contains(says), "{name}: {err}");
+        assert!(err.contains("3 calls wait"), "{name}: {err}");
+        assert!(!err.contains("panicked"), "{name}: {err}");
+        assert_eq!(pc.markers(), 0, "{name}");
+    }
+    // Settings that are not a usable team section: one line, nothing sent.
+    let pc = Pc::new("bad-url", "mysql://x", "north", "Alice", "pw");
+    let out = pc.sync();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success() && err.contains("not configured"), "{err}");
+    assert!(err.contains("team.url"), "the notice names the field: {err}");
+    let init = binary()
+        .args(["team", "init", "--admin-url", "postgresql://x@127.0.0.1:1/db"])
+        .output()
+        .unwrap();
+    assert!(!init.status.success());
+    assert_eq!(String::from_utf8_lossy(&init.stderr).trim_end().lines().count(), 1);
+}
+
+#[test]
+fn killing_the_database_mid_sync_loses_and_duplicates_nothing() {
+    let pg = centre("kill");
+    let pc = Pc::new("kill", &pg.url("alice"), "north", "Alice", "alice-pw");
+    let calls = pc.add_calls(1_700_000_000, 3000);
+    // Small batches, so the kill lands between and inside statements.
+    let child = pc
+        .team(&["sync", "--batch", "20"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let mut admin = pg.admin();
+    loop {
+        let n: i64 =
+            admin.query_one("SELECT count(*) FROM speech_coach.summaries", &[]).unwrap().get(0);
+        if n >= 200 {
+            break;
+        }
+        assert!(Instant::now() < deadline, "the sync never got going");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    drop(admin);
+    pg.kill();
+    let out = child.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert!(!out.status.success(), "the sync should have lost its database: {err}");
+    assert!(!err.contains("panicked"), "{err}");
+    let marked = pc.markers();
+    assert!(marked > 0 && marked < 3000, "killed mid-way: {marked} marked");
+    pg.start_server();
+    // Every marked call is in the database (a marker is written only after the commit).
+    let committed = count(&pg, "SELECT count(*) FROM speech_coach.summaries") as usize;
+    assert!(committed >= marked, "{committed} rows, {marked} marked");
+    let out = pc.sync();
+    assert!(out.status.success(), "{}", text(&out));
+    assert_eq!(pc.markers(), 3000);
+    assert_eq!(count(&pg, "SELECT count(*) FROM speech_coach.summaries"), 3000);
+    assert_eq!(count(&pg, "SELECT count(DISTINCT uuid) FROM speech_coach.summaries"), 3000);
+    let in_db: std::collections::HashSet<String> = pg
+        .admin()
+        .query("SELECT uuid::text FROM speech_coach.summaries", &[])
+        .unwrap()
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    for c in &calls {
+        assert!(in_db.contains(&c.uuid.unwrap().to_string()), "{} lost", c.id);
+    }
+}
+
+fn refused(r: Result<u64, postgres::Error>) -> String {
+    let e = r.expect_err("the database should refuse");
+    e.as_db_error().map(|d| format!("{} {}", d.code().code(), d.message())).unwrap_or(e.to_string())
+}
+
+#[test]
+fn the_agent_role_cannot_read_other_agents_rows_or_write_profiles() {
+    let pg = centre("roles");
+    let alice = Pc::new("roles-alice", &pg.url("alice"), "north", "Alice", "alice-pw");
+    let bob = Pc::new("roles-bob", &pg.url("bob"), "north", "Bob", "bob-pw");
+    let dave = Pc::new("roles-dave", &pg.url("dave"), "south", "Dave", "dave-pw");
+    alice.add_calls(1_764_000_000, 2);
+    let bobs = bob.add_calls(1_764_100_000, 3);
+    dave.add_calls(1_764_200_000, 4);
+    for pc in [&alice, &bob, &dave] {
+        let out = pc.sync();
+        assert!(out.status.success(), "{}", text(&out));
+    }
+    // An agent sending into a team that is not theirs is refused (and the calls wait).
+    let stray = Pc::new("roles-stray", &pg.url("alice"), "south", "Alice", "alice-pw");
+    stray.add_calls(1_764_300_000, 1);
+    let out = stray.sync();
+    assert!(!out.status.success() && text(&out).contains("row-level security"), "{}", text(&out));
+
+    let mut a = pg.connect("alice", "alice-pw");
+    let seen: i64 = a.query_one("SELECT count(*) FROM speech_coach.summaries", &[]).unwrap().get(0);
+    assert_eq!(seen, 2, "alice sees her own rows only");
+    let others: i64 = a
+        .query_one("SELECT count(*) FROM speech_coach.summaries WHERE login <> 'alice'", &[])
+        .unwrap()
+        .get(0);
+    assert_eq!(others, 0);
+    let bob_uuid = bobs[0].uuid.unwrap().to_string();
+    let changed = a
+        .execute(
+            "UPDATE speech_coach.summaries SET agent = 'x' WHERE uuid = $1::text::uuid",
+            &[&bob_uuid],
+        )
+        .unwrap();
+    assert_eq!(changed, 0, "bob's row is invisible to alice's UPDATE");
+    // Re-using bob's UUID in an upsert cannot take his row over.
+    let hijack = a.execute(
+        "INSERT INTO speech_coach.summaries (uuid, team, agent, session_id, started_at, day, lang, \
+         duration_s, speech_s, turn_s, pauses, longest_pause_s, clipped_samples, heard_caller, cues_total) \
+         VALUES ($1::text::uuid, 'north', 'Alice', '1', now(), current_date, 'zh', 1, 1, 1, 0, 0, 0, false, 0) \
+         ON CONFLICT (uuid) DO UPDATE SET agent = EXCLUDED.agent",
+        &[&bob_uuid],
+    );
+    assert!(refused(hijack).contains("row-level security"));
+    let forged = a.execute(
+        "INSERT INTO speech_coach.summaries (uuid, team, agent, login, session_id, started_at, day, lang, \
+         duration_s, speech_s, turn_s, pauses, longest_pause_s, clipped_samples, heard_caller, cues_total) \
+         VALUES (gen_random_uuid(), 'north', 'Bob', 'bob', '1', now(), current_date, 'zh', 1, 1, 1, 0, 0, 0, false, 0)",
+        &[],
+    );
+    assert!(refused(forged).contains("row-level security"));
+    for write in [
+        "INSERT INTO speech_coach.profiles (team, targets) VALUES ('north', '{}')",
+        "UPDATE speech_coach.profiles SET targets = '{}'",
+        "DELETE FROM speech_coach.summaries",
+        "SELECT count(*)::int8 FROM speech_coach.members",
+    ] {
+        let e = refused(a.execute(write, &[]));
+        assert!(e.starts_with("42501"), "{write}: {e}");
+    }
+    let agent: String = bob_uuid.clone();
+    assert_eq!(
+        count(
+            &pg,
+            &format!(
+                "SELECT count(*) FROM speech_coach.summaries WHERE uuid = '{agent}' AND agent = 'Bob'"
+            )
+        ),
+        1
+    );
+
+    // The lead reads the whole of north and nothing of south, and sends nothing.
+    let mut c = pg.connect("carol", "carol-pw");
+    let north: i64 =
+        c.query_one("SELECT count(*) FROM speech_coach.summaries", &[]).unwrap().get(0);
+    assert_eq!(north, 5);
+    let e = refused(c.execute("DELETE FROM speech_coach.summaries", &[]));
+    assert!(e.starts_with("42501"), "{e}");
+    c.execute("INSERT INTO speech_coach.profiles (team, targets) VALUES ('north', '{}')", &[])
+        .unwrap();
+    let e = refused(
+        c.execute("INSERT INTO speech_coach.profiles (team, targets) VALUES ('south', '{}')", &[]),
+    );
+    assert!(e.contains("row-level security"), "{e}");
+    // Agents read their own team's profile only.
+    let mut d = pg.connect("dave", "dave-pw");
+    let visible: i64 =
+        d.query_one("SELECT count(*) FROM speech_coach.profiles", &[]).unwrap().get(0);
+    assert_eq!(visible, 0, "dave (south) must not see north's profile");
+    let visible: i64 =
+        a.query_one("SELECT count(*) FROM speech_coach.profiles", &[]).unwrap().get(0);
+    assert_eq!(visible, 1);
+}
+
+#[test]
+fn a_profile_change_reaches_a_running_sync_loop_and_new_calls_follow() {
+    let pg = centre("profile");
+    let pc = Pc::new("profile", &pg.url("alice"), "north", "Alice", "alice-pw");
+    let mut child = pc
+        .team(&["sync", "--watch", "--seconds", "60"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let (tx, rx) = std::sync::mpsc::channel::<serde_json::Value>();
+    let stdout = child.stdout.take().unwrap();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            if let Ok(v) = serde_json::from_str(&line) {
+                let _ = tx.send(v);
+            }
+        }
+    });
+    let wait_for = |what: &dyn Fn(&serde_json::Value) -> bool| {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while Instant::now() < deadline {
+            if let Ok(v) = rx.recv_timeout(Duration::from_millis(200))
+                && what(&v)
+            {
+                return v;
+            }
+        }
+        panic!("the running sync loop never reported it");
+    };
+    // The first read: no profile yet, so the local (default) bands.
+    let first = wait_for(&|v| v["event"] == "profile");
+    assert_eq!(
+        first["targets"]["pace_zh_chars_per_min"]["green"],
+        serde_json::json!([130.0, 170.0])
+    );
+    // A lead hands out a slower pace band while the loop runs.
+    let mut carol = pg.connect("carol", "carol-pw");
+    carol
+        .execute(
+            "INSERT INTO speech_coach.profiles (team, targets) VALUES ('north', \
+             '{\"pace_zh_chars_per_min\": {\"green\": [120, 150], \"amber\": [100, 180]}}')",
+            &[],
+        )
+        .unwrap();
+    let changed = wait_for(&|v| v["event"] == "profile" && !v["updated_at"].is_null());
+    assert_eq!(
+        changed["targets"]["pace_zh_chars_per_min"]["green"],
+        serde_json::json!([120.0, 150.0])
+    );
+    // A band the profile leaves out stays local.
+    assert_eq!(changed["targets"]["volume_relative_db"]["green"], serde_json::json!([-4.0, 4.0]));
+    // And again: every change arrives, not only the first.
+    carol
+        .execute(
+            "UPDATE speech_coach.profiles SET targets = \
+             '{\"pace_zh_chars_per_min\": {\"green\": [125, 155], \"amber\": [100, 180]}}'",
+            &[],
+        )
+        .unwrap();
+    let again = wait_for(&|v| {
+        v["event"] == "profile" && v["targets"]["pace_zh_chars_per_min"]["green"][0] == 125.0
+    });
+    assert_ne!(again["updated_at"], changed["updated_at"]);
+    // A call finishing while the loop runs is sent without a restart (within SYNC_EVERY).
+    pc.add_calls(1_764_000_000, 2);
+    wait_for(&|v| v["event"] == "sent" && v["sent"] == 2);
+    assert_eq!(count(&pg, "SELECT count(*) FROM speech_coach.summaries"), 2);
+    let _ = child.kill();
+    let _ = child.wait();
+
+    // Started again with the database down: the team's last profile still applies.
+    pg.kill();
+    let out = pc.team(&["sync", "--watch", "--seconds", "3"]).output().unwrap();
+    let lines: Vec<serde_json::Value> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .filter_map(|l| serde_json::from_str(l).ok())
+        .collect();
+    let offline = lines.iter().find(|v| v["event"] == "profile").expect("the cached profile");
+    assert_eq!(
+        offline["targets"]["pace_zh_chars_per_min"]["green"],
+        serde_json::json!([125.0, 155.0])
+    );
+    assert!(lines.iter().any(|v| v["event"] == "error"), "{lines:?}");
+}
+
+#[test]
+fn a_lead_hands_out_a_profile_from_a_file_and_an_agent_or_a_bad_band_is_refused() {
+    let pg = centre("profile-cli");
+    let dir = scratch("team-profile-cli");
+    let good = dir.join("good.json");
+    std::fs::write(
+        &good,
+        r#"{"pace_zh_chars_per_min": {"green": [120, 150], "amber": [100, 180]}}"#,
+    )
+    .unwrap();
+    let inverted = dir.join("inverted.json");
+    std::fs::write(
+        &inverted,
+        r#"{"pace_zh_chars_per_min": {"green": [150, 120], "amber": [100, 180]}}"#,
+    )
+    .unwrap();
+    let profile = |login: &str, file: &Path| {
+        binary()
+            .args(["team", "profile", "--team", "north", "--url", &pg.url(login), "--set"])
+            .arg(file)
+            .env("SPEECH_COACH_DB_PASSWORD", format!("{login}-pw"))
+            .env("SPEECH_COACH_CONFIG_DIR", dir.join("config"))
+            .output()
+            .unwrap()
+    };
+    let out = profile("carol", &good);
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(text(&out).contains("120"), "{}", text(&out));
+    for (login, file, says) in
+        [("alice", &good, "permission denied"), ("carol", &inverted, "out of order")]
+    {
+        let out = profile(login, file);
+        let err = String::from_utf8_lossy(&out.stderr).into_owned();
+        assert!(!out.status.success(), "{login}: {}", text(&out));
+        assert_eq!(err.trim_end().lines().count(), 1, "{err}");
+        assert!(err.contains(says), "{login}: {err}");
+    }
+    let stored: String = pg
+        .admin()
+        .query_one(
+            "SELECT targets->'pace_zh_chars_per_min'->>'green' FROM speech_coach.profiles",
+            &[],
+        )
+        .unwrap()
+        .get(0);
+    assert_eq!(stored, "[120.0, 150.0]");
+}

@@ -1,0 +1,144 @@
+//! Team sync in the real window under Xvfb: a lead's profile change reaches the running
+//! window's gauges without a restart (the window says which bands are in force on stderr),
+//! and a password file others can read turns team sync off with a notice instead of a crash.
+
+mod common;
+
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc::Receiver;
+use std::time::{Duration, Instant};
+
+use common::pg::Postgres;
+use common::{binary, scratch};
+
+struct Display(Child, String);
+
+impl Display {
+    /// Display `base` + a few by process, so parallel tests and runs keep apart.
+    fn start(base: u32) -> Self {
+        let name = format!(":{}", base + std::process::id() % 4);
+        let xvfb = Command::new("Xvfb")
+            .args([name.as_str(), "-screen", "0", "1280x900x24", "-nolisten", "tcp"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("Xvfb (installed by `make deps`)");
+        std::thread::sleep(Duration::from_millis(800));
+        Self(xvfb, name)
+    }
+}
+
+impl Drop for Display {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// The demo window with `settings`, its stderr lines on a channel.
+fn window(
+    display: &Display,
+    name: &str,
+    settings: serde_json::Value,
+    password: &str,
+) -> (Child, Receiver<String>) {
+    let config = scratch(name);
+    std::fs::write(config.join("settings.json"), settings.to_string()).unwrap();
+    let mut app = binary()
+        .arg("--demo")
+        .env("PULSE_SERVER", format!("unix:{}", config.join("no-pulse-here").display()))
+        .env("DISPLAY", &display.1)
+        .env("SPEECH_COACH_CONFIG_DIR", &config)
+        .env("SPEECH_COACH_DATA_DIR", config.join("data"))
+        .env("XDG_CACHE_HOME", config.join("cache"))
+        .env("SPEECH_COACH_DB_PASSWORD", password)
+        .env("LANG", "zh_CN.UTF-8")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    let stderr = app.stderr.take().unwrap();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            let _ = tx.send(line);
+        }
+    });
+    (app, rx)
+}
+
+fn wait_for(rx: &Receiver<String>, what: &str, seen: &mut Vec<String>) -> String {
+    let deadline = Instant::now() + Duration::from_secs(40);
+    while Instant::now() < deadline {
+        if let Ok(line) = rx.recv_timeout(Duration::from_millis(200)) {
+            seen.push(line.clone());
+            if line.contains(what) {
+                return line;
+            }
+        }
+    }
+    panic!("the window never said {what:?}; it said: {seen:#?}");
+}
+
+#[test]
+fn a_profile_change_reaches_the_running_window_without_a_restart() {
+    let pg = Postgres::start("window");
+    let init = binary().args(["team", "init", "--admin-url", &pg.admin_url()]).output().unwrap();
+    assert!(init.status.success());
+    pg.add_login("alice", "alice-pw", "speech_coach_agent", "north");
+    pg.add_login("carol", "carol-pw", "speech_coach_lead", "north");
+    let display = Display::start(70);
+    let settings = serde_json::json!({"team": {"url": pg.url("alice"), "team": "north",
+        "agent": "Alice", "profile_poll_s": 0.5}});
+    let (mut app, rx) = window(&display, "team-window", settings, "alice-pw");
+    let mut seen = Vec::new();
+    // The first read finds no profile: the local bands stay in force.
+    let first = wait_for(&rx, "targets from the local settings", &mut seen);
+    assert!(first.contains("[130.0,170.0]"), "{first}");
+    let mut carol = pg.connect("carol", "carol-pw");
+    carol
+        .execute(
+            "INSERT INTO speech_coach.profiles (team, targets) VALUES ('north', \
+             '{\"pace_zh_chars_per_min\": {\"green\": [120, 150], \"amber\": [100, 180]}}')",
+            &[],
+        )
+        .unwrap();
+    let applied = wait_for(&rx, "targets from the profile of team north", &mut seen);
+    assert!(applied.contains("[120.0,150.0]"), "{applied}");
+    assert!(app.try_wait().unwrap().is_none(), "the window must still run: {seen:#?}");
+    let _ = app.kill();
+    let _ = app.wait();
+}
+
+#[test]
+fn a_password_file_others_can_read_turns_team_sync_off_with_a_notice() {
+    let display = Display::start(75);
+    let dir = scratch("team-window-pw");
+    let pw = dir.join("db-password");
+    std::fs::write(&pw, "secret\n").unwrap();
+    std::fs::set_permissions(&pw, std::os::unix::fs::PermissionsExt::from_mode(0o644)).unwrap();
+    let settings = serde_json::json!({"team": {"url": "postgresql://alice@127.0.0.1:1/coach",
+        "team": "north", "agent": "Alice", "password_file": pw}});
+    // No SPEECH_COACH_DB_PASSWORD: the file is where the password would come from.
+    let config = scratch("team-window-pw-config");
+    std::fs::write(config.join("settings.json"), settings.to_string()).unwrap();
+    let mut app = binary()
+        .arg("--demo")
+        .env("PULSE_SERVER", format!("unix:{}", config.join("no-pulse-here").display()))
+        .env("DISPLAY", &display.1)
+        .env("SPEECH_COACH_CONFIG_DIR", &config)
+        .env("SPEECH_COACH_DATA_DIR", config.join("data"))
+        .env("XDG_CACHE_HOME", config.join("cache"))
+        .env_remove("SPEECH_COACH_DB_PASSWORD")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(Duration::from_secs(4));
+    assert!(app.try_wait().unwrap().is_none(), "the window must keep running");
+    let _ = app.kill();
+    let out = app.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("team sync is off") && stderr.contains("chmod 600"), "{stderr}");
+}
