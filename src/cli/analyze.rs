@@ -31,7 +31,8 @@ pub struct AnalyzeArgs {
     /// side when the call has two).
     #[arg(long, value_name = "OUT.csv")]
     pub frames: Option<PathBuf>,
-    /// Language of the speech: pace in characters/min (zh) or words/min (en).
+    /// Language of the speech: pace in characters/min (zh) or words/min (en), and the
+    /// syllable rules (every Mandarin character is a full syllable; English has weak ones).
     #[arg(long, value_enum, default_value_t = Lang::Zh)]
     pub lang: Lang,
     /// Lowest pitch to look for, in Hz.
