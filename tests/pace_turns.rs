@@ -109,10 +109,9 @@ fn mandarin_turn_pace_matches_the_stopwatch_on_clean_telephone_and_noisy_copies(
             median(&time),
         );
         // The time base: the turn's first-to-last syllable against the stopwatch's first to
-        // last speech. Measured (signed, `scripts/pace-turns.sh`): median +0.27 s clean, +0.18 s
-        // telephone, 0.00 s noise (the
-        // trim that sets the stopwatch and the VAD place a sentence's weak edges differently
-        // by a syllable or so; 1 % of a turn).
+        // last speech. Measured (signed, `scripts/pace-turns.sh`): median +0.27 s clean,
+        // +0.18 s telephone, 0.00 s noise (the trim that sets the stopwatch and the VAD place
+        // a sentence's weak edges differently by a syllable or so; 1 % of a turn).
         assert!(median(&time) <= 0.5, "{kind}: {time:?}");
         // Issue 12's goals: median turn within 5 % of the stopwatch pace, 90 % of turns
         // within 10 %, count mean absolute error at most 6 %. Measured
