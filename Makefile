@@ -50,10 +50,10 @@ accuracy: deps
 	scripts/telephone-band.sh ../shared/data/fda out/fda-tel
 	praat --run scripts/praat_pitch.praat "$$PWD/../shared/data/fda" "$$PWD/out/praat-fda"
 	praat --run scripts/praat_pitch.praat "$$PWD/out/fda-tel" "$$PWD/out/praat-fda-tel"
-	@echo "== ours, wide band";      target/release/examples/pitch_eval ../shared/data/fda
-	@echo "== Praat, wide band";     target/release/examples/pitch_eval ../shared/data/fda --praat out/praat-fda
-	@echo "== ours, telephone band"; target/release/examples/pitch_eval out/fda-tel --reference ../shared/data/fda
-	@echo "== Praat, telephone band"; target/release/examples/pitch_eval out/fda-tel --reference ../shared/data/fda --praat out/praat-fda-tel
+	@echo "== ours, wide band";      $${CARGO_TARGET_DIR:-target}/release/examples/pitch_eval ../shared/data/fda
+	@echo "== Praat, wide band";     $${CARGO_TARGET_DIR:-target}/release/examples/pitch_eval ../shared/data/fda --praat out/praat-fda
+	@echo "== ours, telephone band"; $${CARGO_TARGET_DIR:-target}/release/examples/pitch_eval out/fda-tel --reference ../shared/data/fda
+	@echo "== Praat, telephone band"; $${CARGO_TARGET_DIR:-target}/release/examples/pitch_eval out/fda-tel --reference ../shared/data/fda --praat out/praat-fda-tel
 
 clean:
 	cargo clean
