@@ -23,6 +23,7 @@ window.addEventListener('load', () => {
   pre.id = 'drawn';
   pre.textContent = JSON.stringify({figures: document.querySelectorAll('figure svg').length,
     lines: lines.length, rows: document.querySelectorAll('table.agents tr').length,
+    legends: [...document.querySelectorAll('figure p.legend')].map(p => p.textContent),
     width: document.body.scrollWidth, title: document.title});
   document.body.appendChild(pre);
 });
@@ -96,36 +97,43 @@ fn the_team_report_ranks_agents_by_distance_and_its_page_draws_in_a_browser() {
     assert!(fastest > 180.0, "{fastest}");
     let all_paces_on_target = agents.iter().all(|a| a["distance"]["pace"].as_f64() == Some(0.0));
     assert!(!all_paces_on_target);
-    // A lead of team-01 sees nothing of team-02.
-    let other: serde_json::Value = serde_json::from_slice(
-        &binary()
-            .args([
-                "team",
-                "report",
-                "--team",
-                "team-02",
-                "--url",
-                &lead_url,
-                "--json",
-                "--to",
-                "2026-11-20",
-            ])
-            .env("SPEECH_COACH_DB_PASSWORD", "lena-pw")
-            .env("SPEECH_COACH_CONFIG_DIR", work.join("config"))
-            .output()
-            .unwrap()
-            .stdout,
-    )
-    .unwrap();
-    assert_eq!(other["agents"].as_array().map(Vec::len), Some(0));
+    // A lead of team-01 sees nothing of team-02: said in one line, exit 1, as for a
+    // mistyped team.
+    let other = binary()
+        .args(["team", "report", "--team", "team-02", "--url", &lead_url, "--json"])
+        .args(["--to", "2026-11-20"])
+        .env("SPEECH_COACH_DB_PASSWORD", "lena-pw")
+        .env("SPEECH_COACH_CONFIG_DIR", work.join("config"))
+        .output()
+        .unwrap();
+    assert_eq!(other.status.code(), Some(1), "{}", out_text(&other));
+    assert!(other.stdout.is_empty(), "{}", out_text(&other));
+    let said = String::from_utf8_lossy(&other.stderr);
+    assert!(said.contains("team-02") && said.contains("may not read it"), "{said}");
+    assert_eq!(said.trim().lines().count(), 1, "{said}");
 
     for lang in ["zh", "en"] {
         let page = work.join(format!("team-{lang}.html"));
         report(&["--days", "14", "--html", page.to_str().unwrap(), "--lang", lang]);
         let drawn = drawn_in_browser(&page, &work);
         assert_eq!(drawn["figures"], 8, "{lang}: {drawn}");
-        // Every agent and the team draw a line in each of the eight plots.
-        assert!(drawn["lines"].as_u64().unwrap() >= 8 * 21, "{lang}: {drawn}");
+        // Every agent and the team draw a line in seven plots; the tiring plot has the
+        // team's count of tiring agents alone.
+        assert!(drawn["lines"].as_u64().unwrap() >= 7 * 21 + 1, "{lang}: {drawn}");
+        // Each plot names its coloured lines: the pace plot the fastest agents, who are the
+        // ones off its target.
+        let legends: Vec<&str> =
+            drawn["legends"].as_array().unwrap().iter().map(|l| l.as_str().unwrap()).collect();
+        assert_eq!(legends.len(), 8, "{lang}: {legends:?}");
+        let fast: Vec<&str> = agents
+            .iter()
+            .filter(|a| a["period"]["pace_per_min"].as_f64().is_some_and(|p| p > 180.0))
+            .map(|a| a["agent"].as_str().unwrap())
+            .collect();
+        assert!(!fast.is_empty());
+        let pace_legend = legends[0];
+        let named = fast.iter().filter(|a| pace_legend.contains(*a)).count();
+        assert_eq!(named, fast.len().min(3), "{pace_legend} / {fast:?}");
         assert_eq!(drawn["rows"], 1 + 20 + 1, "{lang}: {drawn}");
         let title = drawn["title"].as_str().unwrap();
         assert!(title.contains(if lang == "zh" { "团队报告" } else { "Team report" }), "{title}");

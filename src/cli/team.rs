@@ -64,9 +64,11 @@ pub enum TeamCommand {
     /// The team report: per agent and for the team, the trends of pace, volume, tone,
     /// interruptions, dead air, long holds, talk share and tiring, furthest off first.
     Report {
+        /// The team's name, as in the agents' settings.
         #[arg(long)]
         team: String,
-        #[arg(long, default_value_t = 30)]
+        /// How many days, up to the last (1–366).
+        #[arg(long, default_value_t = 30, value_parser = clap::value_parser!(u32).range(1..=366))]
         days: u32,
         /// The period's last day (YYYY-MM-DD; default today).
         #[arg(long)]
@@ -77,6 +79,7 @@ pub enum TeamCommand {
         /// Print every figure as one JSON object.
         #[arg(long)]
         json: bool,
+        /// The report's language (default: the window's interface language).
         #[arg(long, value_enum)]
         lang: Option<Lang>,
         /// The database (default: the settings' team URL); a lead's login reads its teams.
@@ -294,6 +297,15 @@ fn report_cmd(
     let started = Instant::now();
     let r = report::build(&mut client, team, days, &to)?;
     let query_ms = started.elapsed().as_secs_f64() * 1000.0;
+    if r.agents.is_empty() {
+        // A mistyped team, or one this login may not read, looks exactly like this.
+        bail!(
+            "team {:?}: no calls from {} to {} (a team of that name has sent none, or this login may not read it)",
+            r.team,
+            r.from,
+            r.to
+        );
+    }
     let lang = lang.unwrap_or_else(|| settings.ui_lang.into());
     if let Some(path) = &html {
         let page = speech_coach::team::html::render(&r, lang);
@@ -312,11 +324,15 @@ fn report_cmd(
             r.from,
             r.to
         );
-        for a in r.agents.iter().take(10) {
+        const LISTED: usize = 10;
+        for a in r.agents.iter().take(LISTED) {
             println!(
                 "  {:<24} {:>6} calls  off target {:.2}",
                 a.agent, a.period.calls, a.distance.total
             );
+        }
+        if r.agents.len() > LISTED {
+            println!("  … and {} more (all in --html or --json)", r.agents.len() - LISTED);
         }
         if let Some(path) = &html {
             println!("wrote {}", path.display());

@@ -30,6 +30,9 @@ pub enum TeamError {
     Refused { target: String, reason: String },
     #[error("team database: {0}")]
     Database(String),
+    /// A report's period or team that cannot be reported on.
+    #[error("team report: {0}")]
+    Report(String),
     #[error(
         "the team database has no speech-coach tables yet (run `speech-coach team init --admin-url ...` once): {0}"
     )]

@@ -4,8 +4,8 @@
 
 use std::fmt::Write as _;
 
-use super::plot::{DayPlot, Series, agent_series, day_plot, team_series};
-use super::report::{DayFigures, Figures, TeamReport};
+use super::plot::{DayPlot, HIGHLIGHT, Series, agent_series, day_plot, team_series};
+use super::report::{AgentTrend, DayFigures, Figures, TeamReport};
 use super::words::{TeamWords, team_words};
 use crate::analysis::Lang;
 use crate::session::html::STYLE;
@@ -17,7 +17,7 @@ const TEAM_STYLE: &str = ".scroll{overflow-x:auto} table.agents{font-size:13px;b
 table.agents td,table.agents th{padding:3px 6px;text-align:right;vertical-align:top} \
 table.agents td:first-child{white-space:nowrap} \
 table.agents td:first-child,table.agents th:first-child{text-align:left} \
-.off{color:#d23c32;font-weight:600} .why{color:#555;font-size:11px;font-weight:400;display:block}";
+.off{color:#d23c32;font-weight:600} .why{color:#555;font-size:11px;font-weight:400;display:block;white-space:nowrap}";
 
 fn num(v: Option<f32>, digits: usize) -> String {
     v.filter(|v| v.is_finite()).map_or("–".into(), |v| format!("{v:.digits$}"))
@@ -41,13 +41,13 @@ fn agents_table(html: &mut String, r: &TeamReport, w: &Words, t: &TeamWords, lan
     let speech = r.team_period.lang;
     let _ = write!(
         html,
-        "<div class=\"scroll\"><table class=\"agents\"><tr><th>{}</th><th>{}</th><th>{} ({})</th><th>{} ({})</th><th>{} ({})</th><th>{} ({})</th><th>{} ({})</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr>",
+        "<div class=\"scroll\"><table class=\"agents\"><tr><th>{}</th><th>{}</th><th>{} ({})</th><th>{} ({})</th><th>{} ({})</th><th>{} ({})</th><th>{} ({})</th><th>{} ({})</th><th>{}</th><th>{}</th><th>{}</th></tr>",
         t.agent,
         t.calls,
         w.pace,
         pace_unit(lang, speech),
         w.volume,
-        w.db_vs_normal,
+        t.db_vs_agents_normal,
         w.pitch_range,
         w.semitones,
         t.interruptions,
@@ -55,6 +55,7 @@ fn agents_table(html: &mut String, r: &TeamReport, w: &Words, t: &TeamWords, lan
         t.dead_air,
         t.per_call,
         t.holds_over_30s,
+        t.per_call,
         t.talk_share,
         t.tiring_days,
         t.distance,
@@ -71,7 +72,7 @@ fn agents_table(html: &mut String, r: &TeamReport, w: &Words, t: &TeamWords, lan
             num(f.pitch_spread_st, 1),
             num(f.interruptions_per_call, 2),
             num(f.dead_air_per_call, 2),
-            f.holds_over_30s,
+            num(holds_per_call(f), 2),
             percent(f.agent_talk_share),
             f.tiring_days,
             if off_text > 0.0 { " class=\"off\"" } else { "" },
@@ -105,94 +106,139 @@ fn agents_table(html: &mut String, r: &TeamReport, w: &Words, t: &TeamWords, lan
         num(r.team_period.pitch_spread_st, 1),
         num(r.team_period.interruptions_per_call, 2),
         num(r.team_period.dead_air_per_call, 2),
-        r.team_period.holds_over_30s,
+        num(holds_per_call(&r.team_period), 2),
         percent(r.team_period.agent_talk_share),
         r.team_period.tiring_days,
     );
 }
 
-type Measure<'a> =
-    (&'a str, String, Box<dyn Fn(&Figures) -> Option<f32>>, Option<(f32, f32)>, (f32, f32));
+/// One trend plot: its title and unit, the figure drawn, the target band, the range the
+/// axis covers at least, and how far off an agent is on it (0: not off; the three
+/// furthest off are drawn in colour). Without `off`, only the team's line is drawn.
+struct Measure<'a> {
+    title: &'a str,
+    unit: String,
+    value: Box<dyn Fn(&Figures) -> Option<f32> + 'a>,
+    band: Option<(f32, f32)>,
+    y_range: (f32, f32),
+    off: Option<Box<dyn Fn(&AgentTrend) -> f32 + 'a>>,
+}
+
+/// Holds over 30 s per call heard, as the other conversation measures are per call.
+fn holds_per_call(f: &Figures) -> Option<f32> {
+    (f.calls_heard > 0).then(|| f.holds_over_30s as f32 / f.calls_heard as f32)
+}
+
+/// The agents furthest off on a measure, furthest first: at most [`HIGHLIGHT`]'s three,
+/// and only those off at all.
+fn furthest_off(agents: &[AgentTrend], off: &dyn Fn(&AgentTrend) -> f32) -> Vec<usize> {
+    let mut ranked: Vec<(usize, f32)> = agents
+        .iter()
+        .enumerate()
+        .map(|(i, a)| (i, off(a)))
+        .filter(|(_, d)| d.is_finite() && *d > 0.0)
+        .collect();
+    ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+    ranked.into_iter().take(HIGHLIGHT.len()).map(|(i, _)| i).collect()
+}
 
 fn trends(html: &mut String, r: &TeamReport, w: &Words, t: &TeamWords, lang: Lang) {
     let _ = write!(html, "<h2>{}</h2><p class=\"note\">{}</p>", t.trends, t.trends_legend);
     let speech = r.team_period.lang;
     let pace_band = r.targets.pace(speech).green;
+    let floor = r.team_period.spread_floor_st.filter(|f| f.is_finite() && *f > 0.0);
     let measures: Vec<Measure> = vec![
-        (
-            w.pace,
-            pace_unit(lang, speech).to_string(),
-            Box::new(|f: &Figures| f.pace_per_min),
-            Some(pace_band),
-            pace_band,
-        ),
-        (
-            w.volume,
-            w.db_vs_normal.to_string(),
-            Box::new(|f: &Figures| f.volume_relative_db),
-            Some(r.targets.volume_relative_db.green),
-            r.targets.volume_relative_db.green,
-        ),
-        (
-            w.pitch_range,
-            w.semitones.to_string(),
-            Box::new(|f: &Figures| f.pitch_spread_st),
-            None,
-            (0.0, 8.0),
-        ),
-        (
-            t.interruptions,
-            t.per_call.to_string(),
-            Box::new(|f: &Figures| f.interruptions_per_call),
-            None,
-            (0.0, 1.0),
-        ),
-        (
-            t.dead_air,
-            t.per_call.to_string(),
-            Box::new(|f: &Figures| f.dead_air_per_call),
-            None,
-            (0.0, 1.0),
-        ),
-        (
-            t.holds_over_30s,
-            t.calls.to_string(),
-            Box::new(|f: &Figures| Some(f.holds_over_30s as f32)),
-            None,
-            (0.0, 2.0),
-        ),
-        (
-            t.talk_share,
-            "%".into(),
-            Box::new(|f: &Figures| f.agent_talk_share.map(|s| s * 100.0)),
-            None,
-            (0.0, 100.0),
-        ),
-        (
-            t.tiring_agents,
-            t.agent.to_string(),
-            Box::new(|f: &Figures| Some(f.tiring_days as f32)),
-            None,
-            (0.0, 2.0),
-        ),
+        Measure {
+            title: w.pace,
+            unit: pace_unit(lang, speech).to_string(),
+            value: Box::new(|f: &Figures| f.pace_per_min),
+            band: Some(pace_band),
+            y_range: pace_band,
+            off: Some(Box::new(|a: &AgentTrend| a.distance.pace)),
+        },
+        Measure {
+            title: w.volume,
+            unit: t.db_vs_agents_normal.to_string(),
+            value: Box::new(|f: &Figures| f.volume_relative_db),
+            band: Some(r.targets.volume_relative_db.green),
+            y_range: r.targets.volume_relative_db.green,
+            off: Some(Box::new(|a: &AgentTrend| a.distance.volume)),
+        },
+        Measure {
+            title: w.pitch_range,
+            unit: w.semitones.to_string(),
+            value: Box::new(|f: &Figures| f.pitch_spread_st),
+            // Lively enough from the flat-voice floor up.
+            band: floor.map(|f| (f, f.max(8.0) + 4.0)),
+            y_range: (0.0, 8.0),
+            off: Some(Box::new(|a: &AgentTrend| a.distance.tone)),
+        },
+        Measure {
+            title: t.interruptions,
+            unit: t.per_call.to_string(),
+            value: Box::new(|f: &Figures| f.interruptions_per_call),
+            band: None,
+            y_range: (0.0, 1.0),
+            off: Some(Box::new(|a: &AgentTrend| a.period.interruptions_per_call.unwrap_or(0.0))),
+        },
+        Measure {
+            title: t.dead_air,
+            unit: t.per_call.to_string(),
+            value: Box::new(|f: &Figures| f.dead_air_per_call),
+            band: None,
+            y_range: (0.0, 1.0),
+            off: Some(Box::new(|a: &AgentTrend| a.period.dead_air_per_call.unwrap_or(0.0))),
+        },
+        Measure {
+            title: t.holds_over_30s,
+            unit: t.per_call.to_string(),
+            value: Box::new(holds_per_call),
+            band: None,
+            y_range: (0.0, 0.2),
+            off: Some(Box::new(|a: &AgentTrend| holds_per_call(&a.period).unwrap_or(0.0))),
+        },
+        Measure {
+            title: t.talk_share,
+            unit: "%".into(),
+            value: Box::new(|f: &Figures| f.agent_talk_share.map(|s| s * 100.0)),
+            band: None,
+            y_range: (0.0, 100.0),
+            off: Some(Box::new(|a: &AgentTrend| a.period.agent_talk_share.unwrap_or(0.0))),
+        },
+        // A day is tiring or not for an agent: the team's count of tiring agents says more
+        // than 25 lines at 0 or 1.
+        Measure {
+            title: t.tiring_agents,
+            unit: t.agents_unit.to_string(),
+            value: Box::new(|f: &Figures| Some(f.tiring_days as f32)),
+            band: None,
+            y_range: (0.0, 2.0),
+            off: None,
+        },
     ];
-    for (title, unit, value, band, y_range) in &measures {
-        let mut series: Vec<Series> = r
-            .agents
-            .iter()
-            .enumerate()
-            .rev()
-            .map(|(rank, a)| agent_series(&a.agent, rank, per_day(&r.days, &a.days, value)))
-            .collect();
-        series.push(team_series(t.whole_team, per_day(&r.days, &r.team_days, value)));
+    for m in &measures {
+        let mut series: Vec<Series> = Vec::new();
+        if let Some(off) = &m.off {
+            let colour = furthest_off(&r.agents, off.as_ref());
+            // Grey lines first, the coloured ones over them, the furthest off on top.
+            let mut order: Vec<usize> =
+                (0..r.agents.len()).filter(|i| !colour.contains(i)).collect();
+            order.extend(colour.iter().rev());
+            for i in order {
+                let a = &r.agents[i];
+                let rank = colour.iter().position(|c| *c == i);
+                series.push(agent_series(&a.agent, rank, per_day(&r.days, &a.days, &m.value)));
+            }
+        }
+        series.push(team_series(t.whole_team, per_day(&r.days, &r.team_days, &m.value)));
         html.push_str(&day_plot(&DayPlot {
-            title,
-            y_title: unit,
+            title: m.title,
+            y_title: &m.unit,
             x_title: t.day,
             days: &r.days,
             series: &series,
-            band: *band,
-            y_range: *y_range,
+            band: m.band,
+            y_range: m.y_range,
         }));
     }
 }

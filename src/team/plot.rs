@@ -17,7 +17,7 @@ const TOP: f64 = 10.0;
 const BOTTOM: f64 = 40.0;
 const HEIGHT: f64 = 240.0;
 const OTHER_AGENT: &str = "#c4c8ce";
-/// The three agents furthest from the targets, drawn in colour.
+/// The three agents furthest off on a plot's measure, drawn in colour.
 pub const HIGHLIGHT: [&str; 3] = ["#d23c32", "#e6a014", "#8e44ad"];
 
 /// One line: a value (or a gap) per day of the period.
@@ -94,8 +94,12 @@ pub fn day_plot(p: &DayPlot) -> String {
         WIDTH - RIGHT
     );
     let step = p.days.len().div_ceil(8).max(1);
+    let last = p.days.len().saturating_sub(1);
     for (i, day) in p.days.iter().enumerate() {
-        if i % step != 0 && i + 1 != p.days.len() {
+        // Every `step`-th day and the last, but no regular label so close to the last
+        // that the two would overlap.
+        let regular = i % step == 0 && (i == last || last - i >= step.div_ceil(2).max(2));
+        if !regular && i != last {
             continue;
         }
         let xx = x(i);
@@ -146,7 +150,17 @@ pub fn day_plot(p: &DayPlot) -> String {
         }
         svg.push_str("</g>");
     }
-    svg.push_str("</svg></figure>");
+    svg.push_str("</svg>");
+    // Name the lines drawn in colour: a tooltip is lost on paper and in a screenshot.
+    let named: Vec<&Series> = p.series.iter().rev().filter(|s| s.color != OTHER_AGENT).collect();
+    if !named.is_empty() {
+        svg.push_str(r#"<p class="legend note"><small>"#);
+        for s in named {
+            let _ = write!(svg, r#"<span style="background:{}"></span>{}"#, s.color, esc(s.label));
+        }
+        svg.push_str("</small></p>");
+    }
+    svg.push_str("</figure>");
     svg
 }
 
@@ -155,9 +169,9 @@ pub fn team_series<'a>(label: &'a str, values: Vec<Option<f32>>) -> Series<'a> {
     Series { label, color: BLUE, width: 3.0, values }
 }
 
-/// An agent's line: grey, or one of [`HIGHLIGHT`] for the three furthest off.
-pub fn agent_series(label: &str, rank: usize, values: Vec<Option<f32>>) -> Series<'_> {
-    match HIGHLIGHT.get(rank) {
+/// An agent's line: grey, or one of [`HIGHLIGHT`] for the three furthest off (`rank` 0–2).
+pub fn agent_series(label: &str, rank: Option<usize>, values: Vec<Option<f32>>) -> Series<'_> {
+    match rank.and_then(|r| HIGHLIGHT.get(r)) {
         Some(color) => Series { label, color, width: 2.0, values },
         None => Series { label, color: OTHER_AGENT, width: 1.0, values },
     }
@@ -185,5 +199,31 @@ mod tests {
         assert_eq!(svg.matches("<circle").count(), 1);
         assert!(!svg.contains("NaN") && !svg.contains("inf"));
         assert!(svg.contains(">11-01<") && svg.contains(">11-05<"));
+    }
+
+    #[test]
+    fn the_last_day_label_never_collides_and_coloured_lines_are_named() {
+        // 30 days: labels every 4th day; the 29th (index 28) would touch the 30th.
+        let days: Vec<String> = (1..=30).map(|d| format!("2026-11-{d:02}")).collect();
+        let values = vec![Some(1.0); 30];
+        let series = [
+            agent_series("agent-grey", None, values.clone()),
+            agent_series("agent-red", Some(0), values.clone()),
+            team_series("Whole team", values),
+        ];
+        let svg = day_plot(&DayPlot {
+            title: "t",
+            y_title: "y",
+            x_title: "x",
+            days: &days,
+            series: &series,
+            band: None,
+            y_range: (0.0, 2.0),
+        });
+        assert!(svg.contains(">11-30<") && svg.contains(">11-25<"), "{svg}");
+        assert!(!svg.contains(">11-29<"));
+        let legend = &svg[svg.find("class=\"legend").expect("a legend")..];
+        assert!(legend.contains("Whole team") && legend.contains("agent-red"));
+        assert!(!legend.contains("agent-grey"));
     }
 }

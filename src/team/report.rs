@@ -295,8 +295,9 @@ pub fn agent_days(
 
 /// The days from `to - (days - 1)` to `to`.
 pub fn period(to: &str, days: u32) -> Result<Vec<String>, TeamError> {
-    let end = chrono::NaiveDate::parse_from_str(to, "%Y-%m-%d")
-        .map_err(|e| TeamError::Config(format!("{to:?} is not a date (YYYY-MM-DD): {e}")))?;
+    let end = chrono::NaiveDate::parse_from_str(to, "%Y-%m-%d").map_err(|e| {
+        TeamError::Report(format!("the last day {to:?} is not a date (YYYY-MM-DD): {e}"))
+    })?;
     let days = days.clamp(1, 366);
     Ok((0..days)
         .rev()
