@@ -118,11 +118,16 @@ fn agents_table(html: &mut String, r: &TeamReport, w: &Words, t: &TeamWords, lan
 struct Measure<'a> {
     title: &'a str,
     unit: String,
-    value: Box<dyn Fn(&Figures) -> Option<f32> + 'a>,
+    value: Box<FigureOf<'a>>,
     band: Option<(f32, f32)>,
     y_range: (f32, f32),
-    off: Option<Box<dyn Fn(&AgentTrend) -> f32 + 'a>>,
+    off: Option<Box<OffOf<'a>>>,
 }
+
+/// A day's or a period's figure on one measure.
+type FigureOf<'a> = dyn Fn(&Figures) -> Option<f32> + 'a;
+/// How far an agent is off on one measure.
+type OffOf<'a> = dyn Fn(&AgentTrend) -> f32 + 'a;
 
 /// Holds over 30 s per call heard, as the other conversation measures are per call.
 fn holds_per_call(f: &Figures) -> Option<f32> {
