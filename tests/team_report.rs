@@ -97,6 +97,15 @@ fn the_team_report_ranks_agents_by_distance_and_its_page_draws_in_a_browser() {
     assert!(fastest > 180.0, "{fastest}");
     let all_paces_on_target = agents.iter().all(|a| a["distance"]["pace"].as_f64() == Some(0.0));
     assert!(!all_paces_on_target);
+    // The terminal's list speaks the report's language and says what it left out.
+    for (lang, header, more) in
+        [("zh", "20 位坐席", "另有 10 位"), ("en", "20 agents", "and 10 more")]
+    {
+        let out = report(&["--lang", lang]);
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(text.contains(header) && text.contains(more), "{lang}: {text}");
+        assert_eq!(text.lines().count(), 1 + 10 + 1, "{lang}: {text}");
+    }
     // A lead of team-01 sees nothing of team-02: said in one line, exit 1, as for a
     // mistyped team.
     let other = binary()

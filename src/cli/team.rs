@@ -16,11 +16,14 @@ use anyhow::{Context, Result, bail};
 use serde_json::json;
 use speech_coach::analysis::Lang;
 use speech_coach::coach::Targets;
+use speech_coach::session::words::fill;
 use speech_coach::session::{store, when};
 use speech_coach::team::config::{TeamConfig, password};
 use speech_coach::team::link::TeamLink;
 use speech_coach::team::{TeamError, db, load, migrate, profile, queue, report, upload};
 use speech_coach::ui::settings::{self, Settings};
+
+use super::terminal::clean;
 
 #[derive(Debug, clap::Args)]
 pub struct TeamArgs {
@@ -47,8 +50,9 @@ pub enum TeamCommand {
         #[arg(long)]
         seconds: Option<f64>,
         /// Calls per statement.
-        #[arg(long, default_value_t = upload::BATCH)]
-        batch: usize,
+        #[arg(long, default_value_t = upload::BATCH as u64,
+              value_parser = clap::value_parser!(u64).range(1..=10_000))]
+        batch: u64,
     },
     /// Show or set a team's target profile (a lead's or the owner's login).
     Profile {
@@ -92,16 +96,17 @@ pub enum TeamCommand {
     LoadTest {
         #[arg(long, value_name = "URL")]
         url: String,
-        #[arg(long, default_value_t = 500)]
+        #[arg(long, default_value_t = 500, value_parser = clap::value_parser!(u32).range(1..))]
         agents: u32,
-        #[arg(long, default_value_t = 20)]
+        /// At most --agents: every team gets at least one agent.
+        #[arg(long, default_value_t = 20, value_parser = clap::value_parser!(u32).range(1..))]
         teams: u32,
-        #[arg(long, default_value_t = 60)]
+        #[arg(long, default_value_t = 60, value_parser = clap::value_parser!(u32).range(1..))]
         calls_per_day: u32,
-        #[arg(long, default_value_t = 30)]
+        #[arg(long, default_value_t = 30, value_parser = clap::value_parser!(u32).range(1..=366))]
         days: u32,
-        #[arg(long, default_value_t = 1000)]
-        batch: usize,
+        #[arg(long, default_value_t = 1000, value_parser = clap::value_parser!(u64).range(1..=10_000))]
+        batch: u64,
         /// The period's last day (YYYY-MM-DD; default today, UTC).
         #[arg(long)]
         to: Option<String>,
@@ -111,15 +116,18 @@ pub enum TeamCommand {
 pub fn run(args: TeamArgs) -> Result<()> {
     match args.command {
         TeamCommand::Init { admin_url } => init(&admin_url),
-        TeamCommand::Sync { watch: false, batch, .. } => sync_once(batch),
+        TeamCommand::Sync { watch: false, batch, .. } => sync_once(batch as usize),
         TeamCommand::Sync { watch: true, seconds, .. } => watch(seconds),
         TeamCommand::Profile { team, set, url } => profile_cmd(&team, set, url),
         TeamCommand::Report { team, days, to, html, json, lang, url } => {
             report_cmd(&team, days, to, html, json, lang, url)
         }
         TeamCommand::LoadTest { url, agents, teams, calls_per_day, days, batch, to } => {
+            if teams > agents {
+                bail!("--teams {teams} is more than --agents {agents}: a team needs an agent");
+            }
             let centre = load::Centre { agents, teams, calls_per_day, days };
-            load_test(&url, centre, batch, to)
+            load_test(&url, centre, batch as usize, to)
         }
     }
 }
@@ -300,8 +308,8 @@ fn report_cmd(
     if r.agents.is_empty() {
         // A mistyped team, or one this login may not read, looks exactly like this.
         bail!(
-            "team {:?}: no calls from {} to {} (a team of that name has sent none, or this login may not read it)",
-            r.team,
+            "team \"{}\": no calls from {} to {} (a team of that name has sent none, or this login may not read it)",
+            clean(&r.team),
             r.from,
             r.to
         );
@@ -316,26 +324,41 @@ fn report_cmd(
         value["query_ms"] = json!(query_ms);
         println!("{}", serde_json::to_string(&value)?);
     } else {
+        let t = speech_coach::team::words::team_words(lang);
         println!(
-            "team {}: {} agents, {} calls, {} to {} ({query_ms:.0} ms)",
-            r.team,
-            r.agents.len(),
-            r.team_period.calls,
-            r.from,
-            r.to
+            "{}",
+            fill(
+                t.terminal_header,
+                &[
+                    ("team", &clean(&r.team)),
+                    ("agents", &r.agents.len().to_string()),
+                    ("calls", &r.team_period.calls.to_string()),
+                    ("from", &r.from),
+                    ("to", &r.to),
+                    ("ms", &format!("{query_ms:.0}")),
+                ],
+            )
         );
         const LISTED: usize = 10;
-        for a in r.agents.iter().take(LISTED) {
+        // Agent names come from the database: made safe for a terminal first.
+        let names: Vec<_> = r.agents.iter().take(LISTED).map(|a| clean(&a.agent)).collect();
+        let width = names.iter().map(|n| n.chars().count()).max().unwrap_or(0);
+        for (a, name) in r.agents.iter().zip(&names) {
+            let agent = format!("{name:<width$}");
+            let calls = format!("{:>6}", a.period.calls);
+            let off = format!("{:.2}", a.distance.total);
             println!(
-                "  {:<24} {:>6} calls  off target {:.2}",
-                a.agent, a.period.calls, a.distance.total
+                "{}",
+                fill(t.terminal_agent, &[("agent", &agent), ("calls", &calls), ("off", &off)])
             );
         }
         if r.agents.len() > LISTED {
-            println!("  … and {} more (all in --html or --json)", r.agents.len() - LISTED);
+            let n = (r.agents.len() - LISTED).to_string();
+            println!("{}", fill(t.terminal_more, &[("n", &n)]));
         }
         if let Some(path) = &html {
-            println!("wrote {}", path.display());
+            let path = path.display().to_string();
+            println!("{}", fill(t.terminal_wrote, &[("path", &path)]));
         }
     }
     Ok(())

@@ -33,6 +33,14 @@ pub struct TeamWords {
     pub off_tone: &'static str,
     pub off_conversation: &'static str,
     pub off_tiring: &'static str,
+    /// The terminal's summary: `{team}`, `{agents}`, `{calls}`, `{from}`, `{to}`, `{ms}`.
+    pub terminal_header: &'static str,
+    /// One agent's line: `{agent}`, `{calls}`, `{off}`.
+    pub terminal_agent: &'static str,
+    /// `{n}` agents not listed.
+    pub terminal_more: &'static str,
+    /// `{path}` written.
+    pub terminal_wrote: &'static str,
 }
 
 pub const ZH: TeamWords = TeamWords {
@@ -65,6 +73,10 @@ pub const ZH: TeamWords = TeamWords {
     off_tone: "语调",
     off_conversation: "对话",
     off_tiring: "疲劳",
+    terminal_header: "团队 {team}：{agents} 位坐席，{calls} 通电话，{from} 至 {to}（{ms} 毫秒）",
+    terminal_agent: "  {agent}  {calls} 通  偏离 {off}",
+    terminal_more: "  ……另有 {n} 位（全部见 --html 或 --json）",
+    terminal_wrote: "已写入 {path}",
 };
 
 pub const EN: TeamWords = TeamWords {
@@ -97,6 +109,10 @@ pub const EN: TeamWords = TeamWords {
     off_tone: "tone",
     off_conversation: "conversation",
     off_tiring: "tiring",
+    terminal_header: "team {team}: {agents} agents, {calls} calls, {from} to {to} ({ms} ms)",
+    terminal_agent: "  {agent}  {calls} calls  off target {off}",
+    terminal_more: "  … and {n} more (all in --html or --json)",
+    terminal_wrote: "wrote {path}",
 };
 
 pub fn team_words(lang: Lang) -> &'static TeamWords {
