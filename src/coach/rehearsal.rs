@@ -98,8 +98,33 @@ fn strip_tags(line: &str, line_no: usize, notices: &mut Vec<ScriptNotice>) -> (S
     (text.trim().to_string(), tags)
 }
 
+/// Whether a word's "-es" or "-ed" ending keeps its "e" silent ("takes", "lines",
+/// "checked", "used"), as it does unless a hissing sound comes before "-es" ("boxes",
+/// "changes", "wishes"), a "t" or "d" before "-ed" ("waited", "needed"), or a consonant
+/// and "l" or "r" ("tables", "hundred"). The "e" must be a vowel group of its own.
+fn silent_e_ending(w: &str) -> bool {
+    let b = w.as_bytes();
+    let n = b.len();
+    if n < 4 || b[n - 2] != b'e' || !matches!(b[n - 1], b's' | b'd') {
+        return false;
+    }
+    let is_vowel = |c: u8| b"aeiouy".contains(&c);
+    let before = b[n - 3];
+    if is_vowel(before) {
+        return false;
+    }
+    if matches!(before, b'l' | b'r') && !is_vowel(b[n - 4]) {
+        return false;
+    }
+    match b[n - 1] {
+        b's' => !(matches!(before, b's' | b'x' | b'z' | b'c' | b'g') || w.ends_with("hes")),
+        _ => !matches!(before, b't' | b'd'),
+    }
+}
+
 /// Syllables of a line: one per Han character, and for Latin words the vowel groups
-/// (a silent final "e" does not count; every word has at least one).
+/// (a silent final "e", or the silent "e" of "-es" and "-ed", does not count; every
+/// word has at least one).
 pub fn count_syllables(text: &str) -> u32 {
     let han = text.chars().filter(|&c| crate::analysis::is_han(c)).count() as u32;
     let latin: u32 = text
@@ -117,7 +142,7 @@ pub fn count_syllables(text: &str) -> u32 {
                 }
                 prev = v;
             }
-            if w.ends_with('e') && !w.ends_with("le") && groups > 1 {
+            if (w.ends_with('e') && !w.ends_with("le") || silent_e_ending(&w)) && groups > 1 {
                 groups -= 1;
             }
             groups.max(1)
@@ -469,6 +494,28 @@ mod tests {
     fn english_syllables_are_counted_by_vowel_groups() {
         assert_eq!(count_syllables("Hello, thank you for calling customer support"), 12);
         assert_eq!(count_syllables("the router"), 3);
+        // A silent "e" in -es and -ed, and the cases where it is said.
+        for (word, syllables) in [
+            ("takes", 1),
+            ("minutes", 2),
+            ("checked", 1),
+            ("used", 1),
+            ("played", 1),
+            ("boxes", 2),
+            ("changes", 2),
+            ("wishes", 2),
+            ("waited", 2),
+            ("needed", 2),
+            ("tables", 2),
+            ("hundred", 2),
+            ("goes", 1),
+        ] {
+            assert_eq!(count_syllables(word), syllables, "{word}");
+        }
+        assert_eq!(
+            count_syllables("Let's check a few things together, it only takes a minute."),
+            15
+        );
     }
 
     #[test]
