@@ -183,7 +183,8 @@ fn english_line_paces_are_the_same_with_no_short_or_long_pauses_between_lines() 
     // reached, so the detector's syllable or so per line carries over to the next line.
     // (Before the script's counter knew the silent "e" of "-es" and "-ed", the script's
     // counts were off instead — 20 syllables over the FDA sentences and these lines
-    // against espeak-ng's phonemes, now 7 — and the worst line read 7.0 %.)
+    // against espeak-ng's phonemes, now 7, `tests/pace_and_level.rs` — and the worst line
+    // read 7.0 %.)
     per_line_paces_do_not_depend_on_the_pauses("support-en.md", "en", 10.0);
 }
 
