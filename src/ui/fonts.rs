@@ -150,6 +150,15 @@ pub fn install_fonts_with(ctx: &egui::Context, system: Option<SystemCjkFont>) ->
     InstalledFonts { system_cjk: system.map(|f| f.family), missing }
 }
 
+/// The characters of `text` that the bundled subset lacks (ASCII aside): every Chinese
+/// string the interface or a report shows must be in it, so each word list's test asks
+/// here rather than reading the subset's list itself.
+#[cfg(test)]
+pub(crate) fn missing_from_bundled_subset(text: &str) -> String {
+    const COVERED: &str = include_str!("../../assets/fonts/subset-chars.txt");
+    text.chars().filter(|c| !c.is_ascii() && !COVERED.contains(*c)).collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -562,9 +562,7 @@ mod tests {
 
     #[test]
     fn the_bundled_font_subset_covers_every_chinese_string() {
-        let covered = include_str!("../../assets/fonts/subset-chars.txt");
-        let missing: String =
-            all_chinese_text().chars().filter(|c| !c.is_ascii() && !covered.contains(*c)).collect();
+        let missing = crate::ui::fonts::missing_from_bundled_subset(&all_chinese_text());
         assert!(
             missing.is_empty(),
             "rebuild the font subset (scripts/make-font-subset.sh); missing: {missing}"

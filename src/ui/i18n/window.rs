@@ -102,9 +102,7 @@ mod tests {
             s.default_output,
         ]
         .concat();
-        let covered = include_str!("../../../assets/fonts/subset-chars.txt");
-        let missing: String =
-            all.chars().filter(|c| !c.is_ascii() && !covered.contains(*c)).collect();
+        let missing = crate::ui::fonts::missing_from_bundled_subset(&all);
         assert!(missing.is_empty(), "rebuild scripts/make-font-subset.sh; missing: {missing}");
     }
 }
