@@ -5,54 +5,35 @@
 mod common;
 
 use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Stdio};
 use std::sync::mpsc::Receiver;
 use std::time::{Duration, Instant};
 
 use common::pg::Postgres;
+use common::xvfb::Display;
 use common::{binary, scratch};
-
-struct Display(Child, String);
-
-impl Display {
-    /// Display `base` + a few by process, so parallel tests and runs keep apart.
-    fn start(base: u32) -> Self {
-        let name = format!(":{}", base + std::process::id() % 4);
-        let xvfb = Command::new("Xvfb")
-            .args([name.as_str(), "-screen", "0", "1280x900x24", "-nolisten", "tcp"])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("Xvfb (installed by `make deps`)");
-        std::thread::sleep(Duration::from_millis(800));
-        Self(xvfb, name)
-    }
-}
-
-impl Drop for Display {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
 
 /// The demo window with `settings`, its stderr lines on a channel.
 fn window(
     display: &Display,
     name: &str,
     settings: serde_json::Value,
-    password: &str,
+    password: Option<&str>,
 ) -> (Child, Receiver<String>) {
     let config = scratch(name);
     std::fs::write(config.join("settings.json"), settings.to_string()).unwrap();
-    let mut app = binary()
+    let mut command = binary();
+    match password {
+        Some(password) => command.env("SPEECH_COACH_DB_PASSWORD", password),
+        None => command.env_remove("SPEECH_COACH_DB_PASSWORD"),
+    };
+    let mut app = command
         .arg("--demo")
         .env("PULSE_SERVER", format!("unix:{}", config.join("no-pulse-here").display()))
-        .env("DISPLAY", &display.1)
+        .env("DISPLAY", &display.name)
         .env("SPEECH_COACH_CONFIG_DIR", &config)
         .env("SPEECH_COACH_DATA_DIR", config.join("data"))
         .env("XDG_CACHE_HOME", config.join("cache"))
-        .env("SPEECH_COACH_DB_PASSWORD", password)
         .env("LANG", "zh_CN.UTF-8")
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
@@ -88,10 +69,10 @@ fn a_profile_change_reaches_the_running_window_without_a_restart() {
     assert!(init.status.success());
     pg.add_login("alice", "alice-pw", "speech_coach_agent", "north");
     pg.add_login("carol", "carol-pw", "speech_coach_lead", "north");
-    let display = Display::start(70);
+    let display = Display::start(70 + std::process::id() % 4);
     let settings = serde_json::json!({"team": {"url": pg.url("alice"), "team": "north",
         "agent": "Alice", "profile_poll_s": 0.5}});
-    let (mut app, rx) = window(&display, "team-window", settings, "alice-pw");
+    let (mut app, rx) = window(&display, "team-window", settings, Some("alice-pw"));
     let mut seen = Vec::new();
     // The first read finds no profile: the local bands stay in force.
     let first = wait_for(&rx, "targets from the local settings", &mut seen);
@@ -113,7 +94,7 @@ fn a_profile_change_reaches_the_running_window_without_a_restart() {
 
 #[test]
 fn a_password_file_others_can_read_turns_team_sync_off_with_a_notice() {
-    let display = Display::start(75);
+    let display = Display::start(75 + std::process::id() % 4);
     let dir = scratch("team-window-pw");
     let pw = dir.join("db-password");
     std::fs::write(&pw, "secret\n").unwrap();
@@ -121,24 +102,12 @@ fn a_password_file_others_can_read_turns_team_sync_off_with_a_notice() {
     let settings = serde_json::json!({"team": {"url": "postgresql://alice@127.0.0.1:1/coach",
         "team": "north", "agent": "Alice", "password_file": pw}});
     // No SPEECH_COACH_DB_PASSWORD: the file is where the password would come from.
-    let config = scratch("team-window-pw-config");
-    std::fs::write(config.join("settings.json"), settings.to_string()).unwrap();
-    let mut app = binary()
-        .arg("--demo")
-        .env("PULSE_SERVER", format!("unix:{}", config.join("no-pulse-here").display()))
-        .env("DISPLAY", &display.1)
-        .env("SPEECH_COACH_CONFIG_DIR", &config)
-        .env("SPEECH_COACH_DATA_DIR", config.join("data"))
-        .env("XDG_CACHE_HOME", config.join("cache"))
-        .env_remove("SPEECH_COACH_DB_PASSWORD")
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let (mut app, rx) = window(&display, "team-window-pw-config", settings, None);
     std::thread::sleep(Duration::from_secs(4));
     assert!(app.try_wait().unwrap().is_none(), "the window must keep running");
     let _ = app.kill();
-    let out = app.wait_with_output().unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr);
+    let _ = app.wait();
+    // The reader ends at the closed pipe, so this is all the window said.
+    let stderr = rx.iter().collect::<Vec<_>>().join("\n");
     assert!(stderr.contains("team sync is off") && stderr.contains("chmod 600"), "{stderr}");
 }

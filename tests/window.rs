@@ -5,45 +5,11 @@
 mod common;
 
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::time::Duration;
 
+use common::xvfb::Display;
 use common::{binary, path_str, scratch};
-
-struct Display {
-    xvfb: Child,
-    name: String,
-}
-
-impl Display {
-    fn start(number: u32) -> Self {
-        let name = format!(":{number}");
-        let xvfb = Command::new("Xvfb")
-            .args([name.as_str(), "-screen", "0", "1280x900x24", "-nolisten", "tcp"])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("Xvfb (installed by `make deps`)");
-        std::thread::sleep(Duration::from_millis(800));
-        Self { xvfb, name }
-    }
-
-    fn screenshot(&self, out: &Path) {
-        let status = Command::new("import")
-            .env("DISPLAY", &self.name)
-            .args(["-window", "root", path_str(out)])
-            .status()
-            .unwrap();
-        assert!(status.success(), "screenshot failed");
-    }
-}
-
-impl Drop for Display {
-    fn drop(&mut self) {
-        let _ = self.xvfb.kill();
-        let _ = self.xvfb.wait();
-    }
-}
 
 /// Standard deviation of the image's pixel values (0 = one flat colour).
 fn contrast(png: &Path) -> f64 {

@@ -9,6 +9,7 @@ pub mod gui;
 pub mod pg;
 pub mod turns;
 pub mod vmic;
+pub mod xvfb;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
