@@ -34,17 +34,11 @@ struct Channel {
     /// Stream time already analysed by earlier analysers (a reconnect may change the rate).
     time_offset_s: f64,
     clock: ChannelClock,
-    /// The speech's language, for the next analyser as for the current one.
-    lang: Lang,
 }
 
 impl Channel {
-    fn new(lang: Lang) -> Self {
-        Self { lang, ..Self::default() }
-    }
-
+    /// Follows a change of the speech's language (a later analyser is made with it).
     fn set_lang(&mut self, lang: Lang) {
-        self.lang = lang;
         if let Some(a) = self.analyser.as_mut() {
             a.set_lang(lang);
         }
@@ -54,19 +48,19 @@ impl Channel {
     fn process(
         &mut self,
         samples: &[f32],
-        sample_rate: u32,
+        config: AnalyserConfig,
         captured_at: Instant,
         epoch: Instant,
         out: &mut impl FnMut(i64, Frame),
     ) -> Result<(), AnalysisError> {
-        let fresh = self.analyser.as_ref().is_none_or(|a| a.sample_rate() != sample_rate);
+        let fresh = self.analyser.as_ref().is_none_or(|a| a.sample_rate() != config.sample_rate);
         if fresh {
-            let new = Analyser::new(AnalyserConfig::new(sample_rate).with_lang(self.lang))?;
+            let new = Analyser::new(config)?;
             if let Some(old) = self.analyser.replace(new) {
                 self.time_offset_s += old.duration_s();
             }
         }
-        let stream_end_s = self.duration_s() + samples.len() as f64 / sample_rate as f64;
+        let stream_end_s = self.duration_s() + samples.len() as f64 / f64::from(config.sample_rate);
         if fresh {
             // A (re)started stream: its place on the clock is wherever it is now.
             self.clock = ChannelClock::anchor(epoch, captured_at, stream_end_s);
@@ -142,12 +136,11 @@ impl AnalyserWorker {
     /// A worker for the agent's channel, and the caller's when `with_caller`; `calls`
     /// decides and stores the sessions.
     pub fn new(coach: Coach, calls: Calls, with_caller: bool) -> Self {
-        let lang = coach.lang();
         Self {
             coach,
             epoch: Instant::now(),
-            agent: Channel::new(lang),
-            caller: with_caller.then(|| Channel::new(lang)),
+            agent: Channel::default(),
+            caller: with_caller.then(Channel::default),
             aligner: Aligner::new(with_caller),
             conversation: with_caller.then(Conversation::new),
             new_frames: Vec::with_capacity(64),
@@ -268,8 +261,9 @@ impl AnalyserWorker {
         sample_rate: u32,
         captured_at: Instant,
     ) -> Result<(), AnalysisError> {
+        let config = AnalyserConfig::new(sample_rate).with_lang(self.coach.lang());
         let aligner = &mut self.aligner;
-        self.agent.process(samples, sample_rate, captured_at, self.epoch, &mut |hop, f| {
+        self.agent.process(samples, config, captured_at, self.epoch, &mut |hop, f| {
             aligner.push_agent(hop, f)
         })?;
         if self.recent_blocks.len() == RECENT_BLOCKS {
@@ -288,9 +282,10 @@ impl AnalyserWorker {
         sample_rate: u32,
         captured_at: Instant,
     ) -> Result<(), AnalysisError> {
+        let config = AnalyserConfig::new(sample_rate).with_lang(self.coach.lang());
         let Some(caller) = self.caller.as_mut() else { return Ok(()) };
         let aligner = &mut self.aligner;
-        caller.process(samples, sample_rate, captured_at, self.epoch, &mut |hop, f| {
+        caller.process(samples, config, captured_at, self.epoch, &mut |hop, f| {
             aligner.push_caller(hop, f)
         })?;
         self.pair_and_coach();
