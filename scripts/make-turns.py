@@ -58,12 +58,12 @@ def frame_db(x, hop):
     return out
 
 
-def trim(x, rate):
+def trim(x, rate, below_loudest_db=35.0):
     """(start, end) sample of the speech in x, by the fixed rule of the module doc."""
     hop = rate // 100
     db = frame_db(x, hop)
     floor = sorted(db)[len(db) // 10]
-    threshold = max(max(db) - 35.0, floor + 15.0)
+    threshold = max(max(db) - below_loudest_db, floor + 15.0)
     above = [d > threshold for d in db]
     runs = [i for i in range(len(db) - 2) if above[i] and above[i + 1] and above[i + 2]]
     return runs[0] * hop, (runs[-1] + 3) * hop

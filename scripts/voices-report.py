@@ -1,0 +1,143 @@
+#!/usr/bin/env python3
+"""Per-voice accuracy tables from scripts/pace-voices.sh's outputs.
+
+For every set (zh-read: one speaker's turns; cv tune / cv test: one turn per voice) and
+copy (clean, tel): how many turns, the count error (signed mean = bias, mean |error|,
+90th percentile |error|, worst), and the headline pace error against the stopwatch
+(true count / stopwatch time): median, 90th percentile and worst |error|. Percentiles are
+nearest-rank. The -cal and -rest files of the calibration protocol are left out here.
+Usage: scripts/voices-report.py OUT_DIR [--json]
+"""
+
+import json
+import math
+import os
+import statistics
+import sys
+
+
+def pct(a, b):
+    return 100.0 * (a / b - 1.0)
+
+
+def q(xs, p):
+    xs = sorted(xs)
+    return xs[max(0, math.ceil(p * len(xs)) - 1)]
+
+
+def load(d, kind):
+    truth = {}
+    for line in open(os.path.join(d, "manifest.tsv")):
+        f = line.rstrip("\n").split("\t")
+        half = f[8] if len(f) > 8 else "all"
+        truth[f[0]] = (int(f[2]), float(f[3]), half)
+    ours = {}
+    path = os.path.join(d, f"ours-{kind}.txt")
+    for line in open(path):
+        name, js = line.split(" ", 1)
+        ours[name] = json.loads(js)
+    return truth, ours
+
+
+def rows(out):
+    for set_name in ("zh-read", "cv"):
+        d = os.path.join(out, set_name)
+        for kind in ("clean", "tel"):
+            truth, ours = load(d, kind)
+            halves = sorted({h for *_, h in truth.values()})
+            for half in halves:
+                count_err, pace_err = [], []
+                for name, (count, sw, h) in truth.items():
+                    if h != half or name.endswith(("-cal", "-rest")):
+                        continue
+                    o = ours[name]
+                    count_err.append(pct(o["syllables"], count))
+                    pace_err.append(pct(o["chars_per_min"], count / sw * 60))
+                a = [abs(e) for e in count_err]
+                p = [abs(e) for e in pace_err]
+                label = set_name if half == "all" else f"cv {half}"
+                yield {
+                    "set": label, "copy": kind, "n": len(a),
+                    "count_bias": statistics.mean(count_err),
+                    "count_mae": statistics.mean(a), "count_p90": q(a, 0.9),
+                    "count_worst": max(count_err, key=abs),
+                    "pace_median": statistics.median(p), "pace_p90": q(p, 0.9),
+                    "pace_worst": max(pace_err, key=abs),
+                }
+
+
+def tempo_rows(out):
+    """Count change against the 1.0x turn, per voice, for each tempo."""
+    d = os.path.join(out, "tempo")
+    if not os.path.exists(os.path.join(d, "ours-clean.txt")):
+        return
+    _, base = load(os.path.join(out, "cv"), "clean")
+    stretched = {}
+    for line in open(os.path.join(d, "ours-clean.txt")):
+        name, js = line.split(" ", 1)
+        stretched[name] = json.loads(js)
+    for x in ("0.8", "1.2", "1.4"):
+        ch = [pct(stretched[f"{n}-x{x}"]["syllables"], base[n]["syllables"])
+              for n in base if f"{n}-x{x}" in stretched]
+        a = [abs(c) for c in ch]
+        yield {"tempo": x, "n": len(ch), "mean": statistics.mean(ch),
+               "median_abs": statistics.median(a), "p90_abs": q(a, 0.9),
+               "worst": max(ch, key=abs)}
+
+
+def calibration_rows(out, lo=0.85, hi=1.15):
+    """Pace error on each voice's -rest turn before and after a count factor (true count /
+    counted syllables on its -cal passage, bounded to lo..hi)."""
+    d = os.path.join(out, "cv")
+    for kind in ("clean", "tel"):
+        truth, ours = load(d, kind)
+        for half in ("tune", "test"):
+            before, after = [], []
+            for name, (count, sw, h) in truth.items():
+                if h != half or not name.endswith("-rest"):
+                    continue
+                voice = name[: -len("-rest")]
+                factor = truth[voice + "-cal"][0] / max(1, ours[voice + "-cal"]["syllables"])
+                factor = min(hi, max(lo, factor))
+                pace, true_pace = ours[name]["chars_per_min"], count / sw * 60
+                before.append(abs(pct(pace, true_pace)))
+                after.append(abs(pct(pace * factor, true_pace)))
+            yield {"copy": kind, "half": half, "n": len(before),
+                   "before": (statistics.median(before), q(before, 0.9), max(before)),
+                   "after": (statistics.median(after), q(after, 0.9), max(after))}
+
+
+def main():
+    out = sys.argv[1]
+    table = list(rows(out))
+    tempo = list(tempo_rows(out))
+    calibration = list(calibration_rows(out))
+    if "--json" in sys.argv:
+        print(json.dumps({"voices": table, "tempo": tempo, "calibration": calibration}))
+        return
+    print("| set | copy | voices/turns | count bias | count mean abs. | count p90 | count worst "
+          "| pace median | pace p90 | pace worst |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
+    for r in table:
+        print(f"| {r['set']} | {r['copy']} | {r['n']} | {r['count_bias']:+.1f} % | "
+              f"{r['count_mae']:.1f} % | {r['count_p90']:.1f} % | {r['count_worst']:+.1f} % | "
+              f"{r['pace_median']:.1f} % | {r['pace_p90']:.1f} % | {r['pace_worst']:+.1f} % |")
+
+    if tempo:
+        print("\n| tempo | voices | count change, mean | median abs. | p90 abs. | worst |")
+        print("|---|---|---|---|---|---|")
+        for r in tempo:
+            print(f"| {r['tempo']}x | {r['n']} | {r['mean']:+.1f} % | {r['median_abs']:.1f} % | "
+                  f"{r['p90_abs']:.1f} % | {r['worst']:+.1f} % |")
+    print("\n| copy | half | voices | pace error before: median / p90 / worst "
+          "| after a count factor from the passage |")
+    print("|---|---|---|---|---|")
+    for r in calibration:
+        b, a = r["before"], r["after"]
+        print(f"| {r['copy']} | {r['half']} | {r['n']} | {b[0]:.1f} / {b[1]:.1f} / {b[2]:.1f} % "
+              f"| {a[0]:.1f} / {a[1]:.1f} / {a[2]:.1f} % |")
+
+
+if __name__ == "__main__":
+    main()
+
