@@ -12,7 +12,7 @@
 RUN_PACKAGES := build-essential pkg-config libasound2-dev libssl-dev \
 	libgl1-mesa-dri libegl1 libxkbcommon-x11-0 libxcursor1 libxrandr2 libxi6
 TEST_PACKAGES := $(RUN_PACKAGES) libasound2-plugins pulseaudio pulseaudio-utils \
-	sox espeak-ng praat xvfb imagemagick util-linux chromium fonts-wqy-microhei postgresql
+	sox libsox-fmt-mp3 espeak-ng praat xvfb imagemagick util-linux chromium fonts-wqy-microhei postgresql
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
