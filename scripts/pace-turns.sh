@@ -41,7 +41,7 @@ for lang in ("zh", "en"):
     for line in open(os.path.join(d, "manifest.tsv")):
         name, _, count, stopwatch, *_ = line.split("\t")
         truth[name] = (int(count), float(stopwatch))
-    unit, per = ("chars/min", 1.0) if lang == "zh" else ("words/min", 1.5)
+    unit, per = ("chars/min", 1.0) if lang == "zh" else ("words/min", 1.4)
     field = "chars_per_min" if lang == "zh" else "words_per_min"
     paces = {}
     print(f"== {lang}: {len(truth)} turns; stopwatch pace median "
@@ -72,7 +72,7 @@ for lang in ("zh", "en"):
         pe = [abs(r[0]) for r in rows]
         if lang == "en":
             # The same with words = syllables / 1.27, FDA's own ratio (1106 syllables, 868 words):
-            pe127 = [abs((1 + r[0] / 100) * 1.5 / 1.27 - 1) * 100 for r in rows]
+            pe127 = [abs((1 + r[0] / 100) * 1.4 / 1.27 - 1) * 100 for r in rows]
             print(f"  {kind:5s} ours, words = syllables / 1.27: pace error median "
                   f"{statistics.median(pe127):.1f} %, 90th pct {q(pe127, 0.9):.1f} %")
         within = 100 * sum(e <= 10 for e in pe) / len(pe)

@@ -14,6 +14,10 @@ struct Cli {
     /// Open the window on the bundled demo recording instead of the microphone.
     #[arg(long)]
     demo: bool,
+    /// Syllables per English word for words/min (1.1–1.8; default: the settings'
+    /// "syllables_per_english_word", else 1.4).
+    #[arg(long, global = true, value_name = "N")]
+    syllables_per_word: Option<f32>,
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -58,6 +62,17 @@ enum Command {
 
 fn main() {
     let cli = Cli::parse();
+    let settings_path = speech_coach::ui::settings::default_path();
+    let per_word = cli.syllables_per_word.or_else(|| {
+        speech_coach::ui::settings::Settings::peek(&settings_path)
+            .and_then(|s| s.syllables_per_english_word)
+    });
+    if let Some(value) = per_word
+        && speech_coach::analysis::set_syllables_per_english_word(value).is_err()
+    {
+        eprintln!("speech-coach: --syllables-per-word {value} is outside 1.1–1.8");
+        std::process::exit(1);
+    }
     let result = match cli.command {
         Some(Command::Analyze(args)) => cli::analyze::run(args),
         Some(Command::Listen(args)) => cli::listen::run(args),

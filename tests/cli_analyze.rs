@@ -82,7 +82,36 @@ fn analyze_prints_every_documented_field_for_mandarin_and_english() {
     let en = json(&analyze(&[path_str(&wav), "--lang", "en"]));
     assert!(en.get("chars_per_min").is_none());
     let ratio = en["syllables_per_min"].as_f64().unwrap() / en["words_per_min"].as_f64().unwrap();
-    assert!((ratio - 1.5).abs() < 1e-3);
+    assert!((ratio - 1.4).abs() < 1e-3, "{ratio}");
+}
+
+#[test]
+fn english_words_per_minute_follow_the_syllables_per_word_setting() {
+    let wav = shared_data().join("fda/rl001.wav");
+    let config = scratch("cli-spw");
+    let words_per_syllable = |args: &[&str]| {
+        let out = binary()
+            .env("SPEECH_COACH_CONFIG_DIR", &config)
+            .args(["analyze", path_str(&wav), "--lang", "en"])
+            .args(args)
+            .output()
+            .unwrap();
+        let en = json(&out);
+        en["syllables_per_min"].as_f64().unwrap() / en["words_per_min"].as_f64().unwrap()
+    };
+    assert!((words_per_syllable(&[]) - 1.4).abs() < 1e-3);
+    assert!((words_per_syllable(&["--syllables-per-word", "1.27"]) - 1.27).abs() < 1e-3);
+    // The settings' value applies when the command line names none.
+    std::fs::write(config.join("settings.json"), r#"{"syllables_per_english_word": 1.5}"#).unwrap();
+    assert!((words_per_syllable(&[]) - 1.5).abs() < 1e-3);
+    assert!((words_per_syllable(&["--syllables-per-word", "1.3"]) - 1.3).abs() < 1e-3);
+    // Out of range: one line, exit 1.
+    let out = binary()
+        .env("SPEECH_COACH_CONFIG_DIR", &config)
+        .args(["analyze", path_str(&wav), "--syllables-per-word", "4"])
+        .output()
+        .unwrap();
+    assert_clean_failure(&out, "--syllables-per-word 4 is outside 1.1–1.8");
 }
 
 #[test]

@@ -148,7 +148,7 @@ fn english_turns_are_timed_like_the_stopwatch() {
         let time = &m.time_err[kind];
         println!("{kind}: turn − stopwatch {time:?}");
         assert!(time.iter().all(|t| t.abs() <= 0.6), "{kind}: {time:?}");
-        // Words/min = syllables/min ÷ 1.5 (guidance row 1), but FDA's sentences hold 1.27
+        // Words/min = syllables/min ÷ 1.4 (the default setting), but FDA's sentences hold 1.27
         // syllables a word (1106 syllables, 868 words), so words/min reads about 15 % low
         // against the stopwatch even with the time base right: pinned at that, not the
         // issue's 10 %.

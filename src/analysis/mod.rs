@@ -11,5 +11,7 @@ pub use analyser::{
 };
 pub use frame::Frame;
 pub use offline::analyse_wav;
-pub use summary::{Lang, Summary, is_han};
+pub use summary::{
+    Lang, Summary, is_han, set_syllables_per_english_word, syllables_per_english_word,
+};
 pub use totals::Totals;

@@ -2,7 +2,32 @@
 
 use serde::{Deserialize, Deserializer, Serialize};
 
-use crate::dsp::pace::SYLLABLES_PER_ENGLISH_WORD;
+use std::sync::atomic::{AtomicU32, Ordering};
+
+use crate::dsp::pace::{SYLLABLES_PER_ENGLISH_WORD, SYLLABLES_PER_ENGLISH_WORD_RANGE};
+
+/// The words/min conversion in force, as `f32` bits (0: the default). One value for the
+/// whole process: it is a unit of display, set once at start from the settings or the
+/// command line, and every gauge, report and table must agree on it.
+static ENGLISH_SYLLABLES_PER_WORD: AtomicU32 = AtomicU32::new(0);
+
+/// Syllables per English word used for words/min now.
+pub fn syllables_per_english_word() -> f32 {
+    match ENGLISH_SYLLABLES_PER_WORD.load(Ordering::Relaxed) {
+        0 => SYLLABLES_PER_ENGLISH_WORD,
+        bits => f32::from_bits(bits),
+    }
+}
+
+/// Sets the words/min conversion; a value outside
+/// [`SYLLABLES_PER_ENGLISH_WORD_RANGE`] (or not a number) is refused and changes nothing.
+pub fn set_syllables_per_english_word(value: f32) -> Result<(), f32> {
+    if !SYLLABLES_PER_ENGLISH_WORD_RANGE.contains(&value) {
+        return Err(value);
+    }
+    ENGLISH_SYLLABLES_PER_WORD.store(value.to_bits(), Ordering::Relaxed);
+    Ok(())
+}
 
 /// Language of the speech, which decides how pace is expressed. Written as `"zh"`/`"en"`;
 /// read in any case (`"Zh"`, `"EN"`), since files written by hand or by older versions
@@ -13,7 +38,8 @@ pub enum Lang {
     /// Mandarin: one character is one syllable, pace in characters per minute.
     #[default]
     Zh,
-    /// English: pace in words per minute (syllables ÷ 1.5).
+    /// English: pace in words per minute (syllables ÷ [`syllables_per_english_word`], 1.4 by
+    /// default).
     En,
 }
 
@@ -44,7 +70,7 @@ impl Lang {
     pub fn pace_from_syllables(self, syllables_per_min: f32) -> f32 {
         match self {
             Lang::Zh => syllables_per_min,
-            Lang::En => syllables_per_min / SYLLABLES_PER_ENGLISH_WORD,
+            Lang::En => syllables_per_min / syllables_per_english_word(),
         }
     }
 

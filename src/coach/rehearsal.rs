@@ -189,12 +189,24 @@ impl Script {
     }
 }
 
-fn syllables_per_unit(lang: Lang) -> f32 {
-    lang.pace_from_syllables(1.0).recip()
+/// The line's length in its pace unit: its characters (one syllable each) in Mandarin, its
+/// words in English. The script is known, so an English line's words/min is its own words
+/// over its time, whatever its syllables per word (the global 1.4 is for speech whose
+/// words are not known).
+fn line_units(l: &ScriptLine, lang: Lang) -> f32 {
+    match lang {
+        Lang::Zh => l.syllables as f32,
+        Lang::En => l
+            .text
+            .split_whitespace()
+            .filter(|w| w.chars().any(char::is_alphanumeric))
+            .count()
+            .max(1) as f32,
+    }
 }
 
 fn line_expected_s(l: &ScriptLine, lang: Lang) -> f32 {
-    l.syllables as f32 / (l.target_pace * syllables_per_unit(lang)) * 60.0
+    line_units(l, lang) / l.target_pace * 60.0
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -392,9 +404,9 @@ impl Rehearsal {
                     .or((i == self.current && self.starts[i].is_some())
                         .then_some(self.speech_end_s));
                 let pace = match (self.starts[i], end) {
-                    (Some(s), Some(e)) if e > s => Some(
-                        self.lang.pace_from_syllables(l.syllables as f32 * 60.0 / (e - s) as f32),
-                    ),
+                    (Some(s), Some(e)) if e > s => {
+                        Some(line_units(l, self.lang) * 60.0 / (e - s) as f32)
+                    }
                     _ => None,
                 };
                 LineResult {

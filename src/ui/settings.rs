@@ -39,6 +39,10 @@ pub struct Settings {
     pub targets: Targets,
     /// Record the microphone with each session (off unless the agent switches it on).
     pub record_audio: bool,
+    /// Syllables per English word for words/min (`None`: 1.4, see
+    /// [`crate::dsp::pace::SYLLABLES_PER_ENGLISH_WORD`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub syllables_per_english_word: Option<f32>,
     /// Team sync (`"team": {...}`, see [`crate::team::config`]); off when absent.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub team: Option<crate::team::config::TeamSettings>,
@@ -57,6 +61,7 @@ impl Default for Settings {
             compact: false,
             targets: Targets::default(),
             record_audio: false,
+            syllables_per_english_word: None,
             team: None,
         }
     }
@@ -127,6 +132,22 @@ impl Settings {
         }
     }
 
+    /// The settings of `path` if it reads as a JSON object, without notices and without
+    /// setting a damaged file aside (for commands that only need one field of it).
+    pub fn peek(path: &Path) -> Option<Self> {
+        // A regular file of settings size only: a FIFO or a device in its place must not
+        // block a command that only wanted one field.
+        let meta = std::fs::metadata(path).ok()?;
+        if !meta.is_file() || meta.len() > 1 << 20 {
+            return None;
+        }
+        let text = std::fs::read(path).ok()?;
+        match serde_json::from_slice::<Value>(&text).ok()? {
+            Value::Object(object) => Some(Self::from_object(&object).0),
+            _ => None,
+        }
+    }
+
     /// Settings from a parsed file, field by field (see the module docs).
     pub fn from_object(object: &Map<String, Value>) -> (Self, Vec<SettingsNotice>) {
         let mut fields = Fields { object, notices: Vec::new() };
@@ -152,6 +173,7 @@ impl Settings {
         if let Some(record) = fields.get("record_audio") {
             s.record_audio = record;
         }
+        s.syllables_per_english_word = fields.syllables_per_english_word();
         fields.targets(&mut s.targets);
         s.baseline = fields.baseline();
         s.team = fields.team();
@@ -218,6 +240,23 @@ impl Fields<'_> {
         }
     }
 
+    /// The words/min conversion, when it is a number inside its range.
+    fn syllables_per_english_word(&mut self) -> Option<f32> {
+        let key = "syllables_per_english_word";
+        let value: f32 = self.get(key)?;
+        let range = crate::dsp::pace::SYLLABLES_PER_ENGLISH_WORD_RANGE;
+        if range.contains(&value) {
+            return Some(value);
+        }
+        let problem = if value.is_finite() {
+            ValueProblem::OutOfRange { min: *range.start(), max: *range.end() }
+        } else {
+            ValueProblem::NotANumber
+        };
+        self.reject(key.into(), problem);
+        None
+    }
+
     /// The team section, whole or not at all: a section with an unusable field turns team
     /// sync off (with a notice naming the field) rather than sending to a wrong place.
     fn team(&mut self) -> Option<crate::team::config::TeamSettings> {
@@ -281,6 +320,23 @@ mod tests {
 
     fn out_of(range: &std::ops::RangeInclusive<f32>) -> ValueProblem {
         ValueProblem::OutOfRange { min: *range.start(), max: *range.end() }
+    }
+
+    #[test]
+    fn the_english_word_length_is_read_when_in_range_and_refused_with_a_notice_outside() {
+        let (s, notices) = load_text("spw", r#"{"syllables_per_english_word": 1.3}"#);
+        assert_eq!((s.syllables_per_english_word, notices.len()), (Some(1.3), 0));
+        let (s, notices) =
+            load_text("spw-bad", r#"{"syllables_per_english_word": 4, "compact": true}"#);
+        assert_eq!(s.syllables_per_english_word, None);
+        assert!(s.compact);
+        assert_eq!(
+            notices,
+            vec![field(
+                "syllables_per_english_word",
+                ValueProblem::OutOfRange { min: 1.1, max: 1.8 }
+            )]
+        );
     }
 
     #[test]
