@@ -56,8 +56,11 @@ fn frame_levels(x: &[f32]) -> Vec<f32> {
 /// click is one or two) that stand 15 dB over the noise floor (the 10th percentile frame)
 /// and within 30 dB of the loudest frame (breaths before a sentence, 25–40 dB down in the
 /// FDA recordings, are not speech); 5 ms fades at the cuts. Returns the speech and the
-/// recording's noise floor in dBFS.
-fn speech_of(x: &[f32]) -> (Vec<f32>, f32) {
+/// recording's noise floor in dBFS, and the stretches of frames over the same threshold
+/// (in seconds from the speech's start: where an energy detector hears talk); `None` when
+/// no frame stands out.
+#[allow(clippy::type_complexity)]
+fn speech_of(x: &[f32]) -> Option<(Vec<f32>, f32, Vec<(f64, f64)>)> {
     let levels = frame_levels(x);
     let mut sorted = levels.clone();
     sorted.sort_by(f32::total_cmp);
@@ -65,12 +68,27 @@ fn speech_of(x: &[f32]) -> (Vec<f32>, f32) {
     let loudest = *sorted.last().unwrap();
     let threshold = (floor + 15.0).max(loudest - 30.0);
     let loud: Vec<bool> = levels.windows(3).map(|w| w.iter().all(|&l| l >= threshold)).collect();
-    let first = loud.iter().position(|&l| l).unwrap();
-    let last = loud.iter().rposition(|&l| l).unwrap() + 2;
+    let first = loud.iter().position(|&l| l)?;
+    let last = loud.iter().rposition(|&l| l)? + 2;
     let hop = RATE as usize / 100;
     let mut speech = x[first * hop..((last + 1) * hop).min(x.len())].to_vec();
     fade(&mut speech);
-    (speech, floor)
+    let mut active = Vec::new();
+    let mut run: Option<usize> = None;
+    for (i, &l) in levels[first..=last.min(levels.len() - 1)].iter().enumerate() {
+        match (l >= threshold, run) {
+            (true, None) => run = Some(i),
+            (false, Some(s)) => {
+                active.push((s as f64 / 100.0, i as f64 / 100.0));
+                run = None;
+            }
+            _ => {}
+        }
+    }
+    if let Some(s) = run {
+        active.push((s as f64 / 100.0, (last + 1 - first) as f64 / 100.0));
+    }
+    Some((speech, floor, active))
 }
 
 fn fade(x: &mut [f32]) {
@@ -87,6 +105,8 @@ fn fade(x: &mut [f32]) {
 pub struct Voice {
     pub name: String,
     sentences: Vec<Vec<f32>>,
+    /// Each sentence's stretches of energy (see [`speech_of`]), in seconds from its start.
+    spans: Vec<Vec<(f64, f64)>>,
     next: usize,
     /// The speaker's recording noise after the level change: the channel's noise bed.
     pub noise_dbfs: f32,
@@ -95,36 +115,50 @@ pub struct Voice {
 impl Voice {
     /// Loads `files` (any rate; converted to 16 kHz mono by sox where needed).
     pub fn load(name: &str, files: &[PathBuf], scratch: &Path) -> Voice {
+        Self::load_at(name, files, scratch, SPEECH_DBFS)
+    }
+
+    /// The same, with the sentences brought to `speech_dbfs` RMS (and the speaker's
+    /// recording noise with them).
+    pub fn load_at(name: &str, files: &[PathBuf], scratch: &Path, speech_dbfs: f32) -> Voice {
         let mut sentences = Vec::new();
+        let mut spans = Vec::new();
         let mut floors = Vec::new();
         for (i, f) in files.iter().enumerate() {
-            let spec = hound::WavReader::open(f).unwrap().spec();
-            let samples = if spec.sample_rate == RATE && spec.channels == 1 {
+            let spec = hound::WavReader::open(f).ok().map(|r| r.spec());
+            let samples = if spec.is_some_and(|s| s.sample_rate == RATE && s.channels == 1) {
                 read_wav(f)
             } else {
                 let out = scratch.join(format!("{name}-{i}.wav"));
                 run("sox", &[path_str(f), "-r", "16000", "-c", "1", "-b", "16", path_str(&out)]);
                 read_wav(&out)
             };
-            let (speech, floor) = speech_of(&samples);
+            // A clip with no speech at all (a few of Common Voice's) adds nothing.
+            let Some((speech, floor, active)) = speech_of(&samples) else { continue };
             sentences.push(speech);
+            spans.push(active);
             floors.push(floor);
         }
         let all: Vec<f32> = sentences.concat();
-        let gain_db = SPEECH_DBFS - rms_dbfs(&all);
+        let gain_db = speech_dbfs - rms_dbfs(&all);
         let gain = db_to_gain(gain_db);
         for s in &mut sentences {
             s.iter_mut().for_each(|v| *v *= gain);
         }
         floors.sort_by(f32::total_cmp);
         let noise_dbfs = floors[floors.len() / 2] + gain_db;
-        Voice { name: name.to_string(), sentences, next: 0, noise_dbfs }
+        Voice { name: name.to_string(), sentences, spans, next: 0, noise_dbfs }
     }
 
     fn sentence(&mut self) -> Vec<f32> {
-        let s = self.sentences[self.next % self.sentences.len()].clone();
+        self.sentence_with_spans().0
+    }
+
+    /// The next sentence and its stretches of energy.
+    fn sentence_with_spans(&mut self) -> (Vec<f32>, Vec<(f64, f64)>) {
+        let i = self.next % self.sentences.len();
         self.next += 1;
-        s
+        (self.sentences[i].clone(), self.spans[i].clone())
     }
 
     /// A back-channel: the loudest `seconds` of the next sentence (a syllable-rich piece
@@ -219,6 +253,8 @@ impl Truth {
 /// holds.
 pub struct CallBuilder {
     channels: [Vec<f32>; 2],
+    /// Each side's sentences as placed (the talk truth holds their stretches of energy).
+    placed: [Vec<(f64, f64)>; 2],
     t: f64,
     truth: Truth,
 }
@@ -231,7 +267,12 @@ impl Default for CallBuilder {
 
 impl CallBuilder {
     pub fn new() -> Self {
-        Self { channels: [Vec::new(), Vec::new()], t: 0.0, truth: Truth::default() }
+        Self {
+            channels: [Vec::new(), Vec::new()],
+            placed: [Vec::new(), Vec::new()],
+            t: 0.0,
+            truth: Truth::default(),
+        }
     }
 
     fn place(&mut self, who: Who, at: f64, samples: &[f32]) -> (f64, f64) {
@@ -249,9 +290,18 @@ impl CallBuilder {
     /// `n` sentences of `voice` from `at`; returns where the last ends.
     fn sentences(&mut self, who: Who, voice: &mut Voice, n: usize, mut at: f64) -> f64 {
         for _ in 0..n {
-            let s = voice.sentence();
+            let (s, active) = voice.sentence_with_spans();
             let span = self.place(who, at, &s);
-            self.truth.talk[who.index()].push(span);
+            self.placed[who.index()].push(span);
+            // The energy reference: the sentence's stretches of energy (its pauses are
+            // not talk; `Truth::talk_s` bridges those under 0.5 s), first and last reaching
+            // the sentence's ends.
+            let last = active.len() - 1;
+            for (i, &(s0, s1)) in active.iter().enumerate() {
+                let start = if i == 0 { span.0 } else { span.0 + s0 };
+                let end = if i == last { span.1 } else { span.0 + s1 };
+                self.truth.talk[who.index()].push((start, end));
+            }
             at = span.1 + GAP_IN_TURN_S;
         }
         at - GAP_IN_TURN_S
@@ -284,7 +334,7 @@ impl CallBuilder {
     /// A back-channel of `seconds` by `by` in the middle of the other side's longest
     /// sentence of its latest turn.
     pub fn back_channel(&mut self, by: Who, voice: &mut Voice, seconds: f64) -> &mut Self {
-        let (s, e) = self.truth.talk[by.other().index()]
+        let (s, e) = self.placed[by.other().index()]
             .iter()
             .rev()
             .take(3)
@@ -424,6 +474,41 @@ pub fn hold_music(scratch: &Path, seconds: f64, dbfs: f32) -> Vec<f32> {
 }
 
 /// The sentence files of one speaker in `shared/data`, `count` of them from `first`.
+/// The clips of Common Voice speaker `speaker` (the 12-character id of
+/// `shared/data/cv-zh/text`), in the order listed (MP3: `Voice::load` decodes them by sox).
+pub fn cv_zh(speaker: &str) -> Vec<PathBuf> {
+    let dir = super::shared_data().join("cv-zh");
+    std::fs::read_to_string(dir.join("text"))
+        .unwrap()
+        .lines()
+        .filter_map(|l| {
+            let mut f = l.split('\t');
+            let (clip, who) = (f.next()?, f.next()?);
+            (who == speaker).then(|| dir.join("clips").join(clip))
+        })
+        .collect()
+}
+
+/// Common Voice speakers with at least `min_clips` clips, sorted by id (the order of the
+/// tuning / held-out split of `scripts/make-cv-turns.py`: even positions tune, odd are held
+/// out, counted among speakers with 4 clips or more).
+pub fn cv_zh_speakers(min_clips: usize) -> Vec<(String, bool)> {
+    let text = std::fs::read_to_string(super::shared_data().join("cv-zh/text")).unwrap();
+    let mut counts = std::collections::BTreeMap::<String, usize>::new();
+    for l in text.lines() {
+        if let Some(who) = l.split('\t').nth(1) {
+            *counts.entry(who.to_string()).or_default() += 1;
+        }
+    }
+    counts
+        .into_iter()
+        .filter(|(_, n)| *n >= 4)
+        .enumerate()
+        .filter(|(_, (_, n))| *n >= min_clips)
+        .map(|(i, (who, _))| (who, i % 2 == 1))
+        .collect()
+}
+
 pub fn aishell_s0150(first: usize, count: usize) -> Vec<PathBuf> {
     (first..first + count)
         .map(|i| super::shared_data().join(format!("zh-read/BAC009S0150W{i:04}.wav")))
