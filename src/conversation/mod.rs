@@ -8,7 +8,7 @@
 //! the softphone's playback) and behind `analyze --stereo` (two channels of a recording).
 //!
 //! ```text
-//! agent frame  ─► bleed test (levels) ──► talk spurts (spurts) ─┬─► interruptions
+//! agent frame  ─► own-voice test (levels) ► talk spurts (spurts) ┬─► interruptions
 //!                                                               ├─► silences: dead air, holds (+ hold key)
 //! caller frame ─► faint-sound test ─────► talk spurts ──────────┼─► turns: overlap, response gaps, monologues
 //!              └──────────────────────────────────────────────► arousal (caller against their opening)
@@ -110,9 +110,19 @@ impl Conversation {
         }
         let caller_heard = caller.speech || c.talk.is_open();
         let agent_recent = a.recent.push(agent.level_dbfs);
-        let agent_talk = agent.speech && !(caller_heard && a.own.is_far_above(agent_recent));
-        if agent_talk && !caller_heard {
-            // Only hops where no bleed is possible teach the agent's own level.
+        // Sound far under the agent's own level is not the agent, whether or not the caller
+        // is heard: the caller's voice leaking from the earpiece, or the neighbours of a
+        // call-centre floor (`tests/conversation_floor.rs`: neighbours 20 dB under the
+        // agent took agent talk to +40 % and hid every dead air and hold while the test
+        // ran only with the caller heard).
+        let agent_talk = agent.speech && !a.own.is_far_above(agent_recent);
+        if agent.speech && !caller_heard {
+            // Only hops where no bleed is possible teach the agent's own level; all of
+            // them, cut or not, so that a headset turned 25 dB quieter in mid-call (the
+            // agent's own voice now far under the old level) is heard again after about
+            // 70 s of speech instead of never (a new call starts afresh). A neighbour heard
+            // while the agent is silent pulls it down too, but slowly (about 2 dB in 15 s
+            // of neighbour-only sound once 30 s of speech set the level).
             a.own.push(agent.level_dbfs);
         }
         let changes =

@@ -270,10 +270,32 @@ fn sound_fifteen_db_under_the_agents_own_level_is_bleed_and_less_is_the_agent() 
 }
 
 #[test]
-fn quiet_agent_speech_counts_when_the_caller_is_silent() {
+fn speech_far_under_the_agents_own_level_is_a_neighbour_even_when_the_caller_is_silent() {
+    // The agent at −20 dBFS, then a voice 25 dB under it with nobody on the line: another
+    // agent on the floor, not this one (it counted as the agent before issue 20).
     let agent = Channel::default().says(1.0, 5.0).says_at(6.0, 8.0, -45.0, 150.0);
     let s = call(&agent, &Channel::default(), 10.0).summary();
-    assert!(close(s.agent_talk_s, 6.0), "{s:?}");
+    assert!(close(s.agent_talk_s, 4.0), "{s:?}");
+    // 10 dB under is still the agent (a softer sentence), from the hop where the 0.3 s
+    // window holds enough of it.
+    let agent = Channel::default().says(1.0, 5.0).says_at(6.0, 8.0, -30.0, 150.0);
+    let s = call(&agent, &Channel::default(), 10.0).summary();
+    assert!((5.9..=6.0).contains(&s.agent_talk_s), "{s:?}");
+}
+
+#[test]
+fn a_quieter_headset_is_the_agent_again_after_a_minute_of_speech() {
+    // 20 s of the agent at −20 dBFS, then the headset 25 dB quieter for 108 s of talk
+    // (phrases of 1.8 s): cut at first (far under the learnt level), counted again once
+    // the level has followed, after about 70 s of the quieter speech.
+    let mut agent = Channel::default().says(1.0, 21.0);
+    for i in 0..60 {
+        let t = 22.0 + 2.0 * i as f64;
+        agent = agent.says_at(t, t + 1.8, -45.0, 150.0);
+    }
+    let s = call(&agent, &Channel::default(), 144.0).summary();
+    // 20 s loud + the last part of the 108 s quiet; all of it would be 128 s.
+    assert!(s.agent_talk_s > 35.0 && s.agent_talk_s < 100.0, "{s:?}");
 }
 
 #[test]

@@ -18,7 +18,7 @@ const SPEECH_DBFS: f32 = -30.0;
 /// Sentences inside one turn follow each other after this gap.
 const GAP_IN_TURN_S: f64 = 0.25;
 
-fn db_to_gain(db: f32) -> f32 {
+pub fn db_to_gain(db: f32) -> f32 {
     10f32.powf(db / 20.0)
 }
 
@@ -27,7 +27,7 @@ fn rms_dbfs(x: &[f32]) -> f32 {
     (10.0 * ms.max(1e-12).log10()) as f32
 }
 
-fn read_wav(path: &Path) -> Vec<f32> {
+pub fn read_wav(path: &Path) -> Vec<f32> {
     let mut r = hound::WavReader::open(path).unwrap();
     assert_eq!(r.spec().bits_per_sample, 16, "{}", path.display());
     r.samples::<i16>().map(|s| s.unwrap() as f32 / 32768.0).collect()
@@ -159,6 +159,22 @@ impl Voice {
         let i = self.next % self.sentences.len();
         self.next += 1;
         (self.sentences[i].clone(), self.spans[i].clone())
+    }
+
+    /// A neighbour talking on and on: this voice's sentences with pauses of 0.5–3 s
+    /// (seeded), `seconds` long in all.
+    pub fn babble(&mut self, seconds: f64, seed: u32) -> Vec<f32> {
+        let n = (seconds * RATE as f64) as usize;
+        let mut out = Vec::with_capacity(n);
+        let mut state = seed;
+        while out.len() < n {
+            state = state.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
+            let pause = 0.5 + 2.5 * (state >> 8) as f64 / (1u32 << 24) as f64;
+            out.resize(out.len() + (pause * RATE as f64) as usize, 0.0);
+            out.extend(self.sentence());
+        }
+        out.truncate(n);
+        out
     }
 
     /// A back-channel: the loudest `seconds` of the next sentence (a syllable-rich piece

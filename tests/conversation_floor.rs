@@ -1,0 +1,247 @@
+//! A call-centre floor (issue 20, item 5): what a headset microphone really hears. The
+//! agent close, and far under them three neighbouring agents talking on and on (three
+//! more Common Voice speakers, at 30, 20 and 15 dB under the agent's speech), office noise
+//! 30 dB under, and the caller's voice leaking from the earpiece 30 dB under and 20 ms late;
+//! the caller on a phone line (300–3400 Hz, 8 kHz G.711 µ-law) with street noise 20 dB
+//! under their voice. Agent, caller and neighbours are five different held-out voices.
+//!
+//! Measured per neighbour level against the script: talk per side, interruptions, dead air
+//! and holds (within 1 s), and the agent's pace against the same call without the floor.
+//! `cargo test --release --test conversation_floor -- --nocapture` prints the table that
+//! README quotes. The assertions hold the levels where the floor is handled today and pin
+//! the rest at today's figures, so a change for better or worse shows here.
+
+mod common;
+
+use common::calls::{self, CallBuilder, Truth, Voice, Who, db_to_gain, read_wav, write_wav};
+use common::{path_str, run, scratch};
+use speech_coach::analysis::offline::{CallSides, analyse_call};
+use speech_coach::analysis::{AnalyserConfig, Lang, Totals};
+use speech_coach::conversation::Conversation;
+
+const AGENT_DBFS: f32 = -30.0;
+const CALLER_DBFS: f32 = -30.0;
+
+/// Deterministic white noise at `dbfs` RMS.
+fn noise(n: usize, dbfs: f32, seed: u32) -> Vec<f32> {
+    let a = db_to_gain(dbfs) * 3f32.sqrt();
+    let mut state = seed;
+    (0..n)
+        .map(|_| {
+            state = state.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
+            a * ((state >> 8) as f32 / (1u32 << 23) as f32 - 1.0)
+        })
+        .collect()
+}
+
+struct Found {
+    talk: [f64; 2],
+    events: Vec<(String, f64, f64)>,
+    agent_pace: f64,
+}
+
+fn measure(agent: &std::path::Path, caller: &std::path::Path) -> Found {
+    let mut conversation = Conversation::new();
+    let mut totals = Totals::new();
+    analyse_call(
+        CallSides::Files { agent, caller },
+        |rate| AnalyserConfig::new(rate).with_lang(Lang::Zh),
+        |a, c| {
+            totals.push_frame(a);
+            conversation.push(a, c);
+        },
+        |_, _| {},
+    )
+    .unwrap();
+    conversation.finish();
+    let s = conversation.summary();
+    let pace = totals.summary(0.0, 0).syllables_per_min.unwrap_or(0.0) as f64;
+    Found {
+        talk: [s.agent_talk_s, s.caller_talk_s],
+        events: conversation
+            .events()
+            .iter()
+            .map(|e| (e.kind.as_str().to_string(), e.time_s, e.duration_s as f64))
+            .collect(),
+        agent_pace: pace,
+    }
+}
+
+fn scripted(truth: &Truth, kind: &str) -> Vec<(f64, f64)> {
+    match kind {
+        "agent_interruption" | "caller_interruption" => truth
+            .interruptions
+            .iter()
+            .filter(|i| (i.0 == Who::Agent) == (kind == "agent_interruption"))
+            .map(|i| (i.1, i.2))
+            .collect(),
+        "dead_air" => truth.dead_air.clone(),
+        _ => truth.holds.clone(),
+    }
+}
+
+/// (kind, found of scripted, invented)
+fn events(truth: &Truth, found: &Found) -> Vec<(&'static str, usize, usize, usize)> {
+    ["agent_interruption", "caller_interruption", "dead_air", "hold"]
+        .into_iter()
+        .map(|kind| {
+            let want = scripted(truth, kind);
+            let got: Vec<f64> = found.events.iter().filter(|e| e.0 == kind).map(|e| e.1).collect();
+            let hit = want.iter().filter(|&&(t, _)| got.iter().any(|g| (g - t).abs() <= 1.0));
+            let invented =
+                got.iter().filter(|&&g| !want.iter().any(|&(t, _)| (g - t).abs() <= 1.0));
+            (kind, hit.count(), want.len(), invented.count())
+        })
+        .collect()
+}
+
+#[test]
+fn the_floor_at_three_neighbour_levels() {
+    let dir = scratch("conversation-floor");
+    let held_out: Vec<String> = calls::cv_zh_speakers(5)
+        .into_iter()
+        .filter(|(_, held_out)| *held_out)
+        .map(|s| s.0)
+        .collect();
+    assert!(held_out.len() >= 5);
+    let load = |who: &str, dbfs: f32| Voice::load_at(who, &calls::cv_zh(who), &dir, dbfs);
+    let (mut a, mut c) = (load(&held_out[0], AGENT_DBFS), load(&held_out[1], CALLER_DBFS));
+    let call = CallBuilder::new()
+        .pause(1.0)
+        .turn(Who::Agent, &mut a, 2)
+        .pause(0.8)
+        .turn(Who::Caller, &mut c, 3)
+        .pause(0.6)
+        .turn(Who::Agent, &mut a, 3)
+        .pause(0.7)
+        .turn(Who::Caller, &mut c, 2)
+        .interrupt(Who::Agent, &mut a, 1.5, 2)
+        .pause(0.6)
+        .turn(Who::Caller, &mut c, 2)
+        .dead_air(6.5)
+        .turn(Who::Agent, &mut a, 2)
+        .hold(15.0, None)
+        .turn(Who::Agent, &mut a, 3)
+        .interrupt(Who::Caller, &mut c, 1.2, 2)
+        .pause(0.8)
+        .turn(Who::Agent, &mut a, 2)
+        .pause(0.9)
+        .turn(Who::Caller, &mut c, 2)
+        .dead_air(7.0)
+        .turn(Who::Agent, &mut a, 2)
+        .finish(1.5, [-75.0, -75.0], None);
+    let n = call.agent.len();
+    let rate = calls::RATE as usize;
+
+    // The caller's side: street noise 20 dB under, then the phone line.
+    let mut caller = call.caller.clone();
+    caller.iter_mut().zip(noise(n, CALLER_DBFS - 20.0, 5)).for_each(|(v, z)| *v += z);
+    let caller_wide = dir.join("caller-wide.wav");
+    let caller_line = dir.join("caller-ulaw.wav");
+    let caller_file = dir.join("caller.wav");
+    write_wav(&caller_wide, &caller);
+    run(
+        "sox",
+        &[
+            path_str(&caller_wide),
+            "-r",
+            "8000",
+            "-e",
+            "u-law",
+            path_str(&caller_line),
+            "sinc",
+            "300-3400",
+        ],
+    );
+    run(
+        "sox",
+        &[path_str(&caller_line), "-e", "signed-integer", "-b", "16", path_str(&caller_file)],
+    );
+    // What the earpiece leaks is what the agent hears: the line, back at 16 kHz.
+    let heard = dir.join("caller-heard.wav");
+    run("sox", &[path_str(&caller_file), "-r", "16000", path_str(&heard)]);
+    let heard = read_wav(&heard);
+
+    // The agent alone, for the pace reference.
+    let clean_agent = dir.join("agent-clean.wav");
+    let mut quiet = call.agent.clone();
+    quiet.iter_mut().zip(noise(n, AGENT_DBFS - 30.0, 9)).for_each(|(v, z)| *v += z);
+    write_wav(&clean_agent, &quiet);
+    let reference = measure(&clean_agent, &caller_file);
+
+    let mut neighbours: Vec<Vec<f32>> = held_out[2..5]
+        .iter()
+        .enumerate()
+        .map(|(i, who)| load(who, AGENT_DBFS).babble(n as f64 / rate as f64, 31 + i as u32))
+        .collect();
+    // Three voices at once stand about 5 dB over one: each is set so that the three
+    // together are `under` dB under the agent.
+    let each_db = -10.0 * 3f32.log10();
+    for v in &mut neighbours {
+        v.resize(n, 0.0);
+    }
+
+    println!(
+        "| neighbours under the agent | agent talk | caller talk | interruptions found (agent, caller) | invented | dead air found | holds found | agent pace vs alone |"
+    );
+    println!("|---|---|---|---|---|---|---|---|");
+    let mut rows = Vec::new();
+    for under in [30.0f32, 20.0, 15.0] {
+        let mut mic = call.agent.clone();
+        let g = db_to_gain(-under + each_db);
+        for v in &neighbours {
+            mic.iter_mut().zip(v).for_each(|(m, x)| *m += g * x);
+        }
+        mic.iter_mut().zip(noise(n, AGENT_DBFS - 30.0, 9)).for_each(|(v, z)| *v += z);
+        // Earpiece bleed: 30 dB under, 20 ms late.
+        let (lag, bleed) = (rate / 50, db_to_gain(-30.0));
+        for i in lag..n.min(heard.len() + lag) {
+            mic[i] += bleed * heard[i - lag];
+        }
+        let agent_file = dir.join(format!("agent-floor-{under}.wav"));
+        write_wav(&agent_file, &mic);
+        let found = measure(&agent_file, &caller_file);
+        let err = |i: usize, who: Who| 100.0 * (found.talk[i] / call.truth.talk_s(who) - 1.0);
+        let ev = events(&call.truth, &found);
+        let pace = 100.0 * (found.agent_pace / reference.agent_pace - 1.0);
+        let invented: usize = ev.iter().map(|e| e.3).sum();
+        println!(
+            "| {under} dB | {:+.1} % | {:+.1} % | {}/{}, {}/{} | {invented} | {}/{} | {}/{} | {pace:+.1} % |",
+            err(0, Who::Agent),
+            err(1, Who::Caller),
+            ev[0].1,
+            ev[0].2,
+            ev[1].1,
+            ev[1].2,
+            ev[2].1,
+            ev[2].2,
+            ev[3].1,
+            ev[3].2,
+        );
+        rows.push((under, err(0, Who::Agent), err(1, Who::Caller), ev, invented, pace));
+    }
+    // Measured (this table is README's):
+    //   under  agent talk  caller talk  interruptions  invented  dead air  holds  pace
+    //   30 dB  −3.3 %      −5.2 %       2/2            0         2/2       1/1    −22.0 %
+    //   20 dB  −1.9 %      −5.2 %       2/2            0         2/2       1/1    −0.2 %
+    //   15 dB  +35.2 %     −5.2 %       2/2            2         0/2       0/1    +2.5 %
+    // (before the own-voice test ran without the caller heard: agent talk +2.8 / +40.3 /
+    // +55.3 %, no dead air or hold found at any level).
+    for (under, agent, caller, ev, invented, pace) in &rows {
+        // The caller's side is the same at every level (nothing of the floor reaches it).
+        assert!(caller.abs() <= 8.0, "caller talk {caller:+.1} % at {under} dB");
+        if *under >= 20.0 {
+            // Issue 20's goals, met down to neighbours 20 dB under the agent.
+            assert!(agent.abs() <= 8.0, "agent talk {agent:+.1} % at {under} dB");
+            assert!(ev.iter().all(|e| e.1 == e.2), "{ev:?} at {under} dB");
+            assert_eq!(*invented, 0, "{ev:?} at {under} dB");
+        } else {
+            // 15 dB under: the neighbours pass for the agent (goal not met); pinned.
+            assert!(agent.abs() <= 45.0, "agent talk {agent:+.1} % at {under} dB");
+        }
+        // Pace against the agent alone: within 10 % at 20 and 15 dB; at 30 dB the
+        // neighbours, too faint for syllables, stretch the agent's turns (goal not met).
+        let bound = if *under >= 30.0 { 25.0 } else { 10.0 };
+        assert!(pace.abs() <= bound, "pace {pace:+.1} % at {under} dB");
+    }
+}
