@@ -22,6 +22,7 @@ use crate::session::store::SessionKind;
 
 use super::align::{Aligner, ChannelClock};
 use super::calls::{Calls, Hop};
+use super::mirror::MirrorCheck;
 use super::state::{Command, LiveState, StorageProblem, TalkPoint, TimelinePoint};
 
 /// Blocks remembered for the capture-to-frame latency (more than a second of audio).
@@ -112,6 +113,9 @@ pub struct AnalyserWorker {
     aligner: Aligner,
     /// Turns, overlaps, holds: when the caller is heard.
     conversation: Option<Conversation>,
+    /// Whether the caller's lane is only the agent's microphone again (a sound server moved
+    /// its stream): then it is silence, and both sources are re-resolved.
+    mirror: Option<MirrorCheck>,
     /// The paired frames of the last step: agent frame, its coach state, who talked.
     new_frames: Vec<(Frame, CoachState, TalkPoint)>,
     calibration: Option<Calibration>,
@@ -143,6 +147,7 @@ impl AnalyserWorker {
             caller: with_caller.then(Channel::default),
             aligner: Aligner::new(with_caller),
             conversation: with_caller.then(Conversation::new),
+            mirror: with_caller.then(MirrorCheck::new),
             new_frames: Vec::with_capacity(64),
             calibration: None,
             calibration_result: None,
@@ -299,6 +304,13 @@ impl AnalyserWorker {
         self.aligner.pop_pairs(&mut pairs);
         self.new_frames.clear();
         for (agent, caller) in pairs {
+            // A caller lane that carries the agent's own signal is no caller: silence.
+            let mirrored = self.mirror.as_mut().is_some_and(|m| m.push(&agent, &caller));
+            let caller = if mirrored {
+                Frame { time_s: agent.time_s, level_dbfs: -120.0, ..Frame::default() }
+            } else {
+                caller
+            };
             let mut talk =
                 TalkPoint { time_s: agent.time_s, agent: agent.speech, caller: caller.speech };
             let mut ended_turn = false;
@@ -400,6 +412,10 @@ impl AnalyserWorker {
             s.calls = self.calls.stored().to_vec();
         }
         s.storage_problems.append(&mut self.problems);
+        if let Some(m) = &self.mirror {
+            s.caller_mirrors_agent = m.mirrored();
+            s.mirror_alarms = m.alarms();
+        }
     }
 
     /// Flushes both analysers' look-ahead so that the call covers every sample recorded,
@@ -565,6 +581,52 @@ mod tests {
             .collect();
         let (from, to) = (talk[0], talk[talk.len() - 1]);
         assert!((from - PRE_ROLL_S).abs() < 0.2 && (to - from - 2.0).abs() < 0.3, "{from}..{to}");
+    }
+
+    /// Runs `agent` and `caller` through a worker hearing both sides, block by block on
+    /// one clock, storing calls under `root`; the state at the end.
+    fn run_both(root: &std::path::Path, agent: &[f32], caller: &[f32], rate: u32) -> LiveState {
+        let store =
+            StoreOptions { root: root.into(), source: "test".into(), lang: Lang::Zh, record: true };
+        let calls = Calls::new(Some(store), SessionKind::Call, true);
+        let mut w = AnalyserWorker::new(Coach::new(Lang::Zh, None), calls, true);
+        w.set_caller_live(true);
+        let mut state = LiveState::new(Lang::Zh);
+        let start = Instant::now();
+        let block = rate as usize / 25;
+        for (k, (a, c)) in agent.chunks(block).zip(caller.chunks(block)).enumerate() {
+            let end_s = ((k + 1) * block) as f64 / f64::from(rate);
+            let at = start + std::time::Duration::from_secs_f64(end_s);
+            w.analyse_caller(c, rate, at).unwrap();
+            w.analyse(a, rate, at).unwrap();
+            w.store_audio(a, rate);
+            w.store_frames();
+            w.publish(&mut state, Instant::now());
+        }
+        w.finish();
+        w.publish(&mut state, Instant::now());
+        state
+    }
+
+    #[test]
+    fn a_caller_lane_that_carries_the_microphone_starts_no_call() {
+        let rate = 16000;
+        let silence = |s: f32| vec![0.0f32; (s * rate as f32) as usize];
+        let talk: Vec<f32> = [silence(1.0), tone(3.0, rate), silence(1.0)].concat();
+        // The control: the same talk on the caller's lane alone is a call.
+        let root_a = root("caller-alone");
+        let state = run_both(&root_a, &silence(5.0), &talk, rate);
+        assert_eq!(state.calls.len(), 1, "the caller's talk starts a call");
+        assert_eq!(sessions(&root_a).len(), 1);
+        // The sound server moved the caller's stream onto the microphone: one signal on
+        // both lanes is no caller, and no call is started or stored.
+        let root_b = root("mirrored");
+        let state = run_both(&root_b, &talk, &talk, rate);
+        assert!(state.calls.is_empty(), "{:?}", state.calls);
+        assert!(!root_b.exists() || sessions(&root_b).is_empty());
+        // Heard as the caller for less than what starts a call, then as silence.
+        let caller_hops = state.talk.iter().filter(|t| t.caller).count();
+        assert!(caller_hops < 50, "the caller's lane talked for {caller_hops} hops");
     }
 
     #[test]
