@@ -6,11 +6,13 @@
 //! * [`source`] — where blocks come from (cpal devices, WAV files in real time).
 //! * [`align`] — both sides' frames on the pipeline's clock, paired hop by hop.
 //! * [`mirror`] — the caller's lane is never the agent's microphone.
+//! * [`hangup`] — the quiet after the caller's last words is no hold.
 //! * [`worker`] — the analyser thread's work, as a struct testable without threads.
 //! * [`state`] — what the UI reads, and the commands it sends back.
 
 mod align;
 pub mod calls;
+mod hangup;
 mod mirror;
 mod source;
 mod state;
