@@ -268,11 +268,18 @@ impl Pipeline {
     /// Stops both threads, waits for them (the session is closed by then) and returns
     /// the final state.
     pub fn stop(mut self) -> LiveState {
+        self.close();
+        self.snapshot()
+    }
+
+    /// Stops the threads and waits for them, so that the call in progress is closed and
+    /// stored before the process goes on to exit (the window's close, SIGTERM). Dropping
+    /// a pipeline only asks them to stop. Calling it again does nothing.
+    pub fn close(&mut self) {
         self.stop.store(true, Ordering::Relaxed);
         for t in self.threads.drain(..) {
             let _ = t.join();
         }
-        self.snapshot()
     }
 }
 
