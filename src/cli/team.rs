@@ -320,6 +320,7 @@ fn report_cmd(
         outln!("{}", serde_json::to_string(&value)?)?;
     } else {
         let t = speech_coach::team::words::team_words(lang);
+        let counted = speech_coach::team::words::counted;
         outln!(
             "{}",
             fill(
@@ -327,7 +328,9 @@ fn report_cmd(
                 &[
                     ("team", &clean(&r.team)),
                     ("agents", &r.agents.len().to_string()),
+                    ("agents_noun", counted(t.agent_nouns, r.agents.len() as i64)),
                     ("calls", &r.team_period.calls.to_string()),
+                    ("calls_noun", counted(t.call_nouns, r.team_period.calls)),
                     ("from", &r.from),
                     ("to", &r.to),
                     ("ms", &format!("{query_ms:.0}")),
@@ -344,7 +347,15 @@ fn report_cmd(
             let off = format!("{:.2}", a.distance.total);
             outln!(
                 "{}",
-                fill(t.terminal_agent, &[("agent", &agent), ("calls", &calls), ("off", &off)])
+                fill(
+                    t.terminal_agent,
+                    &[
+                        ("agent", &agent),
+                        ("calls", &calls),
+                        ("calls_noun", counted(t.call_nouns, a.period.calls)),
+                        ("off", &off),
+                    ]
+                )
             )?;
         }
         if r.agents.len() > LISTED {
