@@ -27,6 +27,22 @@ fn contrast(png: &Path) -> f64 {
     String::from_utf8_lossy(&out.stdout).trim().parse().unwrap()
 }
 
+/// The window on `display`, its settings and sessions in `config`, stderr piped.
+fn window(display: &Display, config: &Path) -> Command {
+    let mut app = binary();
+    // No sound server at this address: the microphone cannot be opened.
+    app.env("PULSE_SERVER", format!("unix:{}", config.join("no-pulse-here").display()))
+        .env("DISPLAY", &display.name)
+        .env("SPEECH_COACH_CONFIG_DIR", config)
+        // Sessions into the test's folder, never the user's data folder.
+        .env("SPEECH_COACH_DATA_DIR", config.join("data"))
+        .env("XDG_CACHE_HOME", config.join("cache"))
+        .env("LANG", "zh_CN.UTF-8")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped());
+    app
+}
+
 fn run_window(display: &Display, config: &Path, seconds: u64, shot: &Path) {
     run_window_with(display, config, seconds, shot, &["--demo"]);
 }
@@ -39,20 +55,7 @@ fn run_window_with(
     shot: &Path,
     args: &[&str],
 ) -> String {
-    let mut app = binary()
-        .args(args)
-        // No sound server at this address: the microphone cannot be opened.
-        .env("PULSE_SERVER", format!("unix:{}", config.join("no-pulse-here").display()))
-        .env("DISPLAY", &display.name)
-        .env("SPEECH_COACH_CONFIG_DIR", config)
-        // Sessions into the test's folder, never the user's data folder.
-        .env("SPEECH_COACH_DATA_DIR", config.join("data"))
-        .env("XDG_CACHE_HOME", config.join("cache"))
-        .env("LANG", "zh_CN.UTF-8")
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let mut app = window(display, config).args(args).spawn().unwrap();
     std::thread::sleep(Duration::from_secs(seconds));
     let still_running = app.try_wait().unwrap().is_none();
     if still_running {
@@ -136,17 +139,7 @@ fn the_demo_window_draws_a_non_blank_full_view_and_compact_strip() {
 fn sigterm_closes_the_window_and_its_session() {
     let display = Display::start(60 + std::process::id() % 9);
     let config = scratch("window-sigterm").join("config");
-    let mut app = binary()
-        .arg("--demo")
-        .env("PULSE_SERVER", format!("unix:{}", config.join("no-pulse-here").display()))
-        .env("DISPLAY", &display.name)
-        .env("SPEECH_COACH_CONFIG_DIR", &config)
-        .env("SPEECH_COACH_DATA_DIR", config.join("data"))
-        .env("XDG_CACHE_HOME", config.join("cache"))
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let mut app = window(&display, &config).arg("--demo").spawn().unwrap();
     std::thread::sleep(Duration::from_secs(8));
     assert!(app.try_wait().unwrap().is_none(), "the window exited early");
     let killed = Command::new("kill").args(["-TERM", &app.id().to_string()]).status().unwrap();

@@ -604,14 +604,25 @@ mod tests {
         assert!((from - PRE_ROLL_S).abs() < 0.2 && (to - from - 2.0).abs() < 0.3, "{from}..{to}");
     }
 
-    /// Runs `agent` and `caller` through a worker hearing both sides, block by block on
-    /// one clock, storing calls under `root`; the state at the end.
-    fn run_both(root: &std::path::Path, agent: &[f32], caller: &[f32], rate: u32) -> LiveState {
+    /// A worker hearing both sides, storing calls under `root`.
+    fn hearing_both(root: &std::path::Path, record: bool) -> AnalyserWorker {
         let store =
-            StoreOptions { root: root.into(), source: "test".into(), lang: Lang::Zh, record: true };
+            StoreOptions { root: root.into(), source: "test".into(), lang: Lang::Zh, record };
         let calls = Calls::new(Some(store), SessionKind::Call, true);
         let mut w = AnalyserWorker::new(Coach::new(Lang::Zh, None), calls, true);
         w.set_caller_live(true);
+        w
+    }
+
+    /// Feeds both lanes in 40 ms blocks on one clock; `each` sees the state after every
+    /// block. Finishes the worker and returns the final state.
+    fn feed_both(
+        w: &mut AnalyserWorker,
+        agent: &[f32],
+        caller: &[f32],
+        rate: u32,
+        mut each: impl FnMut(&LiveState),
+    ) -> LiveState {
         let mut state = LiveState::new(Lang::Zh);
         let start = Instant::now();
         let block = rate as usize / 25;
@@ -623,10 +634,15 @@ mod tests {
             w.store_audio(a, rate);
             w.store_frames();
             w.publish(&mut state, Instant::now());
+            each(&state);
         }
         w.finish();
         w.publish(&mut state, Instant::now());
         state
+    }
+
+    fn run_both(root: &std::path::Path, agent: &[f32], caller: &[f32], rate: u32) -> LiveState {
+        feed_both(&mut hearing_both(root, true), agent, caller, rate, |_| {})
     }
 
     #[test]
@@ -674,27 +690,10 @@ mod tests {
         // the call ends by its silent minute, at 66 + 2 s
 
         let root = root("hang-up");
-        let store = StoreOptions {
-            root: root.clone(),
-            source: "test".into(),
-            lang: Lang::Zh,
-            record: false,
-        };
-        let calls = Calls::new(Some(store), SessionKind::Call, true);
-        let mut w = AnalyserWorker::new(Coach::new(Lang::Zh, None), calls, true);
-        w.set_caller_live(true);
-        let mut state = LiveState::new(Lang::Zh);
-        let start = Instant::now();
-        let block = rate as usize / 25;
+        let mut w = hearing_both(&root, false);
         let (mut held_on_hold, mut held_after_hang_up, mut hold_cue_after_hang_up) = (0, 0, 0);
         let mut idle_after_end = None;
-        for (k, (a, c)) in agent.chunks(block).zip(caller.chunks(block)).enumerate() {
-            let end_s = ((k + 1) * block) as f64 / f64::from(rate);
-            let at = start + std::time::Duration::from_secs_f64(end_s);
-            w.analyse_caller(c, rate, at).unwrap();
-            w.analyse(a, rate, at).unwrap();
-            w.store_frames();
-            w.publish(&mut state, Instant::now());
+        feed_both(&mut w, &agent, &caller, rate, |state| {
             let t = state.latest.map_or(0.0, |f| f.time_s);
             let hold = state.conversation.and_then(|c| c.hold_s).is_some();
             if (6.0..20.0).contains(&t) && hold {
@@ -708,7 +707,7 @@ mod tests {
             if t > 75.0 && state.call.is_none() {
                 idle_after_end.get_or_insert(state.coach);
             }
-        }
+        });
         // From 10 s into it (15.5 s) to its end (20.5 s): 4.5 s of 40 ms blocks here.
         assert!(held_on_hold > 100, "the real hold is shown live ({held_on_hold} blocks)");
         assert_eq!(held_after_hang_up, 0, "no live hold after the caller's last words");
@@ -717,8 +716,6 @@ mod tests {
         assert_eq!(idle.headline, crate::coach::Headline::Waiting, "{idle:?}");
         assert!(idle.cue.is_none() && idle.pace.value.is_none() && idle.volume.value.is_none());
         assert!(idle.tone.value.is_none(), "{idle:?}");
-        w.finish();
-        w.publish(&mut state, Instant::now());
         let [call] = &sessions(&root)[..] else { panic!("one call") };
         assert_eq!(call.ended_by, Some(CallEnd::Silence));
         let conversation = call.conversation.as_ref().expect("the call's conversation");
