@@ -4,8 +4,9 @@
 mod common;
 
 use egui_kittest::Harness;
-use kittest::{Queryable as _, by};
+use kittest::{NodeT as _, Queryable as _, by};
 use speech_coach::analysis::{Frame, Lang};
+use speech_coach::coach::rehearsal::Script;
 use speech_coach::coach::{Band, Coach, Targets};
 use speech_coach::coach::{Cue, Headline};
 use speech_coach::conversation::{HoldAlert, LiveConversation};
@@ -34,6 +35,7 @@ struct Screen {
     caller_devices: Vec<String>,
     fonts_installed: bool,
     sessions: Option<SessionsPanel>,
+    script: Option<Script>,
 }
 
 fn harness(state: LiveState, ui_lang: UiLang) -> Harness<'static, Screen> {
@@ -57,7 +59,7 @@ fn harness(state: LiveState, ui_lang: UiLang) -> Harness<'static, Screen> {
                 device: None,
                 recording: false,
                 on_hold: false,
-                script: None,
+                script: screen.script.as_ref(),
                 sessions: screen.sessions.as_ref(),
                 targets_open: false,
                 team_sync: None,
@@ -73,6 +75,7 @@ fn harness(state: LiveState, ui_lang: UiLang) -> Harness<'static, Screen> {
             caller_devices: vec!["Monitor of Softphone".into()],
             fonts_installed: false,
             sessions: None,
+            script: None,
         },
     )
 }
@@ -163,6 +166,13 @@ fn chinese_seconds_read_as_seconds_and_zero_has_no_sign() {
     h.run();
     h.get_by_label("保持 27 秒");
     assert!(h.query_by_label_contains("-0.0").is_none(), "a sign on nothing");
+    h.state_mut().script =
+        Some(Script::parse("# 开场\n您好，这里是客服热线。\n", Lang::Zh, &Targets::default()));
+    h.run();
+    // A label's text is its AccessKit value.
+    let estimate = h.get_by_label_contains("按目标语速约需").accesskit_node().value();
+    let estimate = estimate.unwrap_or_default();
+    assert!(estimate.ends_with(" 秒"), "{estimate}");
     h.state_mut().ui_lang = UiLang::En;
     h.run();
     h.get_by_label("Hold 27 s");
