@@ -85,6 +85,10 @@ fn main() {
         None => speech_coach::ui::run(cli.demo).map_err(anyhow::Error::from),
     };
     if let Err(e) = result {
+        // The reader of our output has had what it wanted (`| head`): a quiet end.
+        if cli::stdout::closed(&e) {
+            std::process::exit(0);
+        }
         eprintln!("speech-coach: {}", one_line(&e));
         std::process::exit(1);
     }

@@ -1,7 +1,8 @@
 //! Both sides of a call through the real capture path: the agent's microphone is a
 //! PulseAudio pipe-source, the caller is played into a null sink whose monitor is the
 //! caller source, and `listen --caller` must find what `analyze --caller` finds in the
-//! same audio. A vanished output is reported and capture comes back with it.
+//! same audio. A vanished output is reported and capture comes back with it, and a caller
+//! stream the sound server moves onto the microphone is refused and starts no call.
 
 mod common;
 
@@ -12,7 +13,7 @@ use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use common::calls::{CallBuilder, Voice, Who, aishell_s0150, fda, write_wav};
-use common::vmic::{VirtualMic, feed};
+use common::vmic::{VirtualMic, feed, raw_pcm};
 use common::{binary, path_str, scratch};
 
 /// 16-bit little-endian PCM of `samples`, `lead_in_s` of silence first.
@@ -265,4 +266,63 @@ fn a_vanished_output_is_reported_and_the_caller_is_heard_again_when_it_is_back()
     let out = child.wait_with_output().unwrap();
     feeder.stop();
     assert!(out.status.success(), "{seen:#?}");
+}
+
+/// What a desktop sound server does to record streams when a headset comes back
+/// (`module-switch-on-connect`): every one moves onto the new microphone.
+fn move_every_record_stream_to(mic: &VirtualMic, source: &str) -> usize {
+    let listed = mic.pactl_output(&["list", "short", "source-outputs"]);
+    let ids: Vec<&str> = listed.lines().filter_map(|l| l.split('\t').next()).collect();
+    for id in &ids {
+        mic.pactl_output(&["move-source-output", id, source]);
+    }
+    ids.len()
+}
+
+/// Issue 23 item 1: after the headset is unplugged and plugged back, the caller's side
+/// listened to the microphone and phantom calls were stored. Here the softphone's output
+/// is unloaded while the agent talks (the server rescues its monitor stream onto the
+/// default source, the microphone), loaded again, and then every record stream is moved
+/// onto the microphone: at no point may the caller's lane start a call.
+#[test]
+fn a_caller_stream_moved_onto_the_microphone_is_refused_and_stores_no_call() {
+    let mic = VirtualMic::start("conv-mirror-pa");
+    let module = softphone_sink(&mic);
+    mic.pactl_output(&["load-module", "module-rescue-streams"]);
+    let agent: Vec<u8> = aishell_s0150(40, 6).iter().flat_map(|f| raw_pcm(f)).collect();
+    let feeder = feed(mic.fifo.clone(), agent, true);
+    let data = scratch("conv-mirror-data");
+    let mut child = mic
+        .command()
+        .env("SPEECH_COACH_AUDIO_HOST", "pulseaudio")
+        .env("SPEECH_COACH_DATA_DIR", &data)
+        .args(["listen", "--caller", "--session", "--wait-for-call", "--seconds", "22"])
+        .spawn()
+        .unwrap();
+    let lines = lines_of(&mut child);
+    let mut seen = Vec::new();
+    wait_for(&lines, "caller: capturing", &mut seen, Duration::from_secs(10));
+    // The agent talks (after the feeder's 2 s lead-in); the caller's side is silent.
+    std::thread::sleep(Duration::from_secs(4));
+    // Unplugged: the output goes, its monitor's stream is rescued onto the microphone.
+    mic.pactl_output(&["unload-module", &module]);
+    std::thread::sleep(Duration::from_secs(5));
+    // Plugged back, and every record stream lands on the microphone.
+    softphone_sink(&mic);
+    std::thread::sleep(Duration::from_secs(3));
+    let moved = move_every_record_stream_to(&mic, "vmic");
+    assert!(moved >= 2, "both capture streams are listed: {moved}");
+    let out = child.wait_with_output().unwrap();
+    feeder.stop();
+    seen.extend(lines.try_iter());
+    println!("{}", seen.join("\n"));
+    assert!(out.status.success(), "{seen:#?}");
+    let live: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(live["calls"], serde_json::json!([]), "no call from the microphone's talk: {live}");
+    let stored = std::fs::read_dir(data.join("sessions")).map_or(0, |d| d.count());
+    assert_eq!(stored, 0, "no session stored");
+    assert!(
+        seen.iter().any(|l| l.contains("caller source lost") && l.contains("microphone")),
+        "the refusal is reported: {seen:#?}"
+    );
 }

@@ -4,8 +4,9 @@
 mod common;
 
 use egui_kittest::Harness;
-use kittest::{Queryable as _, by};
+use kittest::{NodeT as _, Queryable as _, by};
 use speech_coach::analysis::{Frame, Lang};
+use speech_coach::coach::rehearsal::Script;
 use speech_coach::coach::{Band, Coach, Targets};
 use speech_coach::coach::{Cue, Headline};
 use speech_coach::conversation::{HoldAlert, LiveConversation};
@@ -34,6 +35,7 @@ struct Screen {
     caller_devices: Vec<String>,
     fonts_installed: bool,
     sessions: Option<SessionsPanel>,
+    script: Option<Script>,
 }
 
 fn harness(state: LiveState, ui_lang: UiLang) -> Harness<'static, Screen> {
@@ -57,7 +59,7 @@ fn harness(state: LiveState, ui_lang: UiLang) -> Harness<'static, Screen> {
                 device: None,
                 recording: false,
                 on_hold: false,
-                script: None,
+                script: screen.script.as_ref(),
                 sessions: screen.sessions.as_ref(),
                 targets_open: false,
                 team_sync: None,
@@ -73,6 +75,7 @@ fn harness(state: LiveState, ui_lang: UiLang) -> Harness<'static, Screen> {
             caller_devices: vec!["Monitor of Softphone".into()],
             fonts_installed: false,
             sessions: None,
+            script: None,
         },
     )
 }
@@ -82,7 +85,7 @@ fn gauges_show_their_band_as_values_cross_the_thresholds() {
     let mut h = harness(state_after(&[frame(0.0, 150.0, -26.0, 8.0)]), UiLang::En);
     h.run();
     h.get_by_label_contains("Speed: 150 chars/min on target");
-    h.get_by_label_contains("Volume: +0.0 dB vs normal on target");
+    h.get_by_label_contains("Volume: 0.0 dB vs normal on target");
     h.get(by().role(Role::Meter).label_contains("lively"));
 
     h.state_mut().state = state_after(&[frame(0.0, 185.0, -19.0, 4.0)]);
@@ -139,6 +142,41 @@ fn with_the_caller_heard_the_view_shows_who_talks_the_hold_timer_and_the_interru
     h.state_mut().ui_lang = UiLang::Zh;
     h.run();
     h.get_by_label("听不到客户一侧");
+}
+
+/// Issue 23 item 10: "s" in the Chinese interface ("保持 27 s", "约需 81 s") and a sign on
+/// nothing ("−0dB").
+#[test]
+fn chinese_seconds_read_as_seconds_and_zero_has_no_sign() {
+    let mut state = state_after(&[frame(0.0, 150.0, -26.0, 8.0)]);
+    state.caller_device = Some(DeviceStatus::Live {
+        name: "Monitor of Headset".into(),
+        sample_rate: 48000,
+        channels: 2,
+        format: "i16".into(),
+    });
+    state.conversation = Some(LiveConversation {
+        time_s: 3.0,
+        hold_s: Some(27.4),
+        hold_alert: HoldAlert::Warn,
+        ..LiveConversation::default()
+    });
+    state.coach.volume.value = Some(-0.04);
+    let mut h = harness(state, UiLang::Zh);
+    h.run();
+    h.get_by_label("保持 27 秒");
+    assert!(h.query_by_label_contains("-0.0").is_none(), "a sign on nothing");
+    h.state_mut().script =
+        Some(Script::parse("# 开场\n您好，这里是客服热线。\n", Lang::Zh, &Targets::default()));
+    h.run();
+    // A label's text is its AccessKit value.
+    let estimate = h.get_by_label_contains("按目标语速约需").accesskit_node().value();
+    let estimate = estimate.unwrap_or_default();
+    assert!(estimate.ends_with(" 秒"), "{estimate}");
+    h.state_mut().ui_lang = UiLang::En;
+    h.run();
+    h.get_by_label("Hold 27 s");
+    h.get_by_label_contains("Volume: 0.0 dB vs normal");
 }
 
 #[test]

@@ -314,3 +314,32 @@ fn recordings_and_their_folders_are_private_to_the_user() {
         assert_eq!(mode(&dir.join(file)), 0o600, "{file}");
     }
 }
+
+/// Runs `cmd` with its standard output a pipe whose reader has already gone.
+fn into_a_closed_pipe(cmd: &mut Command) -> Output {
+    let (reader, writer) = std::io::pipe().unwrap();
+    drop(reader);
+    cmd.stdout(writer).stderr(std::process::Stdio::piped()).output().unwrap()
+}
+
+/// Issue 22 C5: `sessions | head -1`, `analyze … | head -c 300` and `history --json | head`
+/// panicked with a backtrace hint (exit 101) when the reader closed the pipe. A reader that
+/// has had enough is not an error: exit 0, nothing on stderr.
+#[test]
+fn a_closed_pipe_ends_every_command_quietly() {
+    let data = scratch("closed-pipe");
+    fake_session(&data, "1764000000", "mic");
+    let wav = shared_data().join("zh/BAC009S0764W0121.wav");
+    for args in [
+        vec!["sessions"],
+        vec!["history", "--json"],
+        vec!["history"],
+        vec!["analyze", path_str(&wav)],
+    ] {
+        let out = into_a_closed_pipe(binary().env("SPEECH_COACH_DATA_DIR", &data).args(&args));
+        let err = stderr(&out);
+        assert!(!err.contains("panicked"), "{args:?}: {err}");
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {err}");
+        assert!(!err.contains("Broken pipe"), "{args:?}: {err}");
+    }
+}

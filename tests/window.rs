@@ -27,6 +27,22 @@ fn contrast(png: &Path) -> f64 {
     String::from_utf8_lossy(&out.stdout).trim().parse().unwrap()
 }
 
+/// The window on `display`, its settings and sessions in `config`, stderr piped.
+fn window(display: &Display, config: &Path) -> Command {
+    let mut app = binary();
+    // No sound server at this address: the microphone cannot be opened.
+    app.env("PULSE_SERVER", format!("unix:{}", config.join("no-pulse-here").display()))
+        .env("DISPLAY", &display.name)
+        .env("SPEECH_COACH_CONFIG_DIR", config)
+        // Sessions into the test's folder, never the user's data folder.
+        .env("SPEECH_COACH_DATA_DIR", config.join("data"))
+        .env("XDG_CACHE_HOME", config.join("cache"))
+        .env("LANG", "zh_CN.UTF-8")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped());
+    app
+}
+
 fn run_window(display: &Display, config: &Path, seconds: u64, shot: &Path) {
     run_window_with(display, config, seconds, shot, &["--demo"]);
 }
@@ -39,20 +55,7 @@ fn run_window_with(
     shot: &Path,
     args: &[&str],
 ) -> String {
-    let mut app = binary()
-        .args(args)
-        // No sound server at this address: the microphone cannot be opened.
-        .env("PULSE_SERVER", format!("unix:{}", config.join("no-pulse-here").display()))
-        .env("DISPLAY", &display.name)
-        .env("SPEECH_COACH_CONFIG_DIR", config)
-        // Sessions into the test's folder, never the user's data folder.
-        .env("SPEECH_COACH_DATA_DIR", config.join("data"))
-        .env("XDG_CACHE_HOME", config.join("cache"))
-        .env("LANG", "zh_CN.UTF-8")
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let mut app = window(display, config).args(args).spawn().unwrap();
     std::thread::sleep(Duration::from_secs(seconds));
     let still_running = app.try_wait().unwrap().is_none();
     if still_running {
@@ -127,4 +130,33 @@ fn the_demo_window_draws_a_non_blank_full_view_and_compact_strip() {
     println!("compact strip contrast {c:.3}");
     assert!(c > 0.01, "screenshot looks blank (contrast {c})");
     keep(&compact, "compact.png", "900x60+0+0");
+}
+
+/// Issue 22 D1 / issue 23 item 10: SIGTERM (a logout, `kill`) ended the window on the spot
+/// and left the session in progress with `ended_by: null`. It now closes the window the way
+/// its close button does, and the session is closed and stored first.
+#[test]
+fn sigterm_closes_the_window_and_its_session() {
+    let display = Display::start(60 + std::process::id() % 9);
+    let config = scratch("window-sigterm").join("config");
+    let mut app = window(&display, &config).arg("--demo").spawn().unwrap();
+    std::thread::sleep(Duration::from_secs(8));
+    assert!(app.try_wait().unwrap().is_none(), "the window exited early");
+    let killed = Command::new("kill").args(["-TERM", &app.id().to_string()]).status().unwrap();
+    assert!(killed.success());
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    while app.try_wait().unwrap().is_none() {
+        assert!(std::time::Instant::now() < deadline, "SIGTERM did not end the window");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let out = app.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let metas: Vec<serde_json::Value> = std::fs::read_dir(config.join("data/sessions"))
+        .unwrap()
+        .map(|e| e.unwrap().path().join("session.json"))
+        .map(|p| serde_json::from_str(&std::fs::read_to_string(p).unwrap()).unwrap())
+        .collect();
+    let [meta] = &metas[..] else { panic!("one session: {metas:?}; {stderr}") };
+    assert_eq!(meta["ended_by"], "closed", "{meta}; {stderr}");
+    assert!(meta["ended_unix_s"].is_u64(), "{meta}");
 }

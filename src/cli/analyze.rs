@@ -183,7 +183,7 @@ pub fn run(args: AnalyzeArgs) -> Result<()> {
             }
         }
     };
-    println!("{}", serde_json::to_string(&report).context("serialising the summary")?);
+    outln!("{}", serde_json::to_string(&report).context("serialising the summary")?)?;
     Ok(())
 }
 

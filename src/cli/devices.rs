@@ -6,28 +6,29 @@ use speech_coach::audio::capture::{InputDevice, list_caller_sources, list_input_
 
 use super::terminal::clean;
 
-fn print(devices: &[InputDevice], none: &str) {
+fn print(devices: &[InputDevice], none: &str) -> Result<()> {
     if devices.is_empty() {
-        println!("  {none}");
+        outln!("  {none}")?;
     }
     for d in devices {
         let mark = if d.is_default { "*" } else { " " };
         let config = d.default_config.clone().unwrap_or_else(|| "cannot be opened".into());
-        println!("{mark} {}  [{}]  {}", clean(&d.name), clean(&d.id), clean(&config));
+        outln!("{mark} {}  [{}]  {}", clean(&d.name), clean(&d.id), clean(&config))?;
     }
+    Ok(())
 }
 
 pub fn run() -> Result<()> {
     let (host, devices) = list_input_devices()?;
-    println!("audio host: {host} (set SPEECH_COACH_AUDIO_HOST=alsa|pulseaudio to choose)");
-    println!("microphones (the agent; * = default):");
-    print(&devices, "no input devices found");
-    println!("caller sources (what the softphone plays; * = default, used by --caller-device):");
+    outln!("audio host: {host} (set SPEECH_COACH_AUDIO_HOST=alsa|pulseaudio to choose)")?;
+    outln!("microphones (the agent; * = default):")?;
+    print(&devices, "no input devices found")?;
+    outln!("caller sources (what the softphone plays; * = default, used by --caller-device):")?;
     match list_caller_sources() {
         Ok((_, sources)) => {
-            print(&sources, "none on this host (a sound server offers output monitors)")
+            print(&sources, "none on this host (a sound server offers output monitors)")?
         }
-        Err(e) => println!("  {}", clean(&e.to_string())),
+        Err(e) => outln!("  {}", clean(&e.to_string()))?,
     }
     Ok(())
 }

@@ -95,7 +95,7 @@ pub fn run(args: HistoryArgs) -> Result<()> {
     }
     let shifts = from_listing(&rows);
     if args.json {
-        println!("{}", serde_json::to_string(&shifts)?);
+        outln!("{}", serde_json::to_string(&shifts)?)?;
         return Ok(());
     }
     let (settings, _) = Settings::load(&settings::default_path());
@@ -117,7 +117,7 @@ pub fn run(args: HistoryArgs) -> Result<()> {
         Align::Right,
         Align::Right,
     ];
-    print!("{}", render(&table, &align));
+    out!("{}", render(&table, &align))?;
     Ok(())
 }
 

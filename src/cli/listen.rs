@@ -314,7 +314,7 @@ pub fn run(args: ListenArgs) -> Result<()> {
     }
     let logged = log.finish();
     let report = ListenReport::new(&state, &watch, args.lang);
-    println!("{}", serde_json::to_string(&report)?);
+    outln!("{}", serde_json::to_string(&report)?)?;
     logged?;
     if !state.storage_problems.is_empty() {
         bail!(

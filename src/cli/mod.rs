@@ -1,5 +1,8 @@
 //! Command-line front ends: argument types and one module per subcommand.
 
+#[macro_use]
+pub mod stdout;
+
 pub mod analyze;
 pub mod devices;
 pub mod frames_csv;

@@ -68,6 +68,6 @@ pub fn run(args: RehearseArgs) -> Result<()> {
         lines_reached: lines.iter().filter(|l| l.start_s.is_some()).count(),
         lines,
     };
-    println!("{}", serde_json::to_string(&report)?);
+    outln!("{}", serde_json::to_string(&report)?)?;
     Ok(())
 }

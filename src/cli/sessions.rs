@@ -119,9 +119,9 @@ pub fn list(args: SessionsArgs) -> Result<()> {
         }
     }
     let align = [Align::Left, Align::Left, Align::Right, Align::Right, Align::Left];
-    print!("{}", render(&rows, &align));
+    out!("{}", render(&rows, &align))?;
     for line in damaged {
-        println!("{line}");
+        outln!("{line}")?;
     }
     Ok(())
 }
@@ -180,9 +180,9 @@ pub fn report(args: ReportArgs) -> Result<()> {
         bail!("{}: cannot write: {e}", out.display());
     }
     if args.json {
-        println!("{}", serde_json::to_string(&r)?);
+        outln!("{}", serde_json::to_string(&r)?)?;
     } else {
-        print!("{}", report_text(&r));
+        out!("{}", report_text(&r))?;
     }
     Ok(())
 }

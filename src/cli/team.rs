@@ -6,7 +6,6 @@
 //! Every failure is one line and a non-zero exit; summaries that could not be sent stay
 //! waiting in the local store.
 
-use std::io::Write as _;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -157,9 +156,9 @@ fn init(admin_url: &str) -> Result<()> {
     let mut client = connect_url(admin_url)?;
     let applied = migrate::run(&mut client)?;
     if applied.applied.is_empty() {
-        println!("team schema up to date ({} migrations already applied)", applied.already);
+        outln!("team schema up to date ({} migrations already applied)", applied.already)?;
     } else {
-        println!("applied {}", applied.applied.join(", "));
+        outln!("applied {}", applied.applied.join(", "))?;
     }
     Ok(())
 }
@@ -196,7 +195,7 @@ fn sync_once(batch: usize) -> Result<()> {
         bar.finish_and_clear();
     }
     let sent = sent.map_err(still)?;
-    println!("sent {} calls to {}; {} waiting", sent.sent, config.destination, sent.waiting);
+    outln!("sent {} calls to {}; {} waiting", sent.sent, config.destination, sent.waiting)?;
     Ok(())
 }
 
@@ -218,11 +217,13 @@ fn watch(seconds: Option<f64>) -> Result<()> {
     let stop = interrupted_flag();
     let started = Instant::now();
     let (mut last_sent, mut last_error) = (0, None::<String>);
-    let mut out = std::io::stdout();
-    let _ = writeln!(out, "{}", json!({"event": "started", "destination": destination}));
-    while !stop.load(Ordering::Relaxed)
+    // A reader that closed our output (`| head -3`), or any failed write, ends the watch.
+    let mut closed = outln!("{}", json!({"event": "started", "destination": destination})).is_err();
+    while !closed
+        && !stop.load(Ordering::Relaxed)
         && seconds.is_none_or(|s| started.elapsed().as_secs_f64() < s)
     {
+        let mut lines = Vec::new();
         if let Some(change) = link.profile_change() {
             let (targets, notices) = match &change {
                 Some(p) => p.apply(settings.targets),
@@ -232,26 +233,20 @@ fn watch(seconds: Option<f64>) -> Result<()> {
                 eprintln!("speech-coach: {n}");
             }
             let updated_at = change.as_ref().map(|p| p.updated_at.clone());
-            let line = json!({"event": "profile", "updated_at": updated_at, "targets": targets});
-            let _ = writeln!(out, "{line}");
+            lines.push(json!({"event": "profile", "updated_at": updated_at, "targets": targets}));
         }
         let status = link.status();
         if status.sent != last_sent {
             last_sent = status.sent;
-            let line = json!({"event": "sent", "sent": status.sent, "waiting": status.waiting});
-            let _ = writeln!(out, "{line}");
+            lines.push(json!({"event": "sent", "sent": status.sent, "waiting": status.waiting}));
         }
         if status.last_error != last_error {
             last_error = status.last_error.clone();
             if let Some(e) = &last_error {
-                let _ = writeln!(
-                    out,
-                    "{}",
-                    json!({"event": "error", "message": e, "waiting": status.waiting})
-                );
+                lines.push(json!({"event": "error", "message": e, "waiting": status.waiting}));
             }
         }
-        let _ = out.flush();
+        closed = lines.iter().any(|line| outln!("{line}").is_err());
         std::thread::sleep(Duration::from_millis(100));
     }
     link.stop();
@@ -276,13 +271,13 @@ fn profile_cmd(team: &str, set: Option<PathBuf>, url: Option<String>) -> Result<
         profile::store(&mut client, team, &targets)?;
     }
     match profile::fetch(&mut client, team)? {
-        Some(p) => println!(
+        Some(p) => outln!(
             "{}",
             serde_json::to_string_pretty(
                 &json!({"team": p.team, "updated_at": p.updated_at, "targets": p.targets})
             )?
-        ),
-        None => println!("team {team} has no profile (the training defaults apply)"),
+        )?,
+        None => outln!("team {team} has no profile (the training defaults apply)")?,
     }
     Ok(())
 }
@@ -322,23 +317,26 @@ fn report_cmd(
     if json_out {
         let mut value = serde_json::to_value(&r)?;
         value["query_ms"] = json!(query_ms);
-        println!("{}", serde_json::to_string(&value)?);
+        outln!("{}", serde_json::to_string(&value)?)?;
     } else {
         let t = speech_coach::team::words::team_words(lang);
-        println!(
+        let counted = speech_coach::team::words::counted;
+        outln!(
             "{}",
             fill(
                 t.terminal_header,
                 &[
                     ("team", &clean(&r.team)),
                     ("agents", &r.agents.len().to_string()),
+                    ("agents_noun", counted(t.agent_nouns, r.agents.len() as i64)),
                     ("calls", &r.team_period.calls.to_string()),
+                    ("calls_noun", counted(t.call_nouns, r.team_period.calls)),
                     ("from", &r.from),
                     ("to", &r.to),
                     ("ms", &format!("{query_ms:.0}")),
                 ],
             )
-        );
+        )?;
         const LISTED: usize = 10;
         // Agent names come from the database: made safe for a terminal first.
         let names: Vec<_> = r.agents.iter().take(LISTED).map(|a| clean(&a.agent)).collect();
@@ -347,18 +345,26 @@ fn report_cmd(
             let agent = format!("{name:<width$}");
             let calls = format!("{:>6}", a.period.calls);
             let off = format!("{:.2}", a.distance.total);
-            println!(
+            outln!(
                 "{}",
-                fill(t.terminal_agent, &[("agent", &agent), ("calls", &calls), ("off", &off)])
-            );
+                fill(
+                    t.terminal_agent,
+                    &[
+                        ("agent", &agent),
+                        ("calls", &calls),
+                        ("calls_noun", counted(t.call_nouns, a.period.calls)),
+                        ("off", &off),
+                    ]
+                )
+            )?;
         }
         if r.agents.len() > LISTED {
             let n = (r.agents.len() - LISTED).to_string();
-            println!("{}", fill(t.terminal_more, &[("n", &n)]));
+            outln!("{}", fill(t.terminal_more, &[("n", &n)]))?;
         }
         if let Some(path) = &html {
             let path = path.display().to_string();
-            println!("{}", fill(t.terminal_wrote, &[("path", &path)]));
+            outln!("{}", fill(t.terminal_wrote, &[("path", &path)]))?;
         }
     }
     Ok(())
@@ -420,7 +426,7 @@ fn load_test(url: &str, centre: load::Centre, batch: usize, to: Option<String>) 
         .map_err(TeamError::from_db)?;
     let (bytes, rows): (i64, i64) = (row.get(0), row.get(1));
     let best = times[1..].iter().copied().fold(f64::INFINITY, f64::min);
-    println!(
+    outln!(
         "{}",
         serde_json::to_string_pretty(&json!({
             "summaries_sent": total,
@@ -434,6 +440,6 @@ fn load_test(url: &str, centre: load::Centre, batch: usize, to: Option<String>) 
             "table_bytes_total": bytes,
             "mb_per_100k_calls": bytes as f64 / rows.max(1) as f64 * 100_000.0 / 1e6,
         }))?
-    );
+    )?;
     Ok(())
 }

@@ -13,7 +13,7 @@ use std::path::PathBuf;
 
 use crate::analysis::{Frame, HOP_S, Lang, Totals};
 use crate::coach::CoachState;
-use crate::conversation::{ConversationEvent, ConversationSummary};
+use crate::conversation::{ConversationEvent, ConversationSummary, EventKind, Hold, HoldSource};
 use crate::session::bounds::{CallBounds, CallEnd, CallEvent, MAX_LOOKBACK_S, TalkHop};
 use crate::session::frames::Talk;
 use crate::session::store::{Finished, PartFailed, SessionKind, SessionPart, SessionWriter};
@@ -70,6 +70,8 @@ struct Call {
     /// Call time of the end, and why, once ended.
     end: Option<(f64, CallEnd)>,
     conversation: Option<(ConversationSummary, Vec<ConversationEvent>)>,
+    /// Stream time of the caller's last talk in the call.
+    last_caller_talk_s: Option<f64>,
 }
 
 impl Call {
@@ -85,6 +87,7 @@ impl Call {
             totals: Totals::new(),
             end: None,
             conversation: None,
+            last_caller_talk_s: None,
         }
     }
 
@@ -101,6 +104,9 @@ impl Call {
         }
         self.totals.push_frame(&hop.agent);
         self.newest_s = hop.agent.time_s;
+        if with_caller && hop.talk.caller {
+            self.last_caller_talk_s = Some(hop.agent.time_s);
+        }
         let agent = Frame { time_s: hop.agent.time_s - self.origin_s, ..hop.agent };
         let talk = Talk { agent: hop.talk.agent, caller: with_caller.then_some(hop.talk.caller) };
         self.pending.push((agent, hop.state, talk));
@@ -229,6 +235,11 @@ impl Calls {
     ) {
         if let Some(call) = self.ending.last_mut() {
             let (origin, end) = (call.origin_s, call.end.map_or(0.0, |e| e.0));
+            let (summary, events) = without_holds_after_hang_up(
+                summary,
+                events,
+                call.last_caller_talk_s.filter(|_| self.with_caller),
+            );
             let summary = summary.shifted(-origin, end);
             let events = events
                 .into_iter()
@@ -392,4 +403,32 @@ impl Calls {
     pub fn take_problems(&mut self) -> Vec<StorageProblem> {
         std::mem::take(&mut self.problems)
     }
+}
+
+/// A hold is the caller waiting on the line. A silence after which the caller never talked
+/// again is the caller gone (they said goodbye and hung up; the agent may have said "hello?"
+/// into the dead line before the call ended by its silent minute): it is not stored as a
+/// hold. Key holds are the agent's own word and stay. Times are stream times.
+fn without_holds_after_hang_up(
+    mut summary: ConversationSummary,
+    mut events: Vec<ConversationEvent>,
+    last_caller_talk_s: Option<f64>,
+) -> (ConversationSummary, Vec<ConversationEvent>) {
+    let Some(last_caller_talk_s) = last_caller_talk_s else { return (summary, events) };
+    // The caller's talk as the conversation counts it runs on past their last spurt by the
+    // VAD's hangover: compared with the hold's end, not its start.
+    let after_hang_up = |h: &Hold| {
+        h.source == HoldSource::Silence && last_caller_talk_s < h.start_s + f64::from(h.duration_s)
+    };
+    let dropped: Vec<f64> =
+        summary.holds.iter().filter(|h| after_hang_up(h)).map(|h| h.start_s).collect();
+    if dropped.is_empty() {
+        return (summary, events);
+    }
+    summary.holds.retain(|h| !after_hang_up(h));
+    summary.longest_hold_s = summary.holds.iter().map(|h| h.duration_s).fold(0.0, f32::max);
+    events.retain(|e| {
+        e.kind != EventKind::Hold || !dropped.iter().any(|&t| (t - e.time_s).abs() < 1e-6)
+    });
+    (summary, events)
 }

@@ -5,11 +5,15 @@
 //!
 //! * [`source`] — where blocks come from (cpal devices, WAV files in real time).
 //! * [`align`] — both sides' frames on the pipeline's clock, paired hop by hop.
+//! * [`mirror`] — the caller's lane is never the agent's microphone.
+//! * [`hangup`] — the quiet after the caller's last words is no hold.
 //! * [`worker`] — the analyser thread's work, as a struct testable without threads.
 //! * [`state`] — what the UI reads, and the commands it sends back.
 
 mod align;
 pub mod calls;
+mod hangup;
+mod mirror;
 mod source;
 mod state;
 mod worker;
@@ -264,11 +268,18 @@ impl Pipeline {
     /// Stops both threads, waits for them (the session is closed by then) and returns
     /// the final state.
     pub fn stop(mut self) -> LiveState {
+        self.close();
+        self.snapshot()
+    }
+
+    /// Stops the threads and waits for them, so that the call in progress is closed and
+    /// stored before the process goes on to exit (the window's close, SIGTERM). Dropping
+    /// a pipeline only asks them to stop. Calling it again does nothing.
+    pub fn close(&mut self) {
         self.stop.store(true, Ordering::Relaxed);
         for t in self.threads.drain(..) {
             let _ = t.join();
         }
-        self.snapshot()
     }
 }
 

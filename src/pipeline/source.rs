@@ -41,8 +41,9 @@ fn set_status(state: &Mutex<LiveState>, role: Role, status: DeviceStatus) {
 enum StreamEnd {
     /// The pipeline is stopping.
     Stopped,
-    /// The system default input changed while sound flowed (a headset came back): not a
-    /// loss, reopen at once and keep the status.
+    /// The system default input changed while sound flowed (a headset came back), or the
+    /// microphone must be resolved again (the lanes carried one signal): not a loss, reopen
+    /// at once and keep the status.
     DefaultMoved,
     /// The device failed or fell silent; whether "live" had been said for it.
     Lost { reason: String, announced: bool },
@@ -70,6 +71,12 @@ impl Supervisor {
         }
     }
 
+    /// How often the caller's lane has been found to carry the microphone (see
+    /// `pipeline::mirror`).
+    fn mirror_alarms(&self) -> u64 {
+        self.state.lock().expect("state lock").mirror_alarms
+    }
+
     fn stopping(&self) -> bool {
         self.stop.load(Ordering::Relaxed)
     }
@@ -88,6 +95,7 @@ impl Supervisor {
         // After a loss, a reopened stream may sit on the sound server's silent fallback
         // source: say "live" again only once real signal arrives.
         let opened_ms = self.now_ms();
+        let alarms_at_open = self.mirror_alarms();
         let mut announced = !matches!(self.status(), Some(DeviceStatus::Lost { .. }));
         if announced {
             set_status(&self.state, self.role, live.clone());
@@ -97,6 +105,18 @@ impl Supervisor {
             std::thread::sleep(Duration::from_millis(100));
             if self.stopping() {
                 return StreamEnd::Stopped;
+            }
+            // The two lanes carry one signal: a sound server moved a stream onto the other
+            // side's source. Each side is resolved again by its own rule; the caller's
+            // stream was the wrong one unless proven otherwise, and is reported lost.
+            if self.mirror_alarms() > alarms_at_open {
+                return match self.role {
+                    Role::Microphone => StreamEnd::DefaultMoved,
+                    Role::Caller => {
+                        let reason = "it carries the microphone's sound".to_string();
+                        StreamEnd::Lost { reason, announced }
+                    }
+                };
             }
             // Only while sound flows: a silent stream is left to the loss checks below,
             // so an unplug is reported as such and not as a quiet switch to the server's

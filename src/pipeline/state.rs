@@ -132,6 +132,12 @@ pub struct LiveState {
     pub storage_problems: Vec<StorageProblem>,
     /// Teleprompter: the line to highlight and the per-line results so far.
     pub rehearsal: Option<(usize, Vec<crate::coach::rehearsal::LineResult>)>,
+    /// The caller's lane carries the agent's microphone (see `pipeline::mirror`): it is
+    /// heard as silence until it carries a voice of its own.
+    pub caller_mirrors_agent: bool,
+    /// How often that was found this run; each rise makes both sides' supervisors
+    /// re-resolve their sources.
+    pub mirror_alarms: u64,
 }
 
 impl LiveState {
@@ -160,6 +166,8 @@ impl LiveState {
             recording: false,
             storage_problems: Vec::new(),
             rehearsal: None,
+            caller_mirrors_agent: false,
+            mirror_alarms: 0,
         }
     }
 

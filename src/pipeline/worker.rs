@@ -22,6 +22,8 @@ use crate::session::store::SessionKind;
 
 use super::align::{Aligner, ChannelClock};
 use super::calls::{Calls, Hop};
+use super::hangup::LastWords;
+use super::mirror::MirrorCheck;
 use super::state::{Command, LiveState, StorageProblem, TalkPoint, TimelinePoint};
 
 /// Blocks remembered for the capture-to-frame latency (more than a second of audio).
@@ -112,6 +114,14 @@ pub struct AnalyserWorker {
     aligner: Aligner,
     /// Turns, overlaps, holds: when the caller is heard.
     conversation: Option<Conversation>,
+    /// Whether the caller's lane is only the agent's microphone again (a sound server moved
+    /// its stream): then it is silence, and both sources are re-resolved.
+    mirror: Option<MirrorCheck>,
+    /// Who talked last: the quiet after the caller's last words is no hold.
+    last_words: LastWords,
+    /// A call ended and the next has not started: the gauges and the cue line are idle
+    /// (the last call's pace and cue are not the agent's now).
+    between_calls: bool,
     /// The paired frames of the last step: agent frame, its coach state, who talked.
     new_frames: Vec<(Frame, CoachState, TalkPoint)>,
     calibration: Option<Calibration>,
@@ -143,6 +153,9 @@ impl AnalyserWorker {
             caller: with_caller.then(Channel::default),
             aligner: Aligner::new(with_caller),
             conversation: with_caller.then(Conversation::new),
+            mirror: with_caller.then(MirrorCheck::new),
+            last_words: LastWords::default(),
+            between_calls: false,
             new_frames: Vec::with_capacity(64),
             calibration: None,
             calibration_result: None,
@@ -175,6 +188,7 @@ impl AnalyserWorker {
                 }
             }
             Command::SetHold(on) => {
+                self.last_words.set_key(on);
                 if let Some(c) = self.conversation.as_mut() {
                     c.set_hold(on);
                 }
@@ -215,13 +229,17 @@ impl AnalyserWorker {
     /// A call starts with a conversation of its own, replayed from its start; at its end
     /// the conversation's figures go to the call's session.
     fn on_call_event(&mut self, event: CallEvent) {
+        self.between_calls =
+            matches!(event, CallEvent::Ended { .. }) && self.calls.kind() == SessionKind::Call;
         let Some(old) = self.conversation.as_mut() else { return };
         match event {
             CallEvent::Started { at_s } => {
                 let mut fresh = Conversation::new();
+                self.last_words.restart();
                 for hop in self.calls.history_from(at_s) {
                     if let Some(caller) = &hop.caller {
                         fresh.push(&hop.agent, caller);
+                        self.last_words.hear(&fresh.live());
                     }
                 }
                 *old = fresh;
@@ -237,7 +255,7 @@ impl AnalyserWorker {
             }
         }
         if let Some(c) = &self.conversation {
-            self.coach.set_conversation(Some(c.live()));
+            self.coach.set_conversation(Some(self.last_words.filter(c.live())));
         }
     }
 
@@ -299,6 +317,13 @@ impl AnalyserWorker {
         self.aligner.pop_pairs(&mut pairs);
         self.new_frames.clear();
         for (agent, caller) in pairs {
+            // A caller lane that carries the agent's own signal is no caller: silence.
+            let mirrored = self.mirror.as_mut().is_some_and(|m| m.push(&agent, &caller));
+            let caller = if mirrored {
+                Frame { time_s: agent.time_s, level_dbfs: -120.0, ..Frame::default() }
+            } else {
+                caller
+            };
             let mut talk =
                 TalkPoint { time_s: agent.time_s, agent: agent.speech, caller: caller.speech };
             let mut ended_turn = false;
@@ -306,6 +331,8 @@ impl AnalyserWorker {
                 let caller_had_floor = c.live().caller_talking;
                 c.push(&agent, &caller);
                 let live = c.live();
+                self.last_words.hear(&live);
+                let live = self.last_words.filter(live);
                 // The caller taking the floor ends the agent's turn (pace's time base).
                 if live.caller_talking && !caller_had_floor && !live.agent_talking {
                     self.agent.end_turn();
@@ -315,7 +342,12 @@ impl AnalyserWorker {
                 (talk.agent, talk.caller) = (live.agent_talking, live.caller_talking);
                 self.coach.set_conversation(Some(live));
             }
-            let state = *self.coach.push(&agent);
+            let coached = *self.coach.push(&agent);
+            let state = if self.between_calls {
+                CoachState { time_s: coached.time_s, ..CoachState::default() }
+            } else {
+                coached
+            };
             self.feed_calibration(&agent);
             if let Some(r) = self.rehearsal.as_mut() {
                 r.push(&agent);
@@ -375,7 +407,7 @@ impl AnalyserWorker {
             }
         }
         s.lang = self.coach.lang();
-        s.conversation = self.conversation.as_ref().map(Conversation::live);
+        s.conversation = self.conversation.as_ref().map(|c| self.last_words.filter(c.live()));
         s.calibration.clone_from(&self.calibration);
         if let Some(result) = self.calibration_result.take() {
             s.calibration_result = Some(result);
@@ -400,6 +432,10 @@ impl AnalyserWorker {
             s.calls = self.calls.stored().to_vec();
         }
         s.storage_problems.append(&mut self.problems);
+        if let Some(m) = &self.mirror {
+            s.caller_mirrors_agent = m.mirrored();
+            s.mirror_alarms = m.alarms();
+        }
     }
 
     /// Flushes both analysers' look-ahead so that the call covers every sample recorded,
@@ -434,6 +470,7 @@ fn shifted(f: &Frame, offset_s: f64) -> Frame {
 mod tests {
     use super::*;
     use crate::analysis::Lang;
+    use crate::conversation::EventKind;
     use crate::pipeline::calls::StoreOptions;
     use crate::session::bounds::{PRE_ROLL_S, TAIL_S};
     use crate::session::store::{Listed, SessionMeta, list};
@@ -565,6 +602,132 @@ mod tests {
             .collect();
         let (from, to) = (talk[0], talk[talk.len() - 1]);
         assert!((from - PRE_ROLL_S).abs() < 0.2 && (to - from - 2.0).abs() < 0.3, "{from}..{to}");
+    }
+
+    /// A worker hearing both sides, storing calls under `root`.
+    fn hearing_both(root: &std::path::Path, record: bool) -> AnalyserWorker {
+        let store =
+            StoreOptions { root: root.into(), source: "test".into(), lang: Lang::Zh, record };
+        let calls = Calls::new(Some(store), SessionKind::Call, true);
+        let mut w = AnalyserWorker::new(Coach::new(Lang::Zh, None), calls, true);
+        w.set_caller_live(true);
+        w
+    }
+
+    /// Feeds both lanes in 40 ms blocks on one clock; `each` sees the state after every
+    /// block. Finishes the worker and returns the final state.
+    fn feed_both(
+        w: &mut AnalyserWorker,
+        agent: &[f32],
+        caller: &[f32],
+        rate: u32,
+        mut each: impl FnMut(&LiveState),
+    ) -> LiveState {
+        let mut state = LiveState::new(Lang::Zh);
+        let start = Instant::now();
+        let block = rate as usize / 25;
+        for (k, (a, c)) in agent.chunks(block).zip(caller.chunks(block)).enumerate() {
+            let end_s = ((k + 1) * block) as f64 / f64::from(rate);
+            let at = start + std::time::Duration::from_secs_f64(end_s);
+            w.analyse_caller(c, rate, at).unwrap();
+            w.analyse(a, rate, at).unwrap();
+            w.store_audio(a, rate);
+            w.store_frames();
+            w.publish(&mut state, Instant::now());
+            each(&state);
+        }
+        w.finish();
+        w.publish(&mut state, Instant::now());
+        state
+    }
+
+    fn run_both(root: &std::path::Path, agent: &[f32], caller: &[f32], rate: u32) -> LiveState {
+        feed_both(&mut hearing_both(root, true), agent, caller, rate, |_| {})
+    }
+
+    #[test]
+    fn a_caller_lane_that_carries_the_microphone_starts_no_call() {
+        let rate = 16000;
+        let silence = |s: f32| vec![0.0f32; (s * rate as f32) as usize];
+        let talk: Vec<f32> = [silence(1.0), tone(3.0, rate), silence(1.0)].concat();
+        // The control: the same talk on the caller's lane alone is a call.
+        let root_a = root("caller-alone");
+        let state = run_both(&root_a, &silence(5.0), &talk, rate);
+        assert_eq!(state.calls.len(), 1, "the caller's talk starts a call");
+        assert_eq!(sessions(&root_a).len(), 1);
+        // The sound server moved the caller's stream onto the microphone: one signal on
+        // both lanes is no caller, and no call is started or stored.
+        let root_b = root("mirrored");
+        let state = run_both(&root_b, &talk, &talk, rate);
+        assert!(state.calls.is_empty(), "{:?}", state.calls);
+        assert!(!root_b.exists() || sessions(&root_b).is_empty());
+        // Heard as the caller for less than what starts a call, then as silence.
+        let caller_hops = state.talk.iter().filter(|t| t.caller).count();
+        assert!(caller_hops < 50, "the caller's lane talked for {caller_hops} hops");
+    }
+
+    /// Issue 23 item 3: the caller says goodbye and hangs up; the agent says "hello?" into
+    /// the dead line 40 s later and the call ends by its silent minute. That quiet is no
+    /// hold, live or stored; a hold after the agent's "please hold", with the caller back
+    /// after it, still is; and when the call has ended the gauges and the cue line are idle.
+    #[test]
+    fn the_quiet_after_the_caller_hangs_up_is_no_hold_and_the_gauges_go_idle_at_the_end() {
+        let rate = 16000;
+        let n = |s: f64| (s * f64::from(rate)) as usize;
+        let total_s = 140.0;
+        let (mut agent, mut caller) = (vec![0.0f32; n(total_s)], vec![0.0f32; n(total_s)]);
+        let talk = |lane: &mut Vec<f32>, from_s: f64, len_s: f64| {
+            let t = tone(len_s as f32, rate);
+            lane[n(from_s)..n(from_s) + t.len()].copy_from_slice(&t);
+        };
+        talk(&mut caller, 1.0, 2.0); // the caller's question starts the call
+        talk(&mut agent, 3.5, 2.0); // "please hold"
+        // 15 s on hold
+        talk(&mut agent, 20.5, 2.0); // "thank you for waiting"
+        talk(&mut caller, 23.0, 2.0); // "thanks, bye": the caller's last words
+        // 40 s of a dead line
+        talk(&mut agent, 65.0, 1.0); // "hello?"
+        // the call ends by its silent minute, at 66 + 2 s
+
+        let root = root("hang-up");
+        let mut w = hearing_both(&root, false);
+        let (mut held_on_hold, mut held_after_hang_up, mut hold_cue_after_hang_up) = (0, 0, 0);
+        let mut idle_after_end = None;
+        feed_both(&mut w, &agent, &caller, rate, |state| {
+            let t = state.latest.map_or(0.0, |f| f.time_s);
+            let hold = state.conversation.and_then(|c| c.hold_s).is_some();
+            if (6.0..20.0).contains(&t) && hold {
+                held_on_hold += 1;
+            }
+            if (25.0..65.0).contains(&t) {
+                held_after_hang_up += usize::from(hold);
+                hold_cue_after_hang_up +=
+                    usize::from(state.coach.cue == Some(crate::coach::Cue::HoldTooLong));
+            }
+            if t > 75.0 && state.call.is_none() {
+                idle_after_end.get_or_insert(state.coach);
+            }
+        });
+        // From 10 s into it (15.5 s) to its end (20.5 s): 4.5 s of 40 ms blocks here.
+        assert!(held_on_hold > 100, "the real hold is shown live ({held_on_hold} blocks)");
+        assert_eq!(held_after_hang_up, 0, "no live hold after the caller's last words");
+        assert_eq!(hold_cue_after_hang_up, 0, "no 'hold too long' cue after them");
+        let idle = idle_after_end.expect("the call ended by silence");
+        assert_eq!(idle.headline, crate::coach::Headline::Waiting, "{idle:?}");
+        assert!(idle.cue.is_none() && idle.pace.value.is_none() && idle.volume.value.is_none());
+        assert!(idle.tone.value.is_none(), "{idle:?}");
+        let [call] = &sessions(&root)[..] else { panic!("one call") };
+        assert_eq!(call.ended_by, Some(CallEnd::Silence));
+        let conversation = call.conversation.as_ref().expect("the call's conversation");
+        let holds: Vec<(f64, f32)> =
+            conversation.holds.iter().map(|h| (h.start_s, h.duration_s)).collect();
+        // The hold from the end of "please hold" to "thank you" (5.5 to 20.5 s; the call
+        // starts at 0, 1 s before the caller's first words), within the VAD's hangover.
+        let [(start_s, duration_s)] = holds[..] else { panic!("one hold: {holds:?}") };
+        assert!((start_s - 5.5).abs() < 0.5 && (duration_s - 15.0).abs() < 0.5, "{holds:?}");
+        assert!((conversation.longest_hold_s - duration_s).abs() < 1e-6);
+        let hold_events = call.conversation_events.iter().filter(|e| e.kind == EventKind::Hold);
+        assert_eq!(hold_events.count(), 1, "{:?}", call.conversation_events);
     }
 
     #[test]

@@ -33,10 +33,15 @@ pub struct TeamWords {
     pub off_tone: &'static str,
     pub off_conversation: &'static str,
     pub off_tiring: &'static str,
-    /// The terminal's summary: `{team}`, `{agents}`, `{calls}`, `{from}`, `{to}`, `{ms}`.
+    /// The terminal's summary: `{team}`, `{agents}`, `{calls}`, `{from}`, `{to}`, `{ms}`,
+    /// and the nouns after the counts, `{agents_noun}` and `{calls_noun}`.
     pub terminal_header: &'static str,
-    /// One agent's line: `{agent}`, `{calls}`, `{off}`.
+    /// One agent's line: `{agent}`, `{calls}`, `{calls_noun}`, `{off}`.
     pub terminal_agent: &'static str,
+    /// An agent and agents, a call and calls, as counted nouns ([`counted`]): English says
+    /// "1 agent", not "1 agents"; Chinese counts with a measure word in the templates.
+    pub agent_nouns: [&'static str; 2],
+    pub call_nouns: [&'static str; 2],
     /// `{n}` agents not listed.
     pub terminal_more: &'static str,
     /// `{path}` written.
@@ -75,6 +80,8 @@ pub const ZH: TeamWords = TeamWords {
     off_tiring: "疲劳",
     terminal_header: "团队 {team}：{agents} 位坐席，{calls} 通电话，{from} 至 {to}（{ms} 毫秒）",
     terminal_agent: "  {agent}  {calls} 通  偏离 {off}",
+    agent_nouns: ["", ""],
+    call_nouns: ["", ""],
     terminal_more: "  ……另有 {n} 位（全部见 --html 或 --json）",
     terminal_wrote: "已写入 {path}",
 };
@@ -109,8 +116,10 @@ pub const EN: TeamWords = TeamWords {
     off_tone: "tone",
     off_conversation: "conversation",
     off_tiring: "tiring",
-    terminal_header: "team {team}: {agents} agents, {calls} calls, {from} to {to} ({ms} ms)",
-    terminal_agent: "  {agent}  {calls} calls  off target {off}",
+    terminal_header: "team {team}: {agents} {agents_noun}, {calls} {calls_noun}, {from} to {to} ({ms} ms)",
+    terminal_agent: "  {agent}  {calls} {calls_noun}  off target {off}",
+    agent_nouns: ["agent", "agents"],
+    call_nouns: ["call", "calls"],
     terminal_more: "  … and {n} more (all in --html or --json)",
     terminal_wrote: "wrote {path}",
 };
@@ -119,5 +128,39 @@ pub fn team_words(lang: Lang) -> &'static TeamWords {
     match lang {
         Lang::Zh => &ZH,
         Lang::En => &EN,
+    }
+}
+
+/// The noun for `n` of something: its singular form for one, its plural otherwise.
+pub fn counted(nouns: [&'static str; 2], n: i64) -> &'static str {
+    if n == 1 { nouns[0] } else { nouns[1] }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::session::words::fill;
+
+    #[test]
+    fn one_agent_and_one_call_are_singular_in_english() {
+        let header = |lang, agents: i64, calls: i64| {
+            let t = team_words(lang);
+            fill(
+                t.terminal_header,
+                &[
+                    ("team", "A"),
+                    ("agents", &agents.to_string()),
+                    ("agents_noun", counted(t.agent_nouns, agents)),
+                    ("calls", &calls.to_string()),
+                    ("calls_noun", counted(t.call_nouns, calls)),
+                    ("from", "d1"),
+                    ("to", "d2"),
+                    ("ms", "3"),
+                ],
+            )
+        };
+        assert_eq!(header(Lang::En, 1, 1), "team A: 1 agent, 1 call, d1 to d2 (3 ms)");
+        assert_eq!(header(Lang::En, 2, 0), "team A: 2 agents, 0 calls, d1 to d2 (3 ms)");
+        assert_eq!(header(Lang::Zh, 1, 1), "团队 A：1 位坐席，1 通电话，d1 至 d2（3 毫秒）");
     }
 }

@@ -343,6 +343,12 @@ fn start(source: Source, settings: &Settings) -> Pipeline {
 }
 
 impl eframe::App for CoachApp {
+    /// The window closes (or SIGTERM asked it to): the call in progress is closed and
+    /// stored before the process exits, not left with `ended_by: null`.
+    fn on_exit(&mut self, _gl: Option<&eframe::glow::Context>) {
+        self.pipeline.close();
+    }
+
     fn ui(&mut self, ui: &mut Ui, _frame: &mut eframe::Frame) {
         let mut state = self.pipeline.snapshot();
         self.follow_team(state.calls.len());

@@ -56,6 +56,20 @@ pub fn run_rehearsal(
     run_with(false, Some((script, lang)))
 }
 
+/// SIGTERM, SIGINT and SIGHUP (a logout, `kill`, Ctrl-C in the terminal) close the window
+/// the way its close button does, so that `on_exit` stores the call in progress; by default
+/// they would end the process on the spot.
+fn close_on_termination(ctx: &egui::Context) {
+    let ctx = ctx.clone();
+    let closed = ctrlc::set_handler(move || {
+        ctx.send_viewport_cmd(egui::ViewportCommand::Close);
+        ctx.request_repaint();
+    });
+    if let Err(e) = closed {
+        eprintln!("speech-coach: a kill will not close the call in progress cleanly: {e}");
+    }
+}
+
 fn run_with(
     demo: bool,
     rehearsal: Option<(crate::coach::rehearsal::Script, crate::analysis::Lang)>,
@@ -77,6 +91,7 @@ fn run_with(
         "speech-coach",
         options,
         Box::new(move |cc| {
+            close_on_termination(&cc.egui_ctx);
             let fonts = install_fonts(&cc.egui_ctx);
             Ok(Box::new(app::CoachApp::new(
                 settings,

@@ -34,7 +34,8 @@ impl View<'_> {
             HoldAlert::Warn => band_color(Band::Amber),
             HoldAlert::Alarm => band_color(Band::Red),
         };
-        Some((format!("{} {hold:.0} s", self.s().hold), color))
+        let s = self.s();
+        Some((format!("{} {hold:.0} {}", s.hold, s.seconds), color))
     }
 
     /// The who-is-talking lanes, the hold timer and the hold key.

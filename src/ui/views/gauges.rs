@@ -5,6 +5,7 @@
 use crate::egui::{RichText, Ui};
 
 use super::View;
+use super::numbers::signed;
 use crate::analysis::Lang;
 use crate::coach::targets;
 use crate::coach::{Band, CoachState, Headline, headline};
@@ -28,7 +29,7 @@ impl View<'_> {
         let floor = targets::flat_spread_floor(self.speech_lang, self.baseline_spread_st);
         let tone_state = c.tone_state.map_or("", |t| i18n::tone_text(s, t));
         let pitch = c.pitch_median_hz.map_or(String::new(), |hz| match c.pitch_vs_baseline_st {
-            Some(d) => format!(" · {hz:.0} Hz ({d:+.1})"),
+            Some(d) => format!(" · {hz:.0} Hz ({})", signed(d, 1)),
             None => format!(" · {hz:.0} Hz"),
         });
         let mut volume_word = band_word(c.volume.band);
@@ -56,7 +57,9 @@ impl View<'_> {
             },
             Gauge {
                 label: s.volume,
-                value_text: wait(c.volume.value, &|v| format!("{v:+.1} {}", s.db_vs_normal)),
+                value_text: wait(c.volume.value, &|v| {
+                    format!("{} {}", signed(v, 1), s.db_vs_normal)
+                }),
                 state_text: volume_word,
                 value: c.volume.value,
                 band: if c.clipping || c.mic_too_quiet { Some(Band::Red) } else { c.volume.band },

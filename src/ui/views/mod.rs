@@ -9,6 +9,7 @@
 mod conversation;
 mod gauges;
 mod header;
+mod numbers;
 mod sessions;
 mod settings;
 mod strip;

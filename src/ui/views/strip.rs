@@ -5,6 +5,7 @@
 use crate::egui;
 use crate::egui::{RichText, Ui};
 
+use super::numbers::signed;
 use super::{Action, View};
 use crate::coach::Band;
 use crate::ui::gauge::{DEVICE, band_color};
@@ -25,7 +26,7 @@ impl View<'_> {
             chip(
                 ui,
                 s.volume,
-                c.volume.value.map_or("–".into(), |v| format!("{v:+.0}dB")),
+                c.volume.value.map_or("–".into(), |v| format!("{}dB", signed(v, 0))),
                 c.volume.band,
             );
             chip(ui, s.speed, c.pace.value.map_or("–".into(), |v| format!("{v:.0}")), c.pace.band);

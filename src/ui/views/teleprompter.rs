@@ -15,10 +15,11 @@ impl View<'_> {
         let (current, results) =
             self.state.rehearsal.as_ref().map_or((0, &[][..]), |(c, r)| (*c, r.as_slice()));
         ui.label(format!(
-            "{} · {} {:.0} s",
+            "{} · {} {:.0} {}",
             script.title.as_deref().unwrap_or(s.script),
             s.expected,
-            script.expected_s(self.speech_lang)
+            script.expected_s(self.speech_lang),
+            s.seconds
         ));
         // Its own scroll area inside the view's, offset so that the highlighted line sits
         // in the middle. Set by offset, not `scroll_to_me`, which would also pull the
