@@ -125,20 +125,8 @@ fn compare(call: &str, via: &str, truth: &Truth, found: &Found) -> Vec<String> {
     let scripted_overlap: f64 = truth.interruptions.iter().map(|i| i.2).sum::<f64>()
         + truth.back_channels.iter().map(|b| b.2).sum::<f64>();
     println!("  overlap {:.2} s, script {scripted_overlap:.2} s", found.overlap_s);
-    let scripted = |kind: &str| -> Vec<(f64, f64)> {
-        match kind {
-            "agent_interruption" | "caller_interruption" => truth
-                .interruptions
-                .iter()
-                .filter(|i| (i.0 == Who::Agent) == (kind == "agent_interruption"))
-                .map(|i| (i.1, i.2))
-                .collect(),
-            "dead_air" => truth.dead_air.clone(),
-            _ => truth.holds.clone(),
-        }
-    };
     for kind in ["agent_interruption", "caller_interruption", "dead_air", "hold"] {
-        let want = scripted(kind);
+        let want = truth.scripted(kind);
         let got: Vec<(f64, f64)> =
             found.events.iter().filter(|e| e.0 == kind).map(|e| (e.1, e.2)).collect();
         for &(t, d) in &want {

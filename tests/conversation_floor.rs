@@ -13,11 +13,10 @@
 
 mod common;
 
-use common::calls::{self, CallBuilder, Truth, Voice, Who, db_to_gain, read_wav, write_wav};
+use common::calls::{
+    self, Voice, Who, db_to_gain, event_hits, measure, read_wav, service_call, write_wav,
+};
 use common::{path_str, run, scratch};
-use speech_coach::analysis::offline::{CallSides, analyse_call};
-use speech_coach::analysis::{AnalyserConfig, Lang, Totals};
-use speech_coach::conversation::Conversation;
 
 const AGENT_DBFS: f32 = -30.0;
 const CALLER_DBFS: f32 = -30.0;
@@ -34,67 +33,6 @@ fn noise(n: usize, dbfs: f32, seed: u32) -> Vec<f32> {
         .collect()
 }
 
-struct Found {
-    talk: [f64; 2],
-    events: Vec<(String, f64, f64)>,
-    agent_pace: f64,
-}
-
-fn measure(agent: &std::path::Path, caller: &std::path::Path) -> Found {
-    let mut conversation = Conversation::new();
-    let mut totals = Totals::new();
-    analyse_call(
-        CallSides::Files { agent, caller },
-        |rate| AnalyserConfig::new(rate).with_lang(Lang::Zh),
-        |a, c| {
-            totals.push_frame(a);
-            conversation.push(a, c);
-        },
-        |_, _| {},
-    )
-    .unwrap();
-    conversation.finish();
-    let s = conversation.summary();
-    let pace = totals.summary(0.0, 0).syllables_per_min.unwrap_or(0.0) as f64;
-    Found {
-        talk: [s.agent_talk_s, s.caller_talk_s],
-        events: conversation
-            .events()
-            .iter()
-            .map(|e| (e.kind.as_str().to_string(), e.time_s, e.duration_s as f64))
-            .collect(),
-        agent_pace: pace,
-    }
-}
-
-fn scripted(truth: &Truth, kind: &str) -> Vec<(f64, f64)> {
-    match kind {
-        "agent_interruption" | "caller_interruption" => truth
-            .interruptions
-            .iter()
-            .filter(|i| (i.0 == Who::Agent) == (kind == "agent_interruption"))
-            .map(|i| (i.1, i.2))
-            .collect(),
-        "dead_air" => truth.dead_air.clone(),
-        _ => truth.holds.clone(),
-    }
-}
-
-/// (kind, found of scripted, invented)
-fn events(truth: &Truth, found: &Found) -> Vec<(&'static str, usize, usize, usize)> {
-    ["agent_interruption", "caller_interruption", "dead_air", "hold"]
-        .into_iter()
-        .map(|kind| {
-            let want = scripted(truth, kind);
-            let got: Vec<f64> = found.events.iter().filter(|e| e.0 == kind).map(|e| e.1).collect();
-            let hit = want.iter().filter(|&&(t, _)| got.iter().any(|g| (g - t).abs() <= 1.0));
-            let invented =
-                got.iter().filter(|&&g| !want.iter().any(|&(t, _)| (g - t).abs() <= 1.0));
-            (kind, hit.count(), want.len(), invented.count())
-        })
-        .collect()
-}
-
 #[test]
 fn the_floor_at_three_neighbour_levels() {
     let dir = scratch("conversation-floor");
@@ -106,30 +44,7 @@ fn the_floor_at_three_neighbour_levels() {
     assert!(held_out.len() >= 5);
     let load = |who: &str, dbfs: f32| Voice::load_at(who, &calls::cv_zh(who), &dir, dbfs);
     let (mut a, mut c) = (load(&held_out[0], AGENT_DBFS), load(&held_out[1], CALLER_DBFS));
-    let call = CallBuilder::new()
-        .pause(1.0)
-        .turn(Who::Agent, &mut a, 2)
-        .pause(0.8)
-        .turn(Who::Caller, &mut c, 3)
-        .pause(0.6)
-        .turn(Who::Agent, &mut a, 3)
-        .pause(0.7)
-        .turn(Who::Caller, &mut c, 2)
-        .interrupt(Who::Agent, &mut a, 1.5, 2)
-        .pause(0.6)
-        .turn(Who::Caller, &mut c, 2)
-        .dead_air(6.5)
-        .turn(Who::Agent, &mut a, 2)
-        .hold(15.0, None)
-        .turn(Who::Agent, &mut a, 3)
-        .interrupt(Who::Caller, &mut c, 1.2, 2)
-        .pause(0.8)
-        .turn(Who::Agent, &mut a, 2)
-        .pause(0.9)
-        .turn(Who::Caller, &mut c, 2)
-        .dead_air(7.0)
-        .turn(Who::Agent, &mut a, 2)
-        .finish(1.5, [-75.0, -75.0], None);
+    let call = service_call(&mut a, &mut c, [-75.0, -75.0]);
     let n = call.agent.len();
     let rate = calls::RATE as usize;
 
@@ -202,8 +117,9 @@ fn the_floor_at_three_neighbour_levels() {
         write_wav(&agent_file, &mic);
         let found = measure(&agent_file, &caller_file);
         let err = |i: usize, who: Who| 100.0 * (found.talk[i] / call.truth.talk_s(who) - 1.0);
-        let ev = events(&call.truth, &found);
-        let pace = 100.0 * (found.agent_pace / reference.agent_pace - 1.0);
+        let ev = event_hits(&call.truth, &found.events, 1.0);
+        let per_min = |m: &calls::Measured| m.agent.syllables_per_min.unwrap_or(0.0) as f64;
+        let pace = 100.0 * (per_min(&found) / per_min(&reference) - 1.0);
         let invented: usize = ev.iter().map(|e| e.3).sum();
         println!(
             "| {under} dB | {:+.1} % | {:+.1} % | {}/{}, {}/{} | {invented} | {}/{} | {}/{} | {pace:+.1} % |",

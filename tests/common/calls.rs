@@ -251,6 +251,21 @@ impl Truth {
         total + cur.map_or(0.0, |(s, e)| e - s)
     }
 
+    /// The scripted events of `kind` (as `ConversationEvent::kind` names them) as
+    /// (start, duration).
+    pub fn scripted(&self, kind: &str) -> Vec<(f64, f64)> {
+        match kind {
+            "agent_interruption" | "caller_interruption" => self
+                .interruptions
+                .iter()
+                .filter(|i| (i.0 == Who::Agent) == (kind == "agent_interruption"))
+                .map(|i| (i.1, i.2))
+                .collect(),
+            "dead_air" => self.dead_air.clone(),
+            _ => self.holds.clone(),
+        }
+    }
+
     /// Time in which `who` alone talks, per the script.
     pub fn alone_s(&self, who: Who, step_s: f64) -> f64 {
         let talking = |w: Who, t: f64| self.talk[w.index()].iter().any(|&(s, e)| t >= s && t < e);
@@ -413,6 +428,91 @@ impl CallBuilder {
         }
         Call { agent, caller, truth: self.truth.clone() }
     }
+}
+
+/// A service call of about 90 s on two voices: turns with short pauses, the agent and then
+/// the caller interrupting, two dead airs and a silent hold of 15 s. Noise beds at
+/// `noise_dbfs` (agent, caller).
+pub fn service_call(a: &mut Voice, c: &mut Voice, noise_dbfs: [f32; 2]) -> Call {
+    CallBuilder::new()
+        .pause(1.0)
+        .turn(Who::Agent, a, 2)
+        .pause(0.8)
+        .turn(Who::Caller, c, 3)
+        .pause(0.6)
+        .turn(Who::Agent, a, 3)
+        .pause(0.7)
+        .turn(Who::Caller, c, 2)
+        .interrupt(Who::Agent, a, 1.5, 2)
+        .pause(0.6)
+        .turn(Who::Caller, c, 2)
+        .dead_air(6.5)
+        .turn(Who::Agent, a, 2)
+        .hold(15.0, None)
+        .turn(Who::Agent, a, 3)
+        .interrupt(Who::Caller, c, 1.2, 2)
+        .pause(0.8)
+        .turn(Who::Agent, a, 2)
+        .pause(0.9)
+        .turn(Who::Caller, c, 2)
+        .dead_air(7.0)
+        .turn(Who::Agent, a, 2)
+        .finish(1.5, noise_dbfs, None)
+}
+
+/// What a call's two sides give through the library (`analyse_call` into a
+/// `Conversation`): talk per side, the events as (kind, start, duration), and the agent's
+/// own figures.
+pub struct Measured {
+    pub talk: [f64; 2],
+    pub events: Vec<(String, f64, f64)>,
+    pub agent: speech_coach::analysis::Summary,
+}
+
+pub fn measure(agent: &Path, caller: &Path) -> Measured {
+    use speech_coach::analysis::{AnalyserConfig, Totals, offline};
+    let mut conversation = speech_coach::conversation::Conversation::new();
+    let mut totals = Totals::new();
+    offline::analyse_call(
+        offline::CallSides::Files { agent, caller },
+        AnalyserConfig::new,
+        |a, c| {
+            totals.push_frame(a);
+            conversation.push(a, c);
+        },
+        |_, _| {},
+    )
+    .unwrap();
+    conversation.finish();
+    let s = conversation.summary();
+    Measured {
+        talk: [s.agent_talk_s, s.caller_talk_s],
+        events: conversation
+            .events()
+            .iter()
+            .map(|e| (e.kind.as_str().to_string(), e.time_s, e.duration_s as f64))
+            .collect(),
+        agent: totals.summary(0.0, 0),
+    }
+}
+
+/// Per kind of event: (kind, scripted ones found within `within_s`, scripted, invented).
+pub fn event_hits(
+    truth: &Truth,
+    events: &[(String, f64, f64)],
+    within_s: f64,
+) -> Vec<(&'static str, usize, usize, usize)> {
+    ["agent_interruption", "caller_interruption", "dead_air", "hold"]
+        .into_iter()
+        .map(|kind| {
+            let want = truth.scripted(kind);
+            let got: Vec<f64> = events.iter().filter(|e| e.0 == kind).map(|e| e.1).collect();
+            let near = |a: f64, b: f64| (a - b).abs() <= within_s;
+            let hit = want.iter().filter(|&&(t, _)| got.iter().any(|&g| near(g, t))).count();
+            let invented = got.iter().filter(|&&g| !want.iter().any(|&(t, _)| near(g, t))).count();
+            (kind, hit, want.len(), invented)
+        })
+        .collect()
 }
 
 /// A built call: both channels at [`RATE`] and the script's truth.
