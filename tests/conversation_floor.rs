@@ -138,11 +138,12 @@ fn the_floor_at_three_neighbour_levels() {
     }
     // Measured (this table is README's):
     //   under  agent talk  caller talk  interruptions  invented  dead air  holds  pace
-    //   30 dB  −3.3 %      −5.2 %       2/2            0         2/2       1/1    −22.0 %
-    //   20 dB  −1.9 %      −5.2 %       2/2            0         2/2       1/1    −0.2 %
-    //   15 dB  +35.2 %     −5.2 %       2/2            2         0/2       0/1    +2.5 %
+    //   30 dB  −3.3 %      −5.2 %       2/2            0         2/2       1/1    +1.2 %
+    //   20 dB  −1.9 %      −5.2 %       2/2            0         2/2       1/1    −0.6 %
+    //   15 dB  +35.2 %     −5.2 %       2/2            2         0/2       0/1    −6.0 %
     // (before the own-voice test ran without the caller heard: agent talk +2.8 / +40.3 /
-    // +55.3 %, no dead air or hold found at any level).
+    // +55.3 %, no dead air or hold found at any level; before the analyser had it too,
+    // pace −22 % at 30 dB and right at 20 dB only by chance).
     for (under, agent, caller, ev, invented, pace) in &rows {
         // The caller's side is the same at every level (nothing of the floor reaches it).
         assert!(caller.abs() <= 8.0, "caller talk {caller:+.1} % at {under} dB");
@@ -155,11 +156,9 @@ fn the_floor_at_three_neighbour_levels() {
             // 15 dB under: the neighbours pass for the agent (goal not met); pinned.
             assert!(agent.abs() <= 45.0, "agent talk {agent:+.1} % at {under} dB");
         }
-        // Pace against the agent alone is not right at any level (goal not met): the
-        // channel's syllables and turns take the neighbours for the speaker while the
-        // agent is silent (at 20 dB under, 538 syllables in 138.8 s of turns against 289
-        // in 74.4 s alone: the ratio lands near the truth by chance). Pinned so that a
-        // change shows: within 25 %.
-        assert!(pace.abs() <= 25.0, "pace {pace:+.1} % at {under} dB");
+        // Pace against the agent alone, down to neighbours 20 dB under: within 10 %
+        // (issue 20's goal). At 15 dB the neighbours' syllables and time are counted, and
+        // the pace lands within 10 % by chance: pinned there.
+        assert!(pace.abs() <= 10.0, "pace {pace:+.1} % at {under} dB");
     }
 }

@@ -28,6 +28,7 @@ use super::totals::Totals;
 use crate::dsp::band_power::BandPower;
 use crate::dsp::filter::Biquad;
 use crate::dsp::level::{ActiveLevel, power_to_dbfs};
+use crate::dsp::own_level::{OwnLevel, RecentLevel};
 use crate::dsp::pace::{SpeakingTime, SyllableDetector, SyllableHop, SyllableRules, TurnTracker};
 use crate::dsp::pitch::{CandidateFinder, PitchConfig, PitchFrame};
 use crate::dsp::pitch_path::{LAG, PathConfig, PathTracker};
@@ -173,6 +174,10 @@ pub struct Analyser {
     speaking: SpeakingTime,
     turns: TurnTracker,
     syllables: SyllableDetector,
+    /// The speaker's own level and the last 0.3 s: sound far under the speaker's level is
+    /// not their syllables or turn time (see `dsp::own_level`).
+    own_level: OwnLevel,
+    recent_level: RecentLevel,
     pace: PaceWindow,
     rolling_pitch: RollingPitch,
     tone_cache: (Option<f32>, Option<f32>),
@@ -234,6 +239,8 @@ impl Analyser {
             speaking: SpeakingTime::new(HOP_S as f32),
             turns: TurnTracker::new(HOP_S as f32),
             syllables: SyllableDetector::new(syllable_rules(config.lang)),
+            own_level: OwnLevel::default(),
+            recent_level: RecentLevel::default(),
             pace: PaceWindow {
                 ring: Vec::with_capacity(PACE_WINDOW_FRAMES),
                 next: 0,
@@ -364,8 +371,19 @@ impl Analyser {
         self.current_gap_frames = if speech { 0 } else { self.current_gap_frames + 1 };
         self.active.push(power, speech);
 
-        let syllable = self.syllables.push(SyllableHop { envelope_db, voiced, balance_db, speech });
-        let turn = self.turns.push(vad.active, syllable);
+        // The speaker's own voice: not far under their level over the last 0.3 s. Checked
+        // before this hop teaches the level, as the talk lanes do.
+        let own_voice = !self.own_level.is_far_above(self.recent_level.push(level_dbfs));
+        if speech {
+            self.own_level.push(level_dbfs);
+        }
+        let syllable = self.syllables.push(SyllableHop {
+            envelope_db,
+            voiced,
+            balance_db,
+            speech: speech && own_voice,
+        });
+        let turn = self.turns.push(vad.active && own_voice, syllable);
         for _ in 0..turn.turn_frames {
             self.pace.push_frame();
         }

@@ -8,7 +8,7 @@
 //! the softphone's playback) and behind `analyze --stereo` (two channels of a recording).
 //!
 //! ```text
-//! agent frame  ─► own-voice test (levels) ► talk spurts (spurts) ┬─► interruptions
+//! agent frame  ─► own-voice test (dsp::own_level) ► talk spurts (spurts) ┬─► interruptions
 //!                                                               ├─► silences: dead air, holds (+ hold key)
 //! caller frame ─► faint-sound test ─────► talk spurts ──────────┼─► turns: overlap, response gaps, monologues
 //!              └──────────────────────────────────────────────► arousal (caller against their opening)
@@ -21,7 +21,6 @@
 
 mod arousal;
 mod interruptions;
-mod levels;
 mod live;
 mod silences;
 mod spurts;
@@ -31,11 +30,11 @@ mod turns;
 #[cfg(test)]
 mod tests;
 
+pub use crate::dsp::own_level::QUIETER_THAN_OWN_DB;
 pub use arousal::{
     AROUSAL_BASELINE_S, AROUSED_LEVEL_DB, AROUSED_PITCH_ST, ArousalSummary, CallerArousal,
 };
 pub use interruptions::{INTERRUPTION_MIN_OVERLAP_S, SIMULTANEOUS_START_S};
-pub use levels::QUIETER_THAN_OWN_DB;
 pub use live::{HoldAlert, LiveConversation};
 pub use silences::{DEAD_AIR_S, HOLD_ALARM_S, HOLD_MIN_S, HOLD_WARN_S};
 pub use spurts::SPURT_BRIDGE_S;
@@ -43,9 +42,9 @@ pub use summary::{ConversationEvent, ConversationSummary, EventKind, Hold, HoldS
 pub use turns::CALLER_TURN_MIN_S;
 
 use crate::analysis::Frame;
+use crate::dsp::own_level::{OwnLevel, RecentLevel};
 use arousal::ArousalTracker;
 use interruptions::{Interruption, InterruptionWatch};
-use levels::{OwnLevel, RecentLevel};
 use silences::{Gap, GapKind, Silences};
 use spurts::{Change, SideTalk};
 

@@ -6,6 +6,7 @@
 pub mod band_power;
 pub mod filter;
 pub mod level;
+pub mod own_level;
 pub mod pace;
 pub mod pitch;
 pub mod pitch_path;
