@@ -178,7 +178,8 @@ spread=$(convert "$work/windows-wine-zh.png" -colorspace gray -format '%[fx:stan
 echo "screenshot: $work/windows-wine-zh.png (grey spread $spread)"
 awk -v s="$spread" 'BEGIN { exit !(s > 0.05) }' || fail "the screenshot is blank"
 if [ -n "${SPEECH_COACH_SCREENSHOT:-}" ]; then
-    cp "$work/windows-wine-zh.png" "$SPEECH_COACH_SCREENSHOT"
+    # Only the window: no window manager, so the rest of the screen is black.
+    convert "$work/windows-wine-zh.png" -trim +repage "$SPEECH_COACH_SCREENSHOT"
 fi
 
 # ---------------------------------------------------------------- 7. capture through WASAPI
@@ -259,8 +260,8 @@ installed=$profile/AppData/Local/Programs/speech-coach
 menu="$profile/AppData/Roaming/Microsoft/Windows/Start Menu/Programs"
 run_key='HKCU\Software\Microsoft\Windows\CurrentVersion\Run'
 autostart() { wine reg query "$run_key" /v speech-coach >/dev/null 2>&1; }
+# msiexec returns when it is done (the wineserver is persistent: no `wineserver -w` here).
 wine msiexec /i "$msi" /qn || fail "msiexec /i"
-wineserver -w
 [ -f "$installed/speech-coach.exe" ] || fail "nothing installed at $installed"
 [ -f "$menu/speech-coach.lnk" ] || fail "no Start-menu shortcut"
 ! autostart || fail "a default install must not start with Windows"
@@ -271,7 +272,6 @@ sessions=$profile/AppData/Roaming/speech-coach/data/sessions
 n_sessions=$(find "$sessions" -mindepth 1 -maxdepth 1 -type d | wc -l)
 [ "$n_sessions" -gt 0 ] || fail "listen --session stored no session in $sessions"
 wine msiexec /x "$msi" /qn || fail "msiexec /x"
-wineserver -w
 [ ! -e "$installed" ] || fail "$installed is still there after uninstall"
 [ ! -e "$menu/speech-coach.lnk" ] || fail "the shortcut is still there after uninstall"
 [ "$(find "$sessions" -mindepth 1 -maxdepth 1 -type d | wc -l)" = "$n_sessions" ] ||
@@ -279,10 +279,8 @@ wineserver -w
 echo "installed, ran, removed; the $n_sessions stored session(s) kept"
 # The optional feature: start with Windows (a Run entry), gone again with the program.
 wine msiexec /i "$msi" /qn ADDLOCAL=ALL || fail "msiexec /i ADDLOCAL=ALL"
-wineserver -w
 autostart || fail "ADDLOCAL=ALL did not add the Run entry"
 wine msiexec /x "$msi" /qn || fail "msiexec /x"
-wineserver -w
 ! autostart || fail "the Run entry is still there after uninstall"
 echo "with ADDLOCAL=ALL: the Run entry added, and removed with the program"
 
