@@ -65,7 +65,12 @@ export AR_x86_64_pc_windows_gnu=x86_64-w64-mingw32-ar
 export CARGO_TARGET_DIR=$root/target/windows
 # Shipped stripped, and no debug info: 23 MB instead of 158 MB, and a shorter link.
 export CARGO_PROFILE_RELEASE_DEBUG=0 CARGO_PROFILE_RELEASE_STRIP=symbols
-cargo_win() { /usr/bin/cargo "$@" -j 2 --release --target $target -Zbuild-std=std,panic_unwind; }
+# cargo_win SUBCOMMAND ARGS…: Debian's cargo for Windows; ARGS may end in `-- …` for the tool.
+cargo_win() {
+    local subcommand=$1
+    shift
+    /usr/bin/cargo "$subcommand" -j 2 --release --target $target -Zbuild-std=std,panic_unwind "$@"
+}
 exe=$CARGO_TARGET_DIR/$target/release/speech-coach.exe
 
 # ---------------------------------------------------------------- 2. Wine prefix
