@@ -1,7 +1,8 @@
 # speech-coach — the two commands a newcomer needs:
 #   make run    installs what is missing and opens the coaching window (demo mode without a microphone)
 #   make test   installs what is missing and runs the whole test suite
-.PHONY: run test deps run-deps bench accuracy clean
+#   make test-windows  cross-builds for Windows and tests that build under Wine (README)
+.PHONY: run test test-windows deps run-deps bench accuracy clean
 
 # Debian/Ubuntu packages. Running needs the ALSA and PulseAudio client libraries cpal links
 # against and the X11/Wayland libraries of the window; the tests also need sound and speech
@@ -39,6 +40,12 @@ test: deps
 	cargo fmt --check
 	cargo clippy --release --all-targets -- -D warnings
 	cargo test --release
+
+# The Windows build (x86_64-pc-windows-gnu) made with Debian's rustc-web and mingw, and
+# tested under Wine: its tests, analyze against the Linux build, the window, capture, the
+# MSI. scripts/windows-test.sh installs its own packages (Wine, mingw, wixl, …).
+test-windows: deps
+	SUDO="$(SUDO)" scripts/windows-test.sh
 
 bench: deps
 	cargo bench --bench analyser

@@ -1,11 +1,15 @@
 //! The caller's side of a call as a capture source: what the softphone plays to the
 //! headset. On Linux the monitor of an output (a sound server offers each output's sound
 //! as an input `<output>.monitor`); on Windows the output itself, opened for WASAPI
-//! loopback. Monitors are never microphones (see `capture::not_a_microphone`).
+//! loopback, or an input that carries the call: a virtual cable's capture end ("CABLE
+//! Output"), a softphone's own device, "Stereo Mix". Monitors are never microphones (see
+//! `capture::not_a_microphone`).
 
 use cpal::traits::{DeviceTrait, HostTrait};
 
-use super::capture::{CaptureError, InputDevice, device_id, device_name, host, quiet_alsa};
+use super::capture::{
+    CaptureError, InputDevice, device_id, device_name, host, is_output_mix, quiet_alsa,
+};
 
 /// Lists what can be captured as the caller's side: output monitors (Linux sound server)
 /// or outputs for loopback (Windows), the default output's marked.
@@ -32,14 +36,42 @@ pub fn list_caller_sources() -> Result<(String, Vec<InputDevice>), CaptureError>
 }
 
 /// Devices that can carry the caller: monitors among the inputs; on Windows every output
-/// (opened for loopback).
+/// (opened for loopback), then the inputs that carry an output's sound, then every other
+/// input (a virtual cable or softphone device looks like any microphone).
 pub(super) fn caller_candidates(host: &cpal::Host) -> Vec<cpal::Device> {
-    if cfg!(target_os = "windows") {
-        return host.output_devices().map(|d| d.collect()).unwrap_or_default();
+    if !cfg!(target_os = "windows") {
+        return host
+            .input_devices()
+            .map(|d| d.filter(|d| device_id(d).ends_with(".monitor")).collect())
+            .unwrap_or_default();
     }
-    host.input_devices()
-        .map(|d| d.filter(|d| device_id(d).ends_with(".monitor")).collect())
-        .unwrap_or_default()
+    let outputs = host.output_devices().map(|d| d.collect::<Vec<_>>()).unwrap_or_default();
+    let inputs = host.input_devices().map(|d| d.collect::<Vec<_>>()).unwrap_or_default();
+    let mut ranked = outputs
+        .into_iter()
+        .map(|d| (true, d))
+        .chain(inputs.into_iter().map(|d| (false, d)))
+        .filter_map(|(is_output, d)| {
+            caller_rank(true, is_output, &device_id(&d), &device_name(&d)).map(|rank| (rank, d))
+        })
+        .collect::<Vec<_>>();
+    ranked.sort_by_key(|(rank, _)| *rank);
+    ranked.into_iter().map(|(_, d)| d).collect()
+}
+
+/// Where a device stands among the caller's candidates (lower first; `None`: not one).
+/// `windows`: outputs count (loopback) and so does any input, since a virtual cable's or
+/// a softphone's capture device cannot be told from a microphone by its name; elsewhere
+/// only a sound server's monitors do.
+pub(super) fn caller_rank(windows: bool, is_output: bool, id: &str, name: &str) -> Option<u8> {
+    match (windows, is_output) {
+        (true, true) => Some(0),
+        (false, true) => None,
+        (_, false) if id.ends_with(".monitor") => Some(1),
+        (true, false) if is_output_mix(id, name) => Some(1),
+        (true, false) => Some(2),
+        (false, false) => None,
+    }
 }
 
 /// The caller's side by default: the monitor of the default output (loopback of the
@@ -91,14 +123,40 @@ pub(super) fn find_caller(
     }
 }
 
-/// The stream format for capturing the caller: a monitor is an input; a Windows output
-/// opened for loopback is captured in its output format.
+/// The stream format for capturing the caller: a monitor or a capture device is an input;
+/// a Windows output opened for loopback is captured in its output format.
 pub(super) fn caller_config(
     device: &cpal::Device,
 ) -> Result<cpal::SupportedStreamConfig, cpal::Error> {
-    if cfg!(target_os = "windows") {
+    if cfg!(target_os = "windows") && device.supports_output() {
         device.default_output_config()
     } else {
         device.default_input_config()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn on_windows_the_caller_is_an_output_by_loopback_or_any_capture_device() {
+        let guid = "{0.0.1.00000000}.{3f}";
+        assert_eq!(caller_rank(true, true, guid, "Speakers (Jabra Evolve 20)"), Some(0));
+        assert_eq!(caller_rank(true, false, guid, "Stereo Mix (Realtek(R) Audio)"), Some(1));
+        assert_eq!(caller_rank(true, false, guid, "Monitor of Softphone"), Some(1));
+        // A virtual cable's capture end and a softphone's own device: chosen by name.
+        assert_eq!(
+            caller_rank(true, false, guid, "CABLE Output (VB-Audio Virtual Cable)"),
+            Some(2)
+        );
+        assert_eq!(caller_rank(true, false, guid, "Softphone Capture (Zoiper)"), Some(2));
+    }
+
+    #[test]
+    fn elsewhere_the_caller_is_a_sound_servers_monitor_only() {
+        assert_eq!(caller_rank(false, false, "softphone.monitor", "Monitor of Softphone"), Some(1));
+        assert_eq!(caller_rank(false, false, "vmic", "vmic"), None);
+        assert_eq!(caller_rank(false, true, "softphone", "Softphone"), None);
     }
 }

@@ -41,10 +41,10 @@ pub enum CaptureError {
     NoDevice,
     #[error("no input device matches {wanted:?}; available: {available}")]
     DeviceNotFound { wanted: String, available: String },
-    #[error("cannot open microphone {device:?}: {reason}")]
-    Open { device: String, reason: String },
-    #[error("microphone {device:?} uses sample format {format}, which is not supported")]
-    UnsupportedFormat { device: String, format: String },
+    #[error("cannot open {role} {device:?}: {reason}")]
+    Open { role: Role, device: String, reason: String },
+    #[error("{role} {device:?} uses sample format {format}, which is not supported")]
+    UnsupportedFormat { role: Role, device: String, format: String },
     #[error("no caller source found: {reason}")]
     NoCallerSource { reason: String },
     #[error("no caller source matches {wanted:?}; available: {available}")]
@@ -85,6 +85,17 @@ pub fn host() -> Result<cpal::Host, CaptureError> {
         host: id.name().to_string(),
         reason: e.to_string(),
     })
+}
+
+/// How to pick another audio host, when this build has more than one (ALSA and
+/// PulseAudio on Linux; Windows has WASAPI alone, so nothing to say there).
+pub fn host_choice_hint() -> Option<String> {
+    let names = cpal::available_hosts().iter().map(|id| id.name().to_lowercase()).collect();
+    host_hint(names)
+}
+
+fn host_hint(names: Vec<String>) -> Option<String> {
+    (names.len() > 1).then(|| format!("set {HOST_ENV}={} to choose", names.join("|")))
 }
 
 /// A block of mono samples with the moment the callback delivered it.
@@ -137,8 +148,18 @@ pub(super) fn device_id(device: &cpal::Device) -> String {
 pub enum Role {
     /// The agent's microphone.
     Microphone,
-    /// What the softphone plays: an output's monitor (Linux) or loopback (Windows).
+    /// What the softphone plays: an output's monitor (Linux), loopback or a capture
+    /// device such as a virtual cable (Windows).
     Caller,
+}
+
+impl std::fmt::Display for Role {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Role::Microphone => "microphone",
+            Role::Caller => "caller source",
+        })
+    }
 }
 
 /// Inputs that hosts list but that never carry the agent's voice, so they are not listed,
@@ -146,11 +167,24 @@ pub enum Role {
 /// - PulseAudio (and PipeWire's pulse service) offer what each output plays as an input
 ///   named `<output>.monitor`. During a call that is the caller's voice from the
 ///   softphone, and the server makes it the default when the last real microphone is
-///   unplugged.
+///   unplugged. Through WASAPI (Windows, and Wine on PulseAudio) the same input has an
+///   endpoint id and only its name says it: "Monitor of …".
+/// - Windows sound cards' loopback inputs, "Stereo Mix" ("立体声混音" on Chinese Windows,
+///   "What U Hear" on Creative cards): what the speakers play, the caller again.
 /// - ALSA's `null` device "generates zero samples" on capture.
 fn not_a_microphone(device: &cpal::Device) -> bool {
-    let id = device_id(device);
-    id.ends_with(".monitor") || id == "alsa:null"
+    is_output_mix(&device_id(device), &device_name(device))
+}
+
+/// Whether an input with this id and name carries what an output plays (see
+/// [`not_a_microphone`]); a pure function of the two so that it is tested without devices.
+pub(super) fn is_output_mix(id: &str, name: &str) -> bool {
+    const MIX_NAMES: [&str; 4] = ["stereo mix", "立体声混音", "立體聲混音", "what u hear"];
+    let name = name.trim().to_lowercase();
+    id.ends_with(".monitor")
+        || id == "alsa:null"
+        || name.starts_with("monitor of ")
+        || MIX_NAMES.iter().any(|mix| name.contains(mix))
 }
 
 /// alsa-lib prints every failed probe of its plugin devices to stderr; a user should see
@@ -277,7 +311,7 @@ impl Capture {
         };
         let name = device_name(&device);
         let id = device_id(&device);
-        let open_err = |reason: String| CaptureError::Open { device: name.clone(), reason };
+        let open_err = |reason: String| CaptureError::Open { role, device: name.clone(), reason };
         let supported = match role {
             Role::Microphone => device.default_input_config(),
             Role::Caller => caller_config(&device),
@@ -312,6 +346,7 @@ impl Capture {
             SampleFormat::F64 => build!(f64),
             other => {
                 return Err(CaptureError::UnsupportedFormat {
+                    role,
                     device: name,
                     format: other.to_string(),
                 });
@@ -433,4 +468,52 @@ where
         counters.failed.store(true, Ordering::Relaxed);
     };
     device.build_input_stream::<T, _, _>(*config, data_callback, error_callback, None)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn monitors_and_stereo_mix_are_never_taken_for_a_microphone() {
+        // Ids and names as PulseAudio, WASAPI (Windows, and Wine on PulseAudio) and ALSA
+        // give them.
+        let mixes = [
+            ("alsa_output.pci-0000_00_1f.3.analog-stereo.monitor", "Monitor of Built-in Audio"),
+            ("{0.0.1.00000000}.{6a1f}", "Monitor of Softphone"),
+            ("{0.0.1.00000000}.{9c2e}", "Stereo Mix (Realtek High Definition Audio)"),
+            ("{0.0.1.00000000}.{41d0}", "立体声混音 (Realtek(R) Audio)"),
+            ("{0.0.1.00000000}.{77aa}", "What U Hear (Sound Blaster)"),
+            ("alsa:null", "Discard all samples (playback) or generate zero samples (capture)"),
+        ];
+        for (id, name) in mixes {
+            assert!(is_output_mix(id, name), "{name:?} taken for a microphone");
+        }
+        let microphones = [
+            ("alsa_input.usb-Jabra_Evolve_20-00.mono-fallback", "Jabra Evolve 20 Mono"),
+            ("{0.0.1.00000000}.{1b2c}", "Microphone (Realtek High Definition Audio)"),
+            ("{0.0.1.00000000}.{5e6f}", "麦克风 (Logitech USB Headset)"),
+            ("{0.0.1.00000000}.{8a9b}", "Headset Microphone (Monitor Audio)"),
+            ("vmic", "vmic"),
+        ];
+        for (id, name) in microphones {
+            assert!(!is_output_mix(id, name), "{name:?} not offered as a microphone");
+        }
+    }
+
+    #[test]
+    fn the_audio_host_hint_names_only_hosts_this_build_has() {
+        assert_eq!(host_hint(vec!["wasapi".into()]), None);
+        let linux = host_hint(vec!["alsa".into(), "pulseaudio".into()]);
+        assert_eq!(linux.as_deref(), Some("set SPEECH_COACH_AUDIO_HOST=alsa|pulseaudio to choose"));
+        #[cfg(windows)]
+        assert_eq!(host_choice_hint(), None, "Windows has WASAPI alone: no hint");
+    }
+
+    #[test]
+    fn an_open_error_says_which_side_of_the_call_failed() {
+        let err = |role| CaptureError::Open { role, device: "X".into(), reason: "busy".into() };
+        assert_eq!(err(Role::Microphone).to_string(), "cannot open microphone \"X\": busy");
+        assert_eq!(err(Role::Caller).to_string(), "cannot open caller source \"X\": busy");
+    }
 }

@@ -1,8 +1,11 @@
 //! `speech-coach devices`: the microphones and, apart from them, the sources that carry
-//! the caller's side (output monitors; loopback on Windows).
+//! the caller's side (output monitors; on Windows outputs by loopback and inputs such as a
+//! virtual cable).
 
 use anyhow::Result;
-use speech_coach::audio::capture::{InputDevice, list_caller_sources, list_input_devices};
+use speech_coach::audio::capture::{
+    InputDevice, host_choice_hint, list_caller_sources, list_input_devices,
+};
 
 use super::terminal::clean;
 
@@ -20,13 +23,26 @@ fn print(devices: &[InputDevice], none: &str) -> Result<()> {
 
 pub fn run() -> Result<()> {
     let (host, devices) = list_input_devices()?;
-    outln!("audio host: {host} (set SPEECH_COACH_AUDIO_HOST=alsa|pulseaudio to choose)")?;
+    match host_choice_hint() {
+        Some(hint) => outln!("audio host: {host} ({hint})")?,
+        None => outln!("audio host: {host}")?,
+    }
     outln!("microphones (the agent; * = default):")?;
     print(&devices, "no input devices found")?;
-    outln!("caller sources (what the softphone plays; * = default, used by --caller-device):")?;
+    let windows = cfg!(target_os = "windows");
+    let kinds =
+        if windows { "outputs by loopback, then inputs such as a virtual cable; " } else { "" };
+    outln!(
+        "caller sources (what the softphone plays; {kinds}* = default, used by --caller-device):"
+    )?;
     match list_caller_sources() {
         Ok((_, sources)) => {
-            print(&sources, "none on this host (a sound server offers output monitors)")?
+            let none = if windows {
+                "no output or input device found"
+            } else {
+                "none on this host (a sound server offers output monitors)"
+            };
+            print(&sources, none)?
         }
         Err(e) => outln!("  {}", clean(&e.to_string()))?,
     }

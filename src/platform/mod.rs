@@ -1,6 +1,7 @@
 //! What the app asks of the operating system's file layout, in one place: where its
 //! folders are ([`paths`]) and how files that hold a person's voice or settings are made
-//! private to them ([`private`]).
+//! private to them ([`private`]); and the user's language ([`locale`]).
 
+pub mod locale;
 pub mod paths;
 pub mod private;

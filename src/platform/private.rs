@@ -25,6 +25,7 @@ pub fn create_dir_all(dir: &Path) -> std::io::Result<()> {
 /// is how the store claims a fresh session id.
 pub fn create_dir(dir: &Path) -> std::io::Result<()> {
     let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(false);
     #[cfg(unix)]
     std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
     builder.create(dir)

@@ -274,11 +274,13 @@ impl CoachApp {
             self.missing_reported = missing.len();
             let chars: String = missing.iter().take(20).collect();
             let w = crate::ui::i18n::window_strings(self.settings.ui_lang);
-            self.notice = Some(w.missing_glyphs.replace("{chars}", &chars));
+            let font = crate::ui::fonts::CJK_FONT_TO_INSTALL;
+            let notice = w.missing_glyphs.replace("{chars}", &chars).replace("{font}", font);
+            self.notice = Some(notice);
             if self.missing_glyphs.first_report() {
                 eprintln!(
                     "speech-coach: no installed font can draw {chars}; install a CJK font \
-                     (e.g. fonts-wqy-microhei)"
+                     (e.g. {font})"
                 );
             }
         }

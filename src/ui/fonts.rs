@@ -28,6 +28,17 @@ const SYSTEM_NAME: &str = "system-cjk";
 pub const CJK_PROBE: &str =
     "\u{738b}\u{5b89}\u{9669}\u{5458}\u{8d54}\u{8def}\u{56ed}\u{7684}\u{4e00}\u{662f}";
 
+/// A CJK font to name when none is installed, the way this platform gets one: Debian's
+/// package on Linux; on Windows the font of its Chinese language features; macOS ships
+/// one.
+pub const CJK_FONT_TO_INSTALL: &str = if cfg!(target_os = "windows") {
+    "Microsoft YaHei (Settings > Time & language > Language: add Chinese)"
+} else if cfg!(target_os = "macos") {
+    "PingFang SC"
+} else {
+    "fonts-wqy-microhei"
+};
+
 /// A system font face that covers Chinese.
 #[derive(Clone)]
 pub struct SystemCjkFont {
@@ -162,6 +173,12 @@ pub(crate) fn missing_from_bundled_subset(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_missing_font_notice_names_a_linux_package_on_linux_only() {
+        let package = CJK_FONT_TO_INSTALL.starts_with("fonts-");
+        assert_eq!(package, cfg!(target_os = "linux"), "{CJK_FONT_TO_INSTALL}");
+    }
 
     #[test]
     fn an_empty_font_database_has_no_cjk_font() {

@@ -50,12 +50,10 @@ impl From<UiLang> for Lang {
 }
 
 impl UiLang {
-    /// Chinese when `LANG`/`LC_ALL`/`LC_MESSAGES` name a zh locale, else English.
+    /// Chinese when `LANG`/`LC_ALL`/`LC_MESSAGES` name a zh locale (on Windows without
+    /// them, the user's Windows locale), else English.
     pub fn from_environment() -> Self {
-        let locale = ["LC_ALL", "LC_MESSAGES", "LANG"]
-            .iter()
-            .find_map(|k| std::env::var(k).ok().filter(|v| !v.is_empty()));
-        match locale {
+        match crate::platform::locale::user_locale() {
             Some(l) if l.to_lowercase().starts_with("zh") => UiLang::Zh,
             _ => UiLang::En,
         }

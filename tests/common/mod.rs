@@ -6,6 +6,9 @@ pub mod calls;
 pub mod eval;
 pub mod frames;
 pub mod gui;
+// Debian's PostgreSQL server run as another user (chown, runuser): Unix only, like the
+// team tests that use it.
+#[cfg(unix)]
 pub mod pg;
 pub mod turns;
 pub mod vmic;

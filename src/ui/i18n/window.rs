@@ -22,7 +22,8 @@ pub struct WindowStrings {
     /// Why calibration is refused.
     pub calibrate_not_in_demo: &'static str,
     pub calibrate_not_in_rehearsal: &'static str,
-    /// The fonts notice: `{chars}` is filled with characters no font can draw.
+    /// The fonts notice: `{chars}` is filled with characters no font can draw, `{font}`
+    /// with a font to install on this platform (`fonts::CJK_FONT_TO_INSTALL`).
     pub missing_glyphs: &'static str,
     /// Level plot's y axis.
     pub level_axis: &'static str,
@@ -44,7 +45,7 @@ pub const ZH: WindowStrings = WindowStrings {
     reset_targets: "恢复培训默认值",
     calibrate_not_in_demo: "演示录音不是你的声音，不能用来校准",
     calibrate_not_in_rehearsal: "练习脚本时不能校准：请在平常通话时校准",
-    missing_glyphs: "没有字体能显示这些字：{chars}（需要中文字体，如 fonts-wqy-microhei）",
+    missing_glyphs: "没有字体能显示这些字：{chars}（需要中文字体，如 {font}）",
     level_axis: "电平 (dBFS)",
     caller_source: "客户声音",
     default_output: "默认输出",
@@ -63,7 +64,7 @@ pub const EN: WindowStrings = WindowStrings {
     reset_targets: "Reset to the training defaults",
     calibrate_not_in_demo: "The demo is not your voice: calibrate on your own speech",
     calibrate_not_in_rehearsal: "Not during a rehearsal: calibrate on your normal speech",
-    missing_glyphs: "No font can show these characters: {chars} (install a CJK font, e.g. fonts-wqy-microhei)",
+    missing_glyphs: "No font can show these characters: {chars} (install a CJK font, e.g. {font})",
     level_axis: "Level (dBFS)",
     caller_source: "Caller",
     default_output: "Default output",
