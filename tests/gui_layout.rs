@@ -254,7 +254,11 @@ fn everything_open() -> Screen {
 
 /// A report read from a session folder written as the store writes one.
 fn report_of_a_short_session() -> (speech_coach::session::report::Report, std::path::PathBuf) {
-    let dir = std::env::temp_dir().join(format!("speech-coach-layout-{}", std::process::id()));
+    // One folder per call: tests run in parallel, and two of them writing one folder read
+    // each other's half-written frames.csv ("unexpected header", seen in a CI dry run).
+    static CALLS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let n = CALLS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let dir = std::env::temp_dir().join(format!("speech-coach-layout-{}-{n}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     let meta = r#"{"id": "1700000000", "started_unix_s": 1700000000, "ended_unix_s": null,
