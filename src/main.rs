@@ -70,7 +70,9 @@ fn main() {
     if let Some(value) = per_word
         && speech_coach::analysis::set_syllables_per_english_word(value).is_err()
     {
-        eprintln!("speech-coach: --syllables-per-word {value} is outside 1.1–1.8");
+        let range = speech_coach::dsp::pace::SYLLABLES_PER_ENGLISH_WORD_RANGE;
+        let (low, high) = (range.start(), range.end());
+        eprintln!("speech-coach: --syllables-per-word {value} is outside {low}–{high}");
         std::process::exit(1);
     }
     let result = match cli.command {

@@ -625,6 +625,11 @@ pub fn cv_zh_speakers(min_clips: usize) -> Vec<(String, bool)> {
         .collect()
 }
 
+/// The held-out half of [`cv_zh_speakers`].
+pub fn cv_zh_held_out(min_clips: usize) -> Vec<String> {
+    cv_zh_speakers(min_clips).into_iter().filter(|(_, held_out)| *held_out).map(|s| s.0).collect()
+}
+
 pub fn aishell_s0150(first: usize, count: usize) -> Vec<PathBuf> {
     (first..first + count)
         .map(|i| super::shared_data().join(format!("zh-read/BAC009S0150W{i:04}.wav")))
