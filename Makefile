@@ -9,11 +9,14 @@
 # tools to make and compare audio (sox, espeak-ng, praat) and a virtual display and sound
 # server for the headless window and virtual-microphone tests, and a headless browser
 # (chromium) that plays the report's replays. Team sync links OpenSSL for TLS
-# (libssl-dev), and its tests start a throwaway PostgreSQL server (postgresql).
+# (libssl-dev), and its tests start a throwaway PostgreSQL server (postgresql). The desktop
+# tests press the hold hotkey with xdotool while another window (xmessage, x11-utils) has
+# the focus.
 RUN_PACKAGES := build-essential pkg-config libasound2-dev libssl-dev \
 	libgl1-mesa-dri libegl1 libxkbcommon-x11-0 libxcursor1 libxrandr2 libxi6
 TEST_PACKAGES := $(RUN_PACKAGES) libasound2-plugins pulseaudio pulseaudio-utils \
-	sox libsox-fmt-mp3 espeak-ng praat xvfb imagemagick util-linux chromium fonts-wqy-microhei postgresql
+	sox libsox-fmt-mp3 espeak-ng praat xvfb imagemagick util-linux chromium fonts-wqy-microhei postgresql \
+	xdotool x11-utils
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 

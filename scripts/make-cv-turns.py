@@ -13,7 +13,8 @@ as shared/data/cv-zh/README asks. A speaker's remaining clips, in the order of `
 are joined with pauses of 0.25-1.2 s (seeded) filled with that clip's own room tone, as
 make-turns.py joins read sentences. Speakers with fewer than 4 usable clips are left out.
 
-Per speaker (its 12-character id) three files in OUT/clean:
+Per speaker (its 12-character id) three files in OUT/clean, each with its transcript
+(the same name, .txt):
   cv-<id>.wav       every usable clip, up to 45 s: the voice's turn (the headline figures)
   cv-<id>-cal.wav   the first clips, until they hold 40 characters or more: a calibration
                     passage read aloud (the personal pace calibration's input)
@@ -117,7 +118,7 @@ def main(out):
     by_speaker = {}
     for line in open(os.path.join(CV, "text"), encoding="utf-8"):
         clip, speaker, text = line.rstrip("\n").split("\t", 2)
-        by_speaker.setdefault(speaker, []).append((clip, han(text)))
+        by_speaker.setdefault(speaker, []).append((clip, han(text), text))
     speakers = sorted(s for s, clips in by_speaker.items() if len(clips) >= MIN_CLIPS)
     half = {s: ("tune" if i % 2 == 0 else "test") for i, s in enumerate(speakers)}
     rng = random.Random(20)
@@ -126,7 +127,7 @@ def main(out):
     kept_speakers = left_out = 0
     for speaker in speakers:
         items = []
-        for clip, count in by_speaker[speaker]:
+        for clip, count, text in by_speaker[speaker]:
             x = decode(os.path.join(CV, "clips", clip), cache)
             try:
                 s, e = turns.trim(x, RATE, TRIM_BELOW_LOUDEST_DB)
@@ -144,7 +145,7 @@ def main(out):
                 excluded.write(f"{clip}\tsilence {silence:.2f} s\n")
                 left_out += 1
                 continue
-            items.append({"speech": x[s:e], "count": count,
+            items.append({"speech": x[s:e], "count": count, "text": text,
                           "tone": turns.room_tone(x, s, e, RATE // 100),
                           "pause": rng.uniform(*turns.PAUSE_S), "dur": (e - s) / RATE})
         if len(items) < MIN_CLIPS:
@@ -171,6 +172,9 @@ def main(out):
             name = f"cv-{speaker}{suffix}"
             sig, sw, start, end, rms, count = join(group, rng)
             write(os.path.join(out, "clean", name + ".wav"), sig)
+            # The transcript, for `speech-coach calibrate --text` on the -cal passages.
+            with open(os.path.join(out, "clean", name + ".txt"), "w", encoding="utf-8") as t:
+                t.write("\n".join(it["text"] for it in group) + "\n")
             row = [name, "zh", count, f"{sw:.3f}", f"{start:.3f}", f"{end:.3f}", f"{rms:.6f}",
                    len(group), half[speaker]]
             manifest.write("\t".join(map(str, row)) + "\n")

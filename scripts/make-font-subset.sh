@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Rebuilds assets/fonts/: the subset of WenQuanYi Micro Hei that holds every Chinese
-# character the interface can show (taken from src/ui/ and its subfolders, and the report's words in src/session/) and the bundled example scripts, so Chinese renders on any
+# character the interface can show (taken from src/ui/ and src/settings/ with their subfolders, the report's words in src/report/, and the calibration passage in src/coach/pace_profile.rs) and the bundled example scripts, so Chinese renders on any
 # machine without a CJK font installed.
 # Needs: apt-get install fonts-wqy-microhei; pip install fonttools
 set -euo pipefail
@@ -8,8 +8,8 @@ cd "$(dirname "$0")/.."
 python3 - <<'PY'
 import re
 import glob
-text = "".join(open(f, encoding="utf-8").read() for f in sorted(glob.glob("src/ui/**/*.rs", recursive=True) + ["src/session/words.rs", "src/session/when.rs"] + glob.glob("assets/scripts/*.md")))
-chars = sorted({c for c in text if ord(c) > 0x2000} | set("中文…（）：，、↑↓▶✖"))
+text = "".join(open(f, encoding="utf-8").read() for f in sorted(glob.glob("src/ui/**/*.rs", recursive=True) + glob.glob("src/settings/**/*.rs", recursive=True) + ["src/report/words.rs", "src/session/when.rs", "src/coach/pace_profile.rs"] + glob.glob("assets/scripts/*.md")))
+chars = sorted({c for c in text if ord(c) > 0x2000} | set("中文…（）：，、↑↓▶✖×"))
 open("assets/fonts/subset-chars.txt", "w", encoding="utf-8").write("".join(chars) + "\n")
 PY
 pyftsubset /usr/share/fonts/truetype/wqy/wqy-microhei.ttc --font-number=0 \

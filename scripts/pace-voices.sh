@@ -7,8 +7,8 @@
 #  3. tempo copies (sox tempo -s 0.8, 1.2, 1.4) of every voice's clean turn;
 #  4. scripts/voices-report.py: per set and half, the distribution over speakers (median,
 #     90th percentile, worst) of count error and of pace error against the stopwatch; the
-#     count change with tempo; and what a per-voice count factor learnt on a calibration
-#     passage would do to pace on the same voice's other clips.
+#     count change with tempo; and what the personal pace calibration (`calibrate` on a
+#     voice's first clips, `analyze --profile` on its other clips) does to pace.
 # Usage: scripts/pace-voices.sh [OUT_DIR] [-- extra analyze options, e.g. --profile F]
 # (needs sox with MP3 support and python3; cargo build --release first)
 set -euo pipefail
@@ -27,6 +27,26 @@ for set in zh-read cv; do
       'echo "$(basename "$1" .wav) $("$0" analyze "$1" --lang zh '"$*"')"' "$bin" {} \
       > "$d/ours-$kind.txt"
   done
+done
+# The personal pace calibration, with the real command: each voice's -cal passage
+# (40-60 characters) through `calibrate --text`, then its -rest turn through `analyze
+# --profile`. A refused calibration (a count too far from the text) leaves that voice
+# uncalibrated, as it would in the app.
+d="$out/cv"
+for kind in clean tel; do
+  mkdir -p "$d/profiles-$kind"
+  for cal in "$d/$kind"/cv-*-cal.wav; do
+    v=$(basename "$cal" -cal.wav)
+    rest="$d/$kind/$v-rest.wav"
+    profile="$d/profiles-$kind/$v.json"
+    [ -f "$rest" ] || continue
+    if "$bin" calibrate --recording "$cal" --text "$d/clean/$v-cal.txt" --lang zh --json \
+        > "$profile" 2> "$profile.err"; then
+      echo "$v-rest $("$bin" analyze "$rest" --lang zh --profile "$profile" "$@")"
+    else
+      rm -f "$profile"
+    fi
+  done > "$d/ours-calibrated-$kind.txt"
 done
 # Tempo invariance: every voice's turn sped up or slowed down by sox's WSOLA time stretch
 # (pitch and spectrum kept, `tempo -s`): the same syllables, so the same count.

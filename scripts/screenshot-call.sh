@@ -9,17 +9,10 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 shots=${1:-$here/assets/screenshots}
 work=$(mktemp -d)
-export PULSE_RUNTIME_PATH="$work/pulse" XDG_RUNTIME_DIR="$work/pulse"
-mkdir -p "$PULSE_RUNTIME_PATH"
-export PULSE_SERVER="unix:$PULSE_RUNTIME_PATH/native"
-pulseaudio --daemonize=no --exit-idle-time=-1 -n --load=module-native-protocol-unix --load=module-null-sink >/dev/null 2>&1 &
-pulse=$!
-Xvfb :77 -screen 0 1280x1000x24 -nolisten tcp >/dev/null 2>&1 &
-xvfb=$!
-trap 'kill $pulse $xvfb ${feeder:-} ${player:-} ${app:-} 2>/dev/null || true; rm -rf "$work"' EXIT
-for _ in $(seq 50); do pactl info >/dev/null 2>&1 && break; sleep 0.1; done
-pactl load-module module-pipe-source source_name=vmic file="$work/mic.fifo" format=s16le rate=16000 channels=1 source_properties=device.description=Headset >/dev/null
-pactl set-default-source vmic
+. "$here/scripts/virtual-desk.sh"
+trap 'kill $desk_pids ${feeder:-} ${player:-} ${app:-} 2>/dev/null || true; rm -rf "$work"' EXIT
+desk_start :77 1280x1000
+desk_mic vmic "$work/mic.fifo" >/dev/null
 pactl load-module module-null-sink sink_name=softphone >/dev/null
 pactl set-default-sink softphone
 data="$here/../shared/data"
@@ -36,18 +29,7 @@ SPEECH_COACH_DATA_DIR="$work/data" SPEECH_COACH_CONFIG_DIR="$work/config" LANG=z
 app=$!
 # The window and both captures up first, then the call.
 sleep 8
-python3 - "$work/mic.fifo" "$work/agent.raw" <<'PY' &
-import random, struct, sys, time
-# A real microphone is never exactly silent: faint noise (about -80 dBFS) under it all.
-f = open(sys.argv[1], "wb", buffering=0); raw = open(sys.argv[2], "rb").read()
-start = time.time(); sent = 0; piece = 640
-while sent < len(raw) + 32000 * 5:
-    chunk = raw[sent:sent + piece].ljust(piece, b"\0")
-    samples = struct.unpack("<320h", chunk)
-    f.write(struct.pack("<320h", *(max(-32768, min(32767, v + random.randint(-3, 3))) for v in samples)))
-    sent += piece
-    time.sleep(max(0.0, start + sent / 32000 - time.time()))
-PY
+desk_feed "$work/mic.fifo" "$work/agent.raw"
 feeder=$!
 pacat --playback --device=softphone --format=s16le --rate=16000 --channels=1 --latency-msec=20 --raw "$work/caller.raw" &
 player=$!

@@ -10,10 +10,9 @@ shots=${1:-$here/assets/screenshots}
 mkdir -p "$shots"
 work=$(mktemp -d)
 display=:78
-Xvfb $display -screen 0 1500x1100x24 -nolisten tcp >/dev/null 2>&1 &
-xvfb=$!
-trap 'kill ${app:-} ${feeder:-} ${pulse:-} $xvfb 2>/dev/null || true; rm -rf "$work"' EXIT
-sleep 1
+. "$here/scripts/virtual-desk.sh"
+trap 'kill ${app:-} ${feeder:-} $desk_pids 2>/dev/null || true; rm -rf "$work"' EXIT
+desk_start $display 1500x1100
 export DISPLAY=$display LANG=zh_CN.UTF-8
 
 # The window's own folders, so nothing of the user's is read or written.
@@ -45,16 +44,7 @@ shot "$shots/full-1400x1000.png"
 kill $app; wait $app 2>/dev/null || true
 
 # 2. The strip on a virtual microphone, which is then unplugged.
-export PULSE_RUNTIME_PATH="$work/pulse" XDG_RUNTIME_DIR="$work/pulse"
-mkdir -p "$PULSE_RUNTIME_PATH"
-export PULSE_SERVER="unix:$PULSE_RUNTIME_PATH/native"
-pulseaudio --daemonize=no --exit-idle-time=-1 -n --load=module-native-protocol-unix \
-  --load=module-null-sink >/dev/null 2>&1 &
-pulse=$!
-for _ in $(seq 50); do pactl info >/dev/null 2>&1 && break; sleep 0.1; done
-mic=$(pactl load-module module-pipe-source source_name=vmic file="$work/mic.fifo" \
-  format=s16le rate=16000 channels=1)
-pactl set-default-source vmic
+mic=$(desk_mic vmic "$work/mic.fifo")
 mkdir -p "$work/strip/config"
 echo '{"compact": true, "hear_caller": false}' >"$work/strip/config/settings.json"
 app_env strip "$here/target/release/speech-coach" >"$work/strip.log" 2>&1 &

@@ -85,24 +85,39 @@ def tempo_rows(out):
                "worst": max(ch, key=abs)}
 
 
-def calibration_rows(out, lo=0.85, hi=1.15):
-    """Pace error on each voice's -rest turn before and after a count factor (true count /
-    counted syllables on its -cal passage, bounded to lo..hi)."""
+def calibration_rows(out):
+    """Pace error on each voice's -rest turn before and after the personal calibration:
+    `speech-coach calibrate` on its -cal passage, `analyze --profile` on the -rest turn
+    (pace-voices.sh). A voice whose calibration was refused stays as it was."""
     d = os.path.join(out, "cv")
     for kind in ("clean", "tel"):
         truth, ours = load(d, kind)
+        calibrated = {}
+        path = os.path.join(d, f"ours-calibrated-{kind}.txt")
+        if os.path.exists(path):
+            for line in open(path):
+                name, js = line.split(" ", 1)
+                calibrated[name] = json.loads(js)
         for half in ("tune", "test"):
-            before, after = [], []
+            before, after, factors, refused = [], [], [], 0
+            errors = []  # (passage count error, other clips' count error), log ratios
             for name, (count, sw, h) in truth.items():
                 if h != half or not name.endswith("-rest"):
                     continue
+                true_pace = count / sw * 60
                 voice = name[: -len("-rest")]
-                factor = truth[voice + "-cal"][0] / max(1, ours[voice + "-cal"]["syllables"])
-                factor = min(hi, max(lo, factor))
-                pace, true_pace = ours[name]["chars_per_min"], count / sw * 60
-                before.append(abs(pct(pace, true_pace)))
-                after.append(abs(pct(pace * factor, true_pace)))
-            yield {"copy": kind, "half": half, "n": len(before),
+                errors.append((math.log(truth[voice + "-cal"][0] / ours[voice + "-cal"]["syllables"]),
+                               math.log(count / ours[name]["syllables"])))
+                before.append(abs(pct(ours[name]["chars_per_min"], true_pace)))
+                if name in calibrated:
+                    after.append(abs(pct(calibrated[name]["chars_per_min"], true_pace)))
+                    factors.append(calibrated[name].get("pace_factor", 1.0))
+                else:
+                    after.append(before[-1])
+                    refused += 1
+            yield {"copy": kind, "half": half, "n": len(before), "refused": refused,
+                   "r": statistics.correlation(*zip(*errors)),
+                   "factor_range": (min(factors), max(factors)) if factors else None,
                    "before": (statistics.median(before), q(before, 0.9), max(before)),
                    "after": (statistics.median(after), q(after, 0.9), max(after))}
 
@@ -129,13 +144,15 @@ def main():
         for r in tempo:
             print(f"| {r['tempo']}x | {r['n']} | {r['mean']:+.1f} % | {r['median_abs']:.1f} % | "
                   f"{r['p90_abs']:.1f} % | {r['worst']:+.1f} % |")
-    print("\n| copy | half | voices | pace error before: median / p90 / worst "
-          "| after a count factor from the passage |")
-    print("|---|---|---|---|---|")
+    print("\n| copy | half | voices | calibrations refused | factors | r (passage vs other "
+          "clips' count error) | pace error before: median / p90 / worst | after the calibration |")
+    print("|---|---|---|---|---|---|---|---|")
     for r in calibration:
         b, a = r["before"], r["after"]
-        print(f"| {r['copy']} | {r['half']} | {r['n']} | {b[0]:.1f} / {b[1]:.1f} / {b[2]:.1f} % "
-              f"| {a[0]:.1f} / {a[1]:.1f} / {a[2]:.1f} % |")
+        f = r["factor_range"]
+        factors = f"{f[0]:.2f}–{f[1]:.2f}" if f else "—"
+        print(f"| {r['copy']} | {r['half']} | {r['n']} | {r['refused']} | {factors} | {r['r']:.2f} "
+              f"| {b[0]:.1f} / {b[1]:.1f} / {b[2]:.1f} % | {a[0]:.1f} / {a[1]:.1f} / {a[2]:.1f} % |")
 
 
 if __name__ == "__main__":

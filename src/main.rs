@@ -18,6 +18,9 @@ struct Cli {
     /// "syllables_per_english_word", else 1.4).
     #[arg(long, global = true, value_name = "N")]
     syllables_per_word: Option<f32>,
+    /// Ignore the stored pace calibration (`calibrate`) for this run.
+    #[arg(long, global = true)]
+    no_profile: bool,
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -53,8 +56,15 @@ enum Command {
     /// Progress across calls: a table per shift (pace, level, pitch range, interruptions,
     /// holds, talk share) and whether the voice tires through it; --json for scripts.
     History(cli::history::HistoryArgs),
+    /// Personal pace calibration: print the passage to read; with --recording, learn your
+    /// voice's syllable-count factor (0.85–1.15) and store it for the window, listen and
+    /// rehearse (--json prints it instead).
+    Calibrate(cli::calibrate::CalibrateArgs),
     /// Rehearse a script: a teleprompter in the window, or score a recording (--recording).
     Rehearse(cli::rehearse::RehearseArgs),
+    /// Start the window with the system (an XDG autostart entry on Linux, the Run value on
+    /// Windows): on, off, or without an argument whether it is on.
+    Autostart(cli::autostart::AutostartArgs),
     /// The team: set up the centre's PostgreSQL (init), send this PC's call summaries
     /// (sync), hand out target profiles (profile), and the team report (report).
     Team(cli::team::TeamArgs),
@@ -62,9 +72,9 @@ enum Command {
 
 fn main() {
     let cli = Cli::parse();
-    let settings_path = speech_coach::ui::settings::default_path();
+    let settings_path = speech_coach::settings::default_path();
     let per_word = cli.syllables_per_word.or_else(|| {
-        speech_coach::ui::settings::Settings::peek(&settings_path)
+        speech_coach::settings::Settings::peek(&settings_path)
             .and_then(|s| s.syllables_per_english_word)
     });
     if let Some(value) = per_word
@@ -75,6 +85,16 @@ fn main() {
         eprintln!("speech-coach: --syllables-per-word {value} is outside {low}–{high}");
         std::process::exit(1);
     }
+    // The agent's own pace calibration, for the commands that measure the agent.
+    // Not the demo: its recording is someone else's voice.
+    let measures_the_agent = match cli.command {
+        None => !cli.demo,
+        Some(Command::Listen(_) | Command::Rehearse(_)) => true,
+        _ => false,
+    };
+    if measures_the_agent && !cli.no_profile {
+        cli::calibrate::apply_stored_profile(&settings_path);
+    }
     let result = match cli.command {
         Some(Command::Analyze(args)) => cli::analyze::run(args),
         Some(Command::Listen(args)) => cli::listen::run(args),
@@ -82,8 +102,10 @@ fn main() {
         Some(Command::Sessions(args)) => cli::sessions::list(args),
         Some(Command::Report(args)) => cli::sessions::report(args),
         Some(Command::Rehearse(args)) => cli::rehearse::run(args),
+        Some(Command::Calibrate(args)) => cli::calibrate::run(args),
         Some(Command::History(args)) => cli::history::run(args),
         Some(Command::Team(args)) => cli::team::run(args),
+        Some(Command::Autostart(args)) => cli::autostart::run(args),
         None => speech_coach::ui::run(cli.demo).map_err(anyhow::Error::from),
     };
     if let Err(e) = result {

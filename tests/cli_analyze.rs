@@ -1,31 +1,14 @@
 //! `speech-coach analyze` as a user runs it: the JSON, the frames CSV, and bad input.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 
 use common::frames as frames_csv;
-use common::{binary, path_str, scratch, shared_data};
+use common::{assert_clean_failure, binary, json, path_str, scratch, shared_data};
 
 fn analyze(args: &[&str]) -> std::process::Output {
     binary().arg("analyze").args(args).output().unwrap()
-}
-
-fn json(out: &std::process::Output) -> serde_json::Value {
-    assert!(out.status.success(), "stderr: {}", String::from_utf8_lossy(&out.stderr));
-    let text = String::from_utf8(out.stdout.clone()).unwrap();
-    assert_eq!(text.trim().lines().count(), 1, "exactly one JSON object: {text}");
-    serde_json::from_str(&text).unwrap()
-}
-
-/// A failure must be one line on stderr, a non-zero exit, and no panic.
-fn assert_clean_failure(out: &std::process::Output, mentions: &str) {
-    assert!(!out.status.success());
-    assert_ne!(out.status.code(), Some(101), "exit code 101 is a panic");
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(stderr.trim().lines().count(), 1, "one line: {stderr}");
-    assert!(stderr.contains(mentions), "{stderr:?} should mention {mentions:?}");
-    assert!(out.stdout.is_empty());
 }
 
 fn write_wav(path: &Path, rate: u32, channels: u16, bits: u16, float: bool, seconds: f32) {

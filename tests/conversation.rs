@@ -8,10 +8,10 @@
 //!
 //! `cargo test --release --test conversation -- --nocapture` prints script and findings.
 // Needs Linux tools (sox makes the test calls), which a Windows build under Wine cannot start:
-// on Windows this crate is empty (`make test-windows` lists it as skipped).
-#![cfg(unix)]
+// on Windows this module is left out
+// (`#[cfg(unix)]` in tests.rs).
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 
@@ -201,6 +201,7 @@ fn check_call(
 
 #[test]
 fn a_complaint_call_with_interruptions_dead_air_and_a_silent_hold_is_measured_as_scripted() {
+    let _cpu = common::cpu_bound();
     let dir = scratch("conversation-complaint");
     let (mut a, mut c) =
         voices(("s0150", calls::aishell_s0150(1, 24)), ("rl", calls::fda("rl", 1, 20)), &dir);
@@ -246,6 +247,7 @@ fn a_complaint_call_with_interruptions_dead_air_and_a_silent_hold_is_measured_as
 
 #[test]
 fn a_call_with_hold_music_and_a_silent_hold_finds_both_holds_with_their_lengths() {
+    let _cpu = common::cpu_bound();
     let dir = scratch("conversation-billing");
     let (mut a, mut c) =
         voices(("s0150", calls::aishell_s0150(41, 24)), ("sb", calls::fda("sb", 1, 20)), &dir);
@@ -286,6 +288,7 @@ fn a_call_with_hold_music_and_a_silent_hold_finds_both_holds_with_their_lengths(
 
 #[test]
 fn the_caller_heard_on_the_agents_headset_microphone_is_not_counted_as_the_agent() {
+    let _cpu = common::cpu_bound();
     let dir = scratch("conversation-bleed");
     let (mut a, mut c) =
         voices(("sb", calls::fda("sb", 31, 20)), ("s0150", calls::aishell_s0150(101, 24)), &dir);
@@ -350,6 +353,7 @@ fn assert_refused(out: &std::process::Output, mentions: &str) {
 
 #[test]
 fn bad_two_sided_input_is_one_line_and_exit_code_one() {
+    let _cpu = common::cpu_bound();
     let dir = scratch("conversation-cli");
     let mono = common::shared_data().join("zh/BAC009S0764W0121.wav");
     let other = common::shared_data().join("zh/IT0011W0001.wav");

@@ -12,10 +12,10 @@
 //! the rest at today's figures, so a change for better or worse shows here.
 
 // Needs Linux tools (sox decodes the MP3 clips and makes the phone line), which a
-// Windows build under Wine cannot start: on Windows this crate is empty.
-#![cfg(unix)]
+// Windows build under Wine cannot start: on Windows this module is left out
+// (`#[cfg(unix)]` in tests.rs).
 
-mod common;
+use crate::common;
 
 use common::calls::{
     self, Voice, Who, db_to_gain, event_hits, measure, read_wav, service_call, write_wav,
@@ -39,6 +39,7 @@ fn noise(n: usize, dbfs: f32, seed: u32) -> Vec<f32> {
 
 #[test]
 fn the_floor_at_three_neighbour_levels() {
+    let _cpu = common::cpu_bound();
     let dir = scratch("conversation-floor");
     let held_out = calls::cv_zh_held_out(5);
     assert!(held_out.len() >= 5);

@@ -4,11 +4,10 @@
 //! same audio. A vanished output is reported and capture comes back with it, and a caller
 //! stream the sound server moves onto the microphone is refused and starts no call.
 // Needs Linux tools (a PulseAudio server with a pipe-source and a null sink), which a Windows
-// build under Wine cannot start: on Windows this crate is empty (`make test-windows` lists it
-// as skipped).
-#![cfg(unix)]
+// build under Wine cannot start: on Windows this module is left out
+// (`#[cfg(unix)]` in tests.rs).
 
-mod common;
+use crate::common;
 
 use std::io::{BufRead, BufReader, Write};
 use std::path::Path;
@@ -101,6 +100,7 @@ fn conversation(json: &serde_json::Value) -> &serde_json::Value {
 
 #[test]
 fn live_capture_of_both_sides_finds_what_analyze_finds_in_the_same_audio() {
+    let _real_time = common::real_time();
     let dir = scratch("conv-live");
     let mut agent = Voice::load("agent", &aishell_s0150(40, 8), &dir);
     let mut caller = Voice::load("caller", &fda("sb", 1, 8), &dir);
@@ -243,6 +243,7 @@ fn live_capture_of_both_sides_finds_what_analyze_finds_in_the_same_audio() {
 
 #[test]
 fn a_vanished_output_is_reported_and_the_caller_is_heard_again_when_it_is_back() {
+    let _real_time = common::real_time();
     let mic = VirtualMic::start("conv-vanish-pa");
     let module = softphone_sink(&mic);
     let feeder = feed(mic.fifo.clone(), [1u8, 0].repeat(1600), true);
@@ -290,6 +291,7 @@ fn move_every_record_stream_to(mic: &VirtualMic, source: &str) -> usize {
 /// onto the microphone: at no point may the caller's lane start a call.
 #[test]
 fn a_caller_stream_moved_onto_the_microphone_is_refused_and_stores_no_call() {
+    let _real_time = common::real_time();
     let mic = VirtualMic::start("conv-mirror-pa");
     let module = softphone_sink(&mic);
     mic.pactl_output(&["load-module", "module-rescue-streams"]);

@@ -4,7 +4,7 @@
 //! and no gauge value cut, calibration refused during the demo and a rehearsal, and the
 //! target-band panel.
 
-mod common;
+use crate::common;
 
 use egui_kittest::Harness;
 use kittest::{NodeT as _, Queryable as _, by};
@@ -14,8 +14,8 @@ use speech_coach::coach::{Coach, Targets};
 use speech_coach::egui;
 use speech_coach::egui::Role;
 use speech_coach::pipeline::{DeviceStatus, LiveState, TalkPoint, TimelinePoint};
+use speech_coach::settings::UiLang;
 use speech_coach::ui::fonts::{self, InstalledFonts};
-use speech_coach::ui::i18n::UiLang;
 use speech_coach::ui::views::{Action, SessionsPanel, View};
 
 use common::gui::{frame, live_mic as live};
@@ -89,6 +89,10 @@ fn harness_with(
                 sessions: screen.sessions.as_ref(),
                 targets_open: screen.targets_open,
                 team_sync: None,
+                pace_profile: None,
+                use_pace_profile: true,
+                calibrated: false,
+                can_undo_calibration: false,
             };
             let actions = if screen.compact { view.compact(ui) } else { view.full(ui) };
             screen.actions.extend(actions);
@@ -245,6 +249,7 @@ fn everything_open() -> Screen {
             days: vec![],
             report: Some(report),
             message: None,
+            confirm_delete: None,
         }),
         targets_open: true,
         notice: Some("设置文件有一项无效，已用默认值".into()),
@@ -253,7 +258,7 @@ fn everything_open() -> Screen {
 }
 
 /// A report read from a session folder written as the store writes one.
-fn report_of_a_short_session() -> (speech_coach::session::report::Report, std::path::PathBuf) {
+fn report_of_a_short_session() -> (speech_coach::report::call::Report, std::path::PathBuf) {
     // One folder per call: tests run in parallel, and two of them writing one folder read
     // each other's half-written frames.csv ("unexpected header", seen in a CI dry run).
     static CALLS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
@@ -269,7 +274,7 @@ fn report_of_a_short_session() -> (speech_coach::session::report::Report, std::p
         .collect();
     let csv = format!("{}\n{}\n", speech_coach::session::frames::HEADER, rows.join("\n"));
     std::fs::write(dir.join("frames.csv"), csv).unwrap();
-    let report = speech_coach::session::report::build(&dir).unwrap();
+    let report = speech_coach::report::call::build(&dir).unwrap();
     (report, dir.join("report.html"))
 }
 
@@ -279,7 +284,7 @@ fn at_700_by_500_with_every_panel_open_no_gauge_value_is_cut() {
     h.run();
     assert_gauge_values_visible(&h, [700.0, 500.0]);
     // The cue line is on screen too.
-    let cue = h.get_by_label("稍微放慢一点").rect();
+    let cue = h.get_by_label("语速太快：放慢下来").rect();
     assert!(cue.bottom() <= 500.0, "{cue:?}");
 }
 

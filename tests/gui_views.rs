@@ -1,18 +1,18 @@
 //! The window's views, headless (egui_kittest): gauges change band as values cross the
 //! thresholds, the language switch works, and the cue line holds through flicker.
 
-mod common;
+use crate::common;
 
 use egui_kittest::Harness;
 use kittest::{NodeT as _, Queryable as _, by};
 use speech_coach::analysis::{Frame, Lang};
 use speech_coach::coach::rehearsal::Script;
-use speech_coach::coach::{Band, Coach, Targets};
+use speech_coach::coach::{Band, Calibration, Coach, PaceProfile, Targets};
 use speech_coach::coach::{Cue, Headline};
 use speech_coach::conversation::{HoldAlert, LiveConversation};
 use speech_coach::egui::accesskit::Role;
 use speech_coach::pipeline::{DeviceStatus, LiveState, TalkPoint};
-use speech_coach::ui::i18n::UiLang;
+use speech_coach::settings::UiLang;
 use speech_coach::ui::views::{Action, SessionsPanel, View};
 
 use common::gui::{frame, live_mic};
@@ -36,6 +36,9 @@ struct Screen {
     fonts_installed: bool,
     sessions: Option<SessionsPanel>,
     script: Option<Script>,
+    pace_profile: Option<PaceProfile>,
+    calibrated: bool,
+    can_undo_calibration: bool,
 }
 
 fn harness(state: LiveState, ui_lang: UiLang) -> Harness<'static, Screen> {
@@ -63,6 +66,10 @@ fn harness(state: LiveState, ui_lang: UiLang) -> Harness<'static, Screen> {
                 sessions: screen.sessions.as_ref(),
                 targets_open: false,
                 team_sync: None,
+                pace_profile: screen.pace_profile.as_ref(),
+                use_pace_profile: true,
+                calibrated: screen.calibrated,
+                can_undo_calibration: screen.can_undo_calibration,
             };
             let actions = view.full(ui);
             screen.actions.extend(actions);
@@ -76,6 +83,9 @@ fn harness(state: LiveState, ui_lang: UiLang) -> Harness<'static, Screen> {
             fonts_installed: false,
             sessions: None,
             script: None,
+            pace_profile: None,
+            calibrated: false,
+            can_undo_calibration: false,
         },
     )
 }
@@ -274,7 +284,19 @@ fn the_sessions_panel_offers_report_and_delete_for_each_session() {
         days: vec![],
         report: None,
         message: None,
+        confirm_delete: None,
     });
+    h.run();
+    // "Delete" only asks: the question and its answers take the button's place.
+    h.get_by_label("Delete").click();
+    h.run();
+    assert_eq!(h.state().actions, vec![Action::AskDelete("1795380000".into())]);
+    assert!(h.query_by_label("Delete this session and its audio? It cannot be undone").is_none());
+    h.state_mut().sessions.as_mut().unwrap().confirm_delete = Some("1795380000".into());
+    h.state_mut().actions.clear();
+    h.run();
+    h.get_by_label("Delete this session and its audio? It cannot be undone");
+    h.get_by_label("Keep").click();
     h.run();
     h.get_by_label("Delete").click();
     h.run();
@@ -282,7 +304,11 @@ fn the_sessions_panel_offers_report_and_delete_for_each_session() {
     h.run();
     assert_eq!(
         h.state().actions,
-        vec![Action::DeleteSession("1795380000".into()), Action::OpenReport("1795380000".into())]
+        vec![
+            Action::CancelDelete,
+            Action::DeleteSession("1795380000".into()),
+            Action::OpenReport("1795380000".into())
+        ]
     );
 }
 
@@ -316,8 +342,13 @@ fn the_progress_view_flags_a_shift_where_the_voice_tires() {
         })
         .collect();
     let mut h = harness(state_after(&[frame(0.0, 150.0, -26.0, 8.0)]), UiLang::En);
-    h.state_mut().sessions =
-        Some(SessionsPanel { rows: vec![], days: by_shift(&metas), report: None, message: None });
+    h.state_mut().sessions = Some(SessionsPanel {
+        rows: vec![],
+        days: by_shift(&metas),
+        report: None,
+        message: None,
+        confirm_delete: None,
+    });
     h.run();
     h.get_by_label_contains("6 calls · talk time 12 min");
     h.get_by_label_contains("voice tiring through the shift");
@@ -360,7 +391,7 @@ fn fast_call_session(name: &str) -> std::path::PathBuf {
 
 #[test]
 fn the_open_report_reads_in_the_interface_language_with_its_moments_and_tips() {
-    use speech_coach::session::report::{ReportOptions, build_for};
+    use speech_coach::report::call::{ReportOptions, build_for};
     let dir = fast_call_session("gui-report");
     for (lang, expected, foreign) in [
         (
@@ -394,6 +425,7 @@ fn the_open_report_reads_in_the_interface_language_with_its_moments_and_tips() {
             days: vec![],
             report: Some((report, dir.join("report.html"))),
             message: None,
+            confirm_delete: None,
         });
         h.run();
         for text in expected {
@@ -415,7 +447,14 @@ fn the_drawn_headline_agrees_with_the_drawn_gauges_in_every_band_combination() {
     let pace = [(150.0, Band::Green), (185.0, Band::Amber), (230.0, Band::Red)];
     let level = [(-26.0, Band::Green), (-20.0, Band::Amber), (-15.0, Band::Red)];
     let spread = [(8.0, Band::Green), (4.5, Band::Amber), (2.0, Band::Red)];
-    let cue_text = ["Slow down a little", "A bit loud, soften your voice", "Voice is flat"];
+    // Each gauge's cue as the line says it in amber and in red ("a little" only in amber).
+    let cue_text = [
+        ["Slow down a little", "Too fast: slow down"],
+        ["A bit loud, soften your voice", "Too loud: soften your voice"],
+        ["Voice is flat", "Voice is flat"],
+    ];
+    let mut all_text: Vec<&str> = cue_text.iter().flatten().copied().collect();
+    all_text.dedup();
     let mut checked = 0;
     for p in pace {
         for l in level {
@@ -430,14 +469,16 @@ fn the_drawn_headline_agrees_with_the_drawn_gauges_in_every_band_combination() {
                 let combo = format!("pace {}, level {}, spread {}", p.0, l.0, s.0);
                 if worst == Band::Green {
                     assert!(praise, "{combo}: all green, no praise");
-                    for text in cue_text {
+                    for text in &all_text {
                         assert!(h.query_by_label_contains(text).is_none(), "{combo}: {text}");
                     }
                 } else {
                     assert!(!praise, "{combo}: praise with a gauge off");
-                    let allowed: Vec<&str> =
-                        (0..3).filter(|&g| bands[g] == worst).map(|g| cue_text[g]).collect();
-                    let shown: Vec<&str> = cue_text
+                    let allowed: Vec<&str> = (0..3)
+                        .filter(|&g| bands[g] == worst)
+                        .map(|g| cue_text[g][usize::from(worst == Band::Red)])
+                        .collect();
+                    let shown: Vec<&str> = all_text
                         .iter()
                         .copied()
                         .filter(|t| h.query_by_label_contains(t).is_some())
@@ -450,4 +491,48 @@ fn the_drawn_headline_agrees_with_the_drawn_gauges_in_every_band_combination() {
         }
     }
     assert_eq!(checked, 27);
+}
+
+#[test]
+fn calibration_shows_the_passage_to_read_and_the_pace_calibration_can_be_switched_off() {
+    let mut state = state_after(&[frame(0.0, 150.0, -26.0, 8.0)]);
+    let mut calibration = Calibration::new(Lang::Zh);
+    for i in 0..400 {
+        calibration.push(&Frame { speech: true, syllable: i % 10 == 0, ..Frame::default() });
+    }
+    state.calibration = Some(calibration);
+    let mut h = harness(state.clone(), UiLang::Zh);
+    h.run();
+    h.get_by_label("请用平常的语速朗读这段话：");
+    h.get_by_label_contains("您好，这里是客户服务中心");
+    // The seconds so far beside the reading's progress (400 hops: 4 s).
+    h.get_by_label_contains("校准中，请朗读上面这段话 · 4 秒");
+    assert!(h.query_by_label_contains("撤销校准").is_none());
+
+    // The reading ended without teaching a pace calibration: said so, nothing to switch.
+    state.calibration = None;
+    state.pace_result = Some(None);
+    h.state_mut().state = state;
+    h.state_mut().ui_lang = UiLang::En;
+    h.run();
+    h.get_by_label("Pace not calibrated: read the whole passage");
+    assert!(h.query_by_label_contains("Pace calibration ×").is_none());
+
+    // A stored calibration (71 syllables read, 66 heard): its factor, switched off by a click.
+    h.state_mut().pace_profile = Some(PaceProfile::learn(Lang::Zh, 71, 66).unwrap());
+    h.run();
+    h.get(by().role(Role::CheckBox).label_contains("Pace calibration ×1.08")).click();
+    h.run();
+    assert_eq!(h.state().actions, vec![Action::SetUsePaceProfile(false)]);
+
+    // A calibration of this run can be undone, and any can be cleared.
+    h.state_mut().actions.clear();
+    h.state_mut().calibrated = true;
+    h.state_mut().can_undo_calibration = true;
+    h.run();
+    h.get_by_label("Undo calibration").click();
+    h.run();
+    h.get_by_label("Clear calibration").click();
+    h.run();
+    assert_eq!(h.state().actions, vec![Action::UndoCalibration, Action::ClearCalibration]);
 }

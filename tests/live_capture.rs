@@ -4,10 +4,10 @@
 //! runs). Each test runs its own private PulseAudio server (its own runtime folder), so
 //! the tests do not disturb each other or a desktop session.
 // Needs Linux tools (a PulseAudio server and sox), which a Windows build under Wine cannot
-// start: on Windows this crate is empty (`make test-windows` lists it as skipped).
-#![cfg(unix)]
+// start: on Windows this module is left out
+// (`#[cfg(unix)]` in tests.rs).
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 use std::time::Duration;
@@ -46,11 +46,13 @@ fn best_lag(file: &[Row], live: &[Row]) -> isize {
 
 #[test]
 fn listen_through_alsa_pulse_plugin_agrees_with_analyze_on_the_same_recording() {
+    let _real_time = common::real_time();
     listen_agrees_with_analyze("alsa");
 }
 
 #[test]
 fn listen_through_native_pulseaudio_agrees_with_analyze_on_the_same_recording() {
+    let _real_time = common::real_time();
     listen_agrees_with_analyze("pulseaudio");
 }
 
@@ -105,11 +107,13 @@ fn listen_agrees_with_analyze(host: &str) {
 
 #[test]
 fn unplugging_behind_alsa_pulse_plugin_is_reported_and_capture_resumes() {
+    let _real_time = common::real_time();
     unplug_is_reported_and_capture_resumes("alsa");
 }
 
 #[test]
 fn unplugging_on_native_pulseaudio_is_reported_and_capture_resumes_on_the_same_source() {
+    let _real_time = common::real_time();
     unplug_is_reported_and_capture_resumes("pulseaudio");
 }
 
@@ -151,6 +155,7 @@ fn unplug_is_reported_and_capture_resumes(host: &str) {
 
 #[test]
 fn devices_on_native_pulseaudio_lists_microphones_but_not_output_monitors() {
+    let _real_time = common::real_time();
     let mic = VirtualMic::start("vmic-devices");
     let sources = mic.pactl_output(&["list", "short", "sources"]);
     assert!(sources.contains(".monitor") && sources.contains("vmic"), "{sources}");
@@ -181,6 +186,7 @@ fn devices_on_native_pulseaudio_lists_microphones_but_not_output_monitors() {
 
 #[test]
 fn devices_on_alsa_do_not_list_the_null_device() {
+    let _real_time = common::real_time();
     // alsa-lib's configuration always defines `null`, which captures zeros.
     let out = binary().env("SPEECH_COACH_AUDIO_HOST", "alsa").arg("devices").output().unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout);
@@ -190,6 +196,7 @@ fn devices_on_alsa_do_not_list_the_null_device() {
 
 #[test]
 fn listen_without_any_microphone_fails_with_one_clear_line() {
+    let _real_time = common::real_time();
     // A PulseAudio address where no server listens: cpal's default device cannot open.
     let dir = scratch("no-mic");
     let out = binary()
@@ -203,4 +210,41 @@ fn listen_without_any_microphone_fails_with_one_clear_line() {
     assert_eq!(stderr.lines().count(), 1, "{stderr}");
     assert!(stderr.contains("no microphone could be opened"), "{stderr}");
     let _ = run("true", &[]);
+}
+
+#[test]
+fn listen_applies_the_stored_pace_calibration_unless_told_not_to() {
+    let _real_time = common::real_time();
+    let mic = VirtualMic::start("vmic-profile");
+    let dir = scratch("vmic-profile-out");
+    let config = dir.join("config");
+    std::fs::create_dir_all(&config).unwrap();
+    std::fs::write(
+        config.join("pace-profile.json"),
+        r#"{"lang":"zh","passage_syllables":71,"counted_syllables":65,"factor":1.09,"bounded":false}"#,
+    )
+    .unwrap();
+    let pcm = raw_pcm(&shared_data().join("zh/BAC009S0764W0121.wav"));
+    for (extra, factor) in [(None, Some(1.09)), (Some("--no-profile"), None)] {
+        let feeder = feed(mic.fifo.clone(), pcm.clone(), true);
+        let out = mic
+            .command()
+            .env("SPEECH_COACH_CONFIG_DIR", &config)
+            .env("SPEECH_COACH_AUDIO_HOST", "pulseaudio")
+            .args(["listen", "--seconds", "6"])
+            .args(extra)
+            .output()
+            .unwrap();
+        feeder.stop();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let summary: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert!(summary["syllables"].as_u64().unwrap() > 10, "{summary}");
+        let applied = summary.get("pace_factor").and_then(|f| f.as_f64());
+        assert_eq!(
+            applied.map(|f| (f * 100.0).round() as i32),
+            factor.map(|f| (f * 100.0_f64).round() as i32),
+            "{summary}"
+        );
+        assert_eq!(summary.get("syllables_counted").is_some(), factor.is_some(), "{summary}");
+    }
 }

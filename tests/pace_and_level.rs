@@ -1,10 +1,10 @@
 //! Syllable counts on real Mandarin, on real read English and on espeak-ng speech at three
 //! speeds, and the active speech level under gain changes and background noise.
 // Needs Linux tools (espeak-ng and sox make the test speech), which a Windows build under Wine
-// cannot start: on Windows this crate is empty (`make test-windows` lists it as skipped).
-#![cfg(unix)]
+// cannot start: on Windows this module is left out
+// (`#[cfg(unix)]` in tests.rs).
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 
@@ -55,6 +55,7 @@ fn zh_corpus() -> Vec<(PathBuf, u64, String)> {
 
 #[test]
 fn syllable_count_is_within_ten_percent_on_clean_mandarin_recordings() {
+    let _cpu = common::cpu_bound();
     // The two close-talk recordings of shared/data/zh (read speech, quiet room).
     let clean: Vec<_> = zh_corpus()
         .into_iter()
@@ -74,6 +75,7 @@ fn syllable_count_is_within_ten_percent_on_clean_mandarin_recordings() {
 /// see `SONORANT_BALANCE_DB`).
 #[test]
 fn syllable_count_on_noisy_and_far_field_mandarin_stays_within_its_known_bound() {
+    let _cpu = common::cpu_bound();
     let noisy: Vec<_> = zh_corpus()
         .into_iter()
         .filter(|(_, _, id)| id.starts_with("TEST_"))
@@ -108,6 +110,7 @@ fn english_syllables(text: &str) -> u64 {
 /// "e" of "-es" and "-ed" was heard).
 #[test]
 fn a_scripts_english_syllables_from_its_text_agree_with_the_phonemes() {
+    let _cpu = common::cpu_bound();
     let fda =
         std::fs::read_to_string(shared_data().join("fda").join("orthographic.index")).unwrap();
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/scripts/support-en.md");
@@ -139,6 +142,7 @@ fn a_scripts_english_syllables_from_its_text_agree_with_the_phonemes() {
 /// creaky phrase endings went unvoiced and uncounted (−11.0 % on his files, −6.5 % on all).
 #[test]
 fn syllable_count_on_real_read_english_is_nearly_unbiased() {
+    let _cpu = common::cpu_bound();
     assert_eq!(english_syllables("How much are my telephone charges?"), 9);
     let dir = shared_data().join("fda");
     let sentences = std::fs::read_to_string(dir.join("orthographic.index")).unwrap();
@@ -182,6 +186,7 @@ fn espeak(dir: &Path, voice: &str, speed: &str, text: &str) -> PathBuf {
 
 #[test]
 fn syllable_count_is_within_ten_percent_on_synthetic_mandarin_at_three_speeds() {
+    let _cpu = common::cpu_bound();
     let dir = scratch("espeak-zh");
     let truth = han_characters(ZH_SCRIPT);
     assert_eq!(truth, 61);
@@ -193,6 +198,7 @@ fn syllable_count_is_within_ten_percent_on_synthetic_mandarin_at_three_speeds() 
 
 #[test]
 fn syllable_count_is_within_ten_percent_on_synthetic_english_at_three_speeds() {
+    let _cpu = common::cpu_bound();
     let dir = scratch("espeak-en");
     let cases: Vec<_> =
         SPEEDS.iter().map(|s| (espeak(&dir, "en", s, EN_SCRIPT), EN_SYLLABLES)).collect();
@@ -202,6 +208,7 @@ fn syllable_count_is_within_ten_percent_on_synthetic_english_at_three_speeds() {
 
 #[test]
 fn active_level_follows_gain_exactly_and_ignores_background_noise_between_sentences() {
+    let _cpu = common::cpu_bound();
     let dir = scratch("level");
     let speech = espeak(&dir, "en", "150", EN_SCRIPT);
     // Peak-normalise to −1 dBFS first so no gain step clips.

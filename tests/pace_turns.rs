@@ -4,10 +4,10 @@
 //! A sample of turns spread over each set runs here; `scripts/pace-turns.sh` runs the full
 //! sets (57 Mandarin turns, 9 English) and the peer method beside ours.
 // Needs Linux tools (sox makes the test turns), which a Windows build under Wine cannot start:
-// on Windows this crate is empty (`make test-windows` lists it as skipped).
-#![cfg(unix)]
+// on Windows this module is left out
+// (`#[cfg(unix)]` in tests.rs).
 
-mod common;
+use crate::common;
 
 use std::collections::HashMap;
 
@@ -96,6 +96,7 @@ fn share_within(errors: &[f64], bound: f64) -> f64 {
 
 #[test]
 fn mandarin_turn_pace_matches_the_stopwatch_on_clean_telephone_and_noisy_copies() {
+    let _cpu = common::cpu_bound();
     // All 51 turns of zh-read (a sample is not like the whole: every 3rd puts the
     // telephone copies 5.9 % from the clean ones, all 51 4.9 %).
     let (turns, m) = measure(Lang::Zh, 1);
@@ -141,6 +142,7 @@ fn mandarin_turn_pace_matches_the_stopwatch_on_clean_telephone_and_noisy_copies(
 
 #[test]
 fn english_turns_are_timed_like_the_stopwatch() {
+    let _cpu = common::cpu_bound();
     // Every 3rd of the 7 turns of FDA sentences (one speaker a turn).
     let (turns, m) = measure(Lang::En, 3);
     assert!(turns.len() >= 3);
@@ -163,6 +165,7 @@ fn english_turns_are_timed_like_the_stopwatch() {
 
 #[test]
 fn a_silence_of_two_seconds_ends_a_turn_and_is_not_turn_time() {
+    let _cpu = common::cpu_bound();
     // Two copies of a clean turn with 3 s of room silence between them: two turns, and
     // turn time twice the one turn's.
     let (dir, turns) = build("zh", 20);

@@ -9,10 +9,10 @@
 //! stated beside the figures in README. `scripts/pace-voices.sh` prints the full tables.
 
 // Needs Linux tools (sox decodes the MP3 clips, python3 builds the turns), which a Windows
-// build under Wine cannot start: on Windows this crate is empty.
-#![cfg(unix)]
+// build under Wine cannot start: on Windows this module is left out
+// (`#[cfg(unix)]` in tests.rs).
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
@@ -78,6 +78,7 @@ fn mean(values: &[f64]) -> f64 {
 
 #[test]
 fn every_voice_is_counted_and_timed_within_todays_bounds() {
+    let _cpu = common::cpu_bound();
     let (dir, voices) = build();
     // 70 voices usable (scripts/make-cv-turns.py's exclusions), split 37 / 33.
     assert!(voices.len() >= 65, "{} voices", voices.len());
@@ -121,6 +122,7 @@ fn every_voice_is_counted_and_timed_within_todays_bounds() {
 
 #[test]
 fn the_count_follows_the_syllables_not_the_tempo() {
+    let _cpu = common::cpu_bound();
     // Every 4th voice, its turn time-stretched with pitch and spectrum kept.
     let (dir, voices) = build();
     let tempo = dir.join("tempo");
@@ -156,5 +158,71 @@ fn the_count_follows_the_syllables_not_the_tempo() {
         println!("x{x}: count change {change:.1?}, mean {:+.1} %", mean(change));
         assert!(mean(change).abs() <= 10.0, "x{x}: {change:?}");
         assert!(change.iter().all(|c| c.abs() <= 20.0), "x{x}: {change:?}");
+    }
+}
+
+#[test]
+fn the_pace_calibration_is_learnt_on_every_held_out_voice_and_applied_to_its_other_clips() {
+    let _cpu = common::cpu_bound();
+    // The real commands, as `scripts/pace-voices.sh` runs them: `calibrate --text` on a
+    // voice's first clips, `analyze --profile` on its other clips (its -rest turn).
+    let (dir, voices) = build();
+    let held_out: Vec<&str> =
+        voices.iter().filter(|v| v.held_out).map(|v| v.name.as_str()).collect();
+    let rest: Vec<(String, f64, f64)> = std::fs::read_to_string(dir.join("manifest.tsv"))
+        .unwrap()
+        .lines()
+        .map(|line| line.split('\t').collect::<Vec<_>>())
+        .filter(|f| f[0].strip_suffix("-rest").is_some_and(|v| held_out.contains(&v)))
+        .map(|f| (f[0].to_string(), f[2].parse().unwrap(), f[3].parse().unwrap()))
+        .collect();
+    assert!(rest.len() >= 25, "{} held-out voices with other clips", rest.len());
+    let json = |out: std::process::Output| -> serde_json::Value {
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        serde_json::from_slice(&out.stdout).unwrap()
+    };
+    // Measured (`scripts/pace-voices.sh`), pace |error| p90 before → after the calibration:
+    // clean 14.3 → 13.0 %, telephone 14.0 → 17.0 %; issue 20's goal (6 %) is not met. The
+    // bounds keep it from getting worse.
+    for (kind, p90_bound) in [("clean", 14.0), ("tel", 18.0)] {
+        let profiles = scratch(&format!("cv-voices-profiles-{kind}"));
+        let mut after = Vec::new();
+        for (name, true_count, stopwatch_s) in &rest {
+            let voice = name.strip_suffix("-rest").unwrap();
+            let cal = dir.join(kind).join(format!("{voice}-cal.wav"));
+            let text = dir.join("clean").join(format!("{voice}-cal.txt"));
+            let profile = profiles.join(format!("{voice}.json"));
+            let learnt = json(
+                common::binary()
+                    .args(["calibrate", "--recording", path_str(&cal), "--text", path_str(&text)])
+                    .args(["--json"])
+                    .output()
+                    .unwrap(),
+            );
+            let factor = learnt["factor"].as_f64().unwrap();
+            assert!((0.85..=1.15).contains(&factor), "{voice}: {learnt}");
+            std::fs::write(&profile, learnt.to_string()).unwrap();
+            let wav = dir.join(kind).join(format!("{name}.wav"));
+            let out = json(
+                common::binary()
+                    .args(["analyze", path_str(&wav), "--profile", path_str(&profile)])
+                    .output()
+                    .unwrap(),
+            );
+            if factor != 1.0 {
+                assert_eq!(
+                    out["pace_factor"].as_f64().map(|f| (f * 100.0).round()),
+                    Some((factor * 100.0).round())
+                );
+            }
+            let pace = out["chars_per_min"].as_f64().unwrap();
+            after.push(pct(pace, true_count * 60.0 / stopwatch_s).abs());
+        }
+        println!(
+            "{kind}: pace |err| after the calibration: median {:.1} %, p90 {:.1} %",
+            quantile(&after, 0.5),
+            quantile(&after, 0.9)
+        );
+        assert!(quantile(&after, 0.9) <= p90_bound, "{kind}: {after:?}");
     }
 }

@@ -1,10 +1,10 @@
 //! Pitch accuracy of the streaming tracker on the FDA database (laryngograph reference),
 //! wide band and telephone band, against Praat's To Pitch (ac) on the same files.
 // Needs Linux tools (bash and Praat), which a Windows build under Wine cannot start: on
-// Windows this crate is empty (`make test-windows` lists it as skipped).
-#![cfg(unix)]
+// Windows this module is left out
+// (`#[cfg(unix)]` in tests.rs).
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 
@@ -69,6 +69,7 @@ fn score_praat(dir: &Path) -> PitchScore {
 
 #[test]
 fn streaming_tracker_meets_praats_published_figures_on_all_fda_files() {
+    let _cpu = common::cpu_bound();
     let s = score_ours(&fda());
     // shared/data/README.md: Praat's To Pitch (ac) reaches GPE 0.90 % and VDE 4.83 % here.
     println!("ours, wide band: GPE {:.2} %, VDE {:.2} %", s.gpe_percent(), s.vde_percent());
@@ -78,6 +79,7 @@ fn streaming_tracker_meets_praats_published_figures_on_all_fda_files() {
 
 #[test]
 fn on_telephone_band_the_tracker_is_no_worse_than_praat() {
+    let _cpu = common::cpu_bound();
     let tel = scratch("fda-telephone");
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/telephone-band.sh");
     run("bash", &[path_str(&script), path_str(&fda()), path_str(&tel)]);

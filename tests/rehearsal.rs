@@ -1,10 +1,10 @@
 //! Rehearsal: a generated recording of each bundled script moves the teleprompter through
 //! every line, and each line gets a pace to compare with its target.
 // Needs Linux tools (espeak-ng and sox make the takes), which a Windows build under Wine
-// cannot start: on Windows this crate is empty (`make test-windows` lists it as skipped).
-#![cfg(unix)]
+// cannot start: on Windows this module is left out
+// (`#[cfg(unix)]` in tests.rs).
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 
@@ -52,11 +52,13 @@ fn check(report: &serde_json::Value) {
 
 #[test]
 fn a_recorded_reading_of_the_chinese_complaint_script_advances_through_every_line() {
+    let _cpu = common::cpu_bound();
     check(&rehearse("complaint-zh.md", "cmn-latn-pinyin"));
 }
 
 #[test]
 fn a_recorded_reading_of_the_english_support_script_advances_through_every_line() {
+    let _cpu = common::cpu_bound();
     check(&rehearse("support-en.md", "en"));
 }
 
@@ -176,11 +178,13 @@ fn per_line_paces_do_not_depend_on_the_pauses(script: &str, voice: &str, no_gap_
 
 #[test]
 fn chinese_line_paces_are_the_same_with_no_short_or_long_pauses_between_lines() {
+    let _cpu = common::cpu_bound();
     per_line_paces_do_not_depend_on_the_pauses("complaint-zh.md", "cmn-latn-pinyin", 5.0);
 }
 
 #[test]
 fn english_line_paces_are_the_same_with_no_short_or_long_pauses_between_lines() {
+    let _cpu = common::cpu_bound();
     // Measured with no pause: +6.4 % and −9.0 % on the fourth and last lines, the others
     // within 5 %: with no pause to re-synchronise on, a line ends where its count is
     // reached, so the detector's syllable or so per line carries over to the next line.
@@ -193,6 +197,7 @@ fn english_line_paces_are_the_same_with_no_short_or_long_pauses_between_lines() 
 
 #[test]
 fn a_missing_or_empty_script_is_a_clear_error() {
+    let _cpu = common::cpu_bound();
     let dir = scratch("rehearse-bad");
     let out = binary()
         .args(["rehearse", path_str(&dir.join("none.md")), "--recording", "x.wav"])

@@ -3,11 +3,10 @@
 //! moment, file modes, and foreign text on the terminal. Each test drives the real
 //! binary; the live ones capture from a PulseAudio virtual microphone.
 // Needs Linux tools (signals (kill), sh, a PulseAudio server and Unix file modes), which a
-// Windows build under Wine cannot start: on Windows this crate is empty (`make test-windows`
-// lists it as skipped).
-#![cfg(unix)]
+// Windows build under Wine cannot start: on Windows this module is left out
+// (`#[cfg(unix)]` in tests.rs).
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output};
@@ -48,6 +47,7 @@ fn fake_session(data: &Path, id: &str, source: &str) -> PathBuf {
 
 #[test]
 fn session_ids_that_leave_the_store_are_refused_and_delete_nothing() {
+    let _real_time = common::real_time();
     let data = scratch("traversal");
     let kept = fake_session(&data, "1764000000", "mic");
     std::fs::write(data.join("settings-and-other-user-data"), "keep").unwrap();
@@ -76,6 +76,7 @@ fn session_ids_that_leave_the_store_are_refused_and_delete_nothing() {
 
 #[test]
 fn outputs_that_would_overwrite_an_input_or_a_session_are_refused() {
+    let _real_time = common::real_time();
     let data = scratch("self-overwrite");
     let wav = data.join("t.wav");
     std::fs::copy(shared_data().join("zh/BAC009S0764W0121.wav"), &wav).unwrap();
@@ -112,6 +113,7 @@ fn outputs_that_would_overwrite_an_input_or_a_session_are_refused() {
 
 #[test]
 fn foreign_text_in_a_session_cannot_forge_lines_or_send_escapes() {
+    let _real_time = common::real_time();
     let data = scratch("terminal");
     fake_session(&data, "1764000000", "USB mic\n1764000001  999.0 s  forged\x1b[2J");
     let out = binary().env("SPEECH_COACH_DATA_DIR", &data).arg("sessions").output().unwrap();
@@ -160,6 +162,7 @@ fn signal(child: &Child, name: &str) {
 
 #[test]
 fn ctrl_c_ends_listen_with_its_summary_and_a_complete_session() {
+    let _real_time = common::real_time();
     for sig in ["INT", "TERM"] {
         let (live, mut cmd) = live(&format!("sigint-{sig}"));
         let csv = live.data.join("frames.csv");
@@ -192,6 +195,7 @@ fn ctrl_c_ends_listen_with_its_summary_and_a_complete_session() {
 
 #[test]
 fn a_session_killed_at_any_moment_stays_readable() {
+    let _real_time = common::real_time();
     for kill_after in [0.3, 0.6, 1.0, 2.5] {
         let (live, mut cmd) = live(&format!("kill-{}", (kill_after * 10.0) as u32));
         let mut child = cmd.args(["listen", "--record"]).spawn().unwrap();
@@ -225,6 +229,7 @@ fn a_session_killed_at_any_moment_stays_readable() {
 
 #[test]
 fn listen_on_a_missing_device_leaves_no_empty_session() {
+    let _real_time = common::real_time();
     // No feeder: nothing records from the virtual microphone, so a feeder's writes would
     // block once the FIFO is full.
     let mic = VirtualMic::start("bogus-device");
@@ -261,6 +266,7 @@ fn listen_on_small_disk(name: &str, size: &str, seconds: u32) -> (Live, Output) 
 
 #[test]
 fn a_full_disk_during_a_call_is_said_at_once_and_ends_in_a_non_zero_exit() {
+    let _real_time = common::real_time();
     // 48 kB hold session.json, the CSV header and ~0.5 s of 16 kHz float audio.
     let (_live, out) = listen_on_small_disk("full-disk", "48k", 6);
     let err = stderr(&out);
@@ -276,6 +282,7 @@ fn a_full_disk_during_a_call_is_said_at_once_and_ends_in_a_non_zero_exit() {
 
 #[test]
 fn when_the_audio_file_hits_a_size_limit_frames_and_summary_are_still_stored() {
+    let _real_time = common::real_time();
     let (live, template) = live("fsize");
     // `ulimit -f` caps every file at 100 kB; the signal it raises is ignored (inherited
     // through exec), so the write fails with EFBIG instead of killing the process.
@@ -306,6 +313,7 @@ fn when_the_audio_file_hits_a_size_limit_frames_and_summary_are_still_stored() {
 #[cfg(unix)]
 #[test]
 fn recordings_and_their_folders_are_private_to_the_user() {
+    let _real_time = common::real_time();
     use std::os::unix::fs::PermissionsExt;
     let (live, mut cmd) = live("modes");
     let out = cmd.args(["listen", "--record", "--seconds", "4"]).output().unwrap();
@@ -331,6 +339,7 @@ fn into_a_closed_pipe(cmd: &mut Command) -> Output {
 /// has had enough is not an error: exit 0, nothing on stderr.
 #[test]
 fn a_closed_pipe_ends_every_command_quietly() {
+    let _real_time = common::real_time();
     let data = scratch("closed-pipe");
     fake_session(&data, "1764000000", "mic");
     let wav = shared_data().join("zh/BAC009S0764W0121.wav");

@@ -5,10 +5,10 @@
 //! (Debian's `chromium`, installed by `make test`) then opens each page and every replay
 //! `<audio>` must load and report a finite duration.
 // Needs Linux tools (sox and headless Chromium), which a Windows build under Wine cannot
-// start: on Windows this crate is empty (`make test-windows` lists it as skipped).
-#![cfg(unix)]
+// start: on Windows this module is left out
+// (`#[cfg(unix)]` in tests.rs).
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -211,6 +211,7 @@ fn audio_durations_in_browser(page: &Path, work: &Path) -> Vec<serde_json::Value
 
 #[test]
 fn the_html_report_of_a_recorded_call_plays_its_replays_in_a_real_browser() {
+    let _cpu = common::cpu_bound();
     let work = scratch("report-browser");
     let (data, config) = (work.join("data"), work.join("config"));
     std::fs::create_dir_all(&config).unwrap();

@@ -1,10 +1,10 @@
 //! Sessions from the live pipeline: recording survives a kill, the report agrees with
 //! `analyze` on the recorded audio, and a damaged or missing store gives clear messages.
 // Needs Linux tools (a PulseAudio server feeds the live pipeline), which a Windows build under
-// Wine cannot start: on Windows this crate is empty (`make test-windows` lists it as skipped).
-#![cfg(unix)]
+// Wine cannot start: on Windows this module is left out
+// (`#[cfg(unix)]` in tests.rs).
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 use std::process::Command;
@@ -27,6 +27,7 @@ fn only_session(data: &Path) -> std::path::PathBuf {
 
 #[test]
 fn killing_listen_while_recording_leaves_a_playable_wav_up_to_the_last_second() {
+    let _real_time = common::real_time();
     let mic = VirtualMic::start("rec-kill");
     let data = scratch("rec-kill-data");
     let feeder = feed(mic.fifo.clone(), speech_pcm(), true);
@@ -72,6 +73,7 @@ fn killing_listen_while_recording_leaves_a_playable_wav_up_to_the_last_second() 
 
 #[test]
 fn the_call_report_agrees_with_analyze_on_the_recorded_audio() {
+    let _real_time = common::real_time();
     let mic = VirtualMic::start("rec-report");
     let data = scratch("rec-report-data");
     let feeder = feed(mic.fifo.clone(), speech_pcm(), true);
@@ -140,6 +142,7 @@ fn the_call_report_agrees_with_analyze_on_the_recorded_audio() {
 
 #[test]
 fn a_damaged_or_missing_session_gives_a_clear_message() {
+    let _real_time = common::real_time();
     let data = scratch("store-damage");
     let run = |args: &[&str]| {
         Command::new(env!("CARGO_BIN_EXE_speech-coach"))

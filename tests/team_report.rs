@@ -3,11 +3,10 @@
 //! the targets first, every day of the period) and as HTML that a headless browser loads
 //! and draws, in both languages.
 // Needs Linux tools (Debian's PostgreSQL server and headless Chromium), which a Windows build
-// under Wine cannot start: on Windows this crate is empty (`make test-windows` lists it as
-// skipped).
-#![cfg(unix)]
+// under Wine cannot start: on Windows this module is left out
+// (`#[cfg(unix)]` in tests.rs).
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 use std::process::Command;

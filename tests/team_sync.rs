@@ -3,11 +3,10 @@
 //! agent role cannot read other agents' rows or write profiles; a profile change reaches a
 //! running sync loop; and every bad input is one line and a non-zero exit.
 // Needs Linux tools (Debian's PostgreSQL server and signals (kill)), which a Windows build
-// under Wine cannot start: on Windows this crate is empty (`make test-windows` lists it as
-// skipped).
-#![cfg(unix)]
+// under Wine cannot start: on Windows this module is left out
+// (`#[cfg(unix)]` in tests.rs).
 
-mod common;
+use crate::common;
 
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};

@@ -2,11 +2,10 @@
 //! window's gauges without a restart (the window says which bands are in force on stderr),
 //! and a password file others can read turns team sync off with a notice instead of a crash.
 // Needs Linux tools (Debian's PostgreSQL server, Xvfb and Unix file modes), which a Windows
-// build under Wine cannot start: on Windows this crate is empty (`make test-windows` lists it
-// as skipped).
-#![cfg(unix)]
+// build under Wine cannot start: on Windows this module is left out
+// (`#[cfg(unix)]` in tests.rs).
 
-mod common;
+use crate::common;
 
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Stdio};
@@ -15,7 +14,7 @@ use std::time::{Duration, Instant};
 
 use common::pg::Postgres;
 use common::xvfb::Display;
-use common::{binary, scratch};
+use common::{binary, isolated, scratch};
 
 /// The demo window with `settings`, its stderr lines on a channel.
 fn window(
@@ -26,7 +25,7 @@ fn window(
 ) -> (Child, Receiver<String>) {
     let config = scratch(name);
     std::fs::write(config.join("settings.json"), settings.to_string()).unwrap();
-    let mut command = binary();
+    let mut command = isolated(&config);
     match password {
         Some(password) => command.env("SPEECH_COACH_DB_PASSWORD", password),
         None => command.env_remove("SPEECH_COACH_DB_PASSWORD"),
@@ -35,10 +34,6 @@ fn window(
         .arg("--demo")
         .env("PULSE_SERVER", format!("unix:{}", config.join("no-pulse-here").display()))
         .env("DISPLAY", &display.name)
-        .env("SPEECH_COACH_CONFIG_DIR", &config)
-        .env("SPEECH_COACH_DATA_DIR", config.join("data"))
-        .env("XDG_CACHE_HOME", config.join("cache"))
-        .env("LANG", "zh_CN.UTF-8")
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
         .spawn()
@@ -68,6 +63,7 @@ fn wait_for(rx: &Receiver<String>, what: &str, seen: &mut Vec<String>) -> String
 
 #[test]
 fn a_profile_change_reaches_the_running_window_without_a_restart() {
+    let _real_time = common::real_time();
     let pg = Postgres::start("window");
     let init = binary().args(["team", "init", "--admin-url", &pg.admin_url()]).output().unwrap();
     assert!(init.status.success());
@@ -98,6 +94,7 @@ fn a_profile_change_reaches_the_running_window_without_a_restart() {
 
 #[test]
 fn a_password_file_others_can_read_turns_team_sync_off_with_a_notice() {
+    let _real_time = common::real_time();
     let display = Display::start(75 + std::process::id() % 4);
     let dir = scratch("team-window-pw");
     let pw = dir.join("db-password");

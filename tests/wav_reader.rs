@@ -5,37 +5,50 @@
 //! seeded mutation fuzz over valid files of every format ends each case in `Ok` or a
 //! one-line error: no panic, no hang, no allocation the size of a lying header.
 // Needs Linux tools (sox writes the test files), which a Windows build under Wine cannot
-// start: on Windows this crate is empty (`make test-windows` lists it as skipped).
-#![cfg(unix)]
+// start: on Windows this module is left out
+// (`#[cfg(unix)]` in tests.rs).
 
-mod common;
+use crate::common;
 
 use std::alloc::{GlobalAlloc, Layout, System};
+use std::cell::Cell;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 use common::{binary, path_str, run, scratch, shared_data};
 use speech_coach::audio::wav::READ_BYTES_MAX;
 use speech_coach::audio::{Channels, Encoding, WavError, WavSource};
 use speech_coach::session::recorder::Recorder;
 
-/// Counts the largest single allocation of this test binary, so that the fuzz can tell a
-/// reader that trusts a header's sizes (a 4 GiB `Vec`) from one that does not.
+/// Counts the largest single allocation of each test thread, so that the fuzz can tell a
+/// reader that trusts a header's sizes (a 4 GiB `Vec`) from one that does not. Per thread:
+/// every area's tests share this binary and run in parallel, and only the fuzz's own
+/// allocations may count against its limit.
 struct LargestAllocation;
 
-static LARGEST: AtomicUsize = AtomicUsize::new(0);
+thread_local! {
+    // A const-initialised `Cell` of a plain integer: reading or setting it never allocates,
+    // so it is safe to touch from inside the allocator.
+    static LARGEST: Cell<usize> = const { Cell::new(0) };
+}
 
+fn note_allocation(size: usize) {
+    // `try_with`: a thread being torn down may still allocate after its locals are gone.
+    let _ = LARGEST.try_with(|largest| largest.set(largest.get().max(size)));
+}
+
+// SAFETY: every call is passed on to the system allocator unchanged.
+#[allow(unsafe_code)]
 unsafe impl GlobalAlloc for LargestAllocation {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        LARGEST.fetch_max(layout.size(), Ordering::Relaxed);
+        note_allocation(layout.size());
         unsafe { System.alloc(layout) }
     }
     unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
-        LARGEST.fetch_max(layout.size(), Ordering::Relaxed);
+        note_allocation(layout.size());
         unsafe { System.alloc_zeroed(layout) }
     }
     unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        LARGEST.fetch_max(new_size, Ordering::Relaxed);
+        note_allocation(new_size);
         unsafe { System.realloc(ptr, layout, new_size) }
     }
     unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
@@ -183,6 +196,7 @@ fn figure(json: &serde_json::Value, key: &str) -> f64 {
 
 #[test]
 fn a_24_bit_stream_in_32_bit_containers_analyses_like_its_16_bit_original() {
+    let _cpu = common::cpu_bound();
     let dir = scratch("wav-24-in-32");
     for original in ["zh/BAC009S0764W0121.wav", "fda/sb001.wav"] {
         let original = shared_data().join(original);
@@ -231,6 +245,7 @@ fn g711_step(y: i32, mu_law: bool) -> f32 {
 
 #[test]
 fn g711_files_made_by_sox_decode_as_sox_decodes_them_and_near_the_original() {
+    let _cpu = common::cpu_bound();
     let dir = scratch("wav-g711");
     let original = shared_data().join("zh/BAC009S0764W0121.wav");
     let (_, samples) = read_16_bit(&original);
@@ -268,6 +283,7 @@ fn g711_files_made_by_sox_decode_as_sox_decodes_them_and_near_the_original() {
 
 #[test]
 fn stereo_g711_at_8_khz_reads_one_channel_or_both() {
+    let _cpu = common::cpu_bound();
     let dir = scratch("wav-g711-stereo");
     let left = shared_data().join("zh/IT0011W0001.wav");
     let right = shared_data().join("zh/TEST_NET_Y0000000000_-KTKHdZ2fb8_S00000.wav");
@@ -326,6 +342,7 @@ fn stereo_g711_at_8_khz_reads_one_channel_or_both() {
 
 #[test]
 fn an_odd_length_list_chunk_before_the_data_reads_as_sox_reads_it() {
+    let _cpu = common::cpu_bound();
     let dir = scratch("wav-odd-chunk");
     let original = shared_data().join("zh/IT0011W0001.wav");
     let (spec, samples) = read_16_bit(&original);
@@ -346,6 +363,7 @@ fn an_odd_length_list_chunk_before_the_data_reads_as_sox_reads_it() {
 
 #[test]
 fn the_recorders_file_reads_in_sox_without_a_warning() {
+    let _cpu = common::cpu_bound();
     let dir = scratch("wav-recorder-sox");
     let path = dir.join("audio.wav");
     let mut recorder = Recorder::create(&path, 16000).unwrap();
@@ -614,6 +632,7 @@ const FUZZ_CASES: usize = 6020;
 
 #[test]
 fn mutated_wav_files_end_in_a_reading_or_a_one_line_error() {
+    let _cpu = common::cpu_bound();
     let dir = scratch("wav-fuzz");
     let seeds = seeds();
     // The seeds themselves read in full: the fuzz starts from valid files of every format.
@@ -663,7 +682,7 @@ fn mutated_wav_files_end_in_a_reading_or_a_one_line_error() {
                 *refused.entry(kind.trim().to_string()).or_default() += 1;
             }
         }
-        let largest = LARGEST.load(Ordering::Relaxed);
+        let largest = LARGEST.with(Cell::get);
         assert!(largest <= allocation_limit, "{what}: an allocation of {largest} bytes");
     }
     println!("{FUZZ_CASES} cases: {read} read in full; refused: {refused:#?}");

@@ -2,17 +2,17 @@
 //! screenshot of it is not blank — in the full view and in the compact call strip.
 //! Set `UPDATE_SCREENSHOTS=1` to copy the screenshots into assets/screenshots/ for README.
 // Needs Linux tools (Xvfb and a PulseAudio server), which a Windows build under Wine cannot
-// start: on Windows this crate is empty (`make test-windows` lists it as skipped).
-#![cfg(unix)]
+// start: on Windows this module is left out
+// (`#[cfg(unix)]` in tests.rs).
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use common::xvfb::Display;
-use common::{binary, path_str, scratch};
+use common::{isolated, path_str, scratch};
 
 /// Standard deviation of the image's pixel values (0 = one flat colour).
 fn contrast(png: &Path) -> f64 {
@@ -32,15 +32,10 @@ fn contrast(png: &Path) -> f64 {
 
 /// The window on `display`, its settings and sessions in `config`, stderr piped.
 fn window(display: &Display, config: &Path) -> Command {
-    let mut app = binary();
+    let mut app = isolated(config);
     // No sound server at this address: the microphone cannot be opened.
     app.env("PULSE_SERVER", format!("unix:{}", config.join("no-pulse-here").display()))
         .env("DISPLAY", &display.name)
-        .env("SPEECH_COACH_CONFIG_DIR", config)
-        // Sessions into the test's folder, never the user's data folder.
-        .env("SPEECH_COACH_DATA_DIR", config.join("data"))
-        .env("XDG_CACHE_HOME", config.join("cache"))
-        .env("LANG", "zh_CN.UTF-8")
         .stdout(Stdio::null())
         .stderr(Stdio::piped());
     app
@@ -73,6 +68,7 @@ fn run_window_with(
 
 #[test]
 fn without_a_microphone_the_plain_window_ends_up_playing_the_demo() {
+    let _real_time = common::real_time();
     let display = Display::start(80 + std::process::id() % 9);
     let dir = scratch("window-no-mic");
     let shot = dir.join("no-mic.png");
@@ -113,6 +109,7 @@ fn keep(shot: &Path, name: &str, crop: &str) {
 
 #[test]
 fn the_demo_window_draws_a_non_blank_full_view_and_compact_strip() {
+    let _real_time = common::real_time();
     let display = Display::start(90 + std::process::id() % 9);
     let dir = scratch("window");
 
@@ -140,6 +137,7 @@ fn the_demo_window_draws_a_non_blank_full_view_and_compact_strip() {
 /// its close button does, and the session is closed and stored first.
 #[test]
 fn sigterm_closes_the_window_and_its_session() {
+    let _real_time = common::real_time();
     let display = Display::start(60 + std::process::id() % 9);
     let config = scratch("window-sigterm").join("config");
     let mut app = window(&display, &config).arg("--demo").spawn().unwrap();

@@ -22,7 +22,7 @@
 
 use thiserror::Error;
 
-use super::frame::Frame;
+use super::frame::{Frame, HOP_S};
 use super::summary::{Lang, Summary};
 use super::totals::Totals;
 use crate::dsp::band_power::BandPower;
@@ -38,7 +38,6 @@ use crate::dsp::vad::VoiceActivity;
 
 /// Internal sample rate: the voice band up to 4 kHz, the telephone's own rate.
 pub const INTERNAL_RATE: u32 = 8000;
-pub const HOP_S: f64 = 0.01;
 const HOP: usize = 80;
 pub const MIN_RATE: u32 = 8000;
 pub const MAX_RATE: u32 = 96_000;
@@ -142,8 +141,11 @@ impl PaceWindow {
         }
     }
     fn syllables_per_min(&self) -> Option<f32> {
-        (self.ring.len() >= PACE_MIN_FRAMES)
-            .then(|| self.syllables as f32 * 60.0 / (self.ring.len() as f32 * HOP_S as f32))
+        (self.ring.len() >= PACE_MIN_FRAMES).then(|| {
+            // The agent's pace calibration, if any (`analysis::pace_factor`).
+            self.syllables as f32 * super::pace_factor() * 60.0
+                / (self.ring.len() as f32 * HOP_S as f32)
+        })
     }
 }
 

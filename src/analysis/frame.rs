@@ -2,6 +2,9 @@
 
 use serde::Serialize;
 
+/// The hop: one frame per 10 ms of audio, whatever the input rate.
+pub const HOP_S: f64 = 0.01;
+
 /// Measurements for the 10 ms hop centred on `time_s`.
 ///
 /// Instant values (`f0_hz`, `level_dbfs`, `speech`) describe this hop; the rolling values

@@ -3,14 +3,16 @@
 mod analyser;
 mod frame;
 pub mod offline;
+mod pace_factor;
 mod summary;
 mod totals;
 
 pub use analyser::{
-    Analyser, AnalyserConfig, AnalysisError, CLIP_LEVEL, HOP_S, INTERNAL_RATE, MAX_RATE, MIN_RATE,
+    Analyser, AnalyserConfig, AnalysisError, CLIP_LEVEL, INTERNAL_RATE, MAX_RATE, MIN_RATE,
 };
-pub use frame::Frame;
+pub use frame::{Frame, HOP_S};
 pub use offline::analyse_wav;
+pub use pace_factor::{PACE_FACTOR_RANGE, pace_factor, set_pace_factor};
 pub use summary::{
     Lang, Summary, is_han, set_syllables_per_english_word, syllables_per_english_word,
 };

@@ -202,9 +202,12 @@ mod tests {
     use std::path::PathBuf;
 
     fn temp(name: &str) -> PathBuf {
-        let dir = std::env::temp_dir().join(format!("speech-coach-offline-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        dir.join(name)
+        tempfile::Builder::new()
+            .prefix("speech-coach-offline-")
+            .tempdir()
+            .unwrap()
+            .keep()
+            .join(name)
     }
 
     /// A 180 Hz vowel-like tone with harmonics where `on(t)`, low noise elsewhere.

@@ -74,6 +74,14 @@ impl Lang {
         }
     }
 
+    /// The code the command line and the files use.
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::Zh => "zh",
+            Lang::En => "en",
+        }
+    }
+
     pub fn pace_unit(self) -> &'static str {
         match self {
             Lang::Zh => "chars/min",
@@ -96,7 +104,15 @@ pub struct Summary {
     #[serde(default)]
     pub turns: u32,
     pub voiced_s: f64,
+    /// Syllables: as counted, or with a pace calibration the count times its factor.
     pub syllables: u64,
+    /// With a pace calibration: the syllables the detector counted, before the factor.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub syllables_counted: Option<u64>,
+    /// With a pace calibration: the agent's count factor in force (see
+    /// [`crate::analysis::pace_factor`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pace_factor: Option<f32>,
     /// Pace, the headline: syllables per minute of turn time.
     pub syllables_per_min: Option<f32>,
     /// Speech with every pause of 0.25 s or more taken out (no hangover): the time base
@@ -131,6 +147,8 @@ impl Summary {
             turns: 0,
             voiced_s: 0.0,
             syllables: 0,
+            syllables_counted: None,
+            pace_factor: None,
             syllables_per_min: None,
             articulation_s: 0.0,
             articulation_rate: None,
@@ -149,9 +167,13 @@ impl Summary {
     /// Fills the language-specific pace fields.
     pub fn with_lang(mut self, lang: Lang) -> Self {
         let pace = self.syllables_per_min.map(|s| lang.pace_from_syllables(s));
-        self.articulation_rate = (self.articulation_s > 0.0).then(|| {
-            lang.pace_from_syllables((self.syllables as f64 * 60.0 / self.articulation_s) as f32)
-        });
+        // The exact count times the factor, not the rounded `syllables`.
+        let syllables = match (self.syllables_counted, self.pace_factor) {
+            (Some(counted), Some(factor)) => counted as f64 * f64::from(factor),
+            _ => self.syllables as f64,
+        };
+        self.articulation_rate = (self.articulation_s > 0.0)
+            .then(|| lang.pace_from_syllables((syllables * 60.0 / self.articulation_s) as f32));
         match lang {
             Lang::Zh => self.chars_per_min = pace,
             Lang::En => self.words_per_min = pace,

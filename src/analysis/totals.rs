@@ -5,8 +5,7 @@
 //! shift. Both push the same frames through the same trackers (speaking time, turns,
 //! pitch statistics, active level), so a call's pace is the pace `analyze` reports.
 
-use super::analyser::HOP_S;
-use super::frame::Frame;
+use super::frame::{Frame, HOP_S};
 use super::summary::Summary;
 use crate::dsp::level::{dbfs_to_power, power_to_dbfs};
 use crate::dsp::pace::{ARTICULATION_PAUSE_S, SpeakingTime, TurnTracker};
@@ -106,18 +105,26 @@ impl Totals {
 
     /// The figures so far, for a stream of `duration_s`; `frames` is how many frames the
     /// stream emitted (the analyser keeps look-ahead padding out of it).
+    /// Pace figures use the pace factor in force ([`crate::analysis::pace_factor`]).
     pub fn summary(&self, duration_s: f64, frames: u64) -> Summary {
+        self.summary_with_factor(duration_s, frames, super::pace_factor())
+    }
+
+    fn summary_with_factor(&self, duration_s: f64, frames: u64, factor: f32) -> Summary {
         let speech_s = self.speaking_hops as f64 * HOP_S;
         let turn_s = self.turn_hops as f64 * HOP_S;
-        let per_min =
-            |seconds: f64| (seconds > 0.0).then(|| (self.syllables as f64 * 60.0 / seconds) as f32);
+        let calibrated = factor != 1.0;
+        let syllables = self.syllables as f64 * f64::from(factor);
+        let per_min = |seconds: f64| (seconds > 0.0).then(|| (syllables * 60.0 / seconds) as f32);
         Summary {
             duration_s,
             speech_s,
             turn_s,
             turns: self.turns_ended + self.turns.in_turn() as u32,
             voiced_s: self.voiced_hops as f64 * HOP_S,
-            syllables: self.syllables,
+            syllables: syllables.round() as u64,
+            syllables_counted: calibrated.then_some(self.syllables),
+            pace_factor: calibrated.then_some(factor),
             syllables_per_min: per_min(turn_s),
             articulation_s: self.articulation_hops as f64 * HOP_S,
             articulation_rate: None,
@@ -181,5 +188,30 @@ mod tests {
         assert!(own.syllables > 0 && own.speech_s > 0.5, "{own:?}");
         let again = totals.summary(own.duration_s, totals.hops());
         assert_eq!(again, own);
+    }
+
+    #[test]
+    fn a_pace_factor_scales_the_syllables_and_pace_and_says_so() {
+        let mut t = Totals::new();
+        // 100 syllables in a 10 s turn: one every 10 hops of speech.
+        for k in 0..1000 {
+            t.push_frame(&Frame {
+                active: true,
+                speech: true,
+                syllable: k % 10 == 5,
+                ..Frame::default()
+            });
+        }
+        let plain = t.summary_with_factor(10.0, 1000, 1.0);
+        assert_eq!((plain.syllables_counted, plain.pace_factor), (None, None));
+        let calibrated = t.summary_with_factor(10.0, 1000, 1.1).with_lang(super::super::Lang::Zh);
+        assert_eq!(calibrated.syllables_counted, Some(plain.syllables));
+        assert_eq!(calibrated.pace_factor, Some(1.1));
+        assert_eq!(calibrated.syllables, (plain.syllables as f64 * 1.1).round() as u64);
+        let ratio = calibrated.syllables_per_min.unwrap() / plain.syllables_per_min.unwrap();
+        assert!((ratio - 1.1).abs() < 1e-4, "{ratio}");
+        let plain = plain.with_lang(super::super::Lang::Zh);
+        let ratio = calibrated.articulation_rate.unwrap() / plain.articulation_rate.unwrap();
+        assert!((ratio - 1.1).abs() < 1e-4, "{ratio}");
     }
 }

@@ -3,11 +3,11 @@
 //! as an input `<output>.monitor`); on Windows the output itself, opened for WASAPI
 //! loopback, or an input that carries the call: a virtual cable's capture end ("CABLE
 //! Output"), a softphone's own device, "Stereo Mix". Monitors are never microphones (see
-//! `capture::not_a_microphone`).
+//! `device::not_a_microphone`).
 
 use cpal::traits::{DeviceTrait, HostTrait};
 
-use super::capture::{
+use super::device::{
     CaptureError, InputDevice, device_id, device_name, host, is_output_mix, quiet_alsa,
 };
 

@@ -3,6 +3,7 @@
 
 mod caller;
 pub mod capture;
+mod device;
 pub mod wav;
 
 pub use wav::{Channels, Encoding, WavError, WavSource};

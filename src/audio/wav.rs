@@ -547,9 +547,7 @@ mod tests {
     use super::*;
 
     fn temp(name: &str) -> PathBuf {
-        let dir = std::env::temp_dir().join(format!("speech-coach-wav-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        dir.join(name)
+        tempfile::Builder::new().prefix("speech-coach-wav-").tempdir().unwrap().keep().join(name)
     }
 
     fn read_all_channels(path: &Path, pick: Channels) -> Result<Vec<f32>, WavError> {

@@ -14,6 +14,7 @@ use anyhow::{Context, Result, bail};
 use serde::Serialize;
 use speech_coach::analysis::offline::{CallSides, analyse_call};
 use speech_coach::analysis::{AnalyserConfig, Frame, Lang, Summary, analyse_wav};
+use speech_coach::coach::PaceProfile;
 use speech_coach::conversation::{Conversation, ConversationEvent, ConversationSummary};
 
 /// Which channel of a stereo call recording is the agent's.
@@ -59,6 +60,11 @@ pub struct AnalyzeArgs {
     /// (interruptions, dead air, holds), one CSV row each: time_s,kind,duration_s.
     #[arg(long, value_name = "OUT.csv")]
     pub events: Option<PathBuf>,
+    /// Apply a pace calibration (`calibrate`'s pace-profile.json): syllables and pace are
+    /// the counted ones times its factor, and the output says so (syllables_counted,
+    /// pace_factor). Without it, nothing is applied: analyze measures files of any voice.
+    #[arg(long, value_name = "FILE.json")]
+    pub profile: Option<PathBuf>,
 }
 
 #[derive(Serialize)]
@@ -103,6 +109,19 @@ const EVENTS_HEADER: &str = "time_s,kind,duration_s";
 
 pub fn run(args: AnalyzeArgs) -> Result<()> {
     check_args(&args)?;
+    if let Some(path) = &args.profile {
+        let profile = PaceProfile::load(path)?;
+        if profile.lang != args.lang {
+            bail!(
+                "{}: learnt on {} speech; this is --lang {}",
+                path.display(),
+                profile.lang.code(),
+                args.lang.code()
+            );
+        }
+        speech_coach::analysis::set_pace_factor(profile.factor)
+            .map_err(|f| anyhow::anyhow!("{}: factor {f} is out of range", path.display()))?;
+    }
     let mut frames = FramesOut::create(args.frames.as_deref())?;
     let events = args.events.as_deref().map(EventsCsv::create).transpose()?;
     let mut progress = Progress::default();

@@ -3,10 +3,10 @@
 
 use anyhow::Result;
 use speech_coach::analysis::Lang;
+use speech_coach::report::words;
 use speech_coach::session::history::{Shift, from_listing};
 use speech_coach::session::store::{self, Listed};
-use speech_coach::session::words;
-use speech_coach::ui::settings::{self, Settings};
+use speech_coach::settings::{self, Settings};
 
 use super::table::{Align, render};
 use super::terminal::clean;

@@ -4,8 +4,8 @@
 //! not be stored.
 
 use std::path::PathBuf;
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+
+use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
 use super::frames_csv::FramesCsv;
@@ -13,8 +13,7 @@ use anyhow::{Result, bail};
 use serde::Serialize;
 use speech_coach::analysis::{Lang, Summary};
 use speech_coach::pipeline::{
-    DeviceStatus, Pipeline, PipelineOptions, SessionOptions, Source, StorageProblem,
-    calls::LiveCall,
+    DeviceStatus, LiveCall, Pipeline, PipelineOptions, SessionOptions, Source, StorageProblem,
 };
 
 use super::terminal::clean;
@@ -125,16 +124,6 @@ fn describe(status: &DeviceStatus) -> String {
         DeviceStatus::Playing { file } => format!("playing {file}"),
         DeviceStatus::Finished => "finished".into(),
     }
-}
-
-/// Set by SIGINT (Ctrl-C) or SIGTERM: `listen` then ends as `--seconds` would.
-fn interrupted_flag() -> Arc<AtomicBool> {
-    let flag = Arc::new(AtomicBool::new(false));
-    let set = flag.clone();
-    if let Err(e) = ctrlc::set_handler(move || set.store(true, Ordering::Relaxed)) {
-        eprintln!("speech-coach: Ctrl-C will not end listen cleanly: {e}");
-    }
-    flag
 }
 
 /// The frames log (`--frames`): written as frames come, flushed every second of rows;
@@ -258,7 +247,7 @@ pub fn run(args: ListenArgs) -> Result<()> {
     if let Some(out) = &args.frames {
         super::output::check(out, &[], &store)?;
     }
-    let interrupted = interrupted_flag();
+    let interrupted = super::interrupted_flag("listen");
     let csv = args.frames.as_deref().map(FramesCsv::create).transpose()?;
     let mut log = FramesLog { csv, rows: 0, error: None };
     let pipeline = Pipeline::start(PipelineOptions {

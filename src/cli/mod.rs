@@ -4,6 +4,8 @@
 pub mod stdout;
 
 pub mod analyze;
+pub mod autostart;
+pub mod calibrate;
 pub mod devices;
 pub mod frames_csv;
 pub mod history;
@@ -14,3 +16,28 @@ pub mod sessions;
 pub mod table;
 pub mod team;
 pub mod terminal;
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use speech_coach::settings::{self, Settings};
+
+/// The user's settings, with every notice on stderr (the window shows them instead).
+pub fn load_settings() -> Settings {
+    let (settings, notices) = Settings::load(&settings::default_path());
+    for n in &notices {
+        eprintln!("speech-coach: settings: {n}");
+    }
+    settings
+}
+
+/// Set by SIGINT (Ctrl-C) or SIGTERM: the command then ends as its time limit would.
+/// `what` names what would not end cleanly without it ("listen", "the watch").
+pub fn interrupted_flag(what: &str) -> Arc<AtomicBool> {
+    let flag = Arc::new(AtomicBool::new(false));
+    let set = flag.clone();
+    if let Err(e) = ctrlc::set_handler(move || set.store(true, Ordering::Relaxed)) {
+        eprintln!("speech-coach: Ctrl-C will not end {what} cleanly: {e}");
+    }
+    flag
+}

@@ -61,11 +61,8 @@ mod tests {
     use super::*;
 
     fn dir(name: &str) -> PathBuf {
-        let d =
-            std::env::temp_dir().join(format!("speech-coach-out-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&d);
-        std::fs::create_dir_all(&d).unwrap();
-        d
+        let d = tempfile::Builder::new().prefix(&format!("speech-coach-out-{name}-")).tempdir();
+        d.unwrap().keep()
     }
 
     #[test]

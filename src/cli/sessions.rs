@@ -5,10 +5,10 @@ use std::path::PathBuf;
 
 use anyhow::{Result, bail};
 use speech_coach::analysis::Lang;
-use speech_coach::session::report::{self, Report, ReportOptions};
+use speech_coach::report::{self, Report, ReportOptions};
+use speech_coach::report::{moments, words};
 use speech_coach::session::store::{self, Listed, SessionKind, SessionMeta};
-use speech_coach::session::{moments, when, words};
-use speech_coach::ui::settings::{self, Settings};
+use speech_coach::session::when;
 
 use super::table::{Align, render};
 use super::terminal::clean;
@@ -41,15 +41,6 @@ pub struct ReportArgs {
     /// Print the report as one JSON object (for scripts) instead of text.
     #[arg(long)]
     pub json: bool,
-}
-
-/// The user's settings, with every notice on stderr.
-fn load_settings() -> Settings {
-    let (settings, notices) = Settings::load(&settings::default_path());
-    for n in &notices {
-        eprintln!("speech-coach: settings: {n}");
-    }
-    settings
 }
 
 /// Words of the `sessions` table header, in the table's language.
@@ -102,7 +93,7 @@ pub fn list(args: SessionsArgs) -> Result<()> {
         eprintln!("speech-coach: deleted session {id}");
         return Ok(());
     }
-    let lang = args.lang.unwrap_or_else(|| load_settings().ui_lang.into());
+    let lang = args.lang.unwrap_or_else(|| super::load_settings().ui_lang.into());
     let sessions = store::list(&root)?;
     if sessions.is_empty() {
         eprintln!("no sessions yet in {}", root.display());
@@ -164,7 +155,7 @@ pub fn report(args: ReportArgs) -> Result<()> {
     for out in [&args.csv, &args.html].into_iter().flatten() {
         super::output::check(out, &[&dir.join("frames.csv")], &root)?;
     }
-    let mut options = ReportOptions::from(&load_settings());
+    let mut options = ReportOptions::from(&super::load_settings());
     if let Some(lang) = args.lang {
         options.lang = lang;
     }

@@ -1,25 +1,13 @@
 //! Plain-text tables for the terminal (`sessions`, `history`): columns padded to the
 //! widest cell as a terminal shows it, Chinese characters taking two columns.
 
+use unicode_width::UnicodeWidthStr;
+
 /// Columns a terminal gives `text`: two for East Asian wide characters (CJK ideographs,
-/// kana, Hangul, full-width forms), one for the rest.
+/// kana, Hangul, full-width forms), one for the rest (Unicode's East Asian Width, as the
+/// `unicode-width` crate tables it).
 pub fn width(text: &str) -> usize {
-    text.chars()
-        .map(|c| match c as u32 {
-            0x1100..=0x115F
-            | 0x2E80..=0x303E
-            | 0x3041..=0x33FF
-            | 0x3400..=0x4DBF
-            | 0x4E00..=0x9FFF
-            | 0xA000..=0xA4CF
-            | 0xAC00..=0xD7A3
-            | 0xF900..=0xFAFF
-            | 0xFE30..=0xFE4F
-            | 0xFF00..=0xFF60
-            | 0xFFE0..=0xFFE6 => 2,
-            _ => 1,
-        })
-        .sum()
+    UnicodeWidthStr::width(text)
 }
 
 /// How a column is aligned.

@@ -7,20 +7,20 @@
 //! waiting in the local store.
 
 use std::path::PathBuf;
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+
+use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
 use serde_json::json;
 use speech_coach::analysis::Lang;
 use speech_coach::coach::Targets;
-use speech_coach::session::words::fill;
+use speech_coach::report::words::fill;
 use speech_coach::session::{store, when};
+use speech_coach::settings::{self, Settings};
 use speech_coach::team::config::{TeamConfig, password};
 use speech_coach::team::link::TeamLink;
 use speech_coach::team::{TeamError, db, load, migrate, profile, queue, report, upload};
-use speech_coach::ui::settings::{self, Settings};
 
 use super::terminal::clean;
 
@@ -144,14 +144,6 @@ fn team_config(settings: &Settings) -> Result<TeamConfig> {
     Ok(TeamConfig::resolve(section)?)
 }
 
-fn load_settings() -> Settings {
-    let (settings, notices) = Settings::load(&settings::default_path());
-    for n in &notices {
-        eprintln!("speech-coach: settings: {n}");
-    }
-    settings
-}
-
 fn init(admin_url: &str) -> Result<()> {
     let mut client = connect_url(admin_url)?;
     let applied = migrate::run(&mut client)?;
@@ -164,7 +156,7 @@ fn init(admin_url: &str) -> Result<()> {
 }
 
 fn sync_once(batch: usize) -> Result<()> {
-    let settings = load_settings();
+    let settings = super::load_settings();
     let config = team_config(&settings)?;
     let root = store::default_root();
     let waiting = queue::count_waiting(&root, &config.destination)?;
@@ -199,22 +191,12 @@ fn sync_once(batch: usize) -> Result<()> {
     Ok(())
 }
 
-/// Set by SIGINT (Ctrl-C) or SIGTERM: `--watch` then stops.
-fn interrupted_flag() -> Arc<AtomicBool> {
-    let flag = Arc::new(AtomicBool::new(false));
-    let set = flag.clone();
-    if let Err(e) = ctrlc::set_handler(move || set.store(true, Ordering::Relaxed)) {
-        eprintln!("speech-coach: Ctrl-C will not end the watch cleanly: {e}");
-    }
-    flag
-}
-
 fn watch(seconds: Option<f64>) -> Result<()> {
-    let settings = load_settings();
+    let settings = super::load_settings();
     let config = team_config(&settings)?;
     let destination = config.destination.clone();
     let mut link = TeamLink::start(config, store::default_root(), settings.baseline);
-    let stop = interrupted_flag();
+    let stop = super::interrupted_flag("the watch");
     let started = Instant::now();
     let (mut last_sent, mut last_error) = (0, None::<String>);
     // A reader that closed our output (`| head -3`), or any failed write, ends the watch.
@@ -256,7 +238,7 @@ fn watch(seconds: Option<f64>) -> Result<()> {
 fn profile_cmd(team: &str, set: Option<PathBuf>, url: Option<String>) -> Result<()> {
     let mut client = match url {
         Some(url) => connect_url(&url)?,
-        None => team_config(&load_settings())?.connect()?,
+        None => team_config(&super::load_settings())?.connect()?,
     };
     if let Some(path) = set {
         let text = std::fs::read_to_string(&path).with_context(|| path.display().to_string())?;
@@ -291,7 +273,7 @@ fn report_cmd(
     lang: Option<Lang>,
     url: Option<String>,
 ) -> Result<()> {
-    let settings = load_settings();
+    let settings = super::load_settings();
     let mut client = match url {
         Some(url) => connect_url(&url)?,
         None => team_config(&settings)?.connect()?,
@@ -311,7 +293,7 @@ fn report_cmd(
     }
     let lang = lang.unwrap_or_else(|| settings.ui_lang.into());
     if let Some(path) = &html {
-        let page = speech_coach::team::html::render(&r, lang);
+        let page = speech_coach::report::team::render(&r, lang);
         std::fs::write(path, page).with_context(|| format!("{}: cannot write", path.display()))?;
     }
     if json_out {
@@ -319,8 +301,8 @@ fn report_cmd(
         value["query_ms"] = json!(query_ms);
         outln!("{}", serde_json::to_string(&value)?)?;
     } else {
-        let t = speech_coach::team::words::team_words(lang);
-        let counted = speech_coach::team::words::counted;
+        let t = speech_coach::report::team::words::team_words(lang);
+        let counted = speech_coach::report::team::words::counted;
         outln!(
             "{}",
             fill(

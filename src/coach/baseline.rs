@@ -7,8 +7,10 @@ use std::ops::RangeInclusive;
 
 use serde::{Deserialize, Serialize};
 
+use super::pace_profile::{PaceProfile, ProfileError, passage};
+use super::rehearsal::count_syllables;
 use super::targets::{ValueProblem, check_in_range};
-use crate::analysis::Frame;
+use crate::analysis::{Frame, Lang};
 use crate::dsp::level::{dbfs_to_power, power_to_dbfs};
 use crate::dsp::tone::PitchHistogram;
 
@@ -75,27 +77,51 @@ impl CalibrationRefusal {
     }
 }
 
-/// Collects frames during calibration.
+/// Collects frames during calibration: the agent reads the passage of their speech
+/// language aloud ([`super::pace_profile::passage`]), which gives the baseline (their
+/// normal pitch and level) and the pace calibration (the passage's syllables against the
+/// count) at once.
 #[derive(Debug, Clone, Default)]
 pub struct Calibration {
     pitch: PitchHistogram,
     speech_power: f64,
     speech_frames: u64,
     syllables: u64,
+    lang: Lang,
+    /// Time since the last speech hop.
+    quiet_s: f64,
     pub elapsed_s: f64,
 }
 
 /// Calibration needs at least this much speech to mean anything.
 pub const MIN_SPEECH_S: f64 = 8.0;
-/// How long the calibration asks the agent to talk.
+/// The least a calibration lasts: the agent is asked to read, and reading the passage
+/// takes 15–30 s at 150–280 characters a minute.
 pub const CALIBRATION_S: f64 = 15.0;
+/// After `CALIBRATION_S`, this much quiet ends the reading.
+pub const READING_DONE_QUIET_S: f64 = 1.5;
+/// The most a calibration lasts, whatever was said.
+pub const MAX_CALIBRATION_S: f64 = 45.0;
 
 impl Calibration {
+    /// A calibration whose passage is in `lang`.
+    pub fn new(lang: Lang) -> Self {
+        Self { lang, ..Self::default() }
+    }
+
+    /// The language of the passage to read.
+    pub fn lang(&self) -> Lang {
+        self.lang
+    }
+
     pub fn push(&mut self, frame: &Frame) {
         self.elapsed_s += 0.01;
         if frame.speech {
             self.speech_power += dbfs_to_power(frame.level_dbfs);
             self.speech_frames += 1;
+            self.quiet_s = 0.0;
+        } else {
+            self.quiet_s += 0.01;
         }
         if frame.voiced() {
             self.pitch.add_bin(PitchHistogram::bin_of(frame.f0_hz));
@@ -107,8 +133,23 @@ impl Calibration {
         self.speech_frames as f64 * 0.01
     }
 
+    /// How far through the passage the reading is, by the syllables heard (0–1).
+    pub fn progress(&self) -> f32 {
+        let passage = count_syllables(passage(self.lang)).max(1);
+        (self.syllables as f32 / passage as f32).min(1.0)
+    }
+
+    /// The reading is over: quiet after at least `CALIBRATION_S`, or `MAX_CALIBRATION_S`.
     pub fn done(&self) -> bool {
-        self.elapsed_s >= CALIBRATION_S
+        (self.elapsed_s >= CALIBRATION_S && self.quiet_s >= READING_DONE_QUIET_S)
+            || self.elapsed_s >= MAX_CALIBRATION_S
+    }
+
+    /// The pace calibration the reading teaches, or why it teaches none (too little of the
+    /// passage read, or something else said). The count is the detector's own: frames
+    /// carry syllables before any factor.
+    pub fn pace_profile(&self) -> Result<PaceProfile, ProfileError> {
+        PaceProfile::learn(self.lang, count_syllables(passage(self.lang)), self.syllables)
     }
 
     /// The baseline, or `None` when there was too little speech to measure it.
@@ -131,6 +172,41 @@ impl Calibration {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn hops(c: &mut Calibration, seconds: f64, speech: bool, every: usize) {
+        for i in 0..(seconds * 100.0).round() as usize {
+            c.push(&Frame { speech, syllable: speech && i % every == 0, ..Frame::default() });
+        }
+    }
+
+    #[test]
+    fn a_reading_ends_on_the_quiet_after_it_and_teaches_the_pace_factor() {
+        // The 71-syllable passage read in 17.75 s (one syllable every 25 hops).
+        let mut c = Calibration::new(Lang::Zh);
+        hops(&mut c, 14.9, true, 25);
+        assert!(!c.done() && c.progress() > 0.8 && c.progress() < 0.85, "{}", c.progress());
+        hops(&mut c, 2.85, true, 25);
+        assert!(!c.done(), "still reading after 15 s");
+        hops(&mut c, 1.4, false, 1);
+        assert!(!c.done(), "a pause inside the reading");
+        hops(&mut c, 0.11, false, 1);
+        assert!(c.done());
+        assert_eq!(c.progress(), 1.0);
+        let expected = (71.0 / c.syllables as f32 * 100.0).round() / 100.0;
+        assert!((0.97..=1.03).contains(&expected), "{} syllables", c.syllables);
+        assert_eq!(c.pace_profile().unwrap().factor, expected);
+        // Half the passage, then quiet: done, but no pace calibration from it.
+        let mut c = Calibration::new(Lang::Zh);
+        hops(&mut c, 9.0, true, 25);
+        hops(&mut c, 7.0, false, 1);
+        assert!(c.done() && c.pace_profile().is_err());
+        // Talking on and on ends at the limit.
+        let mut c = Calibration::new(Lang::En);
+        hops(&mut c, MAX_CALIBRATION_S - 0.1, true, 25);
+        assert!(!c.done());
+        hops(&mut c, 0.2, true, 25);
+        assert!(c.done() && c.lang() == Lang::En);
+    }
 
     const TYPICAL: Baseline = Baseline {
         pitch_median_hz: 210.0,

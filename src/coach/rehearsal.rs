@@ -348,7 +348,8 @@ impl Rehearsal {
             self.starts[self.current] = Some(self.run_start_s);
         }
         self.counted += 1;
-        if self.counted as f32 >= self.expected(self.current)
+        // The agent's pace calibration corrects the count the line tracking follows too.
+        if self.counted as f32 * crate::analysis::pace_factor() >= self.expected(self.current)
             && self.current + 1 < self.script.lines.len()
         {
             self.complete_at = Some(t);
@@ -356,7 +357,8 @@ impl Rehearsal {
     }
 
     fn pause(&mut self, speech_end_s: f64) {
-        let share = self.counted as f32 / self.expected(self.current);
+        let share =
+            self.counted as f32 * crate::analysis::pace_factor() / self.expected(self.current);
         let last = self.current + 1 == self.script.lines.len();
         if self.complete_at.take().is_some() || (share >= LINE_DONE_SHARE && !last) {
             self.ends[self.current] = Some((speech_end_s, LineEnd::Pause));

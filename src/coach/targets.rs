@@ -153,14 +153,15 @@ pub fn pace_band(lang: Lang) -> TargetBand {
     }
 }
 
-/// The flat-voice floor: from the agent's baseline when calibrated (70 % of their normal
-/// spread, never below the language default's half), else the language default.
+/// The flat-voice floor: the training's, for the language. A calibration raises it for a
+/// lively voice (70 % of their normal spread) but never lowers it: a voice calibrated flat
+/// stays flat (issue 23: a 4.1-semitone calibration once made 3.0 semitones read "lively").
 pub fn flat_spread_floor(lang: Lang, baseline_spread_st: Option<f32>) -> f32 {
     let default = match lang {
         Lang::Zh => FLAT_SPREAD_ST_ZH,
         Lang::En => FLAT_SPREAD_ST_EN,
     };
-    baseline_spread_st.map_or(default, |b| (0.7 * b).max(0.5 * default))
+    baseline_spread_st.map_or(default, |b| (0.7 * b).max(default))
 }
 
 /// Tone band: green at or above the floor, amber down to 75 % of it, red below.
@@ -231,10 +232,12 @@ mod tests {
     }
 
     #[test]
-    fn flat_floor_comes_from_the_baseline_once_calibrated() {
+    fn a_calibration_raises_the_flat_floor_for_a_lively_voice_and_never_lowers_it() {
         assert_eq!(flat_spread_floor(Lang::Zh, None), FLAT_SPREAD_ST_ZH);
-        assert!((flat_spread_floor(Lang::En, Some(6.0)) - 4.2).abs() < 1e-6);
-        assert_eq!(flat_spread_floor(Lang::Zh, Some(1.0)), 2.5);
+        assert!((flat_spread_floor(Lang::Zh, Some(10.0)) - 7.0).abs() < 1e-6);
+        // A flat calibration (4.1 semitones, issue 23) keeps the training's floor.
+        assert_eq!(flat_spread_floor(Lang::Zh, Some(4.1)), FLAT_SPREAD_ST_ZH);
+        assert_eq!(flat_spread_floor(Lang::En, Some(1.0)), FLAT_SPREAD_ST_EN);
         let t = tone_band(4.0);
         assert_eq!(t.classify(5.0), Band::Green);
         assert_eq!(t.classify(3.5), Band::Amber);

@@ -18,8 +18,12 @@
 //! later where it ends (a spurt bridges shorter gaps, and the VAD's hangover must be taken
 //! off), so ends are dated back and every event carries its true time, while the live view
 //! says what is sure by now.
+//!
+//! [`bounds`] dates calls from the same talk hops (when one starts and ends); the
+//! pipeline drives it, the session store records what it decided.
 
 mod arousal;
+pub mod bounds;
 mod interruptions;
 mod live;
 mod silences;

@@ -1,4 +1,4 @@
-//! Calls as sessions, the pipeline's side of [`crate::session::bounds`]: it keeps the last
+//! Calls as sessions, the pipeline's side of [`crate::conversation::bounds`]: it keeps the last
 //! seconds of paired hops and of the agent's audio (so a call can start in the past, with
 //! its pre-roll and the agent's greeting), opens a session when a call starts, hands it the
 //! call's hops in call time, and closes it cut at the call's end.
@@ -13,12 +13,12 @@ use std::path::PathBuf;
 
 use crate::analysis::{Frame, HOP_S, Lang, Totals};
 use crate::coach::CoachState;
+use crate::conversation::bounds::{CallBounds, CallEnd, CallEvent, MAX_LOOKBACK_S, TalkHop};
 use crate::conversation::{ConversationEvent, ConversationSummary, EventKind, Hold, HoldSource};
-use crate::session::bounds::{CallBounds, CallEnd, CallEvent, MAX_LOOKBACK_S, TalkHop};
 use crate::session::frames::Talk;
 use crate::session::store::{Finished, PartFailed, SessionKind, SessionPart, SessionWriter};
 
-use super::state::{StorageProblem, TalkPoint};
+use super::state::{LiveCall, StorageProblem, TalkPoint};
 
 /// History kept for a call that starts in the past, with a margin for the pairing delay.
 const KEEP_S: f64 = MAX_LOOKBACK_S + 2.0;
@@ -43,16 +43,6 @@ pub struct Hop {
     pub talk: TalkPoint,
     /// The caller took the floor at this hop, ending the agent's turn.
     pub ended_turn: bool,
-}
-
-/// What the window and `listen` show of the call in progress.
-#[derive(Debug, Clone, PartialEq)]
-pub struct LiveCall {
-    /// The stored session, once created (none when calls are not stored).
-    pub id: Option<String>,
-    pub kind: SessionKind,
-    /// Seconds since the call started.
-    pub elapsed_s: f64,
 }
 
 struct Call {

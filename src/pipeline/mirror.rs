@@ -20,7 +20,7 @@ use crate::analysis::Frame;
 /// Hops looked back over: 1.5 s.
 const WINDOW_HOPS: usize = 150;
 /// Caller speech hops needed for a verdict: 0.25 s, half of what starts a call
-/// ([`crate::session::bounds::START_TALK_S`] = 0.5 s), so a mirrored lane is caught before
+/// ([`crate::conversation::bounds::START_TALK_S`] = 0.5 s), so a mirrored lane is caught before
 /// its "talk" can open a call.
 const MIN_SPEECH_HOPS: usize = 25;
 /// Time offsets tried between the lanes, in hops either way: the two streams are placed on

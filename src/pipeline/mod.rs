@@ -1,13 +1,17 @@
-//! Wires the threads together: one source thread per side of the call (microphone
-//! supervisor, caller-source supervisor, or real-time file player) → one bounded channel
-//! of blocks each → one analyser thread (two analysers, paired on one clock) → shared
-//! latest state (+ an optional stream of every agent frame for loggers).
+//! The pipeline's public front: [`Pipeline::start`] wires the threads together, and the
+//! window and the CLI read and steer them through [`Pipeline`]. One source thread per side
+//! of the call (microphone supervisor, caller-source supervisor, or real-time file player)
+//! → one bounded channel of blocks each → one analyser thread (two analysers, paired on one
+//! clock) → shared latest state (+ an optional stream of every agent frame for loggers).
 //!
-//! * [`source`] — where blocks come from (cpal devices, WAV files in real time).
+//! * [`source`] — where blocks come from ([`Source`], cpal devices, WAV files in real
+//!   time) and the block channels with their pools.
+//! * [`worker`] — the analyser thread: its work as a struct testable without threads, and
+//!   the loop around it.
 //! * [`align`] — both sides' frames on the pipeline's clock, paired hop by hop.
 //! * [`mirror`] — the caller's lane is never the agent's microphone.
 //! * [`hangup`] — the quiet after the caller's last words is no hold.
-//! * [`worker`] — the analyser thread's work, as a struct testable without threads.
+//! * [`calls`] — calls as sessions.
 //! * [`state`] — what the UI reads, and the commands it sends back.
 
 mod align;
@@ -22,84 +26,23 @@ use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
-use std::time::{Duration, Instant};
 
-use crossbeam_channel::{Receiver, Sender, bounded, unbounded};
+use crossbeam_channel::{Receiver, Sender, unbounded};
 
+pub use source::Source;
 pub use state::{
-    Command, DeviceStatus, LiveState, StorageProblem, TIMELINE_S, TalkPoint, TimelinePoint,
+    Command, DeviceStatus, LiveCall, LiveState, StorageProblem, TIMELINE_S, TalkPoint,
+    TimelinePoint,
 };
 pub use worker::AnalyserWorker;
 
 use crate::analysis::{Frame, Lang};
-use crate::audio::capture::{BLOCK_CAPACITY, Block, BlockChannels, CaptureCounters, Role};
+use crate::audio::capture::{CaptureCounters, Role};
 use crate::coach::{Baseline, Coach, Targets};
 use crate::session::store::SessionKind;
 use calls::{Calls, StoreOptions};
-
-/// Blocks in flight between the callback and the analyser (~1 s at 48 kHz / 1024 frames).
-const CHANNEL_BLOCKS: usize = 48;
-
-/// Where audio comes from.
-#[derive(Debug, Clone)]
-pub enum Source {
-    /// The default input device, or the first whose name contains this text.
-    Microphone { device: Option<String> },
-    /// What an output plays (the caller's side): the default output's monitor or
-    /// loopback, or the first output whose name contains this text.
-    Output { device: Option<String> },
-    /// A WAV file played through the pipeline in real time (demo mode), optionally looped.
-    File { path: PathBuf, looped: bool },
-}
-
-impl Source {
-    fn label(&self) -> String {
-        match self {
-            Source::Microphone { device } => {
-                device.clone().unwrap_or_else(|| "default microphone".into())
-            }
-            Source::Output { device } => device.clone().unwrap_or_else(|| "default output".into()),
-            Source::File { path, .. } => path.display().to_string(),
-        }
-    }
-
-    /// Starts the thread that feeds `channels` from this source, as one side of the call.
-    fn spawn(
-        self,
-        role: Role,
-        channels: BlockChannels,
-        counters: Arc<CaptureCounters>,
-        state: Arc<Mutex<LiveState>>,
-        stop: Arc<AtomicBool>,
-    ) -> JoinHandle<()> {
-        let name = match role {
-            Role::Microphone => "speech-coach agent source",
-            Role::Caller => "speech-coach caller source",
-        };
-        std::thread::Builder::new()
-            .name(name.into())
-            .spawn(move || match self {
-                Source::Microphone { device } | Source::Output { device } => {
-                    source::supervise(role, device, channels, counters, state, stop)
-                }
-                Source::File { path, looped } => {
-                    source::play_file(role, path, looped, channels, state, stop)
-                }
-            })
-            .expect("spawn source thread")
-    }
-}
-
-/// A bounded block channel and its pool: every buffer the callback will ever fill,
-/// allocated here, up front.
-fn block_channels() -> (BlockChannels, Receiver<Block>, Sender<Vec<f32>>) {
-    let (full_tx, full_rx) = bounded::<Block>(CHANNEL_BLOCKS);
-    let (free_tx, free_rx) = bounded::<Vec<f32>>(CHANNEL_BLOCKS + 8);
-    for _ in 0..CHANNEL_BLOCKS + 8 {
-        free_tx.send(Vec::with_capacity(BLOCK_CAPACITY)).expect("pool has room");
-    }
-    (BlockChannels { full: full_tx, free: free_rx, recycle: free_tx.clone() }, full_rx, free_tx)
-}
+use source::block_channels;
+use worker::{WorkerLinks, run_worker};
 
 #[derive(Debug, Clone)]
 pub struct SessionOptions {
@@ -135,21 +78,6 @@ pub struct Pipeline {
     threads: Vec<JoinHandle<()>>,
     counters: Arc<CaptureCounters>,
     caller_counters: Arc<CaptureCounters>,
-}
-
-/// The analyser thread's ends of the channels, and what it reports to.
-struct WorkerLinks {
-    blocks: Receiver<Block>,
-    recycle: Sender<Vec<f32>>,
-    /// The caller's blocks and pool, when captured.
-    caller: Option<(Receiver<Block>, Sender<Vec<f32>>)>,
-    commands: Receiver<Command>,
-    frames_out: Option<Sender<Frame>>,
-    state: Arc<Mutex<LiveState>>,
-    stop: Arc<AtomicBool>,
-    counters: Arc<CaptureCounters>,
-    caller_counters: Arc<CaptureCounters>,
-    on_update: Option<Box<dyn Fn() + Send>>,
 }
 
 impl Pipeline {
@@ -229,7 +157,7 @@ impl Pipeline {
     }
 
     /// The call in progress (cheap: no copy of the timeline).
-    pub fn call(&self) -> Option<calls::LiveCall> {
+    pub fn call(&self) -> Option<LiveCall> {
         self.state.lock().expect("state lock").call.clone()
     }
 
@@ -308,72 +236,4 @@ fn calls_for(options: &PipelineOptions, with_caller: bool) -> Calls {
         calls.start_now();
     }
     calls
-}
-
-/// How long the analyser thread waits for the agent's next block before it looks at the
-/// caller's channel and the commands again.
-const POLL: Duration = Duration::from_millis(20);
-
-fn run_worker(mut worker: AnalyserWorker, links: WorkerLinks) {
-    while !links.stop.load(Ordering::Relaxed) {
-        for command in links.commands.try_iter() {
-            worker.handle(command);
-        }
-        let mut analysed = false;
-        if let Some((caller_blocks, caller_recycle)) = &links.caller {
-            let caller_live = matches!(
-                links.state.lock().expect("state lock").caller_device,
-                Some(DeviceStatus::Live { .. } | DeviceStatus::Playing { .. })
-            );
-            worker.set_caller_live(caller_live);
-            for block in caller_blocks.try_iter() {
-                // A caller block the analyser cannot take (unsupported rate) is dropped;
-                // the agent's side goes on.
-                let _ = worker.analyse_caller(&block.samples, block.sample_rate, block.captured_at);
-                let _ = caller_recycle.send(block.samples);
-                analysed = true;
-            }
-        }
-        if let Ok(block) = links.blocks.recv_timeout(POLL) {
-            match worker.analyse(&block.samples, block.sample_rate, block.captured_at) {
-                Ok(()) => {
-                    worker.store_audio(&block.samples, block.sample_rate);
-                    analysed = true;
-                }
-                Err(e) => {
-                    let status = DeviceStatus::Unavailable { reason: e.to_string() };
-                    source::set_device(&links.state, status);
-                }
-            }
-            let _ = links.recycle.send(block.samples);
-        }
-        if analysed {
-            publish_step(&mut worker, &links);
-        }
-    }
-    worker.finish();
-    let mut s = links.state.lock().expect("state lock");
-    worker.publish(&mut s, Instant::now());
-}
-
-/// After a step: frames to the session (outside the lock), the state, loggers, the UI.
-fn publish_step(worker: &mut AnalyserWorker, links: &WorkerLinks) {
-    worker.store_frames();
-    {
-        let mut s = links.state.lock().expect("state lock");
-        worker.publish(&mut s, Instant::now());
-        s.delivered_blocks = links.counters.delivered_blocks.load(Ordering::Relaxed);
-        s.dropped_blocks = links.counters.dropped_blocks.load(Ordering::Relaxed);
-        s.caller_dropped_blocks = links.caller_counters.dropped_blocks.load(Ordering::Relaxed);
-    }
-    if let Some(tx) = &links.frames_out {
-        for f in worker.new_frames() {
-            let _ = tx.send(*f);
-        }
-    }
-    if worker.new_frames().next().is_some()
-        && let Some(cb) = &links.on_update
-    {
-        cb();
-    }
 }

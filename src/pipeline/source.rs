@@ -1,5 +1,6 @@
-//! Where blocks come from: the microphone supervisor and the real-time file player.
-//! Both hand buffers from a preallocated pool to the bounded block channel.
+//! Where blocks come from: the [`Source`] of each side of the call, the thread that
+//! feeds it (the microphone supervisor or the real-time file player) and the bounded
+//! block channel with its preallocated pool. Both hand buffers from the pool to the channel.
 //!
 //! The microphone supervisor owns the cpal stream (it is not `Send` everywhere), watches
 //! the callback counters, and when the device fails or falls silent for a second it
@@ -10,9 +11,76 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use crossbeam_channel::{Receiver, Sender, bounded};
+use std::thread::JoinHandle;
+
 use super::state::{DeviceStatus, LiveState};
 use crate::audio::WavSource;
-use crate::audio::capture::{Block, BlockChannels, Capture, CaptureCounters, Role};
+use crate::audio::capture::{BLOCK_CAPACITY, Block, BlockChannels, Capture, CaptureCounters, Role};
+
+/// Blocks in flight between the callback and the analyser (~1 s at 48 kHz / 1024 frames).
+const CHANNEL_BLOCKS: usize = 48;
+
+/// Where audio comes from.
+#[derive(Debug, Clone)]
+pub enum Source {
+    /// The default input device, or the first whose name contains this text.
+    Microphone { device: Option<String> },
+    /// What an output plays (the caller's side): the default output's monitor or
+    /// loopback, or the first output whose name contains this text.
+    Output { device: Option<String> },
+    /// A WAV file played through the pipeline in real time (demo mode), optionally looped.
+    File { path: PathBuf, looped: bool },
+}
+
+impl Source {
+    pub(super) fn label(&self) -> String {
+        match self {
+            Source::Microphone { device } => {
+                device.clone().unwrap_or_else(|| "default microphone".into())
+            }
+            Source::Output { device } => device.clone().unwrap_or_else(|| "default output".into()),
+            Source::File { path, .. } => path.display().to_string(),
+        }
+    }
+
+    /// Starts the thread that feeds `channels` from this source, as one side of the call.
+    pub(super) fn spawn(
+        self,
+        role: Role,
+        channels: BlockChannels,
+        counters: Arc<CaptureCounters>,
+        state: Arc<Mutex<LiveState>>,
+        stop: Arc<AtomicBool>,
+    ) -> JoinHandle<()> {
+        let name = match role {
+            Role::Microphone => "speech-coach agent source",
+            Role::Caller => "speech-coach caller source",
+        };
+        std::thread::Builder::new()
+            .name(name.into())
+            .spawn(move || match self {
+                Source::Microphone { device } | Source::Output { device } => {
+                    supervise(role, device, channels, counters, state, stop)
+                }
+                Source::File { path, looped } => {
+                    play_file(role, path, looped, channels, state, stop)
+                }
+            })
+            .expect("spawn source thread")
+    }
+}
+
+/// A bounded block channel and its pool: every buffer the callback will ever fill,
+/// allocated here, up front.
+pub(super) fn block_channels() -> (BlockChannels, Receiver<Block>, Sender<Vec<f32>>) {
+    let (full_tx, full_rx) = bounded::<Block>(CHANNEL_BLOCKS);
+    let (free_tx, free_rx) = bounded::<Vec<f32>>(CHANNEL_BLOCKS + 8);
+    for _ in 0..CHANNEL_BLOCKS + 8 {
+        free_tx.send(Vec::with_capacity(BLOCK_CAPACITY)).expect("pool has room");
+    }
+    (BlockChannels { full: full_tx, free: free_rx, recycle: free_tx.clone() }, full_rx, free_tx)
+}
 
 /// A device that has not called back for this long is treated as lost.
 const STALE_AFTER: Duration = Duration::from_millis(1000);

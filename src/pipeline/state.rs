@@ -9,9 +9,9 @@ use std::collections::VecDeque;
 use serde::Serialize;
 
 use crate::analysis::{Frame, Lang, Summary};
-use crate::coach::{Baseline, Calibration, CoachState};
+use crate::coach::{Baseline, Calibration, CoachState, PaceProfile};
 use crate::conversation::{ConversationEvent, ConversationSummary, LiveConversation};
-use crate::session::store::{PartFailed, SessionPart, StorageCause};
+use crate::session::store::{PartFailed, SessionKind, SessionPart, StorageCause};
 
 /// The timeline keeps this much history.
 pub const TIMELINE_S: f64 = 30.0;
@@ -40,6 +40,16 @@ pub enum DeviceStatus {
         file: String,
     },
     Finished,
+}
+
+/// What the window and `listen` show of the call in progress.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LiveCall {
+    /// The stored session, once created (none when calls are not stored).
+    pub id: Option<String>,
+    pub kind: SessionKind,
+    /// Seconds since the call started.
+    pub elapsed_s: f64,
 }
 
 /// One point of the rolling timeline.
@@ -119,11 +129,16 @@ pub struct LiveState {
     pub calibration: Option<Calibration>,
     /// Set when a calibration run ends: the new baseline, or None if there was too little speech.
     pub calibration_result: Option<Option<Baseline>>,
+    /// Set with `calibration_result`: the pace calibration the reading taught, or None when
+    /// it taught none (too little of the passage read, or something else said).
+    pub pace_result: Option<Option<PaceProfile>>,
+    /// Calibrations finished so far: the window takes each result once.
+    pub calibrations: u64,
     pub lang: Lang,
     /// The session being stored, or the last one stored this run.
     pub session_id: Option<String>,
     /// The call in progress (also a demo or rehearsal session in progress).
-    pub call: Option<super::calls::LiveCall>,
+    pub call: Option<LiveCall>,
     /// Sessions stored this run, oldest first.
     pub calls: Vec<String>,
     /// Audio is being recorded right now (wanted, and no write has failed).
@@ -159,6 +174,8 @@ impl LiveState {
             latencies_ms: VecDeque::with_capacity(LATENCY_SAMPLES),
             calibration: None,
             calibration_result: None,
+            pace_result: None,
+            calibrations: 0,
             lang,
             session_id: None,
             call: None,

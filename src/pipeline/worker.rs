@@ -9,22 +9,32 @@
 //! Disk I/O (session audio, frames, summary) happens in [`AnalyserWorker::store_audio`]
 //! and [`AnalyserWorker::store_frames`], outside the state lock the window takes on every
 //! repaint; [`AnalyserWorker::publish`] only copies small values under it.
+//!
+//! [`run_worker`] is the analyser thread's loop around the struct: commands, the caller's
+//! blocks, the agent's next block, then publish.
 
 use std::collections::VecDeque;
-use std::time::Instant;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use crossbeam_channel::{Receiver, Sender};
 
 use crate::analysis::{Analyser, AnalyserConfig, AnalysisError, Frame, Lang, Summary};
+use crate::audio::capture::{Block, CaptureCounters};
 use crate::coach::rehearsal::Rehearsal;
-use crate::coach::{Baseline, Calibration, CalibrationRefusal, Coach, CoachState};
+use crate::coach::{
+    Baseline, Calibration, CalibrationRefusal, Coach, CoachState, Headline, PaceProfile,
+};
 use crate::conversation::Conversation;
-use crate::session::bounds::{CallEnd, CallEvent};
+use crate::conversation::bounds::{CallEnd, CallEvent};
 use crate::session::store::SessionKind;
 
 use super::align::{Aligner, ChannelClock};
 use super::calls::{Calls, Hop};
 use super::hangup::LastWords;
 use super::mirror::MirrorCheck;
-use super::state::{Command, LiveState, StorageProblem, TalkPoint, TimelinePoint};
+use super::state::{Command, DeviceStatus, LiveState, StorageProblem, TalkPoint, TimelinePoint};
 
 /// Blocks remembered for the capture-to-frame latency (more than a second of audio).
 const RECENT_BLOCKS: usize = 64;
@@ -126,6 +136,7 @@ pub struct AnalyserWorker {
     new_frames: Vec<(Frame, CoachState, TalkPoint)>,
     calibration: Option<Calibration>,
     calibration_result: Option<Option<Baseline>>,
+    pace_result: Option<Option<PaceProfile>>,
     /// When the agent's audio up to each recent block's end was captured.
     recent_blocks: VecDeque<(f64, Instant)>,
     rehearsal: Option<Rehearsal>,
@@ -159,6 +170,7 @@ impl AnalyserWorker {
             new_frames: Vec::with_capacity(64),
             calibration: None,
             calibration_result: None,
+            pace_result: None,
             recent_blocks: VecDeque::with_capacity(RECENT_BLOCKS),
             rehearsal: None,
             rehearsal_published: None,
@@ -184,7 +196,7 @@ impl AnalyserWorker {
             Command::SetTargets(targets) => self.coach.set_targets(targets),
             Command::StartCalibration => {
                 if self.calibration_refusal().is_none() {
-                    self.calibration = Some(Calibration::default());
+                    self.calibration = Some(Calibration::new(self.coach.lang()));
                 }
             }
             Command::SetHold(on) => {
@@ -343,11 +355,19 @@ impl AnalyserWorker {
                 self.coach.set_conversation(Some(live));
             }
             let coached = *self.coach.push(&agent);
-            let state = if self.between_calls {
+            let mut state = if self.between_calls {
                 CoachState { time_s: coached.time_s, ..CoachState::default() }
             } else {
                 coached
             };
+            // While the agent reads the calibration passage the gauges still move, but no
+            // nudge interrupts the reading (and none is recorded as shown).
+            if self.calibration.is_some() {
+                state.cue = None;
+                if matches!(state.headline, Headline::Cue { .. } | Headline::KeepItUp) {
+                    state.headline = Headline::Settling;
+                }
+            }
             self.feed_calibration(&agent);
             if let Some(r) = self.rehearsal.as_mut() {
                 r.push(&agent);
@@ -370,6 +390,7 @@ impl AnalyserWorker {
                 self.coach.set_baseline(result);
             }
             self.calibration_result = Some(result);
+            self.pace_result = Some(c.pace_profile().ok());
             self.calibration = None;
         }
     }
@@ -411,6 +432,10 @@ impl AnalyserWorker {
         s.calibration.clone_from(&self.calibration);
         if let Some(result) = self.calibration_result.take() {
             s.calibration_result = Some(result);
+        }
+        if let Some(result) = self.pace_result.take() {
+            s.pace_result = Some(result);
+            s.calibrations += 1;
         }
         if let Some(r) = &self.rehearsal
             && self.rehearsal_published != Some(r.revision())
@@ -466,13 +491,96 @@ fn shifted(f: &Frame, offset_s: f64) -> Frame {
     Frame { time_s: f.time_s + offset_s, ..*f }
 }
 
+/// The analyser thread's ends of the channels, and what it reports to.
+pub(super) struct WorkerLinks {
+    pub(super) blocks: Receiver<Block>,
+    pub(super) recycle: Sender<Vec<f32>>,
+    /// The caller's blocks and pool, when captured.
+    pub(super) caller: Option<(Receiver<Block>, Sender<Vec<f32>>)>,
+    pub(super) commands: Receiver<Command>,
+    pub(super) frames_out: Option<Sender<Frame>>,
+    pub(super) state: Arc<Mutex<LiveState>>,
+    pub(super) stop: Arc<AtomicBool>,
+    pub(super) counters: Arc<CaptureCounters>,
+    pub(super) caller_counters: Arc<CaptureCounters>,
+    pub(super) on_update: Option<Box<dyn Fn() + Send>>,
+}
+
+/// How long the analyser thread waits for the agent's next block before it looks at the
+/// caller's channel and the commands again.
+const POLL: Duration = Duration::from_millis(20);
+
+pub(super) fn run_worker(mut worker: AnalyserWorker, links: WorkerLinks) {
+    while !links.stop.load(Ordering::Relaxed) {
+        for command in links.commands.try_iter() {
+            worker.handle(command);
+        }
+        let mut analysed = false;
+        if let Some((caller_blocks, caller_recycle)) = &links.caller {
+            let caller_live = matches!(
+                links.state.lock().expect("state lock").caller_device,
+                Some(DeviceStatus::Live { .. } | DeviceStatus::Playing { .. })
+            );
+            worker.set_caller_live(caller_live);
+            for block in caller_blocks.try_iter() {
+                // A caller block the analyser cannot take (unsupported rate) is dropped;
+                // the agent's side goes on.
+                let _ = worker.analyse_caller(&block.samples, block.sample_rate, block.captured_at);
+                let _ = caller_recycle.send(block.samples);
+                analysed = true;
+            }
+        }
+        if let Ok(block) = links.blocks.recv_timeout(POLL) {
+            match worker.analyse(&block.samples, block.sample_rate, block.captured_at) {
+                Ok(()) => {
+                    worker.store_audio(&block.samples, block.sample_rate);
+                    analysed = true;
+                }
+                Err(e) => {
+                    let status = DeviceStatus::Unavailable { reason: e.to_string() };
+                    super::source::set_device(&links.state, status);
+                }
+            }
+            let _ = links.recycle.send(block.samples);
+        }
+        if analysed {
+            publish_step(&mut worker, &links);
+        }
+    }
+    worker.finish();
+    let mut s = links.state.lock().expect("state lock");
+    worker.publish(&mut s, Instant::now());
+}
+
+/// After a step: frames to the session (outside the lock), the state, loggers, the UI.
+fn publish_step(worker: &mut AnalyserWorker, links: &WorkerLinks) {
+    worker.store_frames();
+    {
+        let mut s = links.state.lock().expect("state lock");
+        worker.publish(&mut s, Instant::now());
+        s.delivered_blocks = links.counters.delivered_blocks.load(Ordering::Relaxed);
+        s.dropped_blocks = links.counters.dropped_blocks.load(Ordering::Relaxed);
+        s.caller_dropped_blocks = links.caller_counters.dropped_blocks.load(Ordering::Relaxed);
+    }
+    if let Some(tx) = &links.frames_out {
+        for f in worker.new_frames() {
+            let _ = tx.send(*f);
+        }
+    }
+    if worker.new_frames().next().is_some()
+        && let Some(cb) = &links.on_update
+    {
+        cb();
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::analysis::Lang;
     use crate::conversation::EventKind;
+    use crate::conversation::bounds::{PRE_ROLL_S, TAIL_S};
     use crate::pipeline::calls::StoreOptions;
-    use crate::session::bounds::{PRE_ROLL_S, TAIL_S};
     use crate::session::store::{Listed, SessionMeta, list};
 
     fn tone(seconds: f32, rate: u32) -> Vec<f32> {
@@ -482,10 +590,8 @@ mod tests {
     }
 
     fn root(name: &str) -> std::path::PathBuf {
-        let d =
-            std::env::temp_dir().join(format!("speech-coach-worker-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&d);
-        d
+        let d = tempfile::Builder::new().prefix(&format!("speech-coach-worker-{name}-")).tempdir();
+        d.unwrap().keep().join("sessions")
     }
 
     fn run(worker: &mut AnalyserWorker, samples: &[f32], rate: u32) -> LiveState {
@@ -754,6 +860,23 @@ mod tests {
         let mut w = AnalyserWorker::new(Coach::new(Lang::Zh, None), unstored(), false);
         w.handle(Command::StartCalibration);
         assert!(run(&mut w, &tone(1.0, 16000), 16000).calibration.is_some());
+    }
+
+    #[test]
+    fn no_cue_interrupts_the_reading_of_the_calibration_passage() {
+        // 8 s of a flat voice: a cue on the line within them, but not while the
+        // agent reads the calibration passage (which lasts at least 15 s).
+        let speech = tone(8.0, 16000);
+        let mut w = AnalyserWorker::new(Coach::new(Lang::Zh, None), unstored(), false);
+        let state = run(&mut w, &speech, 16000);
+        assert!(state.coach.cue.is_some(), "{:?}", state.coach);
+        let mut w = AnalyserWorker::new(Coach::new(Lang::Zh, None), unstored(), false);
+        w.handle(Command::StartCalibration);
+        let state = run(&mut w, &speech, 16000);
+        assert!(state.calibration.is_some());
+        assert!(state.coach.cue.is_none(), "{:?}", state.coach);
+        assert!(!matches!(state.coach.headline, Headline::Cue { .. }), "{:?}", state.coach);
+        assert_eq!(state.coach.tone.band, Some(crate::coach::Band::Red), "the gauges still move");
     }
 
     #[test]

@@ -12,6 +12,7 @@ pub fn user_locale() -> Option<String> {
 }
 
 #[cfg(windows)]
+#[allow(unsafe_code)] // one Win32 call, see SAFETY below
 fn system_locale() -> Option<String> {
     // LOCALE_NAME_MAX_LENGTH (winnls.h).
     const MAX_LENGTH: usize = 85;

@@ -19,14 +19,25 @@ pub fn settings_file() -> PathBuf {
         .unwrap_or_else(|| PathBuf::from("speech-coach-settings.json"))
 }
 
-/// The session store; `SPEECH_COACH_DATA_DIR` overrides the data folder.
-pub fn sessions_root() -> PathBuf {
+/// `pace-profile.json`, the agent's pace calibration (`coach::pace_profile`): beside the
+/// settings, under the same override.
+pub fn pace_profile_file() -> PathBuf {
+    settings_file().with_file_name("pace-profile.json")
+}
+
+/// The data folder (sessions, the one-window lock); `SPEECH_COACH_DATA_DIR` overrides it.
+pub fn data_dir() -> PathBuf {
     if let Some(dir) = std::env::var_os("SPEECH_COACH_DATA_DIR") {
-        return PathBuf::from(dir).join("sessions");
+        return PathBuf::from(dir);
     }
     project()
-        .map(|d| d.data_dir().join("sessions"))
-        .unwrap_or_else(|| PathBuf::from("speech-coach-sessions"))
+        .map(|d| d.data_dir().to_path_buf())
+        .unwrap_or_else(|| PathBuf::from("speech-coach-data"))
+}
+
+/// The session store, in the data folder.
+pub fn sessions_root() -> PathBuf {
+    data_dir().join("sessions")
 }
 
 /// Where unpacked bundled files (the demo call) go; the system temp folder without one.

@@ -67,9 +67,8 @@ mod tests {
 
     #[test]
     fn folders_and_files_are_private_even_when_they_existed_before() {
-        let d = std::env::temp_dir().join(format!("speech-coach-private-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&d);
-        std::fs::create_dir_all(&d).unwrap();
+        let tmp = tempfile::tempdir().unwrap();
+        let d = tmp.path().to_path_buf();
         std::fs::set_permissions(&d, std::fs::Permissions::from_mode(0o755)).unwrap();
         let stale = d.join("x.json");
         std::fs::write(&stale, "old").unwrap();

@@ -3,6 +3,11 @@
 //!
 //! Every id from outside (command line, window) goes through [`session_dir`]: it must have
 //! the shape the store gives ids, and resolve to a real folder directly inside the store.
+//!
+//! Split out of `store.rs` for size, not as a layer of its own: it reads what the store
+//! writes, in the store's types ([`SessionMeta`], [`StoreError`]), and the store names new
+//! sessions with [`session_id`]. So the two files import each other, and `store`
+//! re-exports what callers need from here.
 
 use std::path::{Path, PathBuf};
 

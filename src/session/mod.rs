@@ -1,17 +1,12 @@
-//! Sessions: what each run of the live pipeline leaves behind, optional recording, and
-//! the report a person reads after the call.
+//! Sessions: what each run of the live pipeline leaves behind (one folder per call:
+//! `session.json`, `frames.csv`, the optional recording), the catalog of them, and the
+//! shift history. The report a person reads after the call is [`crate::report`]'s.
+//!
+//! May import `analysis`, `conversation` and `coach` types and `platform`; nothing above.
 
-pub mod bounds;
 pub mod catalog;
-pub mod compare;
 pub mod frames;
 pub mod history;
-pub mod html;
-pub mod moments;
 pub mod recorder;
-pub mod report;
-pub mod snippet;
 pub mod store;
-pub mod svg;
 pub mod when;
-pub mod words;

@@ -230,9 +230,7 @@ mod tests {
     use crate::audio::WavSource;
 
     fn temp(name: &str) -> PathBuf {
-        let dir = std::env::temp_dir().join(format!("speech-coach-rec-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        dir.join(name)
+        tempfile::Builder::new().prefix("speech-coach-rec-").tempdir().unwrap().keep().join(name)
     }
 
     fn tone(n: usize, from: usize) -> Vec<f32> {

@@ -19,13 +19,13 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
-use super::bounds::CallEnd;
 use super::catalog::session_id;
 pub use super::catalog::{Listed, delete, is_session_id, list, load_meta, session_dir};
 use super::frames::{self, Talk};
 use super::recorder::{Recorder, RecorderError};
 use crate::analysis::{Frame, Lang, Summary};
 use crate::coach::{CoachState, Cue};
+use crate::conversation::bounds::CallEnd;
 use crate::conversation::{ConversationEvent, ConversationSummary};
 use crate::platform::{paths, private};
 
@@ -489,11 +489,8 @@ mod tests {
     use crate::analysis::Frame;
 
     fn root(name: &str) -> PathBuf {
-        let d = std::env::temp_dir()
-            .join(format!("speech-coach-store-{name}-{}", std::process::id()))
-            .join("sessions");
-        let _ = std::fs::remove_dir_all(d.parent().unwrap());
-        d
+        let d = tempfile::Builder::new().prefix(&format!("speech-coach-store-{name}-")).tempdir();
+        d.unwrap().keep().join("sessions")
     }
 
     fn frame(t: f64) -> Frame {
@@ -565,7 +562,7 @@ mod tests {
         let csv = std::fs::read_to_string(dir.join("frames.csv")).unwrap();
         assert_eq!(csv.trim_end(), frames::HEADER);
         assert!(load_meta(&dir).is_ok());
-        assert!(crate::session::report::build(&dir).is_ok());
+        assert!(crate::report::call::build(&dir).is_ok());
     }
 
     #[test]

@@ -15,10 +15,8 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
+pub use super::db::PASSWORD_ENV;
 use super::db::{self, TeamError};
-
-/// The environment variable the password is read from first.
-pub const PASSWORD_ENV: &str = "SPEECH_COACH_DB_PASSWORD";
 
 /// How often the team's profile is asked for by default: a trainer's change reaches every
 /// PC within a minute, and a few hundred PCs asking cost the server nothing.
@@ -168,8 +166,8 @@ mod tests {
         if std::env::var_os(PASSWORD_ENV).is_some() {
             return; // the environment wins; nothing to test here
         }
-        let dir = std::env::temp_dir().join(format!("speech-coach-pw-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path();
         let path = dir.join("pw");
         std::fs::write(&path, "s3cret\n").unwrap();
         std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
@@ -177,6 +175,5 @@ mod tests {
         assert!(e.to_string().contains("chmod 600"), "{e}");
         std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
         assert_eq!(password(Some(&path)).unwrap().as_deref(), Some("s3cret"));
-        let _ = std::fs::remove_dir_all(&dir);
     }
 }

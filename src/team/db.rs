@@ -12,6 +12,10 @@ use std::time::Duration;
 use postgres::{Client, Config};
 use thiserror::Error;
 
+/// The environment variable the password is read from first (see [`super::config`]);
+/// here, beside the errors that name it.
+pub const PASSWORD_ENV: &str = "SPEECH_COACH_DB_PASSWORD";
+
 #[derive(Debug, Error)]
 pub enum TeamError {
     #[error("team sync is not configured (add a \"team\" section to {settings})")]
@@ -141,7 +145,7 @@ pub fn connect(config: &Config, ca_file: Option<&Path>) -> Result<Client, TeamEr
         if reason.contains("password missing") {
             let reason = format!(
                 "the server wants a password: set {} or the settings' password_file",
-                super::config::PASSWORD_ENV
+                PASSWORD_ENV
             );
             return TeamError::Refused { target, reason };
         }

@@ -253,9 +253,9 @@ mod tests {
 
     #[test]
     fn the_cached_profile_is_used_only_for_the_destination_it_came_from() {
-        let dir = std::env::temp_dir().join(format!("speech-coach-link-{}", std::process::id()));
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path();
         // Nothing exists yet (a PC whose first call is still to come): the cache makes its folder.
-        let _ = std::fs::remove_dir_all(&dir);
         let path = cache_path(&dir.join("data").join("sessions"));
         let p = Profile {
             team: "north".into(),
@@ -267,6 +267,5 @@ mod tests {
         assert_eq!(read_cache(&path, "db team south"), None);
         write_cache(&path, "db team north", None);
         assert_eq!(read_cache(&path, "db team north"), None);
-        let _ = std::fs::remove_dir_all(&dir);
     }
 }

@@ -16,22 +16,20 @@
 //! * [`upload`] — the batched upsert.
 //! * [`profile`] — the team's target bands, laid over the local ones.
 //! * [`link`] — the background thread the window and `team sync --watch` run.
-//! * [`report`], [`html`], [`plot`], [`words`] — the team report (SQL aggregates, HTML).
+//! * [`report`] — the team report's figures (SQL aggregates); its page is drawn by
+//!   [`crate::report::team`].
 //! * [`load`] — synthetic summaries for the load test.
 
 pub mod config;
 pub mod db;
-pub mod html;
 pub mod link;
 pub mod load;
 pub mod migrate;
-pub mod plot;
 pub mod profile;
 pub mod queue;
 pub mod report;
 pub mod summary;
 pub mod upload;
-pub mod words;
 
 pub use config::TeamConfig;
 pub use db::TeamError;

@@ -133,11 +133,8 @@ mod tests {
     use crate::session::store::SessionWriter;
 
     fn root(name: &str) -> PathBuf {
-        let d = std::env::temp_dir()
-            .join(format!("speech-coach-queue-{name}-{}", std::process::id()))
-            .join("sessions");
-        let _ = std::fs::remove_dir_all(d.parent().unwrap());
-        d
+        let d = tempfile::Builder::new().prefix(&format!("speech-coach-queue-{name}-")).tempdir();
+        d.unwrap().keep().join("sessions")
     }
 
     fn finished_call(root: &Path) -> PathBuf {

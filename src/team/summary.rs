@@ -177,14 +177,15 @@ mod tests {
         assert!(!row.heard_caller && row.agent_interruptions.is_none());
         let calibrated = Baseline {
             pitch_median_hz: 200.0,
-            pitch_spread_st: 6.0,
+            pitch_spread_st: 8.0,
             active_level_dbfs: -22.0,
             syllables_per_min: 200.0,
         };
         let row =
             CallSummary::from_meta(&m, "d", Sender { baseline: Some(calibrated), ..BY }).unwrap();
         assert_eq!(row.volume_relative_db, Some(2.0));
-        assert!((row.spread_floor_st - 4.2).abs() < 1e-6);
+        // A lively voice's own floor: 70 % of its normal spread.
+        assert!((row.spread_floor_st - 5.6).abs() < 1e-6);
     }
 
     #[test]

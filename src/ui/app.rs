@@ -9,8 +9,9 @@ use crate::egui::{Ui, ViewportCommand, WindowLevel};
 
 use crate::coach::baseline::Baseline;
 use crate::pipeline::{Command, DeviceStatus, Pipeline, PipelineOptions, SessionOptions, Source};
+use crate::report::words::fill;
 use crate::session::store;
-use crate::ui::settings::Settings;
+use crate::settings::Settings;
 use crate::ui::views::{Action, SessionsPanel, View};
 
 /// Gauges change at most this often; repainting faster only burns CPU beside the softphone.
@@ -54,13 +55,22 @@ pub struct CoachApp {
     team_profile: Option<crate::team::profile::Profile>,
     /// Calls ended so far, to ask the sync thread to look when one more has.
     calls_seen: usize,
+    /// The stored pace calibration (`pace-profile.json`), if any.
+    pace_profile: Option<crate::coach::PaceProfile>,
+    /// What the last calibration of this run replaced (baseline, pace calibration), for
+    /// "undo".
+    before_calibration: Option<(Option<Baseline>, Option<crate::coach::PaceProfile>)>,
+    /// Calibrations finished so far (`LiveState::calibrations`) that the app has taken.
+    calibrations_seen: u64,
+    /// Autostart and the hold hotkey; made at the first frame, on the UI thread.
+    desktop: Option<crate::ui::desktop::Desktop>,
 }
 
 impl CoachApp {
     pub fn new(
         mut settings: Settings,
         settings_path: PathBuf,
-        settings_notices: Vec<crate::ui::settings::SettingsNotice>,
+        settings_notices: Vec<crate::settings::SettingsNotice>,
         demo: bool,
         demo_wav: PathBuf,
         rehearsal: Option<(crate::coach::rehearsal::Script, crate::analysis::Lang)>,
@@ -126,6 +136,13 @@ impl CoachApp {
             team,
             team_profile: None,
             calls_seen: 0,
+            pace_profile: crate::coach::PaceProfile::load(
+                &crate::platform::paths::pace_profile_file(),
+            )
+            .ok(),
+            before_calibration: None,
+            calibrations_seen: 0,
+            desktop: None,
         }
     }
 
@@ -165,6 +182,44 @@ impl CoachApp {
         }
     }
 
+    /// The pace factor for what is measured now: the stored calibration when the settings
+    /// use it and it was learnt in the speech language, else none.
+    fn apply_pace_factor(&self) {
+        let factor = crate::coach::PaceProfile::factor_for(
+            self.pace_profile.as_ref(),
+            self.settings.use_pace_profile,
+            self.settings.speech_lang,
+        );
+        // In range: `PaceProfile::load` and `learn` checked it.
+        let _ = crate::analysis::set_pace_factor(factor);
+    }
+
+    /// Puts back a baseline and a pace calibration (none: the training's defaults), in the
+    /// coach, the settings and `pace-profile.json`.
+    fn restore_calibration(
+        &mut self,
+        baseline: Option<Baseline>,
+        pace: Option<crate::coach::PaceProfile>,
+    ) {
+        self.settings.baseline = baseline;
+        self.pipeline.send(Command::SetBaseline(baseline));
+        let path = crate::platform::paths::pace_profile_file();
+        let stored = match &pace {
+            Some(p) => p.save(&path).map_err(|e| e.to_string()),
+            None => match std::fs::remove_file(&path) {
+                Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+                    Err(format!("{}: {e}", path.display()))
+                }
+                _ => Ok(()),
+            },
+        };
+        if let Err(e) = stored {
+            self.notice = Some(e);
+        }
+        self.pace_profile = pace;
+        self.apply_pace_factor();
+    }
+
     fn save(&mut self) {
         if let Err(e) = self.settings.save(&self.settings_path) {
             self.notice = Some(e.to_string());
@@ -177,6 +232,20 @@ impl CoachApp {
             Action::SetSpeechLang(l) => {
                 self.settings.speech_lang = l;
                 self.pipeline.send(Command::SetLang(l));
+                self.apply_pace_factor();
+            }
+            Action::SetUsePaceProfile(on) => {
+                self.settings.use_pace_profile = on;
+                self.apply_pace_factor();
+            }
+            Action::UndoCalibration => {
+                if let Some((baseline, pace)) = self.before_calibration.take() {
+                    self.restore_calibration(baseline, pace);
+                }
+            }
+            Action::ClearCalibration => {
+                self.before_calibration = Some((self.settings.baseline, self.pace_profile.clone()));
+                self.restore_calibration(None, None);
             }
             Action::ToggleCompact => self.settings.compact = !self.settings.compact,
             Action::ToggleHold => {
@@ -217,13 +286,23 @@ impl CoachApp {
             Action::OpenReport(id) => {
                 let root = store::default_root();
                 let opened = store::session_dir(&root, &id)
-                    .and_then(|dir| crate::session::report::write_beside(&dir, &self.settings));
+                    .and_then(|dir| crate::report::write_beside(&dir, &self.settings));
                 let mut panel = load_sessions(None);
                 match opened {
                     Ok(r) => panel.report = Some(r),
                     Err(e) => panel.message = Some(e.to_string()),
                 }
                 self.sessions = Some(panel);
+            }
+            Action::AskDelete(id) => {
+                if let Some(panel) = self.sessions.as_mut() {
+                    panel.confirm_delete = Some(id);
+                }
+            }
+            Action::CancelDelete => {
+                if let Some(panel) = self.sessions.as_mut() {
+                    panel.confirm_delete = None;
+                }
             }
             Action::DeleteSession(id) => {
                 let current = self.pipeline.call().and_then(|c| c.id);
@@ -251,6 +330,25 @@ impl CoachApp {
 }
 
 impl CoachApp {
+    fn apply_desktop(&mut self, action: crate::ui::desktop::DesktopAction, ui: &Ui) {
+        use crate::ui::desktop::DesktopAction;
+        let Some(desktop) = self.desktop.as_mut() else { return };
+        match action {
+            DesktopAction::SetAutostart(on) => {
+                if let Err(e) = desktop.set_autostart(on) {
+                    eprintln!("speech-coach: {e}");
+                    self.notice = Some(e);
+                }
+            }
+            DesktopAction::SetHoldHotkey(spec) => {
+                desktop.set_hotkey(&spec);
+                self.settings.hold_hotkey = spec;
+                self.save();
+            }
+        }
+        ui.ctx().request_repaint();
+    }
+
     /// Replaces the pipeline; the old one (and its session) is closed off the UI thread.
     fn restart(&mut self, source: Source) {
         self.demo_playing = matches!(source, Source::File { .. });
@@ -275,7 +373,7 @@ impl CoachApp {
             let chars: String = missing.iter().take(20).collect();
             let w = crate::ui::i18n::window_strings(self.settings.ui_lang);
             let font = crate::ui::fonts::CJK_FONT_TO_INSTALL;
-            let notice = w.missing_glyphs.replace("{chars}", &chars).replace("{font}", font);
+            let notice = fill(w.missing_glyphs, &[("chars", &chars), ("font", font)]);
             self.notice = Some(notice);
             if self.missing_glyphs.first_report() {
                 eprintln!(
@@ -291,13 +389,14 @@ fn load_sessions(message: Option<String>) -> SessionsPanel {
     match store::list(&store::default_root()) {
         Ok(rows) => {
             let days = crate::session::history::from_listing(&rows);
-            SessionsPanel { rows, days, report: None, message }
+            SessionsPanel { rows, days, report: None, message, confirm_delete: None }
         }
         Err(e) => SessionsPanel {
             rows: Vec::new(),
             days: Vec::new(),
             report: None,
             message: Some(e.to_string()),
+            confirm_delete: None,
         },
     }
 }
@@ -368,12 +467,24 @@ impl eframe::App for CoachApp {
             }
             _ => {}
         }
-        // A finished calibration updates the stored profile.
-        if let Some(Some(b)) = state.calibration_result
-            && self.settings.baseline != Some(b)
-        {
-            self.settings.baseline = Some::<Baseline>(b);
-            self.save();
+        // A finished calibration, taken once: the reading's baseline and pace calibration
+        // replace the stored ones (a reading that taught either keeps the other as it was),
+        // and what they replaced is kept for "undo".
+        if state.calibrations != self.calibrations_seen {
+            self.calibrations_seen = state.calibrations;
+            let baseline = match state.calibration_result {
+                Some(Some(b)) => Some(b),
+                _ => self.settings.baseline,
+            };
+            let pace = match &state.pace_result {
+                Some(Some(p)) => Some(p.clone()),
+                _ => self.pace_profile.clone(),
+            };
+            if baseline != self.settings.baseline || pace != self.pace_profile {
+                self.before_calibration = Some((self.settings.baseline, self.pace_profile.clone()));
+                self.restore_calibration(baseline, pace);
+                self.save();
+            }
         }
         if self.applied_compact != Some(self.settings.compact) {
             let (size, min, level) = if self.settings.compact {
@@ -413,14 +524,44 @@ impl eframe::App for CoachApp {
             sessions: self.sessions.as_ref(),
             targets_open: self.targets_open,
             team_sync,
+            pace_profile: self.pace_profile.as_ref(),
+            use_pace_profile: self.settings.use_pace_profile,
+            calibrated: self.settings.baseline.is_some(),
+            can_undo_calibration: self.before_calibration.is_some(),
+        };
+        let desktop = self.desktop.get_or_insert_with(|| {
+            let lang = self.settings.ui_lang;
+            crate::ui::desktop::Desktop::start(ui.ctx(), &self.settings.hold_hotkey, lang)
+        });
+        desktop.follow(&state, ui.ctx(), self.settings.ui_lang);
+        let hold_presses = desktop.hold_presses();
+        let desktop_actions = if self.settings.compact {
+            Vec::new()
+        } else {
+            egui::Panel::bottom("desktop")
+                .show(ui, |ui| desktop.row(ui, self.settings.ui_lang))
+                .inner
         };
         let actions = egui::CentralPanel::default()
             .show(ui, |ui| if self.settings.compact { view.compact(ui) } else { view.full(ui) })
             .inner;
-        let hold_key = ui.input(|i| i.key_pressed(egui::Key::H) && !i.modifiers.any());
+        // Not while typing (the hotkey field): an "h" typed there is not a hold.
+        let typing = ui.ctx().egui_wants_keyboard_input();
+        let hold_key = !typing && ui.input(|i| i.key_pressed(egui::Key::H) && !i.modifiers.any());
         let actions = actions.into_iter().chain(hold_key.then_some(Action::ToggleHold));
         for a in actions {
             self.apply(a, ui);
+        }
+        // The global hotkey: a press while the softphone has the focus; said on stderr,
+        // for whoever supports the PC.
+        for _ in 0..hold_presses {
+            self.apply(Action::ToggleHold, ui);
+            let key = self.desktop.as_ref().and_then(|d| d.hotkey_shown()).unwrap_or_default();
+            let on = if self.on_hold { "on" } else { "off" };
+            eprintln!("speech-coach: hold {on} (hold hotkey {key})");
+        }
+        for a in desktop_actions {
+            self.apply_desktop(a, ui);
         }
         // Keep repainting while live; a finished demo needs no more frames.
         if !matches!(state.device, DeviceStatus::Finished) {

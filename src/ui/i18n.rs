@@ -4,61 +4,18 @@
 //! One long file on purpose: both languages side by side, so a translator (and the font
 //! subset check, which reads every Chinese string from here) sees every string at once.
 
-use serde::{Deserialize, Deserializer, Serialize};
-
 mod team;
 mod window;
 pub use team::{TeamStrings, team_strings};
 pub use window::{WindowStrings, window_strings};
 
-use crate::analysis::Lang;
 use crate::coach::rehearsal::ScriptNotice;
 use crate::coach::targets::ValueProblem;
 use crate::coach::{Band, Cue, ToneState};
 use crate::pipeline::StorageProblem;
+use crate::report::words::fill;
 use crate::session::store::{SessionPart, StorageCause};
-use crate::ui::settings::SettingsNotice;
-
-/// The interface language. Spelled like the speech language in the settings file
-/// (`"zh"`/`"en"`); older files wrote `"Zh"`/`"En"`, which still read.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Default)]
-#[serde(rename_all = "lowercase")]
-pub enum UiLang {
-    #[default]
-    Zh,
-    En,
-}
-
-impl<'de> Deserialize<'de> for UiLang {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        Ok(match Lang::deserialize(deserializer)? {
-            Lang::Zh => UiLang::Zh,
-            Lang::En => UiLang::En,
-        })
-    }
-}
-
-/// The interface language as the session store spells a language: what the report is
-/// written in.
-impl From<UiLang> for Lang {
-    fn from(lang: UiLang) -> Self {
-        match lang {
-            UiLang::Zh => Lang::Zh,
-            UiLang::En => Lang::En,
-        }
-    }
-}
-
-impl UiLang {
-    /// Chinese when `LANG`/`LC_ALL`/`LC_MESSAGES` name a zh locale (on Windows without
-    /// them, the user's Windows locale), else English.
-    pub fn from_environment() -> Self {
-        match crate::platform::locale::user_locale() {
-            Some(l) if l.to_lowercase().starts_with("zh") => UiLang::Zh,
-            _ => UiLang::En,
-        }
-    }
-}
+use crate::settings::{SettingsNotice, UiLang};
 
 pub struct Strings {
     pub title: &'static str,
@@ -163,8 +120,8 @@ pub const ZH: Strings = Strings {
     off_band: "偏离",
     compact: "通话条",
     full_view: "完整视图",
-    calibrate: "校准（说话15秒）",
-    calibrating: "校准中，请正常说话",
+    calibrate: "校准（朗读一段话）",
+    calibrating: "校准中，请朗读上面这段话",
     calibrated: "已按您的声音校准",
     calibration_failed: "校准失败：说话太少，请再试一次",
     language: "界面语言",
@@ -246,8 +203,8 @@ pub const EN: Strings = Strings {
     off_band: "off target",
     compact: "Call strip",
     full_view: "Full view",
-    calibrate: "Calibrate (talk 15 s)",
-    calibrating: "Calibrating: please talk normally",
+    calibrate: "Calibrate (read a passage)",
+    calibrating: "Calibrating: read the passage above",
     calibrated: "Calibrated to your voice",
     calibration_failed: "Calibration failed: too little speech, try again",
     language: "Interface",
@@ -348,6 +305,26 @@ pub fn cue_text(lang: UiLang, cue: Cue) -> &'static str {
     }
 }
 
+/// The cue line's words for a cue on a gauge in `band`: the gauges' "a little" wording
+/// only while the gauge is amber; off target (red) the line says so plainly (issue 23:
+/// "稍微放慢一点" was shown at a red 216–222 characters a minute).
+pub fn cue_text_in(lang: UiLang, cue: Cue, band: Band) -> &'static str {
+    if band != Band::Red {
+        return cue_text(lang, cue);
+    }
+    match (lang, cue) {
+        (UiLang::Zh, Cue::TooFast) => "语速太快：放慢下来",
+        (UiLang::Zh, Cue::TooSlow) => "语速太慢：加快一些",
+        (UiLang::Zh, Cue::TooLoud) => "声音太大：放轻声音",
+        (UiLang::Zh, Cue::TooSoft) => "声音太小：说大声些",
+        (UiLang::En, Cue::TooFast) => "Too fast: slow down",
+        (UiLang::En, Cue::TooSlow) => "Too slow: pick up the pace",
+        (UiLang::En, Cue::TooLoud) => "Too loud: soften your voice",
+        (UiLang::En, Cue::TooSoft) => "Too soft: speak up",
+        _ => cue_text(lang, cue),
+    }
+}
+
 pub fn band_text(s: &Strings, band: Band) -> &'static str {
     match band {
         Band::Green => s.in_band,
@@ -374,10 +351,9 @@ pub fn problem_text(s: &Strings, problem: ValueProblem) -> String {
         ValueProblem::WrongType => s.problem_wrong_type.into(),
         ValueProblem::UnknownValue => s.problem_unknown_value.into(),
         ValueProblem::NotANumber => s.problem_not_a_number.into(),
-        ValueProblem::OutOfRange { min, max } => s
-            .problem_out_of_range
-            .replace("{min}", &min.to_string())
-            .replace("{max}", &max.to_string()),
+        ValueProblem::OutOfRange { min, max } => {
+            fill(s.problem_out_of_range, &[("min", &min.to_string()), ("max", &max.to_string())])
+        }
         ValueProblem::Misordered => s.problem_misordered.into(),
     }
 }
@@ -385,20 +361,18 @@ pub fn problem_text(s: &Strings, problem: ValueProblem) -> String {
 pub fn settings_notice_text(s: &Strings, notice: &SettingsNotice) -> String {
     match notice {
         SettingsNotice::Unreadable { path, .. } => {
-            s.notice_unreadable.replace("{path}", &path.display().to_string())
+            fill(s.notice_unreadable, &[("path", &path.display().to_string())])
         }
         SettingsNotice::Damaged { aside: None, .. } => s.settings_reset.into(),
         SettingsNotice::Damaged { aside: Some(aside), .. } => {
-            s.notice_damaged.replace("{path}", &aside.display().to_string())
+            fill(s.notice_damaged, &[("path", &aside.display().to_string())])
         }
-        SettingsNotice::Field { field, problem } => s
-            .notice_field
-            .replace("{problem}", &problem_text(s, *problem))
-            .replace("{field}", field),
-        SettingsNotice::Baseline { field, problem } => s
-            .notice_baseline
-            .replace("{problem}", &problem_text(s, *problem))
-            .replace("{field}", field),
+        SettingsNotice::Field { field, problem } => {
+            fill(s.notice_field, &[("problem", &problem_text(s, *problem)), ("field", field)])
+        }
+        SettingsNotice::Baseline { field, problem } => {
+            fill(s.notice_baseline, &[("problem", &problem_text(s, *problem)), ("field", field)])
+        }
     }
 }
 
@@ -407,12 +381,15 @@ pub fn script_notice_text(s: &Strings, notice: &ScriptNotice) -> String {
     if tag.len() < notice.tag.len() {
         tag.push('…');
     }
-    // The tag is the script author's text: put it in last, so no placeholder in it is
-    // ever filled.
-    s.notice_script_tag
-        .replace("{line}", &notice.line.to_string())
-        .replace("{problem}", &problem_text(s, notice.problem))
-        .replace("{tag}", &tag)
+    // The tag is the script author's text: `fill` never fills a placeholder inside a value.
+    fill(
+        s.notice_script_tag,
+        &[
+            ("line", &notice.line.to_string()),
+            ("problem", &problem_text(s, notice.problem)),
+            ("tag", &tag),
+        ],
+    )
 }
 
 /// The window's one notice line for what was not taken as written from the settings file
@@ -432,7 +409,7 @@ pub fn notices_line(
         .collect();
     let mut line = shown.join(s.notice_separator);
     if total > NOTICES_SHOWN {
-        line.push_str(&s.notice_more.replace("{count}", &(total - NOTICES_SHOWN).to_string()));
+        line.push_str(&fill(s.notice_more, &[("count", &(total - NOTICES_SHOWN).to_string())]));
     }
     (total > 0).then_some(line)
 }
@@ -555,6 +532,7 @@ pub fn all_chinese_text() -> String {
         Cue::Flat,
     ] {
         all.push_str(cue_text(UiLang::Zh, cue));
+        all.push_str(cue_text_in(UiLang::Zh, cue, Band::Red));
     }
     all
 }
@@ -562,6 +540,22 @@ pub fn all_chinese_text() -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_little_is_said_only_while_the_gauge_is_amber() {
+        for lang in [UiLang::Zh, UiLang::En] {
+            for cue in [Cue::TooFast, Cue::TooSlow, Cue::TooLoud, Cue::TooSoft] {
+                let amber = cue_text_in(lang, cue, Band::Amber);
+                let red = cue_text_in(lang, cue, Band::Red);
+                assert_eq!(amber, cue_text(lang, cue));
+                assert_ne!(red, amber, "{cue:?}");
+                for soft in ["a little", "a bit", "稍微", "有点", "一点"] {
+                    assert!(!red.contains(soft), "{red}");
+                }
+            }
+            assert_eq!(cue_text_in(lang, Cue::Flat, Band::Red), cue_text(lang, Cue::Flat));
+        }
+    }
 
     #[test]
     fn the_bundled_font_subset_covers_every_chinese_string() {

@@ -2,10 +2,10 @@
 //! widget; the analyser thread never touches egui.
 
 pub mod app;
+pub mod desktop;
 pub mod fonts;
 pub mod gauge;
 pub mod i18n;
-pub mod settings;
 pub mod timeline;
 pub mod views;
 
@@ -14,7 +14,7 @@ use std::path::PathBuf;
 
 use thiserror::Error;
 
-use settings::Settings;
+use crate::settings::{self, Settings};
 
 /// Bundled demo call, written to the cache folder when demo mode starts.
 const DEMO_WAV: &[u8] = include_bytes!("../../assets/demo.wav");
@@ -74,6 +74,12 @@ fn run_with(
     demo: bool,
     rehearsal: Option<(crate::coach::rehearsal::Script, crate::analysis::Lang)>,
 ) -> Result<(), UiError> {
+    // Before any window or capture: a second start only brings the first forward.
+    let mut instance = match desktop::claim_data_folder() {
+        desktop::Start::Open(primary) => primary,
+        desktop::Start::AlreadyOpen => return Ok(()),
+    };
+    let doorbell = instance.as_mut().and_then(|p| p.take_doorbell());
     let settings_path = settings::default_path();
     let (settings, notice) = Settings::load(&settings_path);
     let demo_wav = demo_path()?;
@@ -92,6 +98,7 @@ fn run_with(
         options,
         Box::new(move |cc| {
             close_on_termination(&cc.egui_ctx);
+            desktop::answer_second_starts(doorbell, &cc.egui_ctx);
             let fonts = install_fonts(&cc.egui_ctx);
             Ok(Box::new(app::CoachApp::new(
                 settings,
@@ -104,5 +111,8 @@ fn run_with(
             )))
         }),
     )
-    .map_err(|e| UiError::Window(e.to_string()))
+    .map_err(|e| UiError::Window(e.to_string()))?;
+    // Held until the window has closed and its call is stored.
+    drop(instance);
+    Ok(())
 }

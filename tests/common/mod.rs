@@ -1,5 +1,10 @@
-//! Helpers for the end-to-end tests: where the shared data lives, scratch folders, and the
-//! external tools (sox, espeak-ng, praat) that make test audio. `.ci/run` installs them.
+//! The harness of the integration tests (`tests/tests.rs`): where the shared data lives,
+//! scratch folders, the binary isolated in a test's own folders, and the external tools
+//! (sox, espeak-ng, praat) that make test audio. `make deps` installs them.
+//!
+//! Every area's tests run in one binary, in parallel threads: a scratch folder, a virtual
+//! microphone, a PostgreSQL cluster or an X display is named per test (never per file or
+//! per process alone), so no two tests share one.
 #![allow(dead_code)]
 
 pub mod calls;
@@ -16,6 +21,25 @@ pub mod xvfb;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::sync::{PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
+
+/// Real-time tests (audio fed to a virtual microphone or a window at the pace of the
+/// clock, then compared with the file) against CPU-bound ones (many voices analysed,
+/// sox and espeak-ng at full speed). In one binary the two kinds would share the cores:
+/// a real-time feeder starved for a second puts a gap into the live side that the file
+/// does not have. Real-time tests may run together, as they did when each area was its
+/// own binary; a CPU-bound test runs beside none of them.
+static REAL_TIME: RwLock<()> = RwLock::new(());
+
+/// Held for the whole of a real-time test.
+pub fn real_time() -> RwLockReadGuard<'static, ()> {
+    REAL_TIME.read().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// Held for the whole of a CPU-bound test.
+pub fn cpu_bound() -> RwLockWriteGuard<'static, ()> {
+    REAL_TIME.write().unwrap_or_else(PoisonError::into_inner)
+}
 
 pub fn shared_data() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("..").join("shared").join("data")
@@ -49,4 +73,35 @@ pub fn path_str(p: &Path) -> &str {
 /// The `speech-coach` binary built for this test run.
 pub fn binary() -> Command {
     Command::new(env!("CARGO_BIN_EXE_speech-coach"))
+}
+
+/// The binary with everything it keeps under `dir` (ripgrep's `Dir::command`): settings
+/// in `dir`, sessions in `dir/data`, the font cache in `dir/cache`, and a Chinese locale,
+/// so a test never reads or writes the user's folders and two tests never share one.
+pub fn isolated(dir: &Path) -> Command {
+    let mut command = binary();
+    command
+        .env("SPEECH_COACH_CONFIG_DIR", dir)
+        .env("SPEECH_COACH_DATA_DIR", dir.join("data"))
+        .env("XDG_CACHE_HOME", dir.join("cache"))
+        .env("LANG", "zh_CN.UTF-8");
+    command
+}
+
+/// A command's one JSON object on stdout, after checking it succeeded.
+pub fn json(out: &std::process::Output) -> serde_json::Value {
+    assert!(out.status.success(), "stderr: {}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8(out.stdout.clone()).unwrap();
+    assert_eq!(text.trim().lines().count(), 1, "exactly one JSON object: {text}");
+    serde_json::from_str(&text).unwrap()
+}
+
+/// A failure must be one line on stderr, a non-zero exit, no panic, nothing on stdout.
+pub fn assert_clean_failure(out: &std::process::Output, mentions: &str) {
+    assert!(!out.status.success());
+    assert_ne!(out.status.code(), Some(101), "exit code 101 is a panic");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(stderr.trim().lines().count(), 1, "one line: {stderr}");
+    assert!(stderr.contains(mentions), "{stderr:?} should mention {mentions:?}");
+    assert!(out.stdout.is_empty());
 }

@@ -2,7 +2,7 @@
 //! so that the team feature's window words sit together; the font subset script reads
 //! every Chinese string under `src/ui/`, this file included.
 
-use super::UiLang;
+use crate::settings::UiLang;
 
 pub struct TeamStrings {
     /// `{n}` calls wait to be sent.

@@ -2,7 +2,7 @@
 //! Chinese and English. Apart from `i18n.rs` so that each view's new words sit together;
 //! the font subset script reads every Chinese string under `src/ui/`, this file included.
 
-use super::UiLang;
+use crate::settings::UiLang;
 
 pub struct WindowStrings {
     /// The cue line and the strip when the agent's microphone is gone.
@@ -30,6 +30,21 @@ pub struct WindowStrings {
     /// The caller's source picker: its label and its default entry.
     pub caller_source: &'static str,
     pub default_output: &'static str,
+    /// Over the calibration passage while the agent reads it.
+    pub read_passage: &'static str,
+    /// The pace calibration's switch: `{factor}` is filled with the voice's count factor.
+    pub pace_calibration: &'static str,
+    /// Its hover text: `{counted}` syllables heard in a passage of `{passage}`.
+    pub pace_calibration_hint: &'static str,
+    /// A reading that taught no pace calibration.
+    pub pace_not_calibrated: &'static str,
+    /// Back to before the last calibration; to no calibration at all.
+    pub undo_calibration: &'static str,
+    pub clear_calibration: &'static str,
+    /// A session's "delete", asked once more in its row, and the two answers.
+    pub delete_question: &'static str,
+    pub delete_yes: &'static str,
+    pub delete_no: &'static str,
 }
 
 pub const ZH: WindowStrings = WindowStrings {
@@ -49,6 +64,15 @@ pub const ZH: WindowStrings = WindowStrings {
     level_axis: "电平 (dBFS)",
     caller_source: "客户声音",
     default_output: "默认输出",
+    read_passage: "请用平常的语速朗读这段话：",
+    pace_calibration: "语速校准 ×{factor}",
+    pace_calibration_hint: "朗读校准段落时听到 {counted} 个音节，原文 {passage} 个：语速按此修正",
+    pace_not_calibrated: "语速未校准：请把整段话读完",
+    undo_calibration: "撤销校准",
+    clear_calibration: "清除校准",
+    delete_question: "删除这条记录和它的录音？无法恢复",
+    delete_yes: "删除",
+    delete_no: "保留",
 };
 
 pub const EN: WindowStrings = WindowStrings {
@@ -68,6 +92,15 @@ pub const EN: WindowStrings = WindowStrings {
     level_axis: "Level (dBFS)",
     caller_source: "Caller",
     default_output: "Default output",
+    read_passage: "Read this aloud at your normal pace:",
+    pace_calibration: "Pace calibration ×{factor}",
+    pace_calibration_hint: "{counted} syllables heard in a passage of {passage}: pace is corrected by this factor",
+    pace_not_calibrated: "Pace not calibrated: read the whole passage",
+    undo_calibration: "Undo calibration",
+    clear_calibration: "Clear calibration",
+    delete_question: "Delete this session and its audio? It cannot be undone",
+    delete_yes: "Delete",
+    delete_no: "Keep",
 };
 
 pub fn window_strings(lang: UiLang) -> &'static WindowStrings {
@@ -101,6 +134,16 @@ mod tests {
             s.level_axis,
             s.caller_source,
             s.default_output,
+            s.read_passage,
+            s.pace_calibration,
+            s.pace_calibration_hint,
+            s.pace_not_calibrated,
+            s.undo_calibration,
+            s.clear_calibration,
+            s.delete_question,
+            s.delete_yes,
+            s.delete_no,
+            crate::coach::pace_profile::PASSAGE_ZH,
         ]
         .concat();
         let missing = crate::ui::fonts::missing_from_bundled_subset(&all);

@@ -89,7 +89,9 @@ impl View<'_> {
     pub(super) fn cue_line(&self, ui: &mut Ui, size: f32) {
         let (text, color) = match headline(self.state.coach.headline, self.device_ok()) {
             Headline::DeviceLost => (window_strings(self.ui_lang).mic_disconnected, DEVICE),
-            Headline::Cue { cue, band } => (i18n::cue_text(self.ui_lang, cue), band_color(band)),
+            Headline::Cue { cue, band } => {
+                (i18n::cue_text_in(self.ui_lang, cue, band), band_color(band))
+            }
             Headline::KeepItUp => (self.s().all_good, band_color(Band::Green)),
             Headline::Waiting => (self.s().waiting, ui.visuals().weak_text_color()),
             Headline::Settling => ("…", ui.visuals().weak_text_color()),

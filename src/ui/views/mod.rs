@@ -26,8 +26,9 @@ use crate::analysis::Lang;
 use crate::coach::{Band, CalibrationRefusal, Targets};
 use crate::pipeline::{DeviceStatus, LiveState};
 use crate::session::store::SessionKind;
+use crate::settings::UiLang;
 use crate::ui::gauge::band_color;
-use crate::ui::i18n::{self, Strings, UiLang, strings};
+use crate::ui::i18n::{self, Strings, strings};
 use crate::ui::timeline;
 
 #[derive(Debug, Clone, PartialEq)]
@@ -47,7 +48,11 @@ pub enum Action {
     ToggleSessions,
     /// Open a session's report (and write its HTML next to it).
     OpenReport(String),
-    /// Delete a session and its audio.
+    /// Ask before deleting this session (its row shows the question).
+    AskDelete(String),
+    /// Keep the session after all.
+    CancelDelete,
+    /// Delete a session and its audio (the answer to the question).
     DeleteSession(String),
     /// Start or end a hold (the H key).
     ToggleHold,
@@ -58,6 +63,12 @@ pub enum Action {
     ToggleTargets,
     /// Use these target bands (checked like the settings file).
     SetTargets(Targets),
+    /// Apply the stored pace calibration, or not.
+    SetUsePaceProfile(bool),
+    /// Back to the baseline and pace calibration before the last calibration.
+    UndoCalibration,
+    /// No baseline and no pace calibration: the training's defaults.
+    ClearCalibration,
 }
 
 /// What the sessions panel shows: stored sessions, newest first, and an open report.
@@ -66,8 +77,10 @@ pub struct SessionsPanel {
     pub rows: Vec<crate::session::store::Listed>,
     /// Per-shift progress computed from the rows.
     pub days: Vec<crate::session::history::Shift>,
-    pub report: Option<(crate::session::report::Report, std::path::PathBuf)>,
+    pub report: Option<(crate::report::call::Report, std::path::PathBuf)>,
     pub message: Option<String>,
+    /// The session whose "delete" was clicked: its row asks before anything is removed.
+    pub confirm_delete: Option<String>,
 }
 
 pub struct View<'a> {
@@ -96,6 +109,12 @@ pub struct View<'a> {
     pub targets_open: bool,
     /// Team sync's status line (`None`: team sync is off).
     pub team_sync: Option<TeamSyncLine>,
+    /// The stored pace calibration, and whether it is applied.
+    pub pace_profile: Option<&'a crate::coach::PaceProfile>,
+    pub use_pace_profile: bool,
+    /// A baseline is stored; a calibration this run can be undone.
+    pub calibrated: bool,
+    pub can_undo_calibration: bool,
 }
 
 impl View<'_> {
@@ -176,6 +195,7 @@ impl View<'_> {
             }
             self.calibration_controls(ui, &mut actions);
         });
+        self.calibration_passage(ui);
         if let Some(n) = self.notice {
             ui.horizontal(|ui| {
                 if ui.small_button("✖").clicked() {

@@ -1,7 +1,7 @@
 //! Stored sessions: the list (named by local date and time) with Report and Delete, an
 //! open report in the interface language, and progress by shift.
 //!
-//! The report's words come from `session::words`, the same as the HTML page, so the
+//! The report's words come from `report::words`, the same as the HTML page, so the
 //! window and the page never disagree; its moments and tips are worded here in the
 //! window's language, whatever language the page was written in.
 
@@ -11,13 +11,13 @@ use crate::egui::{RichText, Ui};
 use super::{Action, SessionsPanel, View};
 use crate::analysis::Lang;
 use crate::coach::Band;
-use crate::session::compare::{Comparison, Figure};
+use crate::report::call::Report;
+use crate::report::compare::{Comparison, Figure};
+use crate::report::moments::{self, Context};
+use crate::report::words::{Words, pace_unit, words};
 use crate::session::history::{SessionPoint, Shift};
-use crate::session::moments::{self, Context};
-use crate::session::report::Report;
 use crate::session::store::{Listed, SessionMeta};
 use crate::session::when;
-use crate::session::words::{Words, pace_unit, words};
 use crate::ui::gauge::band_color;
 
 /// A difference with its sign, or nothing when there is none to show.
@@ -66,7 +66,6 @@ impl View<'_> {
         panel: &SessionsPanel,
         actions: &mut Vec<Action>,
     ) {
-        let s = self.s();
         if let Some(m) = &panel.message {
             ui.label(m);
         }
@@ -78,14 +77,12 @@ impl View<'_> {
         egui::ScrollArea::vertical().id_salt("sessions").max_height(140.0).show(ui, |ui| {
             for row in panel.rows.iter().rev() {
                 ui.horizontal(|ui| match row {
-                    Listed::Ok(m) => self.session_row(ui, m, actions),
+                    Listed::Ok(m) => self.session_row(ui, m, panel, actions),
                     Listed::Damaged { id, reason } => {
                         ui.label(
                             RichText::new(format!("{id}: {reason}")).color(band_color(Band::Amber)),
                         );
-                        if ui.small_button(s.delete).clicked() {
-                            actions.push(Action::DeleteSession(id.clone()));
-                        }
+                        self.delete_button(ui, panel, id, actions);
                     }
                 });
             }
@@ -93,7 +90,13 @@ impl View<'_> {
     }
 
     /// One stored session: its local date, time and length, its kind, and its id small.
-    fn session_row(&self, ui: &mut Ui, m: &SessionMeta, actions: &mut Vec<Action>) {
+    fn session_row(
+        &self,
+        ui: &mut Ui,
+        m: &SessionMeta,
+        panel: &SessionsPanel,
+        actions: &mut Vec<Action>,
+    ) {
         let (s, lang) = (self.s(), self.report_lang());
         let w = words(lang);
         let duration =
@@ -117,8 +120,29 @@ impl View<'_> {
         if ui.small_button(s.report).clicked() {
             actions.push(Action::OpenReport(m.id.clone()));
         }
-        if ui.small_button(s.delete).clicked() {
-            actions.push(Action::DeleteSession(m.id.clone()));
+        self.delete_button(ui, panel, &m.id, actions);
+    }
+
+    /// "Delete" asks first, in the same row: the question and its two answers take the
+    /// button's place, so nothing slides under the pointer and one click removes nothing.
+    fn delete_button(
+        &self,
+        ui: &mut Ui,
+        panel: &SessionsPanel,
+        id: &str,
+        actions: &mut Vec<Action>,
+    ) {
+        let (s, w) = (self.s(), crate::ui::i18n::window_strings(self.ui_lang));
+        if panel.confirm_delete.as_deref() == Some(id) {
+            ui.label(RichText::new(w.delete_question).color(band_color(Band::Red)));
+            if ui.small_button(w.delete_yes).clicked() {
+                actions.push(Action::DeleteSession(id.to_string()));
+            }
+            if ui.small_button(w.delete_no).clicked() {
+                actions.push(Action::CancelDelete);
+            }
+        } else if ui.small_button(s.delete).clicked() {
+            actions.push(Action::AskDelete(id.to_string()));
         }
     }
 

@@ -5,6 +5,7 @@ use crate::egui::{RichText, Ui};
 
 use super::View;
 use crate::coach::Band;
+use crate::report::words::fill;
 use crate::ui::gauge::band_color;
 use crate::ui::i18n::team_strings;
 
@@ -25,7 +26,7 @@ impl View<'_> {
         let mut text = match line.waiting {
             None => t.starting.to_string(),
             Some(0) => t.up_to_date.to_string(),
-            Some(n) => t.waiting.replace("{n}", &n.to_string()),
+            Some(n) => fill(t.waiting, &[("n", &n.to_string())]),
         };
         if !line.connected && line.waiting.is_some() {
             text.push_str(t.offline);
@@ -45,7 +46,7 @@ impl View<'_> {
 mod tests {
     use super::*;
     use crate::pipeline::LiveState;
-    use crate::ui::i18n::UiLang;
+    use crate::settings::UiLang;
 
     fn text(ui_lang: UiLang, team_sync: Option<TeamSyncLine>) -> Option<String> {
         let state = LiveState::new(crate::analysis::Lang::Zh);
@@ -67,6 +68,10 @@ mod tests {
             on_hold: false,
             targets_open: false,
             team_sync,
+            pace_profile: None,
+            use_pace_profile: true,
+            calibrated: false,
+            can_undo_calibration: false,
         };
         view.team_sync_text()
     }

@@ -2,22 +2,23 @@
 //! language, against their own normal and their last call, with the moments worth a
 //! replay and a tip or two (see [`super::moments`]).
 //!
-//! frames.csv is read through [`super::frames`], which never lets a non-finite value
+//! frames.csv is read through [`crate::session::frames`], which never lets a non-finite value
 //! through, so one bad row can never turn a percentile or a plot axis into NaN.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use serde::Serialize;
 
 use super::compare::{self, Comparison};
-use super::frames::{self, Line, Row};
 use super::moments::{self, Moment, Second, Tip};
-use super::store::{CueEvent, SessionKind, SessionMeta, StoreError, load_meta};
-use super::{snippet, when, words};
+use super::{snippet, words};
 use crate::analysis::{Lang, Summary};
 use crate::coach::{Band, Baseline, Targets};
 use crate::conversation::{ConversationEvent, ConversationSummary, HOLD_ALARM_S};
+use crate::session::frames::{self, Line, Row};
+use crate::session::store::{CueEvent, SessionKind, SessionMeta, StoreError, load_meta};
+use crate::session::when;
 
 /// What a report is written for: the reader's language, and the targets and baseline it
 /// compares with (the user's settings).
@@ -443,30 +444,6 @@ pub fn replays(dir: &Path, report: &Report) -> Replays {
     }
 }
 
-/// The report of the session in `dir`, with its page written beside it as `report.html`
-/// (private to the user, like the session): what the window's Report button opens.
-pub fn write_beside(
-    dir: &Path,
-    options: impl Into<ReportOptions>,
-) -> Result<(Report, PathBuf), StoreError> {
-    let (report, page) = build_with_html(dir, &options.into())?;
-    let path = dir.join("report.html");
-    crate::platform::private::replace_file(&path, page.as_bytes(), false)
-        .map_err(|source| StoreError::Io { path: path.clone(), source })?;
-    Ok((report, path))
-}
-
-/// A session's report and its page: what both the window's Report button and
-/// `speech-coach report --html` show.
-pub fn build_with_html(
-    dir: &Path,
-    options: &ReportOptions,
-) -> Result<(Report, String), StoreError> {
-    let report = build_for(dir, options)?;
-    let page = super::html::render(&report, &replays(dir, &report));
-    Ok((report, page))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -474,9 +451,8 @@ mod tests {
     /// A session folder holding `rows` as frames.csv (the meta written as the store does).
     fn session(name: &str, rows: &[&str]) -> std::path::PathBuf {
         let dir =
-            std::env::temp_dir().join(format!("speech-coach-report-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
+            tempfile::Builder::new().prefix(&format!("speech-coach-report-{name}-")).tempdir();
+        let dir = dir.unwrap().keep();
         let meta = r#"{"id": "1700000000", "started_unix_s": 1700000000, "ended_unix_s": null,
             "source": "test", "lang": "zh", "recording": false, "summary": null, "cues": []}"#;
         std::fs::write(dir.join("session.json"), meta).unwrap();
@@ -503,7 +479,7 @@ mod tests {
         let values = report.series.iter().flat_map(|p| [p.pace, p.level_dbfs, p.pitch_hz]);
         assert!(values.flatten().all(f32::is_finite), "{:?}", report.series);
         assert_eq!(report.pace_percentiles, Some([150.0, 160.0, 160.0]));
-        let html = super::super::html::render(&report, &Replays::NotRecorded);
+        let html = crate::report::html::render(&report, &Replays::NotRecorded);
         assert!(!html.contains("NaN") && !html.contains("inf"), "{html}");
     }
 

@@ -7,8 +7,8 @@ use std::path::Path;
 
 use serde::Serialize;
 
-use super::store::{Listed, SessionKind, SessionMeta, list};
 use crate::coach::Baseline;
+use crate::session::store::{Listed, SessionKind, SessionMeta, list};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -167,8 +167,8 @@ mod tests {
 
     #[test]
     fn the_previous_call_is_the_latest_earlier_call_never_a_demo() {
-        let root = std::env::temp_dir().join(format!("speech-coach-prev-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&root);
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path().join("sessions");
         for m in [
             meta(1000, SessionKind::Call, 150.0, -26.0),
             meta(1500, SessionKind::Demo, 150.0, -26.0),

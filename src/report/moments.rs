@@ -10,10 +10,10 @@
 
 use serde::Serialize;
 
-use super::when::clock;
 use super::words::{fill, pace_unit, words};
 use crate::analysis::Lang;
 use crate::conversation::{ConversationEvent, EventKind, HOLD_ALARM_S};
+use crate::session::when::clock;
 
 /// A replay is this long: long enough to hear a sentence or two on each side of the
 /// moment, short enough to be played on the spot.

@@ -2,15 +2,18 @@
 //! stylesheet, plot style and units) and either language: the agents furthest from the
 //! targets first, then a plot per measure with every agent's trend and the team's.
 
+pub mod plot;
+pub mod words;
+
 use std::fmt::Write as _;
 
-use super::plot::{DayPlot, HIGHLIGHT, Series, agent_series, day_plot, team_series};
-use super::report::{AgentTrend, DayFigures, Figures, TeamReport};
-use super::words::{TeamWords, team_words};
 use crate::analysis::Lang;
-use crate::session::html::STYLE;
-use crate::session::svg::esc;
-use crate::session::words::{Words, fill, pace_unit, words};
+use crate::report::html::STYLE;
+use crate::report::svg::esc;
+use crate::report::words::{Words, fill, pace_unit, words};
+use crate::team::report::{AgentTrend, DayFigures, Figures, TeamReport};
+use plot::{DayPlot, HIGHLIGHT, Series, agent_series, day_plot, team_series};
+use words::{TeamWords, team_words};
 
 /// Extra rules for the agents table (the call report's stylesheet has the rest).
 const TEAM_STYLE: &str = ".scroll{overflow-x:auto} table.agents{font-size:13px;border-collapse:collapse} \

@@ -1,20 +1,14 @@
 //! The team report's trend plots: days along x, one line per agent and a bold one for the
-//! team, the green target band behind. Drawn like the call report's plots
-//! (`session::svg`: its colours, size, grid and labels) with days instead of call time.
+//! team, the green target band behind. Drawn in the call report's plot frame
+//! ([`PlotFrame`]: its colours, size, grid and labels) with days instead of call time.
 //!
 //! Only finite values are drawn, and a day without calls breaks a line rather than being
 //! bridged: a straight line across it would show a value nobody had.
 
 use std::fmt::Write as _;
 
-use crate::session::svg::{BLUE, GREEN, esc, nice_ticks};
+use crate::report::svg::{BLUE, PlotFrame, esc};
 
-/// The call report's plot geometry (`session::svg`).
-const WIDTH: f64 = 760.0;
-const LEFT: f64 = 62.0;
-const RIGHT: f64 = 16.0;
-const TOP: f64 = 10.0;
-const BOTTOM: f64 = 40.0;
 const HEIGHT: f64 = 240.0;
 const OTHER_AGENT: &str = "#c4c8ce";
 /// The three agents furthest off on a plot's measure, drawn in colour.
@@ -53,46 +47,15 @@ pub fn day_plot(p: &DayPlot) -> String {
     let pad = (hi - lo) * 0.05;
     let (lo, hi) = (lo - pad, hi + pad);
     let n = p.days.len().max(2);
-    let bottom = HEIGHT - BOTTOM;
-    let x = |i: usize| LEFT + (WIDTH - LEFT - RIGHT) * i as f64 / (n - 1) as f64;
-    let y = |v: f32| bottom - (bottom - TOP) * f64::from((v.clamp(lo, hi) - lo) / (hi - lo));
+    let frame = PlotFrame { height: HEIGHT };
+    let (left, right) = PlotFrame::x_ends();
+    let x = |i: usize| left + (right - left) * i as f64 / (n - 1) as f64;
+    let y = |v: f32| frame.y(v, (lo, hi));
     let mut svg = String::new();
-    let _ = write!(
-        svg,
-        r#"<figure><figcaption>{t}</figcaption><svg viewBox="0 0 {WIDTH} {HEIGHT}" width="100%" role="img" aria-label="{t}" font-family="inherit">"#,
-        t = esc(p.title)
-    );
-    if let Some((blo, bhi)) = p.band.filter(|(a, b)| a.is_finite() && b.is_finite() && a < b) {
-        let _ = write!(
-            svg,
-            r#"<rect x="{LEFT}" y="{:.1}" width="{:.1}" height="{:.1}" fill="{GREEN}" opacity="0.15"/>"#,
-            y(bhi),
-            WIDTH - LEFT - RIGHT,
-            y(blo) - y(bhi)
-        );
-    }
-    for v in nice_ticks(f64::from(lo), f64::from(hi), 5) {
-        let yy = y(v as f32);
-        let _ = write!(
-            svg,
-            r##"<line x1="{LEFT}" x2="{:.1}" y1="{yy:.1}" y2="{yy:.1}" stroke="#e3e5e8"/><text x="{:.1}" y="{:.1}" font-size="11" fill="#555" text-anchor="end">{v}</text>"##,
-            WIDTH - RIGHT,
-            LEFT - 6.0,
-            yy + 4.0
-        );
-    }
-    let mid = (TOP + bottom) / 2.0;
-    let _ = write!(
-        svg,
-        r##"<text x="14" y="{mid:.1}" font-size="11" fill="#333" text-anchor="middle" transform="rotate(-90 14 {mid:.1})">{}</text>"##,
-        esc(p.y_title)
-    );
+    frame.open(&mut svg, p.title);
+    frame.y_axis(&mut svg, (lo, hi), p.band, p.y_title);
     // Day axis: about eight labels (MM-DD), the first and last always.
-    let _ = write!(
-        svg,
-        r##"<line x1="{LEFT}" x2="{:.1}" y1="{bottom:.1}" y2="{bottom:.1}" stroke="#999"/>"##,
-        WIDTH - RIGHT
-    );
+    frame.x_line(&mut svg);
     let step = p.days.len().div_ceil(8).max(1);
     let last = p.days.len().saturating_sub(1);
     for (i, day) in p.days.iter().enumerate() {
@@ -102,22 +65,9 @@ pub fn day_plot(p: &DayPlot) -> String {
         if !regular && i != last {
             continue;
         }
-        let xx = x(i);
-        let _ = write!(
-            svg,
-            r##"<line x1="{xx:.1}" x2="{xx:.1}" y1="{bottom:.1}" y2="{:.1}" stroke="#999"/><text x="{xx:.1}" y="{:.1}" font-size="11" fill="#555" text-anchor="middle">{}</text>"##,
-            bottom + 4.0,
-            bottom + 16.0,
-            esc(day.get(5..).unwrap_or(day))
-        );
+        frame.x_tick(&mut svg, x(i), &esc(day.get(5..).unwrap_or(day)));
     }
-    let _ = write!(
-        svg,
-        r##"<text x="{:.1}" y="{:.1}" font-size="11" fill="#333" text-anchor="middle">{}</text>"##,
-        LEFT + (WIDTH - LEFT - RIGHT) / 2.0,
-        HEIGHT - 6.0,
-        esc(p.x_title)
-    );
+    frame.x_title(&mut svg, p.x_title);
     for s in p.series {
         let mut runs: Vec<Vec<String>> = vec![Vec::new()];
         for (i, v) in s.values.iter().enumerate() {

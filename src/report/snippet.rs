@@ -8,6 +8,7 @@
 use std::io::Cursor;
 use std::path::Path;
 
+use base64::Engine as _;
 use thiserror::Error;
 
 use crate::audio::{WavError, WavSource};
@@ -82,23 +83,9 @@ fn encode(samples: &[f32], rate: u32) -> Result<Vec<u8>, SnippetError> {
     Ok(bytes.into_inner())
 }
 
-const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
-/// Standard base64 with padding (RFC 4648 §4): a dozen lines, not worth a dependency.
+/// Standard base64 with padding (RFC 4648 §4).
 pub fn base64(bytes: &[u8]) -> String {
-    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
-    for chunk in bytes.chunks(3) {
-        let b = [chunk[0], *chunk.get(1).unwrap_or(&0), *chunk.get(2).unwrap_or(&0)];
-        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
-        for i in 0..4 {
-            if i <= chunk.len() {
-                out.push(ALPHABET[(n >> (18 - 6 * i) & 63) as usize] as char);
-            } else {
-                out.push('=');
-            }
-        }
-    }
-    out
+    base64::engine::general_purpose::STANDARD.encode(bytes)
 }
 
 /// A replay as a `data:` URI for an `<audio>` element.
@@ -129,8 +116,8 @@ mod tests {
 
     #[test]
     fn stretches_are_cut_at_their_times_and_converted_to_16_khz_16_bit() {
-        let dir = std::env::temp_dir().join(format!("speech-coach-snip-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path();
         let path = dir.join("audio.wav");
         // 10 s at 48 kHz, f32 as the recorder writes: the sample value is the second.
         let spec = hound::WavSpec {

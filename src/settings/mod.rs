@@ -1,4 +1,10 @@
-//! Settings persisted as JSON in the platform's config folder.
+//! Settings persisted as JSON in the platform's config folder: what the window and the
+//! command line both read (the CLI's `report`, `history` and `team` take the interface
+//! language, targets and baseline from here), so they live below both.
+//!
+//! May import `coach` (targets, baseline), `team::config` (the `team` section) and
+//! `report` (a report written for this user); the window's words (`ui::i18n`) import the
+//! [`SettingsNotice`] from here to say it, never the other way round.
 //!
 //! People edit this file (a trainer hands out a profile), so it is read field by field
 //! rather than as one struct: a missing field takes its default quietly; an unusable one
@@ -17,11 +23,13 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use thiserror::Error;
 
+mod lang;
+pub use lang::UiLang;
+
 use crate::analysis::Lang;
 use crate::coach::targets::{TargetBand, ValueProblem};
 use crate::coach::{Baseline, Targets};
 use crate::platform::{paths, private};
-use crate::ui::i18n::UiLang;
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Settings {
@@ -43,6 +51,12 @@ pub struct Settings {
     /// [`crate::dsp::pace::SYLLABLES_PER_ENGLISH_WORD`]).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub syllables_per_english_word: Option<f32>,
+    /// Apply the pace calibration (`pace-profile.json`, see [`crate::coach::pace_profile`])
+    /// when there is one.
+    pub use_pace_profile: bool,
+    /// The hold key that works while another program has the focus (`Ctrl+Alt+H`; empty:
+    /// none), see [`crate::desktop::hotkey`].
+    pub hold_hotkey: String,
     /// Team sync (`"team": {...}`, see [`crate::team::config`]); off when absent.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub team: Option<crate::team::config::TeamSettings>,
@@ -62,6 +76,8 @@ impl Default for Settings {
             targets: Targets::default(),
             record_audio: false,
             syllables_per_english_word: None,
+            use_pace_profile: true,
+            hold_hotkey: crate::desktop::hotkey::DEFAULT_HOLD_HOTKEY.to_string(),
             team: None,
         }
     }
@@ -104,7 +120,7 @@ pub fn default_path() -> PathBuf {
 
 /// A report written for this user: in their interface language, against their targets
 /// and their calibrated baseline.
-impl From<&Settings> for crate::session::report::ReportOptions {
+impl From<&Settings> for crate::report::call::ReportOptions {
     fn from(s: &Settings) -> Self {
         Self { lang: s.ui_lang.into(), targets: s.targets, baseline: s.baseline }
     }
@@ -173,7 +189,13 @@ impl Settings {
         if let Some(record) = fields.get("record_audio") {
             s.record_audio = record;
         }
+        if let Some(key) = fields.get("hold_hotkey") {
+            s.hold_hotkey = key;
+        }
         s.syllables_per_english_word = fields.syllables_per_english_word();
+        if let Some(use_profile) = fields.get("use_pace_profile") {
+            s.use_pace_profile = use_profile;
+        }
         fields.targets(&mut s.targets);
         s.baseline = fields.baseline();
         s.team = fields.team();
@@ -297,11 +319,9 @@ mod tests {
     use crate::coach::targets::{PACE_RANGE, RELATIVE_DB_RANGE};
 
     fn dir(name: &str) -> PathBuf {
-        let d = std::env::temp_dir()
-            .join(format!("speech-coach-settings-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&d);
-        std::fs::create_dir_all(&d).unwrap();
-        d
+        let d =
+            tempfile::Builder::new().prefix(&format!("speech-coach-settings-{name}-")).tempdir();
+        d.unwrap().keep()
     }
 
     /// Loads `json` written as a settings file.

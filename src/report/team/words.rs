@@ -1,5 +1,5 @@
 //! The team report's words in Chinese and English, beside each other as in
-//! `session::words` (whose units and metric names it reuses).
+//! `report::words` (whose units and metric names it reuses).
 
 use crate::analysis::Lang;
 
@@ -139,7 +139,7 @@ pub fn counted(nouns: [&'static str; 2], n: i64) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::session::words::fill;
+    use crate::report::words::fill;
 
     #[test]
     fn one_agent_and_one_call_are_singular_in_english() {

@@ -6,7 +6,7 @@
 
 use std::fmt::Write as _;
 
-use super::when::clock;
+use crate::session::when::clock;
 
 pub const GREEN: &str = "#2ea043";
 pub const AMBER: &str = "#e6a014";
@@ -55,9 +55,113 @@ pub struct Marker {
     pub label: String,
 }
 
-/// The frame shared by every plot over the call: the x axis in call time.
+/// The plot frame both reports draw in (the call report's plots over call time, the team
+/// report's over days): the size and margins, the green target band, the y axis with its
+/// grid, ticks and title, and the x axis's title. What runs along x is the caller's.
+pub struct PlotFrame {
+    pub height: f64,
+}
+
+impl PlotFrame {
+    /// Where the x axis runs.
+    pub fn bottom(&self) -> f64 {
+        self.height - BOTTOM
+    }
+
+    /// The left and right ends of the x axis.
+    pub fn x_ends() -> (f64, f64) {
+        (LEFT, WIDTH - RIGHT)
+    }
+
+    /// `v` on the y axis over `lo..=hi`, clamped to it.
+    pub fn y(&self, v: f32, (lo, hi): (f32, f32)) -> f64 {
+        self.bottom() - (self.bottom() - TOP) * f64::from((v.clamp(lo, hi) - lo) / (hi - lo))
+    }
+
+    /// The figure's caption and the opening `<svg>`.
+    pub fn open(&self, svg: &mut String, title: &str) {
+        let _ = write!(
+            svg,
+            r#"<figure><figcaption>{t}</figcaption><svg viewBox="0 0 {WIDTH} {h}" width="100%" role="img" aria-label="{t}" font-family="inherit">"#,
+            h = self.height,
+            t = esc(title)
+        );
+    }
+
+    /// The green target band behind, the grid with its tick labels and the y axis's title,
+    /// over `range` (finite, `lo < hi`).
+    pub fn y_axis(
+        &self,
+        svg: &mut String,
+        range: (f32, f32),
+        band: Option<(f32, f32)>,
+        title: &str,
+    ) {
+        let (lo, hi) = range;
+        if let Some((blo, bhi)) = band.filter(|(a, b)| a.is_finite() && b.is_finite() && a < b) {
+            let _ = write!(
+                svg,
+                r#"<rect x="{LEFT}" y="{:.1}" width="{:.1}" height="{:.1}" fill="{GREEN}" opacity="0.15"/>"#,
+                self.y(bhi, range),
+                WIDTH - LEFT - RIGHT,
+                self.y(blo, range) - self.y(bhi, range)
+            );
+        }
+        for v in nice_ticks(f64::from(lo), f64::from(hi), 5) {
+            let yy = self.y(v as f32, range);
+            let _ = write!(
+                svg,
+                r##"<line x1="{LEFT}" x2="{:.1}" y1="{yy:.1}" y2="{yy:.1}" stroke="#e3e5e8"/><text x="{:.1}" y="{:.1}" font-size="11" fill="#555" text-anchor="end">{v}</text>"##,
+                WIDTH - RIGHT,
+                LEFT - 6.0,
+                yy + 4.0
+            );
+        }
+        let mid = (TOP + self.bottom()) / 2.0;
+        let _ = write!(
+            svg,
+            r##"<text x="14" y="{mid:.1}" font-size="11" fill="#333" text-anchor="middle" transform="rotate(-90 14 {mid:.1})">{}</text>"##,
+            esc(title)
+        );
+    }
+
+    /// The x axis's line along the bottom.
+    pub fn x_line(&self, svg: &mut String) {
+        let y = self.bottom();
+        let _ = write!(
+            svg,
+            r##"<line x1="{LEFT}" x2="{:.1}" y1="{y:.1}" y2="{y:.1}" stroke="#999"/>"##,
+            WIDTH - RIGHT
+        );
+    }
+
+    /// A tick on the x axis at `x` with its label.
+    pub fn x_tick(&self, svg: &mut String, x: f64, label: &str) {
+        let y = self.bottom();
+        let _ = write!(
+            svg,
+            r##"<line x1="{x:.1}" x2="{x:.1}" y1="{y:.1}" y2="{:.1}" stroke="#999"/><text x="{x:.1}" y="{:.1}" font-size="11" fill="#555" text-anchor="middle">{}</text>"##,
+            y + 4.0,
+            y + 16.0,
+            label
+        );
+    }
+
+    /// The x axis's title, centred under it.
+    pub fn x_title(&self, svg: &mut String, title: &str) {
+        let _ = write!(
+            svg,
+            r##"<text x="{:.1}" y="{:.1}" font-size="11" fill="#333" text-anchor="middle">{}</text>"##,
+            LEFT + (WIDTH - LEFT - RIGHT) / 2.0,
+            self.height - 6.0,
+            esc(title)
+        );
+    }
+}
+
+/// The frame of every plot over the call: the x axis in call time.
 struct Frame {
-    height: f64,
+    plot: PlotFrame,
     x_max: f64,
 }
 
@@ -67,43 +171,16 @@ impl Frame {
     }
 
     fn bottom(&self) -> f64 {
-        self.height - BOTTOM
-    }
-
-    fn open(&self, svg: &mut String, title: &str) {
-        let _ = write!(
-            svg,
-            r#"<svg viewBox="0 0 {WIDTH} {h}" width="100%" role="img" aria-label="{t}" font-family="inherit">"#,
-            h = self.height,
-            t = esc(title)
-        );
+        self.plot.bottom()
     }
 
     /// The time axis: ticks as m:ss and its title.
     fn time_axis(&self, svg: &mut String, title: &str) {
-        let y = self.bottom();
-        let _ = write!(
-            svg,
-            r##"<line x1="{LEFT}" x2="{:.1}" y1="{y:.1}" y2="{y:.1}" stroke="#999"/>"##,
-            WIDTH - RIGHT
-        );
+        self.plot.x_line(svg);
         for t in time_ticks(self.x_max) {
-            let x = self.x(t);
-            let _ = write!(
-                svg,
-                r##"<line x1="{x:.1}" x2="{x:.1}" y1="{y:.1}" y2="{:.1}" stroke="#999"/><text x="{x:.1}" y="{:.1}" font-size="11" fill="#555" text-anchor="middle">{}</text>"##,
-                y + 4.0,
-                y + 16.0,
-                clock(t)
-            );
+            self.plot.x_tick(svg, self.x(t), &clock(t));
         }
-        let _ = write!(
-            svg,
-            r##"<text x="{:.1}" y="{:.1}" font-size="11" fill="#333" text-anchor="middle">{}</text>"##,
-            LEFT + (WIDTH - LEFT - RIGHT) / 2.0,
-            self.height - 6.0,
-            esc(title)
-        );
+        self.plot.x_title(svg, title);
     }
 
     /// Dashed red lines with their labels written down the line (upright Chinese,
@@ -156,39 +233,11 @@ pub fn line_plot(p: &LinePlot) -> String {
         };
     let last = points.iter().map(|q| q.0).fold(0.0f64, f64::max);
     let x_max = if p.x_max.is_finite() && p.x_max > 0.0 { p.x_max.max(last) } else { last };
-    let f = Frame { height: 220.0, x_max: x_max.max(1.0) };
-    let y = |v: f32| {
-        let v = v.clamp(lo, hi);
-        f.bottom() - (f.bottom() - TOP) * f64::from((v - lo) / (hi - lo))
-    };
+    let f = Frame { plot: PlotFrame { height: 220.0 }, x_max: x_max.max(1.0) };
+    let y = |v: f32| f.plot.y(v, (lo, hi));
     let mut svg = String::new();
-    let _ = write!(svg, "<figure><figcaption>{}</figcaption>", esc(p.title));
-    f.open(&mut svg, p.title);
-    if let Some((blo, bhi)) = p.band.filter(|(a, b)| a.is_finite() && b.is_finite() && a < b) {
-        let _ = write!(
-            svg,
-            r#"<rect x="{LEFT}" y="{:.1}" width="{:.1}" height="{:.1}" fill="{GREEN}" opacity="0.15"/>"#,
-            y(bhi),
-            WIDTH - LEFT - RIGHT,
-            y(blo) - y(bhi)
-        );
-    }
-    for v in nice_ticks(f64::from(lo), f64::from(hi), 5) {
-        let yy = y(v as f32);
-        let _ = write!(
-            svg,
-            r##"<line x1="{LEFT}" x2="{:.1}" y1="{yy:.1}" y2="{yy:.1}" stroke="#e3e5e8"/><text x="{:.1}" y="{:.1}" font-size="11" fill="#555" text-anchor="end">{v}</text>"##,
-            WIDTH - RIGHT,
-            LEFT - 6.0,
-            yy + 4.0
-        );
-    }
-    let mid = (TOP + f.bottom()) / 2.0;
-    let _ = write!(
-        svg,
-        r##"<text x="14" y="{mid:.1}" font-size="11" fill="#333" text-anchor="middle" transform="rotate(-90 14 {mid:.1})">{}</text>"##,
-        esc(p.y_title)
-    );
+    f.plot.open(&mut svg, p.title);
+    f.plot.y_axis(&mut svg, (lo, hi), p.band, p.y_title);
     f.markers(&mut svg, p.markers);
     // A line breaks where the points stop for a while (silence, a hold): a straight
     // line across it would show a value nobody had.
@@ -242,10 +291,12 @@ pub fn lanes(
     let gap = 10.0;
     let top = TOP + 54.0; // room for the markers' labels
     let height = top + lanes.len() as f64 * (lane_h + gap) + BOTTOM;
-    let f = Frame { height, x_max: if x_max.is_finite() { x_max.max(1.0) } else { 1.0 } };
+    let f = Frame {
+        plot: PlotFrame { height },
+        x_max: if x_max.is_finite() { x_max.max(1.0) } else { 1.0 },
+    };
     let mut svg = String::new();
-    let _ = write!(svg, "<figure><figcaption>{}</figcaption>", esc(title));
-    f.open(&mut svg, title);
+    f.plot.open(&mut svg, title);
     for (i, lane) in lanes.iter().enumerate() {
         let y = top + i as f64 * (lane_h + gap);
         let _ = write!(

@@ -1,0 +1,105 @@
+//! `speech-coach calibrate`: the personal pace calibration from the command line.
+//!
+//! Without `--recording` it prints the passage to read (the same the window shows). With
+//! a recording of it (or of any text given by `--text`) it counts the recording's
+//! syllables with the same streaming analyser as everything else, learns the voice's count
+//! factor ([`PaceProfile::learn`]) and stores it beside the settings, where the window,
+//! `listen` and `rehearse` find it; `--json` prints the profile instead of storing it.
+//! The recording is measured without any earlier calibration applied.
+
+use std::path::PathBuf;
+
+use anyhow::{Context, Result};
+use speech_coach::analysis::{AnalyserConfig, Lang, PACE_FACTOR_RANGE, analyse_wav};
+use speech_coach::coach::pace_profile::{self, PaceProfile};
+use speech_coach::coach::rehearsal::count_syllables;
+
+#[derive(Debug, clap::Args)]
+pub struct CalibrateArgs {
+    /// A WAV recording of the passage (or of --text) read aloud at your normal pace.
+    /// Without it, the passage to read is printed.
+    #[arg(long, value_name = "FILE.wav")]
+    pub recording: Option<PathBuf>,
+    /// The text that was read (UTF-8); default: the built-in passage of --lang.
+    #[arg(long, value_name = "FILE.txt")]
+    pub text: Option<PathBuf>,
+    /// Language of the speech.
+    #[arg(long, value_enum, default_value_t = Lang::Zh)]
+    pub lang: Lang,
+    /// Print the profile as JSON instead of storing it.
+    #[arg(long)]
+    pub json: bool,
+    /// Where to store the profile (default: pace-profile.json beside the settings).
+    #[arg(long, value_name = "FILE.json", conflicts_with = "json")]
+    pub profile: Option<PathBuf>,
+}
+
+pub fn run(args: CalibrateArgs) -> Result<()> {
+    let text = match &args.text {
+        Some(path) => std::fs::read_to_string(path)
+            .with_context(|| format!("cannot read the text {}", path.display()))?,
+        None => pace_profile::passage(args.lang).to_string(),
+    };
+    let Some(recording) = &args.recording else {
+        outln!("Read this aloud at your normal pace, then run calibrate --recording FILE.wav:")?;
+        outln!("")?;
+        outln!("{text}")?;
+        return Ok(());
+    };
+    let syllables = count_syllables(&text);
+    let (_, summary) = analyse_wav(
+        recording,
+        |rate| AnalyserConfig::new(rate).with_lang(args.lang),
+        |_| {},
+        |_, _| {},
+    )?;
+    // Analysed with no factor in force: `syllables` is what the detector counted.
+    let profile = PaceProfile::learn(args.lang, syllables, summary.syllables)?;
+    if args.json {
+        outln!("{}", serde_json::to_string(&profile).context("serialising the profile")?)?;
+        return Ok(());
+    }
+    let path =
+        args.profile.clone().unwrap_or_else(speech_coach::platform::paths::pace_profile_file);
+    profile.save(&path)?;
+    let (low, high) = (PACE_FACTOR_RANGE.start(), PACE_FACTOR_RANGE.end());
+    let bounded = if profile.bounded {
+        format!(" (cut to its bounds {low}–{high})")
+    } else {
+        String::new()
+    };
+    outln!(
+        "Pace calibration: {} syllables heard in a text of {}: your count factor is {:.2}{bounded}.",
+        profile.counted_syllables,
+        profile.passage_syllables,
+        profile.factor
+    )?;
+    outln!(
+        "Stored in {}; the window, listen and rehearse use it (--no-profile, or \"use_pace_profile\": false in the settings, to ignore it).",
+        path.display()
+    )?;
+    Ok(())
+}
+
+/// Applies the stored pace calibration unless the settings turn it off; a damaged one is
+/// one line on stderr and is not applied (the run goes on uncalibrated).
+pub fn apply_stored_profile(settings_path: &std::path::Path) {
+    let settings = speech_coach::settings::Settings::peek(settings_path);
+    if settings.as_ref().is_some_and(|s| !s.use_pace_profile) {
+        return;
+    }
+    let path = speech_coach::platform::paths::pace_profile_file();
+    if !path.exists() {
+        return;
+    }
+    match PaceProfile::load(&path) {
+        Ok(profile) => {
+            // Without a settings file, the profile's own language is the speech's.
+            let lang = settings.map(|s| s.speech_lang).unwrap_or(profile.lang);
+            let factor = PaceProfile::factor_for(Some(&profile), true, lang);
+            // In range: `load` checked it.
+            let _ = speech_coach::analysis::set_pace_factor(factor);
+        }
+        Err(e) => eprintln!("speech-coach: {e}; pace is not calibrated"),
+    }
+}
