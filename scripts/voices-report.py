@@ -6,7 +6,7 @@ copy (clean, tel): how many turns, the count error (signed mean = bias, mean |er
 90th percentile |error|, worst), and the headline pace error against the stopwatch
 (true count / stopwatch time): median, 90th percentile and worst |error|. Percentiles are
 nearest-rank. The -cal and -rest files of the calibration protocol are left out here.
-Usage: scripts/voices-report.py OUT_DIR [--json]
+Usage: scripts/voices-report.py OUT_DIR [--json | --rate-fit]
 """
 
 import json
@@ -122,8 +122,56 @@ def calibration_rows(out):
                    "after": (statistics.median(after), q(after, 0.9), max(after))}
 
 
+def rate_fit_rows(out):
+    """A count correction by detected pace, tried and not kept (README): log(true / counted)
+    = a * log(detected pace) + b, least squares on the tuning half's turns (clean and
+    telephone) and their tempo copies, then every set scored with it."""
+    sets = {(s, k): load(os.path.join(out, s), k) for s in ("zh-read", "cv") for k in ("clean", "tel")}
+    tempo = {}
+    for line in open(os.path.join(out, "tempo", "ours-clean.txt")):
+        name, js = line.split(" ", 1)
+        tempo[name] = json.loads(js)
+    xs, ys = [], []
+    for kind in ("clean", "tel"):
+        truth, ours = sets[("cv", kind)]
+        for name, (count, _, half) in truth.items():
+            if half != "tune" or name.endswith(("-cal", "-rest")):
+                continue
+            copies = [ours[name]] + ([tempo[f"{name}-x{x}"] for x in ("0.8", "1.2", "1.4")
+                                      if f"{name}-x{x}" in tempo] if kind == "clean" else [])
+            for o in copies:
+                xs.append(math.log(o["chars_per_min"]))
+                ys.append(math.log(count / o["syllables"]))
+    mx, my = statistics.mean(xs), statistics.mean(ys)
+    a = sum((x - mx) * (y - my) for x, y in zip(xs, ys)) / sum((x - mx) ** 2 for x in xs)
+    b = my - a * mx
+    for (set_name, kind), (truth, ours) in sets.items():
+        for half in sorted({h for *_, h in truth.values()}):
+            count_err, pace_err = [], []
+            for name, (count, sw, h) in truth.items():
+                if h != half or name.endswith(("-cal", "-rest")):
+                    continue
+                o = ours[name]
+                f = math.exp(a * math.log(o["chars_per_min"]) + b)
+                count_err.append(pct(o["syllables"] * f, count))
+                pace_err.append(abs(pct(o["chars_per_min"] * f, count / sw * 60)))
+            ab = [abs(e) for e in count_err]
+            yield {"a": a, "b": b, "set": set_name if half == "all" else f"cv {half}", "copy": kind,
+                   "count_bias": statistics.mean(count_err), "count_mae": statistics.mean(ab),
+                   "count_p90": q(ab, 0.9), "pace_median": statistics.median(pace_err),
+                   "pace_p90": q(pace_err, 0.9)}
+
+
 def main():
     out = sys.argv[1]
+    if "--rate-fit" in sys.argv:
+        print("| set | copy | count bias | count mean abs. | count p90 | pace median | pace p90 |")
+        print("|---|---|---|---|---|---|---|")
+        for r in rate_fit_rows(out):
+            print(f"| {r['set']} | {r['copy']} | {r['count_bias']:+.1f} % | {r['count_mae']:.1f} % | "
+                  f"{r['count_p90']:.1f} % | {r['pace_median']:.1f} % | {r['pace_p90']:.1f} % |")
+        print(f"\nfitted: log(true / counted) = {r['a']:.3f} * log(pace) {r['b']:+.3f}")
+        return
     table = list(rows(out))
     tempo = list(tempo_rows(out))
     calibration = list(calibration_rows(out))
