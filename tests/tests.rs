@@ -12,6 +12,7 @@ mod common;
 
 mod calibrate;
 mod cli_analyze;
+mod cue_model;
 mod desktop;
 mod gui_layout;
 mod gui_views;

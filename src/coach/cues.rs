@@ -8,6 +8,20 @@
 //! while. In between the line settles on nothing rather than on something untrue.
 //! A cue that just left comes back at once if its condition does, so a value wobbling
 //! across a limit shows the cue whenever it holds and never flips to praise.
+//!
+//! And the line must be one a person can live with through a shift (issue 23: 9.5 line
+//! changes a minute in the demo, "too fast" and "mic too quiet" alternating every 2–3 s).
+//! Research on live speaking feedback (Rhema, Tanveer et al. 2015: one short nudge about
+//! every 20 s beat a continuous display) and users of such tools ask for nudges on
+//! *sustained* breaches with a pause between them. So there are three kinds of cue:
+//! * **alarms** (clipping, a microphone too quiet): about the device, not the agent; shown
+//!   the moment the coach raises them (it holds them itself, see [`super::gauges`]), so the
+//!   volume gauge's own warning and the line always agree;
+//! * **moments of the call** (a hold running long, talking over the caller, dead air):
+//!   about this instant, so shown after [`SHOW_AFTER_S`] whatever was said before;
+//! * **nudges** (pace, volume, tone, losing calm, rising with an upset caller): a gauge must
+//!   be off for [`SUSTAIN_S`]; after a nudge appears no *other* nudge appears for
+//!   [`COOLDOWN_S`], except a red one over an amber one (red always beats amber).
 
 use serde::{Deserialize, Serialize};
 
@@ -38,6 +52,27 @@ impl Cue {
     /// Whether this cue is about one gauge leaving its green band (pace, volume, tone).
     pub fn is_gauge(self) -> bool {
         matches!(self, Cue::TooFast | Cue::TooSlow | Cue::TooLoud | Cue::TooSoft | Cue::Flat)
+    }
+
+    /// Whether this cue is about the device (shown at once, never held back).
+    pub fn is_alarm(self) -> bool {
+        matches!(self, Cue::Clipping | Cue::MicTooQuiet)
+    }
+
+    /// Whether this cue names a moment of the call (shown when it happens, no cooldown).
+    pub fn is_call_moment(self) -> bool {
+        matches!(self, Cue::HoldTooLong | Cue::LetCallerFinish | Cue::DeadAir)
+    }
+
+    /// How long its condition must hold before this cue appears.
+    fn show_after_s(self) -> f64 {
+        if self.is_alarm() {
+            0.0
+        } else if self.is_gauge() {
+            SUSTAIN_S
+        } else {
+            SHOW_AFTER_S
+        }
     }
 }
 
@@ -91,8 +126,14 @@ pub fn headline(coach_headline: Headline, device_ok: bool) -> Headline {
     if device_ok { coach_headline } else { Headline::DeviceLost }
 }
 
-/// A condition must hold this long before its cue appears…
+/// A moment of the call, losing calm or rising with an upset caller must hold this long
+/// before its cue appears (each has its own hold before that, see [`super::gauges`])…
 pub const SHOW_AFTER_S: f64 = 1.5;
+/// …a gauge this long: "several seconds" of a breach, not a word's peak (issue 23). A
+/// 10 s pace window moves slowly, so 4 s off its band is a trend the agent can act on…
+pub const SUSTAIN_S: f64 = 4.0;
+/// …after a nudge appears, no other nudge for this long (Rhema's "about every 20 s")…
+pub const COOLDOWN_S: f64 = 20.0;
 /// …a shown cue stays at least this long before a more urgent one replaces it…
 pub const MIN_SHOWN_S: f64 = 3.0;
 /// …a cue that left comes back at once within this time, and praise waits this long
@@ -109,6 +150,8 @@ pub struct CueSelector {
     left: Option<(Cue, f64)>,
     /// Since when no condition holds.
     quiet_since: Option<f64>,
+    /// The last nudge that appeared, and when (for [`COOLDOWN_S`]).
+    last_nudge: Option<(Cue, f64)>,
 }
 
 impl CueSelector {
@@ -132,20 +175,48 @@ impl CueSelector {
                 }
             }
         }
-        let held = |since: f64| t - since >= SHOW_AFTER_S;
+        let held = |cue: Cue, since: f64| t - since >= cue.show_after_s();
         let just_left =
             |cue: Cue| self.left.is_some_and(|(c, at)| c == cue && t - at <= CLEAR_AFTER_S);
-        match (self.shown, top, self.candidate) {
-            // A more urgent cue that has held long enough replaces one shown long enough.
-            (Some((shown, since)), Some(top), Some((_, top_since)))
-                if top.rank() < shown.rank() && held(top_since) && t - since >= MIN_SHOWN_S =>
+        // A nudge other than the last one waits out the cooldown; alarms and moments of
+        // the call never wait.
+        let is_nudge = |cue: Cue| !cue.is_alarm() && !cue.is_call_moment();
+        let cooled = |cue: Cue| {
+            !is_nudge(cue) || self.last_nudge.is_none_or(|(c, at)| c == cue || t - at >= COOLDOWN_S)
+        };
+        let appears = match (self.shown, top, self.candidate) {
+            // An alarm takes the line the moment it is raised.
+            (_, Some(top), _)
+                if top.cue.is_alarm() && self.shown.is_none_or(|(s, _)| s.cue != top.cue) =>
             {
-                self.shown = Some((top, t));
+                Some(top)
             }
-            (None, Some(top), Some((_, top_since))) if held(top_since) || just_left(top.cue) => {
-                self.shown = Some((top, t));
+            // A more urgent cue that has held long enough replaces one shown long enough;
+            // a red gauge over an amber one needs no cooldown.
+            (Some((shown, since)), Some(top), Some((_, top_since)))
+                if top.rank() < shown.rank()
+                    && held(top.cue, top_since)
+                    && t - since >= MIN_SHOWN_S
+                    && (cooled(top.cue)
+                        || (shown.cue.is_gauge()
+                            && shown.band != Band::Red
+                            && top.band == Band::Red)) =>
+            {
+                Some(top)
             }
-            _ => {}
+            (None, Some(top), Some((_, top_since)))
+                if just_left(top.cue) || (held(top.cue, top_since) && cooled(top.cue)) =>
+            {
+                Some(top)
+            }
+            _ => None,
+        };
+        if let Some(top) = appears {
+            let returning = just_left(top.cue);
+            if !returning && is_nudge(top.cue) {
+                self.last_nudge = Some((top.cue, t));
+            }
+            self.shown = Some((top, t));
         }
         match (self.shown, all_green) {
             (Some((c, _)), _) => Headline::Cue { cue: c.cue, band: c.band },
@@ -181,17 +252,95 @@ mod tests {
     #[test]
     fn a_cue_appears_only_after_its_condition_has_held() {
         let mut s = CueSelector::default();
-        let out = run(&mut s, 0.0, 1.4, &[Cue::TooFast]);
+        let out = run(&mut s, 0.0, 1.4, &[Cue::DeadAir]);
         assert!(out.iter().all(|h| *h == Headline::Settling), "{out:?}");
-        assert_eq!(run(&mut s, 1.4, 2.0, &[Cue::TooFast]).last(), Some(&cue(Cue::TooFast)));
+        assert_eq!(run(&mut s, 1.4, 2.0, &[Cue::DeadAir]).last(), Some(&cue(Cue::DeadAir)));
+    }
+
+    #[test]
+    fn a_gauge_nudges_only_after_a_sustained_breach() {
+        let mut s = CueSelector::default();
+        // Off for 3.5 s, back for a moment, off again: no nudge until 4 s in one stretch.
+        let out = run(&mut s, 0.0, 3.5, &[Cue::TooFast]);
+        assert!(out.iter().all(|h| *h == Headline::Settling), "{out:?}");
+        run(&mut s, 3.5, 3.7, &[]);
+        let out = run(&mut s, 3.7, 7.6, &[Cue::TooFast]);
+        assert!(out.iter().all(|h| *h == Headline::Settling), "{out:?}");
+        assert_eq!(run(&mut s, 7.6, 8.0, &[Cue::TooFast]).last(), Some(&cue(Cue::TooFast)));
+    }
+
+    #[test]
+    fn after_a_nudge_another_waits_out_the_cooldown_but_the_same_one_may_return() {
+        let mut s = CueSelector::default();
+        run(&mut s, 0.0, 5.0, &[Cue::TooFast]); // shown from 4.0 s
+        run(&mut s, 5.0, 8.0, &[]);
+        let out = run(&mut s, 8.0, 23.9, &[Cue::Flat]);
+        assert!(out.iter().all(|h| !matches!(h, Headline::Cue { .. })), "{out:?}");
+        assert_eq!(run(&mut s, 23.9, 24.2, &[Cue::Flat]).last(), Some(&cue(Cue::Flat)));
+        // Flat was the last nudge: after it leaves, it may come back without a cooldown
+        // (and its return is the last nudge now)…
+        run(&mut s, 24.2, 27.0, &[]);
+        assert_eq!(run(&mut s, 27.0, 31.1, &[Cue::Flat]).last(), Some(&cue(Cue::Flat)));
+        // …but the pace, nudged 27 s ago, waits for 20 s after Flat's return.
+        run(&mut s, 31.1, 32.0, &[]);
+        let out = run(&mut s, 32.0, 50.8, &[Cue::TooFast]);
+        assert!(out.iter().all(|h| !matches!(h, Headline::Cue { .. })), "{out:?}");
+        assert_eq!(run(&mut s, 50.8, 51.2, &[Cue::TooFast]).last(), Some(&cue(Cue::TooFast)));
+    }
+
+    #[test]
+    fn alarms_take_the_line_at_once_and_moments_of_the_call_never_wait() {
+        let mut s = CueSelector::default();
+        run(&mut s, 0.0, 4.5, &[Cue::TooFast]); // shown from 4.0 s, 0.5 s ago
+        assert_eq!(
+            s.update(
+                4.5,
+                &[Condition::red(Cue::TooFast), Condition::red(Cue::MicTooQuiet)],
+                Some(false)
+            ),
+            cue(Cue::MicTooQuiet)
+        );
+        run(&mut s, 4.6, 6.0, &[]);
+        // An interruption 2 s after a nudge: shown once it has held, cooldown or not.
+        let out = run(&mut s, 6.0, 7.6, &[Cue::LetCallerFinish]);
+        assert_eq!(out.last(), Some(&cue(Cue::LetCallerFinish)));
+        assert!(out.iter().take(14).all(|h| *h == Headline::Settling), "{out:?}");
+    }
+
+    #[test]
+    fn within_the_cooldown_a_red_gauge_still_replaces_an_amber_one() {
+        let mut s = CueSelector::default();
+        let amber_fast = Condition { cue: Cue::TooFast, band: Band::Amber };
+        let red_loud = Condition::red(Cue::TooLoud);
+        let amber_loud = Condition { cue: Cue::TooLoud, band: Band::Amber };
+        let mut t = 0.0;
+        let mut feed = |s: &mut CueSelector, until: f64, active: &[Condition]| {
+            let mut last = Headline::Waiting;
+            while t < until {
+                last = s.update(t, active, Some(false));
+                t += 0.1;
+            }
+            last
+        };
+        assert_eq!(
+            feed(&mut s, 5.0, &[amber_fast]),
+            Headline::Cue { cue: Cue::TooFast, band: Band::Amber }
+        );
+        // An amber volume does not replace it (same class, and the cooldown runs)…
+        assert_eq!(
+            feed(&mut s, 10.0, &[amber_fast, amber_loud]),
+            Headline::Cue { cue: Cue::TooFast, band: Band::Amber }
+        );
+        // …a red one does, after its breach has held.
+        assert_eq!(feed(&mut s, 15.0, &[amber_fast, red_loud]), cue(Cue::TooLoud));
     }
 
     #[test]
     fn a_flickering_condition_shows_its_cue_whenever_it_holds_and_never_praises_between() {
         let mut s = CueSelector::default();
-        run(&mut s, 0.0, 2.0, &[Cue::TooFast]);
+        run(&mut s, 0.0, 4.5, &[Cue::TooFast]);
         // on/off every 0.3 s for 5 s
-        let mut t = 2.0;
+        let mut t = 4.5;
         for i in 0..50 {
             let on = (i / 3) % 2 == 1;
             let active: &[Cue] = if on { &[Cue::TooFast] } else { &[] };
@@ -209,8 +358,14 @@ mod tests {
     #[test]
     fn a_more_urgent_cue_takes_over() {
         let mut s = CueSelector::default();
-        run(&mut s, 0.0, 4.0, &[Cue::Flat]);
-        let out = run(&mut s, 4.0, 6.0, &[Cue::Flat, Cue::LosingCalm]);
+        run(&mut s, 0.0, 7.0, &[Cue::Flat]);
+        let out = run(&mut s, 7.0, 9.0, &[Cue::Flat, Cue::DeadAir]);
+        assert_eq!(out.last(), Some(&cue(Cue::DeadAir)));
+        run(&mut s, 9.0, 12.0, &[]);
+        // Losing calm is a nudge: it waits for the cooldown after Flat (from 4 s)…
+        let out = run(&mut s, 12.0, 23.5, &[Cue::Flat, Cue::LosingCalm]);
+        assert!(!out.contains(&cue(Cue::LosingCalm)), "{out:?}");
+        let out = run(&mut s, 23.5, 25.0, &[Cue::Flat, Cue::LosingCalm]);
         assert_eq!(out.last(), Some(&cue(Cue::LosingCalm)));
     }
 
@@ -219,17 +374,17 @@ mod tests {
         let mut s = CueSelector::default();
         let amber_fast = Condition { cue: Cue::TooFast, band: Band::Amber };
         let mut last = Headline::Waiting;
-        for i in 0..40 {
+        for i in 0..50 {
             last = s.update(i as f64 * 0.1, &[amber_fast], Some(false));
         }
         assert_eq!(last, Headline::Cue { cue: Cue::TooFast, band: Band::Amber });
         let red_loud = Condition::red(Cue::TooLoud);
-        for i in 40..80 {
+        for i in 50..100 {
             last = s.update(i as f64 * 0.1, &[amber_fast, red_loud], Some(false));
         }
         assert_eq!(last, cue(Cue::TooLoud));
         // the pace goes red too: the shown cue stays until that one has held a moment
         let red_fast = Condition::red(Cue::TooFast);
-        assert_eq!(s.update(8.0, &[red_fast, red_loud], Some(false)), cue(Cue::TooLoud));
+        assert_eq!(s.update(10.0, &[red_fast, red_loud], Some(false)), cue(Cue::TooLoud));
     }
 }

@@ -60,8 +60,19 @@ pub struct CoachState {
 const TREND_SPAN_S: f64 = 3.0;
 /// Changes smaller than these are "steady" (pace, volume dB, tone st).
 const TREND_DEADBAND: [f32; 3] = [8.0, 1.5, 0.7];
+/// How far inside a milder band a value must come before its gauge shows that band
+/// (pace as a fraction of the value, volume in dB, tone in semitones): about the jitter of
+/// each reading from one hop to the next (`TargetBand::classify_from`).
+const BAND_MARGIN: [f32; 3] = [0.015, 0.5, 0.2];
 /// Clipping counts as recent for this long.
 const CLIP_HOLD_S: f64 = 2.0;
+/// The microphone is "too quiet" once the active level has stayed under
+/// [`targets::MIC_TOO_QUIET_DBFS`] this long: the active level of a word's quiet onset
+/// dips under it for a moment (issue 23 saw a −36 dB flash at speech onset)…
+const MIC_QUIET_HOLD_S: f64 = 3.0;
+/// …and fine again once it is this far over the limit, so a level wobbling across the
+/// limit does not alternate the alarm with other cues every 2–3 s (issue 23).
+const MIC_QUIET_RELEASE_DB: f32 = 3.0;
 
 pub struct Coach {
     lang: Lang,
@@ -72,6 +83,9 @@ pub struct Coach {
     history: std::collections::VecDeque<(f64, [Option<f32>; 3])>,
     agitated_since: Option<f64>,
     last_clip_s: Option<f64>,
+    /// Since when the active level has been under the quiet-microphone limit, and whether
+    /// the alarm is raised.
+    quiet_mic: (Option<f64>, bool),
     /// The conversation at the frame about to be pushed, when the caller is heard.
     conversation: Option<LiveConversation>,
     state: CoachState,
@@ -94,6 +108,7 @@ impl Coach {
             history: Default::default(),
             agitated_since: None,
             last_clip_s: None,
+            quiet_mic: (None, false),
             conversation: None,
             state: CoachState::default(),
         }
@@ -142,13 +157,40 @@ impl Coach {
         self.baseline.map_or(targets::DEFAULT_NORMAL_LEVEL_DBFS, |b| b.active_level_dbfs)
     }
 
+    /// Whether the microphone is too quiet at `t`, held and released as above; no active
+    /// level (nobody speaks) raises nothing.
+    fn quiet_mic(&mut self, t: f64, active_level_dbfs: Option<f32>) -> bool {
+        let (since, raised) = &mut self.quiet_mic;
+        match active_level_dbfs {
+            None => (*since, *raised) = (None, false),
+            Some(l) if l < targets::MIC_TOO_QUIET_DBFS => {
+                let start = *since.get_or_insert(t);
+                *raised |= t - start >= MIC_QUIET_HOLD_S;
+            }
+            Some(l) => {
+                *since = None;
+                if l >= targets::MIC_TOO_QUIET_DBFS + MIC_QUIET_RELEASE_DB {
+                    *raised = false;
+                }
+            }
+        }
+        *raised
+    }
+
     pub fn push(&mut self, frame: &Frame) -> &CoachState {
         let t = frame.time_s;
         let pace_value = frame.syllables_per_min.map(|s| self.lang.pace_from_syllables(s));
         let volume_value = frame.active_level_dbfs.map(|l| l - self.normal_level());
         let tone_value = frame.pitch_spread_st;
         let floor = targets::flat_spread_floor(self.lang, self.baseline.map(|b| b.pitch_spread_st));
-        let classify = |band: TargetBand, v: Option<f32>| v.map(|v| band.classify(v));
+        // Each gauge's band from its band before (`BAND_MARGIN`).
+        let before = [self.state.pace.band, self.state.volume.band, self.state.tone.band];
+        let classify = |i: usize, band: TargetBand, v: Option<f32>| {
+            v.map(|v| {
+                let margin = if i == 0 { BAND_MARGIN[0] * v.abs() } else { BAND_MARGIN[i] };
+                band.classify_from(before[i], v, margin)
+            })
+        };
 
         let pitch_vs_baseline = match (frame.pitch_median_hz, self.baseline) {
             (Some(m), Some(b)) => Some(hz_to_semitones(m, b.pitch_median_hz)),
@@ -164,10 +206,9 @@ impl Coach {
             self.last_clip_s = Some(t);
         }
         let clipping = self.last_clip_s.is_some_and(|c| t - c < CLIP_HOLD_S);
-        let mic_too_quiet =
-            frame.active_level_dbfs.is_some_and(|l| l < targets::MIC_TOO_QUIET_DBFS);
+        let mic_too_quiet = self.quiet_mic(t, frame.active_level_dbfs);
 
-        let tone_band = classify(targets::tone_band(floor), tone_value);
+        let tone_band = classify(2, targets::tone_band(floor), tone_value);
         let tone_state = if agitated {
             Some(ToneState::Agitated)
         } else {
@@ -194,8 +235,8 @@ impl Coach {
             }
         };
 
-        let pace_band = classify(self.targets.pace(self.lang), pace_value);
-        let volume_band = classify(self.targets.volume_relative_db, volume_value);
+        let pace_band = classify(0, self.targets.pace(self.lang), pace_value);
+        let volume_band = classify(1, self.targets.volume_relative_db, volume_value);
         // The conditions come from the bands the gauges show, so the line agrees with them.
         let mut active = Vec::with_capacity(8);
         if clipping {
@@ -308,10 +349,35 @@ mod tests {
     }
 
     #[test]
+    fn a_quiet_microphone_is_raised_after_three_seconds_and_a_wobble_does_not_clear_it() {
+        let mut c = Coach::new(Lang::Zh, None);
+        let mut feed = |from: f64, to: f64, level: f32| {
+            let mut out = Vec::new();
+            let mut t = from;
+            while t < to {
+                out.push(*c.push(&frame(t, 150.0, level, 8.0)));
+                t += 0.01;
+            }
+            out
+        };
+        // A word's quiet onset (2 s under the limit) raises nothing.
+        assert!(feed(0.0, 2.0, -43.0).iter().all(|s| !s.mic_too_quiet));
+        feed(2.0, 3.0, -30.0);
+        let states = feed(3.0, 6.5, -43.0);
+        assert!(!states[250].mic_too_quiet && states[320].mic_too_quiet);
+        // The gauge's warning and the line agree from the same frame.
+        let first = states.iter().find(|s| s.mic_too_quiet).unwrap();
+        assert_eq!(first.cue, Some(Cue::MicTooQuiet));
+        // Wobbling 1–2 dB over the limit keeps it; 3 dB over clears it.
+        assert!(feed(6.5, 9.0, -38.5).iter().all(|s| s.mic_too_quiet));
+        assert!(!feed(9.0, 9.5, -36.0).last().unwrap().mic_too_quiet);
+    }
+
+    #[test]
     fn sustained_fast_speech_raises_the_too_fast_cue_and_a_rising_trend() {
         let mut c = Coach::new(Lang::Zh, None);
         let mut last = CoachState::default();
-        for i in 0..500 {
+        for i in 0..600 {
             let t = i as f64 * 0.01;
             last = *c.push(&frame(t, 150.0 + 20.0 * t as f32, -26.0, 8.0));
         }
@@ -394,9 +460,10 @@ mod tests {
                         clipped_samples: u32::from(clipping),
                         ..Default::default()
                     };
-                    // Held for 6 s: longer than a cue's delay plus a shown cue's minimum.
+                    // Held for 25 s: longer than a nudge's sustained breach plus the
+                    // cooldown after the last one.
                     let mut last = (Headline::Waiting, CoachState::default());
-                    for _ in 0..600 {
+                    for _ in 0..2500 {
                         let state = *c.push(&Frame { time_s: t, ..f });
                         let h = headline(state.headline, device_ok);
                         assert!(agrees(h, &state, device_ok), "{h:?} against {state:?}");

@@ -10,7 +10,7 @@ use thiserror::Error;
 use crate::analysis::Lang;
 
 /// Where a value sits against its target.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum Band {
     Green,
     Amber,
@@ -72,6 +72,23 @@ impl TargetBand {
             && self.amber.0 <= self.green.0
             && self.green.1 <= self.amber.1;
         if ordered { Ok(()) } else { Err(ValueProblem::Misordered) }
+    }
+
+    /// The band of `value` given the band shown before: moving towards green needs the
+    /// value `margin` inside the milder band, so a value hovering on an edge does not flip
+    /// the gauge and the cue's wording ("a little" or not) several times a second (issue
+    /// 23: a pace gauge at 199–201 changed the line five times in two seconds). Moving away
+    /// from green is immediate: a red reading is never shown as amber.
+    pub fn classify_from(&self, before: Option<Band>, value: f32, margin: f32) -> Band {
+        let now = self.classify(value);
+        match before {
+            Some(before) if before > now => {
+                let centre = (self.green.0 + self.green.1) / 2.0;
+                let outward = if value >= centre { value + margin } else { value - margin };
+                before.min(self.classify(outward)).max(now)
+            }
+            _ => now,
+        }
     }
 
     pub fn classify(&self, value: f32) -> Band {
@@ -172,6 +189,22 @@ pub fn tone_band(floor_st: f32) -> TargetBand {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_gauge_leaves_a_worse_band_only_once_inside_the_milder_one_by_the_margin() {
+        let b = pace_band(Lang::Zh); // green 130–170, amber to 110 / 200
+        let red = Some(Band::Red);
+        assert_eq!(b.classify_from(red, 199.0, 3.0), Band::Red);
+        assert_eq!(b.classify_from(red, 196.9, 3.0), Band::Amber);
+        // straight to green from red once well inside it; amber on the way if not
+        assert_eq!(b.classify_from(red, 160.0, 3.0), Band::Green);
+        assert_eq!(b.classify_from(red, 168.0, 3.0), Band::Amber);
+        assert_eq!(b.classify_from(Some(Band::Amber), 111.0, 3.0), Band::Amber);
+        assert_eq!(b.classify_from(Some(Band::Amber), 133.5, 3.0), Band::Green);
+        // away from green at once, and nothing before: the plain band
+        assert_eq!(b.classify_from(Some(Band::Green), 200.5, 3.0), Band::Red);
+        assert_eq!(b.classify_from(None, 199.0, 3.0), Band::Amber);
+    }
 
     #[test]
     fn pace_bands_follow_the_guidance_numbers() {

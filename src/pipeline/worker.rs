@@ -276,6 +276,11 @@ impl AnalyserWorker {
         self.new_frames.iter().map(|(f, _, _)| f)
     }
 
+    /// What the gauges and the cue line showed at each of the last step's frames.
+    pub fn new_states(&self) -> impl Iterator<Item = &CoachState> {
+        self.new_frames.iter().map(|(_, s, _)| s)
+    }
+
     /// Whether the caller's source delivers now; while it does not, the agent's frames
     /// are not held back waiting for it.
     pub fn set_caller_live(&mut self, live: bool) {

@@ -8,6 +8,7 @@
 #![allow(dead_code)]
 
 pub mod calls;
+pub mod cue_line;
 pub mod eval;
 pub mod frames;
 pub mod gui;

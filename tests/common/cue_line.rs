@@ -1,0 +1,123 @@
+//! What the cue line did over a recording, through the app's own analyser thread work
+//! ([`AnalyserWorker`]: both analysers, the conversation, the coach): how often the line
+//! changed, which nudges appeared when, and how long each cue stayed. Shared by the cue
+//! tests and `examples/cue_changes.rs` (README's cue figures).
+
+use std::path::Path;
+use std::time::Instant;
+
+use speech_coach::audio::wav::WavSource;
+use speech_coach::coach::{Coach, Cue, Headline};
+use speech_coach::pipeline::AnalyserWorker;
+use speech_coach::pipeline::calls::Calls;
+use speech_coach::session::store::SessionKind;
+
+/// Blocks of this many seconds go in, agent and caller in turn, as from two devices.
+const BLOCK_S: f64 = 0.064;
+
+#[derive(Debug, Default)]
+pub struct CueLine {
+    pub seconds: f64,
+    /// Every change of what the line says (cue or its wording's band, praise, nothing).
+    pub changes: usize,
+    /// Each cue that appeared: when, which, and how long it stayed.
+    pub shown: Vec<(f64, Cue, f64)>,
+}
+
+impl CueLine {
+    pub fn per_min(&self, n: usize) -> f64 {
+        n as f64 * 60.0 / self.seconds
+    }
+    /// The nudges among the cues shown (neither a device alarm nor a moment of the call).
+    pub fn nudges(&self) -> Vec<(f64, Cue, f64)> {
+        self.shown
+            .iter()
+            .copied()
+            .filter(|(_, c, _)| !c.is_alarm() && !c.is_call_moment())
+            .collect()
+    }
+}
+
+/// Runs `agent` (and `caller`, when given) through a worker as the live app would, without
+/// waiting for real time, and reads the line after every step.
+pub fn cue_line(
+    agent: &Path,
+    caller: Option<&Path>,
+    lang: speech_coach::analysis::Lang,
+) -> CueLine {
+    let kind = if caller.is_some() { SessionKind::Call } else { SessionKind::Demo };
+    let mut worker = AnalyserWorker::new(
+        Coach::new(lang, None),
+        Calls::new(None, kind, caller.is_some()),
+        caller.is_some(),
+    );
+    let mut a = WavSource::open(agent).expect("agent WAV");
+    let mut c = caller.map(|p| WavSource::open(p).expect("caller WAV"));
+    let frames = |s: &WavSource| (s.sample_rate() as f64 * BLOCK_S) as usize;
+    let (mut buf, mut line) = (Vec::new(), CueLine::default());
+    let mut last: Option<Key> = None;
+    let mut open: Option<(f64, Cue)> = None;
+    loop {
+        let n = a.read_block(&mut buf, frames(&a)).expect("agent read");
+        if n > 0 {
+            worker.analyse(&buf, a.sample_rate(), Instant::now()).expect("analyse");
+            read(&worker, &mut line, &mut last, &mut open);
+        }
+        let mut m = 0;
+        if let Some(c) = c.as_mut() {
+            m = c.read_block(&mut buf, frames(c)).expect("caller read");
+            if m > 0 {
+                worker.analyse_caller(&buf, c.sample_rate(), Instant::now()).expect("analyse");
+                read(&worker, &mut line, &mut last, &mut open);
+            }
+        }
+        if n == 0 && m == 0 {
+            break;
+        }
+    }
+    if let Some((at, cue)) = open {
+        line.shown.push((at, cue, line.seconds - at));
+    }
+    line
+}
+
+/// What the line says, as far as a reader sees a change.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Key {
+    Blank,
+    Praise,
+    Cue(Cue, bool),
+}
+
+fn read(
+    worker: &AnalyserWorker,
+    line: &mut CueLine,
+    last: &mut Option<Key>,
+    open: &mut Option<(f64, Cue)>,
+) {
+    for s in worker.new_states() {
+        line.seconds = s.time_s;
+        let key = match s.headline {
+            Headline::Cue { cue, band } => Key::Cue(cue, band == speech_coach::coach::Band::Red),
+            Headline::KeepItUp => Key::Praise,
+            _ => Key::Blank,
+        };
+        if last.is_some_and(|k| k != key) {
+            line.changes += 1;
+            if std::env::var_os("CUE_TRACE").is_some() {
+                eprintln!("{:.1} {:?}", s.time_s, key);
+            }
+        }
+        let cue_now = match key {
+            Key::Cue(c, _) => Some(c),
+            _ => None,
+        };
+        if open.map(|(_, c)| c) != cue_now {
+            if let Some((at, cue)) = open.take() {
+                line.shown.push((at, cue, s.time_s - at));
+            }
+            *open = cue_now.map(|c| (s.time_s, c));
+        }
+        *last = Some(key);
+    }
+}
