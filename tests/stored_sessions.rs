@@ -383,7 +383,13 @@ fn escape_codes_and_newlines_in_a_stored_session_reach_no_terminal() {
     clean("report", &report.stdout);
     let title = text(&report.stdout).lines().next().unwrap_or_default().to_string();
     assert!(title.contains(r"1764000000)\u{a}\u{a}Forged"), "the id is shown: {title}");
-    for args in [vec!["sessions"], vec!["history"], vec!["report", &second]] {
+    let json = run(isolated(&home).args(["report", &START.to_string(), "--json"]));
+    clean("report --json", &json.stdout);
+    let report: Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert_eq!(report["id"], forged, "JSON escapes read back as the same id");
+    for args in
+        [vec!["sessions"], vec!["history"], vec!["history", "--json"], vec!["report", &second]]
+    {
         let out = run(isolated(&home).args(&args));
         assert!(!crashed(&out), "{args:?}: {}", text(&out.stderr));
         clean(&format!("{args:?} stdout"), &out.stdout);

@@ -16,7 +16,7 @@ use super::table::{Align, render, shorten};
 /// which anything can write (an id the store made is at most 24 characters).
 const ID_COLUMNS: usize = 30;
 const SOURCE_COLUMNS: usize = 60;
-use super::terminal::clean;
+use super::terminal::{clean, json_clean};
 
 #[derive(Debug, clap::Args)]
 pub struct SessionsArgs {
@@ -178,7 +178,7 @@ pub fn report(args: ReportArgs) -> Result<()> {
         bail!("{}: cannot write: {e}", out.display());
     }
     if args.json {
-        outln!("{}", serde_json::to_string(&r)?)?;
+        outln!("{}", json_clean(serde_json::to_string(&r)?))?;
     } else {
         out!("{}", report_text(&r))?;
     }
