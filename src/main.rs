@@ -118,7 +118,8 @@ fn main() {
     }
 }
 
-/// The error and its causes on one line, skipping causes the message already quotes.
+/// The error and its causes on one line, skipping causes the message already quotes,
+/// with control characters shown as escapes.
 fn one_line(e: &anyhow::Error) -> String {
     let mut line = e.to_string();
     for cause in e.chain().skip(1) {
@@ -127,5 +128,7 @@ fn one_line(e: &anyhow::Error) -> String {
             line = format!("{line}: {text}");
         }
     }
-    line.replace('\n', " ")
+    // An error can quote stored text (serde names the unknown value it met in a session
+    // file): shown, never obeyed by the terminal.
+    cli::terminal::clean(&line.replace('\n', " ")).into_owned()
 }

@@ -151,3 +151,44 @@ fn the_team_report_ranks_agents_by_distance_and_its_page_draws_in_a_browser() {
         assert!(title.contains(if lang == "zh" { "团队报告" } else { "Team report" }), "{title}");
     }
 }
+
+/// Issue 22 S4: an agent name of 65,536 characters crashed `team report` (a panic,
+/// "Formatting argument out of range"). The settings refuse such a name now, but the
+/// database holds what any client sent: the terminal's list cuts it to its column, and
+/// shows its escape codes rather than obeying them.
+#[test]
+fn an_agent_name_of_65536_characters_is_cut_to_its_column_not_a_crash() {
+    let pg = Postgres::start("report-long-name");
+    let work = scratch("team-report-long-name");
+    let init = binary().args(["team", "init", "--admin-url", &pg.admin_url()]).output().unwrap();
+    assert!(init.status.success(), "{}", out_text(&init));
+    let load = binary()
+        .args(["team", "load-test", "--url", &pg.admin_url(), "--agents", "3", "--teams", "1"])
+        .args(["--calls-per-day", "2", "--days", "2", "--batch", "100", "--to", "2026-11-20"])
+        .output()
+        .unwrap();
+    assert!(load.status.success(), "{}", out_text(&load));
+    let name = format!("{}\x1b[2J", "名".repeat(65_536));
+    let renamed = pg
+        .admin()
+        .execute("UPDATE speech_coach.summaries SET agent = $1 WHERE agent = 'agent-001'", &[&name])
+        .unwrap();
+    assert_eq!(renamed, 4);
+    pg.add_login("lena", "lena-pw", "speech_coach_lead", "team-01");
+    for lang in ["zh", "en"] {
+        let out = binary()
+            .args(["team", "report", "--team", "team-01", "--url", &pg.url("lena")])
+            .args(["--to", "2026-11-20", "--lang", lang])
+            .env("SPEECH_COACH_DB_PASSWORD", "lena-pw")
+            .env("SPEECH_COACH_CONFIG_DIR", work.join("config"))
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{lang}: {}", out_text(&out));
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert_eq!(text.lines().count(), 1 + 3, "{lang}: {text}");
+        assert!(text.contains("名名名名") && text.contains('…'), "{lang}: {text}");
+        assert!(!text.contains('\x1b'), "{lang}: {text}");
+        let widest = text.lines().map(|l| l.chars().count()).max().unwrap_or(0);
+        assert!(widest < 200, "{lang}: a line of {widest} characters");
+    }
+}

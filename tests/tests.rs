@@ -44,6 +44,8 @@ mod report_browser;
 #[cfg(unix)]
 mod sessions;
 #[cfg(unix)]
+mod stored_sessions;
+#[cfg(unix)]
 mod team_report;
 #[cfg(unix)]
 mod team_sync;

@@ -310,7 +310,7 @@ where
             for frame in chunk.chunks_exact(n_channels) {
                 let sum: f32 = frame.iter().map(|s| s.to_sample::<f32>()).sum();
                 signal |= sum != 0.0;
-                buffer.push(sum * gain);
+                buffer.push(super::full_scale(sum * gain));
             }
             if signal {
                 data_counters.last_signal_ms.store(now_ms, Ordering::Relaxed);

@@ -488,9 +488,8 @@ impl WavSource {
                     }
                 }
             }
-            Encoding::Float32 => {
-                frames_in.decode(out, |b| f32::from_le_bytes([b[0], b[1], b[2], b[3]]))
-            }
+            Encoding::Float32 => frames_in
+                .decode(out, |b| super::full_scale(f32::from_le_bytes([b[0], b[1], b[2], b[3]]))),
             Encoding::MuLaw => frames_in.decode(out, |b| MULAW[b[0] as usize]),
             Encoding::ALaw => frames_in.decode(out, |b| ALAW[b[0] as usize]),
         }
@@ -664,6 +663,36 @@ mod tests {
                 assert_eq!(*r, 0.0, "{bits} bit: right {i}");
             }
         }
+    }
+
+    #[test]
+    fn float_samples_beyond_full_scale_are_clipped_and_nan_is_silence() {
+        // Issue 22 W3: one sample of 3e38 made the file's level +725 dBFS.
+        let path = temp("float-over.wav");
+        let spec = hound::WavSpec {
+            channels: 2,
+            sample_rate: 16000,
+            bits_per_sample: 32,
+            sample_format: hound::SampleFormat::Float,
+        };
+        let mut w = hound::WavWriter::create(&path, spec).unwrap();
+        let pairs = [
+            (3e38f32, 3e38f32),
+            (f32::INFINITY, -f32::INFINITY),
+            (f32::NAN, 0.5),
+            (-7.0, -7.0),
+            (0.25, -0.25),
+        ];
+        for (l, r) in pairs {
+            w.write_sample(l).unwrap();
+            w.write_sample(r).unwrap();
+        }
+        w.finalize().unwrap();
+        assert_eq!(read_all(&path).unwrap(), [1.0, 0.0, 0.25, -1.0, 0.0]);
+        assert_eq!(
+            read_all_channels(&path, Channels::Only(0)).unwrap(),
+            [1.0, 1.0, 0.0, -1.0, 0.25]
+        );
     }
 
     #[test]

@@ -9,7 +9,7 @@ use speech_coach::session::store::{self, Listed};
 use speech_coach::settings::{self, Settings};
 
 use super::table::{Align, render};
-use super::terminal::clean;
+use super::terminal::{clean, json_clean};
 
 #[derive(Debug, clap::Args)]
 pub struct HistoryArgs {
@@ -95,7 +95,7 @@ pub fn run(args: HistoryArgs) -> Result<()> {
     }
     let shifts = from_listing(&rows);
     if args.json {
-        outln!("{}", serde_json::to_string(&shifts)?)?;
+        outln!("{}", json_clean(serde_json::to_string(&shifts)?))?;
         return Ok(());
     }
     let (settings, _) = Settings::load(&settings::default_path());

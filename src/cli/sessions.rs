@@ -10,8 +10,13 @@ use speech_coach::report::{moments, words};
 use speech_coach::session::store::{self, Listed, SessionKind, SessionMeta};
 use speech_coach::session::when;
 
-use super::table::{Align, render};
-use super::terminal::clean;
+use super::table::{Align, render, shorten};
+
+/// Terminal columns of the id and source cells at most: both come from `session.json`,
+/// which anything can write (an id the store made is at most 24 characters).
+const ID_COLUMNS: usize = 30;
+const SOURCE_COLUMNS: usize = 60;
+use super::terminal::{clean, json_clean};
 
 #[derive(Debug, clap::Args)]
 pub struct SessionsArgs {
@@ -81,8 +86,8 @@ fn session_row(lang: Lang, m: &SessionMeta) -> Vec<String> {
         pace,
         m.cues.len().to_string(),
         if m.recording { "●".into() } else { String::new() },
-        clean(&m.id).into_owned(),
-        clean(&m.source).into_owned(),
+        shorten(&clean(&m.id), ID_COLUMNS).into_owned(),
+        shorten(&clean(&m.source), SOURCE_COLUMNS).into_owned(),
     ]
 }
 
@@ -127,7 +132,9 @@ fn report_text(r: &Report) -> String {
         pace_green: r.pace_target,
         baseline: r.normal_is_baseline,
     };
-    let mut out = format!("{} · {}  ({})\n", w.call_report, r.title, r.id);
+    // The id comes from session.json: shown, never obeyed (escape codes, forged lines).
+    let id = shorten(&clean(&r.id), ID_COLUMNS).into_owned();
+    let mut out = format!("{} · {}  ({id})\n", w.call_report, clean(&r.title));
     if !r.moments.is_empty() {
         out += &format!("\n{}\n", w.moments);
         for m in &r.moments {
@@ -171,7 +178,7 @@ pub fn report(args: ReportArgs) -> Result<()> {
         bail!("{}: cannot write: {e}", out.display());
     }
     if args.json {
-        outln!("{}", serde_json::to_string(&r)?)?;
+        outln!("{}", json_clean(serde_json::to_string(&r)?))?;
     } else {
         out!("{}", report_text(&r))?;
     }

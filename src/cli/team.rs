@@ -22,7 +22,11 @@ use speech_coach::team::config::{TeamConfig, password};
 use speech_coach::team::link::TeamLink;
 use speech_coach::team::{TeamError, db, load, migrate, profile, queue, report, upload};
 
+use super::table::{self, pad_right, shorten};
 use super::terminal::clean;
+
+/// Terminal columns an agent's name takes in `team report` at most.
+const NAME_COLUMNS: usize = 40;
 
 #[derive(Debug, clap::Args)]
 pub struct TeamArgs {
@@ -321,10 +325,16 @@ fn report_cmd(
         )?;
         const LISTED: usize = 10;
         // Agent names come from the database: made safe for a terminal first.
-        let names: Vec<_> = r.agents.iter().take(LISTED).map(|a| clean(&a.agent)).collect();
-        let width = names.iter().map(|n| n.chars().count()).max().unwrap_or(0);
+        // Cut to a column's width too: a name has no length limit in the database.
+        let names: Vec<String> = r
+            .agents
+            .iter()
+            .take(LISTED)
+            .map(|a| shorten(&clean(&a.agent), NAME_COLUMNS).into_owned())
+            .collect();
+        let width = names.iter().map(|n| table::width(n)).max().unwrap_or(0);
         for (a, name) in r.agents.iter().zip(&names) {
-            let agent = format!("{name:<width$}");
+            let agent = pad_right(name, width);
             let calls = format!("{:>6}", a.period.calls);
             let off = format!("{:.2}", a.distance.total);
             outln!(

@@ -1,7 +1,9 @@
 //! What the app asks of the operating system's file layout, in one place: where its
 //! folders are ([`paths`]) and how files that hold a person's voice or settings are made
-//! private to them ([`private`]); and the user's language ([`locale`]).
+//! private to them ([`private`]); the user's language ([`locale`]); and JSON files as
+//! other programs leave them, a byte-order mark included ([`json`]).
 
+pub mod json;
 pub mod locale;
 pub mod paths;
 pub mod private;

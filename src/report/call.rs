@@ -94,7 +94,8 @@ pub struct Report {
     pub normal_is_baseline: bool,
     pub cue_counts: BTreeMap<String, u32>,
     pub cues: Vec<CueEvent>,
-    /// frames.csv rows left out because their time was not a finite number.
+    /// frames.csv rows left out because their time was not a time in a session (not a
+    /// number, or outside 0 s to [`crate::session::ranges::SESSION_S_MAX`]).
     pub skipped_rows: u32,
     /// Both sides of the call, when the caller was heard.
     pub conversation: Option<CallConversation>,
@@ -300,19 +301,14 @@ impl Tally {
 fn read_frames(dir: &Path) -> Result<Tally, StoreError> {
     let path = dir.join("frames.csv");
     let damaged = |reason: String| StoreError::Damaged { path: path.clone(), reason };
-    let text = std::fs::read_to_string(&path).map_err(|e| damaged(e.to_string()))?;
-    let mut lines = text.lines();
-    if !lines.next().is_some_and(frames::is_header) {
-        return Err(damaged("unexpected header".into()));
-    }
+    let file = std::fs::File::open(&path).map_err(|e| damaged(e.to_string()))?;
     let mut t = Tally::default();
-    for line in lines {
-        match frames::parse_line(line) {
-            Line::Row(r) => t.add(&r),
-            Line::BadTime => t.skipped_rows += 1,
-            Line::Incomplete => {}
-        }
-    }
+    frames::read(std::io::BufReader::new(file), |line| match line {
+        Line::Row(r) => t.add(&r),
+        Line::BadTime => t.skipped_rows += 1,
+        Line::Incomplete => {}
+    })
+    .map_err(|e| damaged(e.to_string()))?;
     t.close_second();
     Ok(t)
 }

@@ -39,11 +39,23 @@ pub fn nice_ticks(lo: f64, hi: f64, count: usize) -> Vec<f64> {
     (first..=last).map(|k| k as f64 * step).collect()
 }
 
-/// Time ticks in whole seconds at a step people count in (10 s … 30 min).
+/// Most ticks on a time axis (besides the one at 0).
+const TIME_TICKS_MAX: f64 = 8.0;
+
+/// Time ticks in whole seconds at a step people count in (5 s … 1 h, then whole hours
+/// doubling): never more than nine, whatever `x_max` is. The count is bounded here, not
+/// only by the callers' inputs: a time of 1e15 s once asked for 3·10¹¹ ticks (an
+/// allocation failure that aborted the window), and 1e300 overflowed the count.
 pub fn time_ticks(x_max: f64) -> Vec<f64> {
+    if !x_max.is_finite() || x_max < 0.0 {
+        return vec![0.0];
+    }
     let steps = [5.0, 10.0, 15.0, 30.0, 60.0, 120.0, 300.0, 600.0, 900.0, 1800.0, 3600.0];
-    let step = steps.iter().copied().find(|s| x_max / s <= 8.0).unwrap_or(3600.0);
-    (0..=(x_max / step).floor() as i64).map(|k| k as f64 * step).collect()
+    let mut step = steps.iter().copied().find(|s| x_max / s <= TIME_TICKS_MAX).unwrap_or(3600.0);
+    while x_max / step > TIME_TICKS_MAX {
+        step *= 2.0;
+    }
+    (0..=(x_max / step).floor() as usize).map(|k| k as f64 * step).collect()
 }
 
 /// Points further apart than this are not joined by the line.
@@ -399,6 +411,20 @@ mod tests {
         assert_eq!(nice_ticks(-12.0, 12.0, 5), [-10.0, -5.0, 0.0, 5.0, 10.0]);
         assert!(nice_ticks(1.0, f64::NAN, 5).is_empty());
         assert_eq!(time_ticks(400.0), [0.0, 60.0, 120.0, 180.0, 240.0, 300.0, 360.0]);
+    }
+
+    #[test]
+    fn a_time_axis_has_at_most_nine_ticks_whatever_its_length() {
+        // Issue 22 C2: 1e15 aborted on allocation, 1e300 panicked, 1e9 took 224 MB.
+        for x_max in [0.0, 1.0, 400.0, 86_400.0, 1e9, 1e15, 1e300, f64::MAX] {
+            let ticks = time_ticks(x_max);
+            assert!((1..=9).contains(&ticks.len()), "{x_max}: {} ticks", ticks.len());
+            assert!(ticks.iter().all(|t| t.is_finite() && *t <= x_max), "{x_max}: {ticks:?}");
+        }
+        for x_max in [f64::NAN, f64::INFINITY, -5.0] {
+            assert_eq!(time_ticks(x_max), [0.0]);
+        }
+        assert_eq!(time_ticks(8.0 * 3600.0).len(), 9);
         let svg = plot(&[(0.0, 150.0), (400.0, 160.0)], (60.0, 260.0), None, &[]);
         for tick in [">100<", ">150<", ">200<", ">250<", ">0:00<", ">3:00<", ">6:00<"] {
             assert!(svg.contains(tick), "{tick} in {svg}");

@@ -11,7 +11,9 @@
 
 use std::path::{Path, PathBuf};
 
+use super::ranges;
 use super::store::{SessionMeta, StoreError};
+use crate::platform::json;
 
 /// The id of the `n`-th session started in second `started_unix_s` (the shape
 /// [`is_session_id`] accepts, and the only one).
@@ -40,11 +42,17 @@ pub enum Listed {
     Damaged { id: String, reason: String },
 }
 
+/// A stored session's `session.json`, read as other programs may leave it (a byte-order
+/// mark, a number beyond f64, see [`crate::platform::json`]) and with every figure outside
+/// its physical range taken as missing ([`super::ranges`]): only a file whose needed
+/// fields cannot be read is damaged.
 pub fn load_meta(dir: &Path) -> Result<SessionMeta, StoreError> {
     let path = dir.join("session.json");
-    let text = std::fs::read_to_string(&path)
+    let bytes = std::fs::read(&path)
         .map_err(|e| StoreError::Damaged { path: path.clone(), reason: e.to_string() })?;
-    serde_json::from_str(&text).map_err(|e| StoreError::Damaged { path, reason: e.to_string() })
+    let meta = serde_json::from_str(&json::tolerant(&bytes))
+        .map_err(|e| StoreError::Damaged { path, reason: e.to_string() })?;
+    Ok(ranges::check_meta(meta))
 }
 
 /// The sessions under `root`, oldest first. Folders whose names the store would not

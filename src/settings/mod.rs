@@ -29,7 +29,7 @@ pub use lang::UiLang;
 use crate::analysis::Lang;
 use crate::coach::targets::{TargetBand, ValueProblem};
 use crate::coach::{Baseline, Targets};
-use crate::platform::{paths, private};
+use crate::platform::{json, paths, private};
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Settings {
@@ -138,7 +138,9 @@ impl Settings {
                 return (Self::default(), vec![notice]);
             }
         };
-        match serde_json::from_slice::<Value>(&bytes) {
+        // A byte-order mark (Notepad), a number beyond f64 or a deep value of another
+        // program's is no damage: see `platform::json`.
+        match serde_json::from_str::<Value>(&json::tolerant(&bytes)) {
             Ok(Value::Object(object)) => Self::from_object(&object),
             _ => {
                 let aside = path.with_extension("json.damaged");
@@ -158,7 +160,7 @@ impl Settings {
             return None;
         }
         let text = std::fs::read(path).ok()?;
-        match serde_json::from_slice::<Value>(&text).ok()? {
+        match serde_json::from_str::<Value>(&json::tolerant(&text)).ok()? {
             Value::Object(object) => Some(Self::from_object(&object).0),
             _ => None,
         }
@@ -287,6 +289,16 @@ impl Fields<'_> {
             self.reject("team".into(), ValueProblem::WrongType);
             return None;
         };
+        // A name is said as its length: a million characters do not belong in a notice.
+        let max = crate::team::config::NAME_CHARS_MAX;
+        for (key, name) in [("agent", &team.agent), ("team", &team.team)] {
+            let chars = name.chars().count();
+            if chars > max {
+                let problem = ValueProblem::OutOfRange { min: 1.0, max: max as f32 };
+                self.reject(format!("team.{key} ({chars} characters)"), problem);
+                return None;
+            }
+        }
         match team.check() {
             Ok(()) => Some(team),
             Err(reason) => {
@@ -532,6 +544,68 @@ mod tests {
         assert_eq!(notices, vec![field("team.url", ValueProblem::UnknownValue)]);
         let (s, notices) = load_text("team-type", r#"{"team": {"url": 5}}"#);
         assert_eq!((s.team, notices), (None, vec![field("team", ValueProblem::WrongType)]));
+    }
+
+    #[test]
+    fn an_agent_or_team_name_over_the_limit_turns_team_sync_off_with_a_notice() {
+        // Issue 22 S4: a million-character name was taken, and 65,536 crashed `team report`.
+        let team = |agent: &str, team: &str| {
+            format!(
+                r#"{{"compact": true, "team": {{"url": "postgresql://alice@db/coach",
+                    "team": "{team}", "agent": "{agent}"}}}}"#
+            )
+        };
+        let long = "李".repeat(1_000_000);
+        let (s, notices) = load_text("agent-long", &team(&long, "north"));
+        assert_eq!((s.team, s.compact), (None, true));
+        let problem = ValueProblem::OutOfRange { min: 1.0, max: 100.0 };
+        assert_eq!(notices, vec![field("team.agent (1000000 characters)", problem)]);
+        assert!(notices[0].to_string().len() < 120, "{}", notices[0]);
+        let (s, notices) = load_text("team-long", &team("Alice", &"n".repeat(101)));
+        assert_eq!(s.team, None);
+        assert_eq!(notices, vec![field("team.team (101 characters)", problem)]);
+        // A hundred characters, Chinese ones counted as one each, are taken.
+        let (s, notices) = load_text("agent-100", &team(&"李".repeat(100), "north"));
+        assert!(notices.is_empty(), "{notices:?}");
+        assert_eq!(s.team.map(|t| t.agent.chars().count()), Some(100));
+    }
+
+    #[test]
+    fn valid_json_that_a_strict_parser_refuses_is_read_not_set_aside() {
+        // Issue 22 W6: a byte-order mark (Notepad), a number beyond f64 and a value nested
+        // deeper than 128 each set the whole file aside as damaged.
+        let deep = format!("{}{}", "[".repeat(300), "]".repeat(300));
+        for (name, text) in [
+            ("bom", "\u{feff}{\"compact\": true}".to_string()),
+            (
+                "1e400",
+                r#"{"compact": true, "targets": {"pace_zh_chars_per_min":
+                    {"green": [130, 1e400], "amber": [110, 190]}}}"#
+                    .to_string(),
+            ),
+            ("deep", format!(r#"{{"compact": true, "from_another_program": {deep}}}"#)),
+        ] {
+            let d = dir(&format!("tolerant-{name}"));
+            let path = d.join("settings.json");
+            std::fs::write(&path, &text).unwrap();
+            let (s, notices) = Settings::load(&path);
+            assert!(s.compact, "{name}: {notices:?}");
+            assert!(
+                !notices.iter().any(|n| matches!(n, SettingsNotice::Damaged { .. })),
+                "{name}: {notices:?}"
+            );
+            assert!(path.exists() && !d.join("settings.json.damaged").exists(), "{name}");
+            assert_eq!(Settings::peek(&path).map(|s| s.compact), Some(true), "{name}");
+        }
+        // The band with 1e400 in it is refused alone, as any out-of-range band is.
+        let (_, notices) = load_text(
+            "1e400-band",
+            r#"{"targets": {"pace_zh_chars_per_min": {"green": [130, 1e400], "amber": [110, 190]}}}"#,
+        );
+        assert!(
+            matches!(&notices[..], [SettingsNotice::Field { field, .. }] if field == "targets.pace_zh_chars_per_min"),
+            "{notices:?}"
+        );
     }
 
     #[test]

@@ -42,14 +42,22 @@ pub struct TeamSettings {
     pub profile_poll_s: Option<f64>,
 }
 
+/// The longest agent or team name, in characters: a name is shown in one column of the
+/// team report and on its page, and a person's or a team's name fits in far less (a
+/// 65,536-character name once crashed `team report`; settings took a million).
+pub const NAME_CHARS_MAX: usize = 100;
+
 impl TeamSettings {
-    /// Each field usable: names not empty, a URL that parses, a sensible poll interval.
+    /// Each field usable: names not empty and at most [`NAME_CHARS_MAX`] characters, a URL
+    /// that parses, a sensible poll interval.
     pub fn check(&self) -> Result<(), String> {
-        if self.team.trim().is_empty() {
-            return Err("team: empty".into());
-        }
-        if self.agent.trim().is_empty() {
-            return Err("agent: empty".into());
+        for (key, name) in [("team", &self.team), ("agent", &self.agent)] {
+            if name.trim().is_empty() {
+                return Err(format!("{key}: empty"));
+            }
+            if name.chars().count() > NAME_CHARS_MAX {
+                return Err(format!("{key}: longer than {NAME_CHARS_MAX} characters"));
+            }
         }
         db::config(&self.url, None).map_err(|e| format!("url: {e}"))?;
         if let Some(s) = self.profile_poll_s

@@ -81,12 +81,26 @@ pub fn binary() -> Command {
 /// so a test never reads or writes the user's folders and two tests never share one.
 pub fn isolated(dir: &Path) -> Command {
     let mut command = binary();
+    isolate(&mut command, dir);
+    command
+}
+
+/// [`isolated`] with its heap (the data segment, `RLIMIT_DATA`) capped at `bytes` through
+/// util-linux's `prlimit`: a command that would take more fails the allocation and aborts
+/// (a signal, which [`crashed`] counts), instead of quietly taking the machine's memory.
+pub fn isolated_capped(dir: &Path, bytes: u64) -> Command {
+    let mut command = Command::new("prlimit");
+    command.arg(format!("--data={bytes}")).arg(env!("CARGO_BIN_EXE_speech-coach"));
+    isolate(&mut command, dir);
+    command
+}
+
+fn isolate(command: &mut Command, dir: &Path) {
     command
         .env("SPEECH_COACH_CONFIG_DIR", dir)
         .env("SPEECH_COACH_DATA_DIR", dir.join("data"))
         .env("XDG_CACHE_HOME", dir.join("cache"))
         .env("LANG", "zh_CN.UTF-8");
-    command
 }
 
 /// A command's one JSON object on stdout, after checking it succeeded.
@@ -105,4 +119,51 @@ pub fn assert_clean_failure(out: &std::process::Output, mentions: &str) {
     assert_eq!(stderr.trim().lines().count(), 1, "one line: {stderr}");
     assert!(stderr.contains(mentions), "{stderr:?} should mention {mentions:?}");
     assert!(out.stdout.is_empty());
+}
+
+/// Runs `cmd` (stdin closed, stdout and stderr collected) and returns its output, or
+/// `None` when it had not ended after `limit`: then it is killed, and the caller says it
+/// hung. Both pipes are drained while it runs, so a long output cannot stall it.
+pub fn output_within(
+    cmd: &mut Command,
+    limit: std::time::Duration,
+) -> Option<std::process::Output> {
+    use std::io::Read;
+    use std::process::Stdio;
+    let mut child = cmd
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("cannot start {cmd:?}: {e}"));
+    let drain = |mut pipe: Box<dyn Read + Send>| {
+        std::thread::spawn(move || {
+            let mut bytes = Vec::new();
+            let _ = pipe.read_to_end(&mut bytes);
+            bytes
+        })
+    };
+    let stdout = drain(Box::new(child.stdout.take().expect("piped")));
+    let stderr = drain(Box::new(child.stderr.take().expect("piped")));
+    let deadline = std::time::Instant::now() + limit;
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break Some(status);
+        }
+        if std::time::Instant::now() >= deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            break None;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    };
+    let (stdout, stderr) = (stdout.join().unwrap(), stderr.join().unwrap());
+    status.map(|status| std::process::Output { status, stdout, stderr })
+}
+
+/// Whether a command's end was a crash: a panic (exit 101, or "panicked" on stderr) or a
+/// signal (an abort on a failed allocation, a segfault).
+pub fn crashed(out: &std::process::Output) -> bool {
+    matches!(out.status.code(), None | Some(101))
+        || String::from_utf8_lossy(&out.stderr).contains("panicked")
 }
