@@ -204,13 +204,14 @@ fn switching_the_interface_to_chinese_relabels_everything() {
 
 #[test]
 fn the_cue_line_follows_a_pace_wobbling_across_the_limit_and_never_praises_meanwhile() {
-    // 2 s clearly too fast, then 4 s wobbling across 170 every 0.3 s: the line says "slow
-    // down" whenever the pace is off (amber), never while it is green, and never "keep it
-    // up" in between (the gauges were off a moment ago).
+    // 4.5 s clearly too fast (a nudge needs a sustained breach), then 4 s wobbling across
+    // 170 every 0.3 s: the line says "slow down" whenever the pace is off (amber), never
+    // while it is green, and never "keep it up" in between (the gauges were off a moment
+    // ago).
     let mut frames = Vec::new();
-    for i in 0..600 {
+    for i in 0..850 {
         let t = i as f64 * 0.01;
-        let pace = if t < 2.0 || (i / 30) % 2 == 0 { 190.0 } else { 160.0 };
+        let pace = if t < 4.5 || (i / 30) % 2 == 1 { 190.0 } else { 160.0 };
         frames.push(frame(t, pace, -26.0, 8.0));
     }
     let mut coach = Coach::new(Lang::Zh, None);
@@ -219,7 +220,7 @@ fn the_cue_line_follows_a_pace_wobbling_across_the_limit_and_never_praises_meanw
     let mut checked = 0;
     for (i, f) in frames.iter().enumerate() {
         state.coach = *coach.push(f);
-        if i % 10 == 0 && f.time_s >= 2.0 {
+        if i % 10 == 0 && f.time_s >= 4.5 {
             h.state_mut().state = state.clone();
             h.run();
             let slow_down = h.query_by_label("Slow down a little").is_some();

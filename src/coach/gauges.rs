@@ -63,9 +63,11 @@ const TREND_DEADBAND: [f32; 3] = [8.0, 1.5, 0.7];
 /// How far inside a milder band a value must come before its gauge shows that band
 /// (pace as a fraction of the value, volume in dB, tone in semitones): about the jitter of
 /// each reading from one hop to the next (`TargetBand::classify_from`).
-const BAND_MARGIN: [f32; 3] = [0.015, 0.5, 0.2];
-/// Clipping counts as recent for this long.
-const CLIP_HOLD_S: f64 = 2.0;
+const BAND_MARGIN: [f32; 3] = [0.03, 0.5, 0.2];
+/// Clipping counts as recent for this long: a voice that clips on its stressed syllables
+/// keeps one alarm up instead of alternating it with other cues (issue 23's cue model; at
+/// 2 s a −10 dBFS agent's line switched between the two every 5–10 s).
+const CLIP_HOLD_S: f64 = 5.0;
 /// The microphone is "too quiet" once the active level has stayed under
 /// [`targets::MIC_TOO_QUIET_DBFS`] this long: the active level of a word's quiet onset
 /// dips under it for a moment (issue 23 saw a −36 dB flash at speech onset)…
@@ -116,12 +118,22 @@ impl Coach {
 
     pub fn set_baseline(&mut self, baseline: Option<Baseline>) {
         self.baseline = baseline;
+        self.forget_bands();
     }
     pub fn set_targets(&mut self, targets: Targets) {
         self.targets = targets;
+        self.forget_bands();
     }
     pub fn set_lang(&mut self, lang: Lang) {
         self.lang = lang;
+        self.forget_bands();
+    }
+    /// New bands: the next readings are classified afresh, without the margin that keeps
+    /// a gauge in its band before (`BAND_MARGIN`).
+    fn forget_bands(&mut self) {
+        for r in [&mut self.state.pace, &mut self.state.volume, &mut self.state.tone] {
+            r.band = None;
+        }
     }
     pub fn lang(&self) -> Lang {
         self.lang
@@ -157,12 +169,14 @@ impl Coach {
         self.baseline.map_or(targets::DEFAULT_NORMAL_LEVEL_DBFS, |b| b.active_level_dbfs)
     }
 
-    /// Whether the microphone is too quiet at `t`, held and released as above; no active
-    /// level (nobody speaks) raises nothing.
+    /// Whether the microphone is too quiet at `t`, held and released as above. Without an
+    /// active level (nobody speaks) the alarm stays as it was: a pause does not make a
+    /// quiet microphone loud, and clearing it there let the line alternate between it and
+    /// a nudge at every sentence.
     fn quiet_mic(&mut self, t: f64, active_level_dbfs: Option<f32>) -> bool {
         let (since, raised) = &mut self.quiet_mic;
         match active_level_dbfs {
-            None => (*since, *raised) = (None, false),
+            None => *since = None,
             Some(l) if l < targets::MIC_TOO_QUIET_DBFS => {
                 let start = *since.get_or_insert(t);
                 *raised |= t - start >= MIC_QUIET_HOLD_S;
@@ -254,7 +268,10 @@ impl Coach {
         self.conversation_cues(t, fast, loud, &mut active);
         let off = |band: Option<Band>| band.filter(|&b| b != Band::Green);
         if let (Some(band), Some(v)) = (off(pace_band), pace_value) {
-            let cue = if v > pace_target.green.1 { Cue::TooFast } else { Cue::TooSlow };
+            // Which side of green, not which edge was crossed: with the band's margin an
+            // amber reading may sit a little inside the green edge.
+            let centre = (pace_target.green.0 + pace_target.green.1) / 2.0;
+            let cue = if v > centre { Cue::TooFast } else { Cue::TooSlow };
             active.push(Condition { cue, band });
         }
         if let (Some(band), Some(v)) = (off(volume_band), volume_value)
@@ -406,7 +423,6 @@ mod tests {
 
     /// Whether the line's `h` agrees with the gauges of `s` at the same instant.
     fn agrees(h: Headline, s: &CoachState, device_ok: bool) -> bool {
-        let pace = Targets::default().pace(Lang::Zh);
         let off = |r: Reading, band: Band| band != Band::Green && r.band == Some(band);
         match h {
             _ if !device_ok => h == Headline::DeviceLost,
@@ -421,8 +437,8 @@ mod tests {
                 Cue::Clipping => s.clipping,
                 Cue::MicTooQuiet => s.mic_too_quiet,
                 Cue::LosingCalm => s.tone_state == Some(ToneState::Agitated),
-                Cue::TooFast => off(s.pace, band) && s.pace.value.unwrap() > pace.green.1,
-                Cue::TooSlow => off(s.pace, band) && s.pace.value.unwrap() < pace.green.0,
+                Cue::TooFast => off(s.pace, band) && s.pace.value.unwrap() > 150.0,
+                Cue::TooSlow => off(s.pace, band) && s.pace.value.unwrap() < 150.0,
                 Cue::TooLoud => off(s.volume, band) && s.volume.value.unwrap() > 0.0,
                 Cue::TooSoft => off(s.volume, band) && s.volume.value.unwrap() < 0.0,
                 Cue::Flat => off(s.tone, band),
