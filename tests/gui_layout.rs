@@ -20,12 +20,13 @@ use speech_coach::ui::views::{Action, SessionsPanel, View};
 
 use common::gui::{frame, live_mic as live};
 
-/// Three seconds of speech too fast and a little loud, on a live microphone.
+/// Five seconds of speech too fast and a little loud, on a live microphone (a nudge needs
+/// a breach of 4 s).
 fn speaking() -> LiveState {
     let mut coach = Coach::new(Lang::Zh, None);
     let mut state = LiveState::new(Lang::Zh);
     state.device = live();
-    for i in 0..300 {
+    for i in 0..500 {
         let f = frame(i as f64 * 0.01, 230.0, -20.0, 8.0);
         state.coach = *coach.push(&f);
         let point = TimelinePoint {

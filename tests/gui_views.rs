@@ -176,6 +176,11 @@ fn chinese_seconds_read_as_seconds_and_zero_has_no_sign() {
     h.run();
     h.get_by_label("保持 27 秒");
     assert!(h.query_by_label_contains("-0.0").is_none(), "a sign on nothing");
+    h.state_mut().ui_lang = UiLang::En;
+    h.run();
+    h.get_by_label("Hold 27 s");
+    h.get_by_label_contains("Volume: 0.0 dB vs normal");
+    h.state_mut().ui_lang = UiLang::Zh;
     h.state_mut().script =
         Some(Script::parse("# 开场\n您好，这里是客服热线。\n", Lang::Zh, &Targets::default()));
     h.run();
@@ -183,10 +188,56 @@ fn chinese_seconds_read_as_seconds_and_zero_has_no_sign() {
     let estimate = h.get_by_label_contains("按目标语速约需").accesskit_node().value();
     let estimate = estimate.unwrap_or_default();
     assert!(estimate.ends_with(" 秒"), "{estimate}");
-    h.state_mut().ui_lang = UiLang::En;
+}
+
+/// Issue 23 item 9: in a rehearsal there is no call, so no hold timer or talk lanes; every
+/// line is scored (the last one too) in its band's colour, and a summary ends it.
+#[test]
+fn a_rehearsal_scores_every_line_in_colour_ends_with_a_summary_and_shows_no_call_widgets() {
+    use speech_coach::coach::rehearsal::Rehearsal;
+    let mut state = state_after(&[frame(0.0, 150.0, -26.0, 8.0)]);
+    state.caller_device = Some(live_mic());
+    state.conversation =
+        Some(LiveConversation { time_s: 3.0, hold_s: Some(12.0), ..LiveConversation::default() });
+    let script =
+        Script::parse("一二三四五六七八\n一二三四五六七八\n", Lang::Zh, &Targets::default());
+    // Line one at 150 a minute (8 syllables in 3.2 s), line two at 240 (in 2 s).
+    let mut r = Rehearsal::new(script.clone(), Lang::Zh);
+    let mut t = 0.0;
+    for (step, hops) in [(40usize, 320usize), (25, 200)] {
+        for h in 0..hops {
+            let f = Frame {
+                time_s: t,
+                active: true,
+                syllable: h % step == step / 2,
+                ..Frame::default()
+            };
+            r.push(&f);
+            t += 0.01;
+        }
+        for _ in 0..100 {
+            r.push(&Frame { time_s: t, ..Frame::default() });
+            t += 0.01;
+        }
+    }
+    assert!(r.finished());
+    state.rehearsal = Some((r.current_line(), r.results()));
+    let mut h = harness(state, UiLang::En);
     h.run();
-    h.get_by_label("Hold 27 s");
-    h.get_by_label_contains("Volume: 0.0 dB vs normal");
+    // In a call both are there…
+    h.get_by_label("Hold 12 s");
+    h.get_by_label("Who is talking");
+    h.state_mut().script = Some(script);
+    h.run();
+    // …in a rehearsal neither.
+    assert!(h.query_by_label_contains("Hold").is_none(), "a hold timer in a rehearsal");
+    assert!(h.query_by_label("Who is talking").is_none(), "talk lanes in a rehearsal");
+    h.get_by_label_contains("150 / 150 chars/min");
+    h.get_by_label_contains("240 / 150 chars/min");
+    h.get_by_label("Done: 2 lines, 1 at their target pace, 1 too fast, 0 too slow");
+    h.state_mut().ui_lang = UiLang::Zh;
+    h.run();
+    h.get_by_label("练习完成：2 行，1 行语速合适，1 行太快，0 行太慢");
 }
 
 #[test]

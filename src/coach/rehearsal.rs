@@ -17,7 +17,7 @@ use serde::Serialize;
 use thiserror::Error;
 
 use crate::analysis::{Frame, Lang};
-use crate::coach::targets::{PACE_RANGE, Targets, ValueProblem, check_in_range};
+use crate::coach::targets::{Band, PACE_RANGE, TargetBand, Targets, ValueProblem, check_in_range};
 
 /// Target pace for a `[slow]` line, as a share of the normal target.
 const SLOW_FACTOR: f32 = 0.8;
@@ -28,6 +28,10 @@ pub struct ScriptLine {
     pub syllables: u32,
     /// Target pace in the language's unit (chars/min or words/min).
     pub target_pace: f32,
+    /// The pace gauge's band moved to this line's target: a `[slow]` line's green is the
+    /// normal green scaled by its target, so a line said at 352 reads red, not grey
+    /// beside a 166 (issue 23, item 9).
+    pub band: TargetBand,
     pub slow: bool,
 }
 
@@ -176,8 +180,17 @@ impl Script {
             let default = if tags.slow { normal * SLOW_FACTOR } else { normal };
             let target_pace = tags.pace.unwrap_or(default);
             let syllables = count_syllables(&text);
+            let scale = target_pace / normal;
+            let scaled = |(a, b): (f32, f32)| (a * scale, b * scale);
+            let line_band = TargetBand { green: scaled(band.green), amber: scaled(band.amber) };
             if syllables > 0 {
-                lines.push(ScriptLine { text, syllables, target_pace, slow: tags.slow });
+                lines.push(ScriptLine {
+                    text,
+                    syllables,
+                    target_pace,
+                    band: line_band,
+                    slow: tags.slow,
+                });
             }
         }
         Self { title, lines, notices }
@@ -219,6 +232,10 @@ pub struct LineResult {
     pub end_s: Option<f64>,
     /// Pace over the line in the language's unit.
     pub pace: Option<f32>,
+    /// Where that pace sits against the line's target ([`ScriptLine::band`]).
+    pub band: Option<Band>,
+    /// The line has ended (the highlight left it, or the last line's pause came).
+    pub done: bool,
 }
 
 /// A silence this long is a pause the tracker re-synchronises on: long enough that the
@@ -306,8 +323,14 @@ impl Rehearsal {
         }
     }
 
+    /// Every line has been said: the last one ended at the pause after it. Speech after
+    /// that (a trainee's comment) is no line's.
+    pub fn finished(&self) -> bool {
+        self.ends.last().is_some_and(Option::is_some)
+    }
+
     pub fn push(&mut self, f: &Frame) {
-        if self.script.lines.is_empty() {
+        if self.script.lines.is_empty() || self.finished() {
             return;
         }
         const HOP_S: f64 = 0.01;
@@ -360,7 +383,9 @@ impl Rehearsal {
         let share =
             self.counted as f32 * crate::analysis::pace_factor() / self.expected(self.current);
         let last = self.current + 1 == self.script.lines.len();
-        if self.complete_at.take().is_some() || (share >= LINE_DONE_SHARE && !last) {
+        // The last line ends like any other, at the pause after most of it was counted,
+        // so it is scored too (issue 23, item 9: it never was).
+        if self.complete_at.take().is_some() || share >= LINE_DONE_SHARE {
             self.ends[self.current] = Some((speech_end_s, LineEnd::Pause));
             if !last {
                 self.current += 1;
@@ -418,6 +443,8 @@ impl Rehearsal {
                     start_s: self.starts[i],
                     end_s: end,
                     pace,
+                    band: pace.map(|p| l.band.classify(p)),
+                    done: self.ends[i].is_some(),
                 }
             })
             .collect()
@@ -605,6 +632,49 @@ mod tests {
             // 8 syllables in 2 s: 240 a minute.
             assert!((l.pace.unwrap() - 240.0).abs() < 2.0, "{res:?}");
         }
+    }
+
+    #[test]
+    fn the_last_line_is_scored_at_its_pause_and_speech_after_it_is_no_lines() {
+        // Line two is to be said slowly: its band is the normal one scaled by 0.8.
+        let script = Script::parse(
+            "一二三四五六七八
+一二三四五六七八 [slow]
+",
+            Lang::Zh,
+            &Targets::default(),
+        );
+        let mut r = Rehearsal::new(script, Lang::Zh);
+        let mut t = say(&mut r, 0.0, 8);
+        t = silence(&mut r, t, 1.0);
+        t = say(&mut r, t, 8);
+        assert!(!r.finished());
+        t = silence(&mut r, t, 1.0);
+        assert!(r.finished());
+        let done = r.results();
+        // 240 a minute: red against 150 (green 130–170) and against 120 (104–136).
+        assert!(done.iter().all(|l| l.done && l.band == Some(Band::Red)), "{done:?}");
+        assert!((done[1].pace.unwrap() - 240.0).abs() < 2.0, "{done:?}");
+        // A comment after the script changes nothing.
+        t = say(&mut r, t, 6);
+        silence(&mut r, t, 1.0);
+        assert_eq!(r.results(), done);
+    }
+
+    #[test]
+    fn a_lines_band_follows_its_own_target() {
+        let script = Script::parse(
+            "一二三
+四五六 [slow]
+",
+            Lang::Zh,
+            &Targets::default(),
+        );
+        let (normal, slow) = (script.lines[0].band, script.lines[1].band);
+        assert_eq!(normal.classify(150.0), Band::Green);
+        assert_eq!(slow.classify(120.0), Band::Green);
+        assert_eq!(slow.classify(150.0), Band::Amber);
+        assert_eq!(slow.classify(170.0), Band::Red);
     }
 
     #[test]

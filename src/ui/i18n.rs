@@ -79,6 +79,9 @@ pub struct Strings {
     pub colon: &'static str,
     pub script: &'static str,
     pub expected: &'static str,
+    /// The rehearsal's end: {lines} said, {green} at their target pace, {fast} too fast,
+    /// {slow} too slow (amber or red against each line's own target).
+    pub rehearsal_done: &'static str,
     /// After a number of seconds: "秒" in Chinese text, "s" in English.
     pub seconds: &'static str,
     pub sessions: &'static str,
@@ -163,6 +166,7 @@ pub const ZH: Strings = Strings {
     colon: "：",
     script: "练习脚本",
     expected: "按目标语速约需",
+    rehearsal_done: "练习完成：{lines} 行，{green} 行语速合适，{fast} 行太快，{slow} 行太慢",
     seconds: "秒",
     sessions: "通话记录",
     report: "报告",
@@ -246,6 +250,7 @@ pub const EN: Strings = Strings {
     colon: ": ",
     script: "Script",
     expected: "at target pace about",
+    rehearsal_done: "Done: {lines} lines, {green} at their target pace, {fast} too fast, {slow} too slow",
     seconds: "s",
     sessions: "Sessions",
     report: "Report",
@@ -494,6 +499,7 @@ pub fn all_chinese_text() -> String {
         s.write_failed,
         s.script,
         s.expected,
+        s.rehearsal_done,
         s.seconds,
         s.sessions,
         s.report,

@@ -25,8 +25,11 @@ impl View<'_> {
         )
     }
 
-    /// The hold timer's text and colour, when a hold runs.
+    /// The hold timer's text and colour, when a hold runs (never in a rehearsal).
     pub(super) fn hold_text(&self) -> Option<(String, Color32)> {
+        if self.in_rehearsal() {
+            return None;
+        }
         let c = self.state.conversation?;
         let hold = c.hold_s?;
         let color = match c.hold_alert {

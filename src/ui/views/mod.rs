@@ -140,9 +140,13 @@ impl View<'_> {
         let demo =
             matches!(self.state.device, DeviceStatus::Playing { .. } | DeviceStatus::Finished)
                 || self.state.call.as_ref().is_some_and(|c| c.kind == SessionKind::Demo);
-        let rehearsal = self.script.is_some()
-            || self.state.call.as_ref().is_some_and(|c| c.kind == SessionKind::Rehearsal);
-        CalibrationRefusal::of(demo, rehearsal)
+        CalibrationRefusal::of(demo, self.in_rehearsal())
+    }
+
+    /// A rehearsal runs: no call, so no call-only widgets (hold timer, talk lanes).
+    pub fn in_rehearsal(&self) -> bool {
+        self.script.is_some()
+            || self.state.call.as_ref().is_some_and(|c| c.kind == SessionKind::Rehearsal)
     }
 
     /// The full practice view.
@@ -224,7 +228,7 @@ impl View<'_> {
                 self.teleprompter(ui, script);
                 ui.separator();
             }
-            if self.state.caller_device.is_some() {
+            if self.state.caller_device.is_some() && !self.in_rehearsal() {
                 self.conversation(ui, &mut actions);
                 ui.separator();
             }

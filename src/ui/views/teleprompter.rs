@@ -1,8 +1,11 @@
-//! The rehearsal teleprompter: the script with the current line highlighted and each
-//! finished line's pace.
+//! The rehearsal teleprompter: the script with the current line highlighted, each
+//! finished line's pace in its band's colour, and a summary once the last line is said.
 
+use crate::coach::Band;
 use crate::egui;
 use crate::egui::{RichText, Ui};
+use crate::report::words::fill;
+use crate::ui::gauge::band_color;
 
 use super::View;
 
@@ -34,27 +37,56 @@ impl View<'_> {
             .vertical_scroll_offset(offset);
         area.auto_shrink([false, true]).show(ui, |ui| {
             for (i, line) in script.lines.iter().enumerate() {
-                // A line's pace is shown once the highlight has moved past it.
-                let result = if i < current { results.get(i) } else { None };
-                let pace = result.and_then(|r| r.pace).map_or(String::new(), |p| {
-                    format!("   {p:.0} / {:.0} {}", line.target_pace, self.pace_unit())
+                // A line's pace is shown once the line has ended, in its band's colour.
+                let result = results.get(i).filter(|r| r.done);
+                let said = result.is_some();
+                let highlighted = i == current && !said;
+                ui.horizontal_wrapped(|ui| {
+                    let text = RichText::new(format!(
+                        "{}{}",
+                        if line.slow { "▼ " } else { "" },
+                        line.text
+                    ))
+                    .size(if highlighted { 20.0 } else { 15.0 });
+                    let text = if highlighted {
+                        text.strong().background_color(ui.visuals().selection.bg_fill)
+                    } else if said || i < current {
+                        text.weak()
+                    } else {
+                        text
+                    };
+                    ui.label(text);
+                    if let Some((pace, band)) = result.and_then(|r| r.pace.zip(r.band)) {
+                        ui.label(
+                            RichText::new(format!(
+                                "{pace:.0} / {:.0} {}",
+                                line.target_pace,
+                                self.pace_unit()
+                            ))
+                            .size(15.0)
+                            .color(band_color(band)),
+                        );
+                    }
                 });
-                let text = RichText::new(format!(
-                    "{}{}{pace}",
-                    if line.slow { "▼ " } else { "" },
-                    line.text
-                ))
-                .size(if i == current { 20.0 } else { 15.0 });
-                let text = if i == current {
-                    text.strong().background_color(ui.visuals().selection.bg_fill)
-                } else if i < current {
-                    text.weak()
-                } else {
-                    text
-                };
-                ui.label(text);
             }
             ui.add_space(8.0);
         });
+        if !results.is_empty() && results.iter().all(|r| r.done) {
+            let count = |keep: &dyn Fn(&crate::coach::rehearsal::LineResult) -> bool| {
+                results.iter().filter(|r| keep(r)).count().to_string()
+            };
+            let off =
+                |r: &crate::coach::rehearsal::LineResult| r.band.is_some_and(|b| b != Band::Green);
+            let summary = fill(
+                s.rehearsal_done,
+                &[
+                    ("lines", &results.len().to_string()),
+                    ("green", &count(&|r| r.band == Some(Band::Green))),
+                    ("fast", &count(&|r| off(r) && r.pace > Some(r.target_pace))),
+                    ("slow", &count(&|r| off(r) && r.pace < Some(r.target_pace))),
+                ],
+            );
+            ui.label(RichText::new(summary).size(17.0).strong());
+        }
     }
 }
