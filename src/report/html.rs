@@ -287,7 +287,12 @@ fn timeline(r: &Report, c: &CallConversation, w: &Words) -> String {
         .map(|e| svg::Stretch {
             start_s: e.time_s,
             length_s: f64::from(e.duration_s),
-            label: format!("{} {:.0} {}", event_name(lang, e.kind), e.duration_s, w.seconds),
+            label: format!(
+                "{} {} {}",
+                event_name(lang, e.kind),
+                moments::seconds_value(e.duration_s),
+                w.seconds
+            ),
             color: if e.kind == EventKind::Hold { AMBER } else { GREY },
             alarm: e.kind == EventKind::Hold && e.duration_s >= HOLD_ALARM_S,
         })

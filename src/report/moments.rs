@@ -6,7 +6,9 @@
 //! the fastest and the loudest 20 s, the longest monologue, each interruption of the
 //! caller, each hold of 30 s or more (guidance row 8) and each dead air (row 10). Each is
 //! scored by how far it went past its target, in widths of the target band, so that one
-//! ranking serves them all; windows that overlap are never both shown.
+//! ranking serves them all; windows that overlap are never both shown, and a stretch
+//! within its target is never a moment (issue 23: "loudest 20 s: −1 dB" shown while a
+//! 3.75 s interruption was left out).
 
 use serde::Serialize;
 
@@ -53,7 +55,7 @@ pub struct Moment {
     /// Its figure: pace in the call's unit; dB above the agent's normal level; seconds of
     /// monologue, hold or dead air; seconds of talking over the caller.
     pub value: f32,
-    /// Past its target (a moment within target is shown only when nothing else is).
+    /// Past its target (always, for a moment chosen; kept for the report's JSON readers).
     pub off_target: bool,
     #[serde(skip)]
     score: f32,
@@ -169,8 +171,12 @@ fn candidates(i: &Inputs) -> Vec<Moment> {
     }
     for e in i.events {
         let m = match e.kind {
+            // Past its target by definition (row 7: let the caller finish), and the
+            // longer the agent talked over the caller, the further: one band width plus
+            // one per second of overlap.
             EventKind::AgentInterruption => {
-                moment(MomentKind::Interruption, e.time_s, e.time_s - 6.0, e.duration_s, 1.0)
+                let over = 1.0 + e.duration_s.max(0.0);
+                moment(MomentKind::Interruption, e.time_s, e.time_s - 6.0, e.duration_s, over)
             }
             // Hear how the caller was put on hold: "please wait" is for under 30 s.
             EventKind::Hold if e.duration_s >= HOLD_ALARM_S => {
@@ -185,7 +191,9 @@ fn candidates(i: &Inputs) -> Vec<Moment> {
         };
         all.push(m);
     }
-    all.retain(|m| m.start_s.is_finite() && m.value.is_finite() && m.score.is_finite());
+    all.retain(|m| {
+        m.off_target && m.start_s.is_finite() && m.value.is_finite() && m.score.is_finite()
+    });
     for m in &mut all {
         // A replay never runs past the end of the call when the call is long enough.
         if i.duration_s >= REPLAY_S {
@@ -263,8 +271,14 @@ pub fn detail(c: &Context, m: &Moment) -> String {
         MomentKind::Interruption => {
             fill(w.detail_overlap, &[("value", &format!("{:.1}", m.value))])
         }
-        _ => fill(w.detail_length, &[("value", &value)]),
+        _ => fill(w.detail_length, &[("value", &seconds_value(m.value))]),
     }
+}
+
+/// A length in seconds as the report writes it: one decimal under a minute, so that a
+/// 29.9 s hold is not shown as "30 s", the very limit it stayed under (issue 23).
+pub fn seconds_value(v: f32) -> String {
+    if v < 60.0 { format!("{v:.1}") } else { format!("{:.0}", v.floor()) }
 }
 
 /// One tip, tied to the moment it comes from.
@@ -298,7 +312,8 @@ pub fn tips(c: &Context, moments: &[Moment]) -> Vec<Tip> {
         };
         let value = match m.kind {
             MomentKind::LoudestStretch => format!("{:.0}", m.value.abs()),
-            _ => format!("{:.0}", m.value),
+            MomentKind::FastestPace => format!("{:.0}", m.value),
+            _ => seconds_value(m.value),
         };
         let text = fill(
             template,
@@ -311,7 +326,7 @@ pub fn tips(c: &Context, moments: &[Moment]) -> Vec<Tip> {
         );
         out.push(Tip { moment: Some(index), text });
     }
-    if out.is_empty() && !moments.is_empty() {
+    if out.is_empty() {
         out.push(Tip { moment: None, text: w.tip_all_good.into() });
     }
     out
@@ -375,7 +390,7 @@ mod tests {
     }
 
     #[test]
-    fn an_interruption_and_a_long_hold_outrank_a_pace_on_target_and_short_holds_are_no_moment() {
+    fn only_moments_past_their_target_are_chosen_and_short_holds_are_no_moment() {
         let s = talk(200, 2, -30.0); // 120/min: a little slow, not fast
         let events = [
             ConversationEvent { time_s: 40.0, kind: EventKind::AgentInterruption, duration_s: 1.2 },
@@ -389,14 +404,11 @@ mod tests {
         ];
         let chosen = choose(&inputs(&s, &events));
         let kinds: Vec<MomentKind> = chosen.iter().map(|m| m.kind).collect();
-        // In call order; the third (an even-level stretch) only fills in.
-        assert_eq!(
-            kinds,
-            [MomentKind::LoudestStretch, MomentKind::Interruption, MomentKind::LongHold]
-        );
-        assert_eq!(chosen[1].at_s, 40.0);
-        assert_eq!(chosen[1].start_s, 34.0, "the replay starts before the interruption");
-        assert!(!chosen[0].off_target && chosen[1].off_target && chosen[2].off_target);
+        // In call order; an even-level stretch within its target is no moment (issue 23).
+        assert_eq!(kinds, [MomentKind::Interruption, MomentKind::LongHold]);
+        assert_eq!(chosen[0].at_s, 40.0);
+        assert_eq!(chosen[0].start_s, 34.0, "the replay starts before the interruption");
+        assert!(chosen.iter().all(|m| m.off_target));
         // No two replays overlap.
         for pair in chosen.windows(2) {
             assert!(pair[0].start_s + pair[0].length_s <= pair[1].start_s, "{chosen:?}");
@@ -418,7 +430,7 @@ mod tests {
         let tips_zh = tips(&zh, &moments);
         assert_eq!(tips_zh.len(), 2, "{tips_zh:?}");
         assert!(tips_zh[0].text.starts_with("0:00 这段语速到了 240 字/分钟"), "{tips_zh:?}");
-        assert!(tips_zh[1].text.starts_with("1:10 双方沉默了 8 秒"), "{tips_zh:?}");
+        assert!(tips_zh[1].text.starts_with("1:10 双方沉默了 8.0 秒"), "{tips_zh:?}");
         let en = Context { lang: Lang::En, ..zh };
         let tips_en = tips(&en, &moments);
         assert!(tips_en[0].text.starts_with("At 0:00 your pace reached 240 chars/min."));
@@ -429,9 +441,31 @@ mod tests {
             x.syllables = 3;
         }
         let good = choose(&inputs(&on_target, &[]));
-        assert!(good.iter().all(|m| !m.off_target), "{good:?}");
+        assert!(good.is_empty(), "{good:?}");
         assert_eq!(tips(&en, &good)[0].moment, None);
-        assert_eq!(detail(&en, &good[0]), "150 chars/min (target 130–170)");
+        assert_eq!(tips(&en, &good).len(), 1);
+    }
+
+    #[test]
+    fn a_long_interruption_outranks_a_short_one_and_lengths_are_not_rounded_up() {
+        let s = talk(300, 2, -30.0);
+        let interruption = |time_s, duration_s| ConversationEvent {
+            time_s,
+            kind: EventKind::AgentInterruption,
+            duration_s,
+        };
+        let events = [
+            interruption(30.0, 0.7),
+            interruption(80.0, 3.75),
+            interruption(130.0, 0.8),
+            interruption(180.0, 2.0),
+            interruption(230.0, 0.9),
+        ];
+        let chosen = choose(&inputs(&s, &events));
+        let at: Vec<f64> = chosen.iter().map(|m| m.at_s).collect();
+        assert_eq!(at, [80.0, 180.0, 230.0]);
+        assert_eq!(seconds_value(29.94), "29.9");
+        assert_eq!(seconds_value(75.9), "75");
     }
 
     #[test]
