@@ -304,6 +304,8 @@ impl View<'_> {
                 None,
             ),
         ];
+        let xs = shift.sessions.iter().map(x);
+        let (first_x, last_x) = xs.fold((f64::MAX, f64::MIN), |(a, b), v| (a.min(v), b.max(v)));
         for (id, label, points, band) in plots {
             // Room around the values (and the band) so that the axis has ticks to read.
             let values = points
@@ -328,13 +330,24 @@ impl View<'_> {
                 .allow_drag(false)
                 .allow_zoom(false)
                 .allow_scroll(false)
-                .y_axis_label(label.clone())
+                .y_axis_label(match band {
+                    Some((lo, hi)) => format!("{label} · {} {lo:.0}–{hi:.0}", w.target),
+                    None => label.clone(),
+                })
                 .x_axis_label(w.time)
+                // Marks only on whole minutes, so no two labels read alike ("10:07 10:07
+                // 10:08", issue 23), and room after the newest call so that it is never
+                // at the plot's edge; no legend over it (the axis names the series).
+                .include_x(first_x)
+                .include_x(last_x + ((last_x - first_x) * 0.1).max(2.0 / 60.0))
+                .x_grid_spacer(egui_plot::uniform_grid_spacer(|input| {
+                    let step = minute_step(input.bounds.1 - input.bounds.0);
+                    [step, step, step * 4.0]
+                }))
                 .x_axis_formatter(|mark, _| {
                     let minutes = (mark.value * 60.0).round().rem_euclid(24.0 * 60.0) as u32;
                     format!("{:02}:{:02}", minutes / 60, minutes % 60)
                 })
-                .legend(egui_plot::Legend::default())
                 .show(ui, |p| {
                     if let Some((lo, hi)) = band {
                         let name = format!("{} {lo:.0}–{hi:.0}", w.target);
@@ -348,6 +361,32 @@ impl View<'_> {
                     p.line(egui_plot::Line::new(label.clone(), points.clone()));
                     p.points(egui_plot::Points::new(label, points).radius(3.0));
                 });
+        }
+    }
+}
+
+/// The step between the shift plots' time marks, in hours, for a span of `span_h` hours:
+/// about four marks, each a whole number of minutes (1, 2, 5, 10, 15, 30 minutes or 1, 2,
+/// 3, 6 hours), so that labels of hours and minutes never repeat.
+fn minute_step(span_h: f64) -> f64 {
+    const MINUTES: [f64; 10] = [1.0, 2.0, 5.0, 10.0, 15.0, 30.0, 60.0, 120.0, 180.0, 360.0];
+    let raw = span_h * 60.0 / 4.0;
+    MINUTES.into_iter().find(|m| *m >= raw).unwrap_or(360.0) / 60.0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::minute_step;
+
+    #[test]
+    fn shift_time_marks_fall_on_whole_minutes_about_four_to_a_plot() {
+        for (span_h, minutes) in [(0.01, 1.0), (0.1, 2.0), (0.5, 10.0), (1.0, 15.0), (8.0, 120.0)] {
+            assert_eq!(minute_step(span_h) * 60.0, minutes, "{span_h} h");
+        }
+        // Whole minutes whatever the span: labels rounded to minutes never repeat.
+        for i in 1..2000 {
+            let m = minute_step(i as f64 * 0.005) * 60.0;
+            assert!(m >= 1.0 && m.fract() == 0.0, "{m}");
         }
     }
 }
