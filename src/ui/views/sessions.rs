@@ -314,6 +314,14 @@ impl View<'_> {
                 .chain(band.iter().flat_map(|b| [b.0, b.1].map(f64::from)));
             let (lo, hi) = values.fold((f64::MAX, f64::MIN), |(lo, hi), v| (lo.min(v), hi.max(v)));
             let pad = ((hi - lo) * 0.2).max(1.0);
+            // The band's figures above its plot (the green lines show where it lies).
+            if let Some((lo, hi)) = band {
+                ui.label(
+                    RichText::new(format!("{label} · {} {lo:.0}–{hi:.0}", w.target))
+                        .small()
+                        .color(band_color(Band::Green)),
+                );
+            }
             egui_plot::Plot::new(id)
                 .height(140.0)
                 .include_y(lo - pad)
@@ -330,14 +338,12 @@ impl View<'_> {
                 .allow_drag(false)
                 .allow_zoom(false)
                 .allow_scroll(false)
-                .y_axis_label(match band {
-                    Some((lo, hi)) => format!("{label} · {} {lo:.0}–{hi:.0}", w.target),
-                    None => label.clone(),
-                })
+                .y_axis_label(label.clone())
                 .x_axis_label(w.time)
                 // Marks only on whole minutes, so no two labels read alike ("10:07 10:07
                 // 10:08", issue 23), and room after the newest call so that it is never
-                // at the plot's edge; no legend over it (the axis names the series).
+                // at the plot's edge; no legend over it (the axis names the series, the
+                // line above the band).
                 .include_x(first_x)
                 .include_x(last_x + ((last_x - first_x) * 0.1).max(2.0 / 60.0))
                 .x_grid_spacer(egui_plot::uniform_grid_spacer(|input| {
