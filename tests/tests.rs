@@ -12,6 +12,7 @@ mod common;
 
 mod calibrate;
 mod cli_analyze;
+mod cli_help;
 mod cue_model;
 mod desktop;
 mod gui_layout;

@@ -18,7 +18,7 @@ pub struct HistoryArgs {
     pub json: bool,
     /// Language of the table: zh or en (default: the interface language of the settings,
     /// else the locale).
-    #[arg(long, value_enum)]
+    #[arg(long, value_enum, hide_possible_values = true)]
     pub lang: Option<Lang>,
 }
 

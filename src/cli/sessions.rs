@@ -25,7 +25,7 @@ pub struct SessionsArgs {
     pub delete: Option<String>,
     /// Language of the table: zh or en (default: the interface language of the settings,
     /// else the locale).
-    #[arg(long, value_enum)]
+    #[arg(long, value_enum, hide_possible_values = true)]
     pub lang: Option<Lang>,
 }
 
@@ -41,7 +41,7 @@ pub struct ReportArgs {
     pub csv: Option<PathBuf>,
     /// Language of the report: zh or en (default: the interface language of the
     /// settings, else the locale).
-    #[arg(long, value_enum)]
+    #[arg(long, value_enum, hide_possible_values = true)]
     pub lang: Option<Lang>,
     /// Print the report as one JSON object (for scripts) instead of text.
     #[arg(long)]

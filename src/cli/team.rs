@@ -86,8 +86,8 @@ pub enum TeamCommand {
         /// Print every figure as one JSON object.
         #[arg(long)]
         json: bool,
-        /// The report's language (default: the window's interface language).
-        #[arg(long, value_enum)]
+        /// The report's language: zh or en (default: the window's interface language).
+        #[arg(long, value_enum, hide_possible_values = true)]
         lang: Option<Lang>,
         /// The database (default: the settings' team URL); a lead's login reads its teams.
         #[arg(long, value_name = "URL")]
