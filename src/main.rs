@@ -27,7 +27,9 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// Analyse a WAV recording with the live analyser and print one JSON object of figures.
+    /// Analyse recordings (WAV, MP3, FLAC, Ogg Vorbis, AAC/M4A) with the live analyser: one
+    /// JSON object of figures, or for several files or a folder one JSON line (or --csv row)
+    /// per file, on all cores.
     ///
     /// Fields: duration_s, speech_s (speaking time without pauses ≥ 0.5 s), turn_s (first
     /// to last syllable of each turn, its pauses included), turns, syllables,
@@ -113,22 +115,7 @@ fn main() {
         if cli::stdout::closed(&e) {
             std::process::exit(0);
         }
-        eprintln!("speech-coach: {}", one_line(&e));
+        eprintln!("speech-coach: {}", cli::one_line(&e));
         std::process::exit(1);
     }
-}
-
-/// The error and its causes on one line, skipping causes the message already quotes,
-/// with control characters shown as escapes.
-fn one_line(e: &anyhow::Error) -> String {
-    let mut line = e.to_string();
-    for cause in e.chain().skip(1) {
-        let text = cause.to_string();
-        if !line.contains(&text) {
-            line = format!("{line}: {text}");
-        }
-    }
-    // An error can quote stored text (serde names the unknown value it met in a session
-    // file): shown, never obeyed by the terminal.
-    cli::terminal::clean(&line.replace('\n', " ")).into_owned()
 }
