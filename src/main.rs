@@ -39,7 +39,7 @@ enum Command {
     /// pitch_spread_st (10–90 % range in semitones), pauses, longest_pause_s.
     ///
     /// A call with both sides (--stereo: agent left, caller right, or --stereo=right; or
-    /// --caller FILE.wav for the caller's own file) adds a `conversation` object:
+    /// --caller FILE for the caller's own file) adds a `conversation` object:
     /// agent_talk_s, caller_talk_s, agent_talk_share, overlap_s, agent_interruptions,
     /// caller_interruptions (0.6 s of talking over), response_gap_median_s, dead_air_count,
     /// longest_dead_air_s (5 s of silence), holds (10 s or more), longest_agent_monologue_s,

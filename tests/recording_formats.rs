@@ -198,3 +198,47 @@ fn both_sides_of_a_call_read_from_flac_and_mp3_as_from_wav() {
         talk(&by_wav)
     );
 }
+
+/// `calibrate --recording` reads what `analyze` reads: a FLAC copy of a reading teaches
+/// the WAV's factor exactly, an MP3 copy one within a syllable's worth (60 characters read:
+/// one syllable is 1.7 %, so 0.04 is two syllables either way).
+#[test]
+fn calibrate_learns_from_a_flac_or_mp3_reading() {
+    let dir = scratch("formats-calibrate");
+    let data = common::shared_data().join("zh-read");
+    let text = std::fs::read_to_string(data.join("text")).unwrap();
+    let (mut files, mut transcript) = (Vec::new(), String::new());
+    for line in text.lines() {
+        let (id, sentence) = line.split_once('\t').unwrap();
+        if sentence.chars().all(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)) {
+            files.push(data.join(format!("{id}.wav")));
+            transcript += &format!("{sentence}\n");
+        }
+        if transcript.chars().filter(|c| *c != '\n').count() >= 60 {
+            break;
+        }
+    }
+    let txt = dir.join("reading.txt");
+    std::fs::write(&txt, &transcript).unwrap();
+    let wav = dir.join("reading.wav");
+    let mut args: Vec<&str> = files.iter().map(|f| path_str(f)).collect();
+    args.push(path_str(&wav));
+    run("sox", &args);
+    let calibrate = |recording: &Path| {
+        json(
+            &isolated(&dir)
+                .args(["calibrate", "--recording", path_str(recording), "--text", path_str(&txt)])
+                .arg("--json")
+                .output()
+                .unwrap(),
+        )
+    };
+    let by_wav = calibrate(&wav);
+    for (name, tolerance) in [("reading.flac", 0.0), ("reading.mp3", 0.04)] {
+        let copy = dir.join(name);
+        run("sox", &[path_str(&wav), path_str(&copy)]);
+        let got = calibrate(&copy);
+        let (a, b) = (got["factor"].as_f64().unwrap(), by_wav["factor"].as_f64().unwrap());
+        assert!((a - b).abs() <= tolerance, "{name}: factor {a} against the WAV's {b}");
+    }
+}
