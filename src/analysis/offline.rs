@@ -52,8 +52,9 @@ impl FileInfo {
     }
 }
 
-/// Analyses `path`; `on_frame` sees every frame, `on_progress` the seconds read so far and
-/// the file's duration.
+/// Analyses the recording at `path`, in any format [`Recording`] reads (the name stays
+/// from when that was WAV alone); `on_frame` sees every frame, `on_progress` the seconds
+/// read so far and the file's duration (0 when a compressed file states none).
 pub fn analyse_wav(
     path: &Path,
     config: impl FnOnce(u32) -> AnalyserConfig,
