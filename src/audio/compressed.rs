@@ -46,8 +46,9 @@ pub const BAD_PACKETS_IN_A_ROW: u32 = 8;
 pub const BAD_PACKETS_ALLOWED: u64 = 3;
 
 /// How far short of its stated length a stream may end. Encoder delay and padding are
-/// trimmed by the decoders (gapless), so a whole file ends within one packet of its
-/// length: 1152 frames of MP3 at 8 kHz is 0.144 s.
+/// trimmed by the decoders (gapless), so a whole file ends within a packet of its length:
+/// an MP3 frame is 576 samples below 32 kHz (0.072 s at 8 kHz), an AAC frame 1024
+/// (0.128 s at 8 kHz); 0.25 s is two of the longest.
 pub const SHORT_BY_S_ALLOWED: f64 = 0.25;
 
 #[derive(Debug, Error)]
