@@ -155,3 +155,30 @@ fn options_for_one_recording_are_refused_for_several() {
     // One file alone keeps today's errors: one line on stderr, nothing on stdout.
     assert_clean_failure(&analyze(&dir, &[path_str(&calls.join("cut.wav"))]), "truncated");
 }
+
+/// On a terminal the batch counts its files on stderr (util-linux's `script` gives the
+/// command a terminal); the bar is cleared at the end. Unix only: `script` is.
+#[cfg(unix)]
+#[test]
+fn on_a_terminal_a_progress_bar_counts_the_files() {
+    let dir = scratch("batch-terminal");
+    let (calls, _) = folder_of_calls(&dir);
+    let command = format!(
+        "{} analyze {} > {}",
+        env!("CARGO_BIN_EXE_speech-coach"),
+        path_str(&calls),
+        path_str(&dir.join("lines.json"))
+    );
+    let out = std::process::Command::new("script")
+        .args(["-qec", &command, "/dev/null"])
+        .env("SPEECH_COACH_CONFIG_DIR", &dir)
+        .env("SPEECH_COACH_DATA_DIR", dir.join("data"))
+        .output()
+        .unwrap();
+    let screen = String::from_utf8_lossy(&out.stdout);
+    assert!(screen.contains("5/5 files"), "{screen:?}");
+    // The lines went to the file whole, the bar never into them.
+    let lines = std::fs::read_to_string(dir.join("lines.json")).unwrap();
+    assert_eq!(lines.lines().count(), 5);
+    assert!(!lines.contains("analysing [") && !lines.contains('\r'), "{lines}");
+}
