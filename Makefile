@@ -11,12 +11,13 @@
 # (chromium) that plays the report's replays. Team sync links OpenSSL for TLS
 # (libssl-dev), and its tests start a throwaway PostgreSQL server (postgresql). The desktop
 # tests press the hold hotkey with xdotool while another window (xmessage, x11-utils) has
-# the focus.
+# the focus. ffmpeg writes the AAC (M4A) recordings of the formats tests: sox has no AAC
+# encoder, and Debian's ffmpeg has its own (LGPL) one.
 RUN_PACKAGES := build-essential pkg-config libasound2-dev libssl-dev \
 	libgl1-mesa-dri libegl1 libxkbcommon-x11-0 libxcursor1 libxrandr2 libxi6
 TEST_PACKAGES := $(RUN_PACKAGES) libasound2-plugins pulseaudio pulseaudio-utils \
 	sox libsox-fmt-mp3 espeak-ng praat xvfb imagemagick util-linux chromium fonts-wqy-microhei postgresql \
-	xdotool x11-utils
+	xdotool x11-utils ffmpeg
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 

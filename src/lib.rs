@@ -3,7 +3,7 @@
 //! ```text
 //! microphone (agent)        ─ cpal callback ─► bounded channel ─► analyser ─┐
 //! output's monitor (caller) ─ cpal callback ─► bounded channel ─► analyser ─┤ one clock, a Frame per 10 ms
-//! WAV file (demo, analyze)  ─ audio::wav ─► blocks of f32 ──────────────────┘
+//! recording (demo: WAV; analyze: WAV, MP3, FLAC, Ogg, AAC) ─ audio ─► f32 blocks ┘
 //!    ─► conversation (turns, overlap, holds, call bounds) + coach (bands, one cue)
 //!    ─► latest state (read once per repaint) ─► egui window
 //!    └► session store (one folder per call) ─► report (call report; team report's page)
@@ -14,7 +14,8 @@
 //! * [`analysis`] — the streaming analyser that runs the dsp per hop and emits frames.
 //! * [`conversation`] — agent and caller together: talk, interruptions, dead air, holds,
 //!   when a call starts and ends.
-//! * [`audio`] — WAV files, microphones and the caller's source as mono f32 blocks.
+//! * [`audio`] — recordings (WAV, MP3, FLAC, Ogg Vorbis, AAC), microphones and the caller's
+//!   source as mono f32 blocks.
 //! * [`coach`] — target bands, baseline, gauge readings, cues, rehearsal scripts.
 //! * [`session`] — sessions on disk (store, catalogue, recorder) and shift history.
 //! * [`pipeline`] — the threads: source → bounded channel → analyser worker → latest state.

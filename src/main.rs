@@ -27,7 +27,9 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// Analyse a WAV recording with the live analyser and print one JSON object of figures.
+    /// Analyse recordings (WAV, MP3, FLAC, Ogg Vorbis, AAC/M4A) with the live analyser: one
+    /// JSON object of figures, or for several files or a folder one JSON line (or --csv row)
+    /// per file, on all cores.
     ///
     /// Fields: duration_s, speech_s (speaking time without pauses ≥ 0.5 s), turn_s (first
     /// to last syllable of each turn, its pauses included), turns, syllables,
@@ -37,7 +39,7 @@ enum Command {
     /// pitch_spread_st (10–90 % range in semitones), pauses, longest_pause_s.
     ///
     /// A call with both sides (--stereo: agent left, caller right, or --stereo=right; or
-    /// --caller FILE.wav for the caller's own file) adds a `conversation` object:
+    /// --caller FILE for the caller's own file) adds a `conversation` object:
     /// agent_talk_s, caller_talk_s, agent_talk_share, overlap_s, agent_interruptions,
     /// caller_interruptions (0.6 s of talking over), response_gap_median_s, dead_air_count,
     /// longest_dead_air_s (5 s of silence), holds (10 s or more), longest_agent_monologue_s,
@@ -113,22 +115,7 @@ fn main() {
         if cli::stdout::closed(&e) {
             std::process::exit(0);
         }
-        eprintln!("speech-coach: {}", one_line(&e));
+        eprintln!("speech-coach: {}", cli::one_line(&e));
         std::process::exit(1);
     }
-}
-
-/// The error and its causes on one line, skipping causes the message already quotes,
-/// with control characters shown as escapes.
-fn one_line(e: &anyhow::Error) -> String {
-    let mut line = e.to_string();
-    for cause in e.chain().skip(1) {
-        let text = cause.to_string();
-        if !line.contains(&text) {
-            line = format!("{line}: {text}");
-        }
-    }
-    // An error can quote stored text (serde names the unknown value it met in a session
-    // file): shown, never obeyed by the terminal.
-    cli::terminal::clean(&line.replace('\n', " ")).into_owned()
 }

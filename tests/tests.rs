@@ -10,6 +10,7 @@
 
 mod common;
 
+mod analyze_batch;
 mod calibrate;
 mod cli_analyze;
 mod cli_help;
@@ -36,6 +37,8 @@ mod pace_turns;
 mod pace_voices;
 #[cfg(unix)]
 mod pitch_accuracy;
+#[cfg(unix)]
+mod recording_formats;
 #[cfg(unix)]
 mod rehearsal;
 #[cfg(unix)]

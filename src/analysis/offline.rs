@@ -1,5 +1,5 @@
-//! Offline analysis of a WAV file through the streaming analyser, fed in blocks as a
-//! microphone would feed it.
+//! Offline analysis of a recording (WAV, MP3, FLAC, Ogg Vorbis, AAC: [`Recording`])
+//! through the streaming analyser, fed in blocks as a microphone would feed it.
 //!
 //! A call has two sides: [`analyse_call`] runs one analyser per side (two channels of one
 //! recording, or two files) in lockstep, as the live window runs one per capture stream,
@@ -14,7 +14,7 @@ use std::path::Path;
 use thiserror::Error;
 
 use crate::analysis::{Analyser, AnalyserConfig, AnalysisError, Frame, Summary};
-use crate::audio::{Channels, WavError, WavSource};
+use crate::audio::{Channels, Recording, RecordingError};
 use crate::dsp::level::SILENCE_DBFS;
 
 /// Frames per block handed to the analyser: 1024, a typical capture buffer.
@@ -23,7 +23,7 @@ pub const BLOCK_FRAMES: usize = 1024;
 #[derive(Debug, Error)]
 pub enum OfflineError {
     #[error(transparent)]
-    Wav(#[from] WavError),
+    Recording(#[from] RecordingError),
     #[error("{path}: {source}")]
     Analysis { path: String, source: AnalysisError },
     #[error(
@@ -37,31 +37,43 @@ pub enum OfflineError {
 pub struct FileInfo {
     pub sample_rate: u32,
     pub channels: u16,
+    /// As the file states it; for a compressed file that states none (an MP3 without a
+    /// Xing header), the length decoded, known once it has been read to its end.
     pub duration_s: f64,
 }
 
-/// Analyses `path`; `on_frame` sees every frame, `on_progress` the seconds read so far and
-/// the file's duration.
+impl FileInfo {
+    fn of(source: &Recording) -> Self {
+        Self {
+            sample_rate: source.sample_rate(),
+            channels: source.channels(),
+            duration_s: source.duration_s().unwrap_or(0.0),
+        }
+    }
+}
+
+/// Analyses the recording at `path`, in any format [`Recording`] reads (the name stays
+/// from when that was WAV alone); `on_frame` sees every frame, `on_progress` the seconds
+/// read so far and the file's duration (0 when a compressed file states none).
 pub fn analyse_wav(
     path: &Path,
     config: impl FnOnce(u32) -> AnalyserConfig,
     mut on_frame: impl FnMut(&Frame),
     mut on_progress: impl FnMut(f64, f64),
 ) -> Result<(FileInfo, Summary), OfflineError> {
-    let mut source = WavSource::open(path)?;
-    let info = FileInfo {
-        sample_rate: source.sample_rate(),
-        channels: source.channels(),
-        duration_s: source.duration_s(),
-    };
+    let mut source = Recording::open(path)?;
+    let mut info = FileInfo::of(&source);
     let mut analyser = Analyser::new(config(info.sample_rate))
         .map_err(|source| OfflineError::Analysis { path: path.display().to_string(), source })?;
     let mut block = Vec::with_capacity(BLOCK_FRAMES);
-    while source.read_block(&mut block, BLOCK_FRAMES)? > 0 {
+    while source.read_block_channels(&mut block, BLOCK_FRAMES, Channels::Mix)? > 0 {
         analyser.process(&block, &mut on_frame);
         on_progress(analyser.duration_s(), info.duration_s);
     }
     let summary = analyser.finish(&mut on_frame);
+    if source.duration_s().is_none() {
+        info.duration_s = summary.duration_s;
+    }
     Ok((info, summary))
 }
 
@@ -92,7 +104,7 @@ pub struct CallSummaries {
 /// One side: its source, its analyser, and the frames it has made but not yet paired.
 struct SideStream {
     path: String,
-    source: WavSource,
+    source: Recording,
     pick: Channels,
     analyser: Analyser,
     block: Vec<f32>,
@@ -106,12 +118,8 @@ impl SideStream {
         pick: Channels,
         config: &impl Fn(u32) -> AnalyserConfig,
     ) -> Result<(Self, FileInfo), OfflineError> {
-        let source = WavSource::open(path)?;
-        let info = FileInfo {
-            sample_rate: source.sample_rate(),
-            channels: source.channels(),
-            duration_s: source.duration_s(),
-        };
+        let source = Recording::open(path)?;
+        let info = FileInfo::of(&source);
         let path = path.display().to_string();
         let analyser = Analyser::new(config(info.sample_rate))
             .map_err(|source| OfflineError::Analysis { path: path.clone(), source })?;
@@ -193,7 +201,17 @@ pub fn analyse_call(
         side.summary.unwrap_or_else(|| unreachable!("{}: both sides ran to their end", side.path))
     };
     let summaries = CallSummaries { agent: summary(agent), caller: summary(caller) };
-    Ok((CallInfo { agent: agent_info, caller: caller_info }, summaries))
+    let mut info = CallInfo { agent: agent_info, caller: caller_info };
+    // A length the file did not state (0 in `FileInfo::of`: no file read here is empty) is
+    // the length decoded.
+    for (side, summary) in
+        [(&mut info.agent, &summaries.agent), (&mut info.caller, &summaries.caller)]
+    {
+        if side.duration_s == 0.0 {
+            side.duration_s = summary.duration_s;
+        }
+    }
+    Ok((info, summaries))
 }
 
 #[cfg(test)]

@@ -1,11 +1,16 @@
-//! Where samples come from: WAV files and (in `capture`) microphones. Knows nothing of
-//! the analysis or the UI; both kinds of source hand out mono f32 blocks.
+//! Where samples come from: recordings (WAV by hand in `wav`, MP3/FLAC/Ogg/AAC through
+//! symphonia in `compressed`, the two behind `recording`) and (in `capture`) microphones.
+//! Knows nothing of the analysis or the UI; every kind of source hands out mono f32 blocks.
 
 mod caller;
 pub mod capture;
+pub mod compressed;
 mod device;
+pub mod recording;
 pub mod wav;
 
+pub use compressed::{CompressedError, CompressedSource};
+pub use recording::{Recording, RecordingError, is_recording_name};
 pub use wav::{Channels, Encoding, WavError, WavSource};
 
 /// A sample as the analysis may take it: within full scale (±1.0), and 0 for NaN.

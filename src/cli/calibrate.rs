@@ -16,9 +16,10 @@ use speech_coach::coach::rehearsal::count_syllables;
 
 #[derive(Debug, clap::Args)]
 pub struct CalibrateArgs {
-    /// A WAV recording of the passage (or of --text) read aloud at your normal pace.
+    /// A recording (WAV, MP3, FLAC, Ogg Vorbis, AAC/M4A) of the passage (or of --text) read
+    /// aloud at your normal pace.
     /// Without it, the passage to read is printed.
-    #[arg(long, value_name = "FILE.wav")]
+    #[arg(long, value_name = "FILE")]
     pub recording: Option<PathBuf>,
     /// The text that was read (UTF-8); default: the built-in passage of --lang.
     #[arg(long, value_name = "FILE.txt")]

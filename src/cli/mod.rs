@@ -5,6 +5,7 @@ pub mod stdout;
 
 pub mod analyze;
 pub mod autostart;
+pub mod batch;
 pub mod calibrate;
 pub mod devices;
 pub mod frames_csv;
@@ -40,4 +41,19 @@ pub fn interrupted_flag(what: &str) -> Arc<AtomicBool> {
         eprintln!("speech-coach: Ctrl-C will not end {what} cleanly: {e}");
     }
     flag
+}
+
+/// The error and its causes on one line, skipping causes the message already quotes,
+/// with control characters shown as escapes.
+pub fn one_line(e: &anyhow::Error) -> String {
+    let mut line = e.to_string();
+    for cause in e.chain().skip(1) {
+        let text = cause.to_string();
+        if !line.contains(&text) {
+            line = format!("{line}: {text}");
+        }
+    }
+    // An error can quote stored text (serde names the unknown value it met in a session
+    // file): shown, never obeyed by the terminal.
+    terminal::clean(&line.replace('\n', " ")).into_owned()
 }

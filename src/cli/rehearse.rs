@@ -16,8 +16,9 @@ pub struct RehearseArgs {
     /// Script: plain text or Markdown, one spoken line per line; `[slow]` or `[pace=N]` at
     /// the end of a line sets its target.
     pub script: PathBuf,
-    /// A recorded rehearsal to score instead of opening the window.
-    #[arg(long, value_name = "FILE.wav")]
+    /// A recorded rehearsal (WAV, MP3, FLAC, Ogg Vorbis, AAC/M4A) to score instead of
+    /// opening the window.
+    #[arg(long, value_name = "FILE")]
     pub recording: Option<PathBuf>,
     /// Language of the script (default: from the script's characters).
     #[arg(long, value_enum)]
