@@ -459,8 +459,8 @@ impl eframe::App for CoachApp {
             // (the status line still says there is no microphone).
             DeviceStatus::Unavailable { reason } if !self.had_source => {
                 self.had_source = true;
-                let s = crate::ui::i18n::strings(self.settings.ui_lang);
-                self.notice = Some(format!("{}: {reason} → {}", s.no_microphone, s.demo));
+                let ui_lang = self.settings.ui_lang;
+                self.notice = Some(crate::ui::i18n::no_microphone_notice(ui_lang, reason));
                 eprintln!("speech-coach: no microphone ({reason}); playing the demo recording");
                 self.apply(Action::StartDemo, ui);
                 state = self.pipeline.snapshot();

@@ -281,6 +281,17 @@ pub fn strings(lang: UiLang) -> &'static Strings {
 }
 
 /// The short tip for a cue, in the agent's own words (not the training documents').
+/// The notice when no microphone could be opened at start and the demo plays instead. The
+/// reason comes from the audio library in English: the English interface shows it, the
+/// Chinese one does not mix it into a Chinese line (stderr keeps it for support).
+pub fn no_microphone_notice(lang: UiLang, reason: &str) -> String {
+    let s = strings(lang);
+    match lang {
+        UiLang::Zh => format!("{} → {}", s.no_microphone, s.demo),
+        UiLang::En => format!("{}: {reason} → {}", s.no_microphone, s.demo),
+    }
+}
+
 pub fn cue_text(lang: UiLang, cue: Cue) -> &'static str {
     match (lang, cue) {
         (UiLang::Zh, Cue::Clipping) => "声音过载：把麦克风离嘴远一点",
@@ -541,6 +552,21 @@ pub fn all_chinese_text() -> String {
         all.push_str(cue_text_in(UiLang::Zh, cue, Band::Red));
     }
     all
+}
+
+#[cfg(test)]
+mod no_microphone_tests {
+    use super::*;
+
+    #[test]
+    fn the_no_microphone_notice_is_in_the_interfaces_language_only() {
+        let reason = "no microphone found (no default input device)";
+        let zh = no_microphone_notice(UiLang::Zh, reason);
+        assert!(!zh.chars().any(|c| c.is_ascii_alphabetic()), "{zh}");
+        assert!(zh.starts_with("没有找到麦克风"), "{zh}");
+        let en = no_microphone_notice(UiLang::En, reason);
+        assert!(en.contains(reason) && en.starts_with("No microphone found"), "{en}");
+    }
 }
 
 #[cfg(test)]
