@@ -375,3 +375,22 @@ fn the_targets_panel_edits_a_band_in_order_and_resets_to_the_training_defaults()
     h.run();
     assert_eq!(h.state().actions, vec![Action::SetTargets(Targets::default())]);
 }
+
+/// Issue 23 item 10: at the strip's own minimum width (480 px) and under it (420 px), the
+/// longest cue stays clear of the 完整视图 button, which stays wholly on screen.
+#[test]
+fn the_strips_cue_never_runs_under_the_full_view_button() {
+    use speech_coach::coach::{Band, Cue, Headline};
+    for width in [480.0, 420.0] {
+        let mut state = speaking();
+        state.coach.headline = Headline::Cue { cue: Cue::MicTooQuiet, band: Band::Red };
+        let screen =
+            Screen { state: Some(state), ui_lang: UiLang::Zh, compact: true, ..Default::default() };
+        let mut h = harness(screen, [width, 40.0]);
+        h.run();
+        let button = h.get_by_label("完整视图").rect();
+        assert!(button.right() <= width && button.left() >= 0.0, "{width}: {button:?}");
+        let cue = h.get_by_label_contains("麦克风太小声").rect();
+        assert!(cue.right() <= button.left(), "{width}: cue {cue:?} under the button {button:?}");
+    }
+}

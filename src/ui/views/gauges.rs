@@ -87,7 +87,13 @@ impl View<'_> {
     /// The headline: one cue, praise, or the device problem, from the same state as the
     /// gauges (see [`crate::coach::cues`] for the priorities).
     pub(super) fn cue_line(&self, ui: &mut Ui, size: f32) {
-        let (text, color) = match headline(self.state.coach.headline, self.device_ok()) {
+        let (text, color) = self.cue_text(ui);
+        ui.label(RichText::new(text).size(size).color(color).strong());
+    }
+
+    /// What the cue line says now, and in which colour.
+    pub(super) fn cue_text(&self, ui: &Ui) -> (&'static str, crate::egui::Color32) {
+        match headline(self.state.coach.headline, self.device_ok()) {
             Headline::DeviceLost => (window_strings(self.ui_lang).mic_disconnected, DEVICE),
             Headline::Cue { cue, band } => {
                 (i18n::cue_text_in(self.ui_lang, cue, band), band_color(band))
@@ -95,7 +101,6 @@ impl View<'_> {
             Headline::KeepItUp => (self.s().all_good, band_color(Band::Green)),
             Headline::Waiting => (self.s().waiting, ui.visuals().weak_text_color()),
             Headline::Settling => ("…", ui.visuals().weak_text_color()),
-        };
-        ui.label(RichText::new(text).size(size).color(color).strong());
+        }
     }
 }
