@@ -191,7 +191,25 @@ fn sync_once(batch: usize) -> Result<()> {
         bar.finish_and_clear();
     }
     let sent = sent.map_err(still)?;
-    outln!("sent {} calls to {}; {} waiting", sent.sent, config.destination, sent.waiting)?;
+    let aside = queue::set_aside(&root, &config.destination)?;
+    let aside_note =
+        if aside.is_empty() { String::new() } else { format!("; {} set aside", aside.len()) };
+    outln!(
+        "sent {} calls to {}; {} waiting{aside_note}",
+        sent.sent,
+        config.destination,
+        sent.waiting
+    )?;
+    // Each call set aside once per run, with the reason (text from the store or the
+    // database: shown through `terminal::clean`), and how to send it again.
+    for call in &aside {
+        outln!(
+            "set aside: {}: {} (delete {} to send it again)",
+            super::terminal::clean(&call.id),
+            super::terminal::clean(&call.reason),
+            super::terminal::clean(&call.dir.join(queue::REFUSED).display().to_string()),
+        )?;
+    }
     Ok(())
 }
 

@@ -10,11 +10,18 @@ use postgres::Client;
 use super::db::TeamError;
 
 /// The migrations, numbered; compiled in so the binary needs no repository beside it.
-pub const MIGRATIONS: &[(i32, &str, &str)] = &[(
-    1,
-    "0001_summaries_profiles_roles.sql",
-    include_str!("../../migrations/0001_summaries_profiles_roles.sql"),
-)];
+pub const MIGRATIONS: &[(i32, &str, &str)] = &[
+    (
+        1,
+        "0001_summaries_profiles_roles.sql",
+        include_str!("../../migrations/0001_summaries_profiles_roles.sql"),
+    ),
+    (
+        2,
+        "0002_checks_and_profile_trigger.sql",
+        include_str!("../../migrations/0002_checks_and_profile_trigger.sql"),
+    ),
+];
 
 /// An arbitrary constant naming speech-coach's migration lock (pg_advisory_lock key).
 const LOCK_KEY: i64 = 0x005c_0ac4_7ea4;
