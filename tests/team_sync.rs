@@ -671,3 +671,37 @@ fn who_wrote_a_profile_and_when_are_the_databases_on_insert_too() {
         .unwrap();
     assert_eq!((row.get::<_, String>(0), row.get::<_, bool>(1)), ("carol".into(), true));
 }
+
+#[test]
+fn a_server_that_accepts_and_never_answers_ends_sync_and_report_with_one_line_in_time() {
+    // Issue 22 C3: no limit past the TCP connect, so `team sync` (and the window's sync
+    // and profile threads) waited for ever on a server that took the connection and said
+    // nothing.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        // Every connection accepted and held open, never a byte back.
+        let held: Vec<_> = listener.incoming().map_while(Result::ok).collect();
+        drop(held);
+    });
+    let url = format!("postgresql://alice@127.0.0.1:{port}/postgres");
+    let pc = Pc::new("silent", &url, "north", "Alice", "alice-pw");
+    pc.add_calls(1_764_000_000, 2);
+    let bound = speech_coach::team::db::ANSWER_LIMIT + Duration::from_secs(10);
+    let report_dir = scratch("team-silent-report");
+    let mut report = binary();
+    report
+        .args(["team", "report", "--team", "north", "--url", &url])
+        .env("SPEECH_COACH_DB_PASSWORD", "alice-pw")
+        .env("SPEECH_COACH_CONFIG_DIR", &report_dir);
+    for (what, mut cmd) in [("team sync", pc.team(&["sync"])), ("team report", report)] {
+        let started = Instant::now();
+        let out = common::output_within(&mut cmd, bound)
+            .unwrap_or_else(|| panic!("{what} still waits after {bound:?}"));
+        common::assert_clean_failure(&out, "no answer within 10 s");
+        assert!(started.elapsed() >= speech_coach::team::db::ANSWER_LIMIT, "{what}");
+    }
+    let out = pc.sync();
+    assert!(String::from_utf8_lossy(&out.stderr).contains("2 calls wait"), "{}", text(&out));
+    assert_eq!(pc.markers(), 0);
+}

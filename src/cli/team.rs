@@ -181,12 +181,36 @@ fn sync_once(batch: usize) -> Result<()> {
         bar.set_message("sending");
         bar
     });
-    let sent =
-        upload::send_waiting(&mut client, &config, &root, settings.baseline, batch, |done, _| {
-            if let Some(bar) = &bar {
-                bar.set_position(done as u64);
-            }
+    // The upload runs on a thread of its own, watched: each batch must be answered within
+    // the exchange limit, or the command ends with one line (a server that stops answering
+    // mid-sync must not hang it; the thread goes with the process).
+    let (tx, rx) = std::sync::mpsc::channel();
+    {
+        let (config, root, baseline) = (config.clone(), root.clone(), settings.baseline);
+        let progress = tx.clone();
+        std::thread::spawn(move || {
+            let sent =
+                upload::send_waiting(&mut client, &config, &root, baseline, batch, |n, _| {
+                    let _ = progress.send(Ok(n));
+                });
+            let _ = tx.send(Err(sent));
         });
+    }
+    let sent = loop {
+        match rx.recv_timeout(db::EXCHANGE_LIMIT) {
+            Ok(Ok(done)) => {
+                if let Some(bar) = &bar {
+                    bar.set_position(done as u64);
+                }
+            }
+            Ok(Err(sent)) => break sent,
+            Err(_) => {
+                let target = db::target(&config.db);
+                let reason = format!("no answer within {} s", db::EXCHANGE_LIMIT.as_secs());
+                break Err(TeamError::Unreachable { target, reason });
+            }
+        }
+    };
     if let Some(bar) = &bar {
         bar.finish_and_clear();
     }

@@ -150,6 +150,12 @@ fn write_cache(path: &std::path::Path, destination: &str, profile: Option<&Profi
     }
 }
 
+/// How long one round (connect, profile, upload) may take before the database counts as
+/// gone: a silent server no longer stops the thread for ever (issue 22 C3), it is offline
+/// and asked again after the backoff.
+pub const ROUND_LIMIT: Duration = Duration::from_secs(120);
+
+#[derive(Clone)]
 struct Worker {
     config: TeamConfig,
     root: PathBuf,
@@ -175,7 +181,7 @@ impl Worker {
             if now >= next_sync || now >= next_profile {
                 let waiting = queue::count_waiting(&self.root, &self.config.destination);
                 self.update(|s| s.waiting = waiting.as_ref().ok().copied());
-                let round = self.round(&mut client, &mut version, now >= next_profile);
+                let round = self.bounded_round(&mut client, &mut version, now >= next_profile);
                 match round {
                     Ok(()) => {
                         backoff = MIN_BACKOFF;
@@ -208,6 +214,29 @@ impl Worker {
                 Err(RecvTimeoutError::Timeout) => {}
             }
         }
+    }
+
+    /// [`Self::round`] within [`ROUND_LIMIT`], on a thread of its own (see
+    /// [`super::db::bounded`]): past it, the connection is given up with the round.
+    fn bounded_round(
+        &self,
+        client: &mut Option<postgres::Client>,
+        version: &mut Option<Option<String>>,
+        profile_due: bool,
+    ) -> Result<(), TeamError> {
+        let worker = self.clone();
+        let (mut c, mut v) = (client.take(), version.clone());
+        let done = super::db::bounded(ROUND_LIMIT, move || {
+            let result = worker.round(&mut c, &mut v, profile_due);
+            (c, v, result)
+        });
+        let Some((c, v, result)) = done else {
+            let target = super::db::target(&self.config.db);
+            let reason = format!("no answer within {} s", ROUND_LIMIT.as_secs());
+            return Err(TeamError::Unreachable { target, reason });
+        };
+        (*client, *version) = (c, v);
+        result
     }
 
     /// One exchange: connect if needed, read the profile when due, send what waits.
