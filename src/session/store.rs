@@ -483,7 +483,8 @@ pub fn ensure_uuid(dir: &Path) -> Result<SessionMeta, StoreError> {
 pub fn renew_uuid(dir: &Path) -> Result<uuid::Uuid, StoreError> {
     let path = dir.join("session.json");
     let damaged = |reason: String| StoreError::Damaged { path: path.clone(), reason };
-    let bytes = std::fs::read(&path).map_err(|e| damaged(e.to_string()))?;
+    let bytes = crate::platform::files::read_regular(&path, crate::platform::files::Links::Refuse)
+        .map_err(|e| damaged(e.to_string()))?;
     let mut value: serde_json::Value =
         serde_json::from_str(&crate::platform::json::tolerant(&bytes))
             .map_err(|e| damaged(e.to_string()))?;

@@ -35,7 +35,7 @@ pub use lang::UiLang;
 use crate::analysis::Lang;
 use crate::coach::targets::{TargetBand, ValueProblem};
 use crate::coach::{Baseline, Targets};
-use crate::platform::{json, paths, private};
+use crate::platform::{files, json, paths, private};
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Settings {
@@ -155,7 +155,9 @@ impl From<&Settings> for crate::report::call::ReportOptions {
 impl Settings {
     /// Loads settings, with a notice for every field not taken as written.
     pub fn load(path: &Path) -> (Self, Vec<SettingsNotice>) {
-        let bytes = match regular_file(path).and_then(|()| std::fs::read(path)) {
+        // A regular file only, a link followed to one: a FIFO or a device in its place
+        // would block the read or never end (issue 22 C4).
+        let bytes = match files::read_regular(path, files::Links::Follow) {
             Ok(bytes) => bytes,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return (Self::default(), vec![]),
             Err(e) => {
@@ -256,25 +258,14 @@ impl Settings {
 /// one: a FIFO or a device in its place (or a link to one) is never opened, since reading
 /// it would block or never end.
 fn read_object(path: &Path) -> Option<Map<String, Value>> {
-    let meta = std::fs::metadata(path).ok()?;
-    if !meta.is_file() || meta.len() > SETTINGS_BYTES_MAX {
+    files::check_regular(path, files::Links::Follow).ok()?;
+    if std::fs::metadata(path).ok()?.len() > SETTINGS_BYTES_MAX {
         return None;
     }
-    let text = std::fs::read(path).ok()?;
+    let text = files::read_regular(path, files::Links::Follow).ok()?;
     match serde_json::from_str::<Value>(&json::tolerant(&text)).ok()? {
         Value::Object(object) => Some(object),
         _ => None,
-    }
-}
-
-/// `Ok` when `path` (followed through links, as opening it would) is a regular file: a
-/// FIFO or a device in its place would block the read or never end (issue 22 C4).
-fn regular_file(path: &Path) -> std::io::Result<()> {
-    let meta = std::fs::metadata(path)?;
-    if meta.is_file() {
-        Ok(())
-    } else {
-        Err(std::io::Error::new(std::io::ErrorKind::InvalidInput, "not a regular file"))
     }
 }
 

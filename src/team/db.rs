@@ -200,7 +200,8 @@ pub fn connect(config: &Config, ca_file: Option<&Path>) -> Result<Client, TeamEr
 fn connect_now(config: &Config, ca_file: Option<&Path>) -> Result<Client, TeamError> {
     let mut builder = native_tls::TlsConnector::builder();
     if let Some(path) = ca_file {
-        let pem = std::fs::read(path)
+        // The user names it, so a link is followed, but only to a regular file.
+        let pem = crate::platform::files::read_regular(path, crate::platform::files::Links::Follow)
             .map_err(|e| TeamError::CaFile { path: path.into(), reason: e.to_string() })?;
         let cert = native_tls::Certificate::from_pem(&pem)
             .map_err(|e| TeamError::CaFile { path: path.into(), reason: e.to_string() })?;

@@ -128,7 +128,8 @@ struct Cached {
 
 /// The cached profile, if it was read from this destination (database and team).
 fn read_cache(path: &std::path::Path, destination: &str) -> Option<Profile> {
-    let cached: Cached = serde_json::from_slice(&std::fs::read(path).ok()?).ok()?;
+    let bytes = crate::platform::files::read_regular(path, crate::platform::files::Links::Refuse);
+    let cached: Cached = serde_json::from_slice(&bytes.ok()?).ok()?;
     (cached.destination == destination).then_some(cached.profile)
 }
 
