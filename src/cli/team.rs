@@ -266,7 +266,8 @@ fn watch(seconds: Option<f64>) -> Result<()> {
         let status = link.status();
         if status.sent != last_sent {
             last_sent = status.sent;
-            lines.push(json!({"event": "sent", "sent": status.sent, "waiting": status.waiting}));
+            lines.push(json!({"event": "sent", "sent": status.sent, "waiting": status.waiting,
+                "set_aside": status.set_aside}));
         }
         if status.last_error != last_error {
             last_error = status.last_error.clone();

@@ -36,6 +36,8 @@ pub const SYNC_EVERY: Duration = Duration::from_secs(10);
 pub struct LinkStatus {
     /// Finished calls not yet in the database (`None` before the first count).
     pub waiting: Option<usize>,
+    /// Calls set aside because they cannot be sent (see [`queue`]), apart from `waiting`.
+    pub set_aside: Option<usize>,
     /// The last exchange with the database went through.
     pub connected: bool,
     /// Why the last attempt failed, in one line (cleared by the next success).
@@ -172,6 +174,8 @@ impl Worker {
     }
 
     fn run(self, rx: &Receiver<Message>) {
+        let set_aside = queue::set_aside(&self.root, &self.config.destination);
+        self.update(|s| s.set_aside = set_aside.ok().map(|a| a.len()));
         let mut client: Option<postgres::Client> = None;
         let mut backoff = MIN_BACKOFF;
         let mut next_sync = Instant::now();
@@ -269,9 +273,18 @@ impl Worker {
         }
         let sent =
             upload::send_waiting(c, &self.config, &self.root, self.baseline, BATCH, |_, _| {})?;
+        let set_aside = match sent.set_aside {
+            // Counted again only when this round set one aside: the usual round reads
+            // no more than the markers it already read.
+            0 => None,
+            _ => queue::set_aside(&self.root, &self.config.destination).ok().map(|a| a.len()),
+        };
         self.update(|s| {
             s.sent += sent.sent;
             s.waiting = Some(sent.waiting);
+            if set_aside.is_some() {
+                s.set_aside = set_aside;
+            }
         });
         Ok(())
     }

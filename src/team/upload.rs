@@ -190,7 +190,7 @@ pub fn send_waiting(
         send_isolating(client, config, rows, &mut pass)?;
         progress(pass.sent + pass.set_aside, total);
     }
-    pass.waiting = total - pass.sent - pass.set_aside;
+    pass.waiting = total.saturating_sub(pass.sent + pass.set_aside);
     Ok(pass)
 }
 
