@@ -38,7 +38,10 @@ pub fn run(client: &mut Client) -> Result<Applied, TeamError> {
     let db = TeamError::from_db;
     client
         .batch_execute(
-            "CREATE SCHEMA IF NOT EXISTS speech_coach;
+            // A migration rewrites or checks a whole table (900 000 calls: seconds), which
+            // may outlast the 30 s a connection of ours allows a statement (`db::config`).
+            "SET statement_timeout = '10min';
+             CREATE SCHEMA IF NOT EXISTS speech_coach;
              CREATE TABLE IF NOT EXISTS speech_coach.schema_migrations (
                  version integer PRIMARY KEY,
                  name text NOT NULL,
