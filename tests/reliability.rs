@@ -356,3 +356,57 @@ fn a_closed_pipe_ends_every_command_quietly() {
         assert!(!err.contains("Broken pipe"), "{args:?}: {err}");
     }
 }
+
+#[test]
+fn a_fifo_or_a_link_to_dev_zero_in_place_of_a_stored_file_hangs_no_command() {
+    // Issue 22 C4: reading a FIFO waits for a writer that never comes, and /dev/zero
+    // never ends: `sessions`, `history`, `report` and `team sync` hung on either.
+    let dir = scratch("special-files");
+    let data = dir.join("data");
+    let mkfifo = |path: &Path| {
+        let _ = std::fs::remove_file(path);
+        assert!(Command::new("mkfifo").arg(path).status().unwrap().success());
+    };
+    let zero = |path: &Path| {
+        let _ = std::fs::remove_file(path);
+        std::os::unix::fs::symlink("/dev/zero", path).unwrap();
+    };
+    fake_session(&data, "1764000000", "mic");
+    mkfifo(&fake_session(&data, "1764000100", "mic").join("session.json"));
+    zero(&fake_session(&data, "1764000200", "mic").join("session.json"));
+    mkfifo(&fake_session(&data, "1764000300", "mic").join("frames.csv"));
+    zero(&fake_session(&data, "1764000400", "mic").join("frames.csv"));
+    mkfifo(&dir.join("settings.json"));
+    let limit = Duration::from_secs(20);
+    let run = |args: &[&str]| {
+        common::output_within(common::isolated(&dir).args(args), limit)
+            .unwrap_or_else(|| panic!("{args:?} still runs after {limit:?}"))
+    };
+    for args in [&["sessions"][..], &["history"], &["history", "--json"], &["report", "1764000000"]]
+    {
+        let out = run(args);
+        assert!(out.status.success() && !common::crashed(&out), "{args:?}: {}", stderr(&out));
+    }
+    let listed = String::from_utf8_lossy(&run(&["sessions"]).stdout).into_owned();
+    assert!(listed.contains("1764000000") && listed.contains("1764000100"), "{listed}");
+    // Without the settings' notice, a refused session is one line.
+    std::fs::remove_file(dir.join("settings.json")).unwrap();
+    for id in ["1764000100", "1764000200", "1764000300", "1764000400"] {
+        common::assert_clean_failure(&run(&["report", id]), "not a regular file");
+    }
+
+    // team sync: the same store, and a FIFO as the settings' CA file.
+    let team = dir.join("team-config");
+    std::fs::create_dir_all(&team).unwrap();
+    let ca = team.join("ca.pem");
+    mkfifo(&ca);
+    let settings = serde_json::json!({"team": {"url": "postgresql://alice@127.0.0.1:1/coach",
+        "team": "north", "agent": "Alice", "ca_file": ca}});
+    std::fs::write(team.join("settings.json"), settings.to_string()).unwrap();
+    let mut sync = common::isolated(&dir);
+    sync.args(["team", "sync"])
+        .env("SPEECH_COACH_CONFIG_DIR", &team)
+        .env("SPEECH_COACH_DB_PASSWORD", "pw");
+    let out = common::output_within(&mut sync, limit).expect("team sync still runs");
+    common::assert_clean_failure(&out, "not a regular file (a FIFO)");
+}

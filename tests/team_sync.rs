@@ -157,7 +157,8 @@ fn a_finished_call_syncs_once_and_a_retry_or_a_second_init_adds_nothing() {
     assert_eq!(count(&pg, "SELECT count(*) FROM speech_coach.summaries"), 1);
     let init = binary().args(["team", "init", "--admin-url", &pg.admin_url()]).output().unwrap();
     assert!(init.status.success() && text(&init).contains("up to date"), "{}", text(&init));
-    assert_eq!(count(&pg, "SELECT count(*) FROM speech_coach.schema_migrations"), 1);
+    let migrations = speech_coach::team::migrate::MIGRATIONS.len() as i64;
+    assert_eq!(count(&pg, "SELECT count(*) FROM speech_coach.schema_migrations"), migrations);
 }
 
 #[test]
@@ -502,4 +503,205 @@ fn a_lead_hands_out_a_profile_from_a_file_and_an_agent_or_a_bad_band_is_refused(
         .unwrap()
         .get(0);
     assert_eq!(stored, "[120.0, 150.0]");
+}
+
+/// Rewrites fields of a stored call's `session.json` (a damaged file, a cloned disk).
+fn edit_call(root: &Path, id: u64, fields: serde_json::Value) {
+    let path = root.join(id.to_string()).join("session.json");
+    let mut json: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+    json.as_object_mut().unwrap().extend(fields.as_object().unwrap().clone());
+    std::fs::write(&path, json.to_string()).unwrap();
+}
+
+#[test]
+fn one_call_that_cannot_be_sent_is_set_aside_with_its_reason_and_every_other_call_is_sent() {
+    // Issue 22 D3: one bad stored call (a UUID another agent had sent, from a disk cloned
+    // from one image; a start of 2^64 − 1) failed every batch, so no call of the PC was
+    // ever sent again.
+    let pg = centre("aside");
+    let bob = Pc::new("aside-bob", &pg.url("bob"), "north", "Bob", "bob-pw");
+    let bobs = bob.add_calls(1_764_000_000, 1);
+    assert!(bob.sync().status.success());
+    let alice = Pc::new("aside-alice", &pg.url("alice"), "north", "Alice", "alice-pw");
+    alice.add_calls(1_764_100_000, 3);
+    // Bob's call on Alice's disk, under Bob's UUID (the image was made on Bob's PC).
+    let cloned = 1_764_000_000;
+    store_call(&alice.sessions(), cloned, SessionKind::Call);
+    edit_call(&alice.sessions(), cloned, serde_json::json!({"uuid": bobs[0].uuid}));
+    // A start past i64, with an end a minute after it.
+    let huge = 1_764_200_000;
+    store_call(&alice.sessions(), huge, SessionKind::Call);
+    let start = u64::MAX - 1_000;
+    edit_call(
+        &alice.sessions(),
+        huge,
+        serde_json::json!({"started_unix_s": start, "ended_unix_s": start + 60}),
+    );
+    // A row the centre's database refuses on its own (a rule of the DBA's).
+    let ruled = 1_764_300_000;
+    store_call(&alice.sessions(), ruled, SessionKind::Call);
+    pg.admin()
+        .batch_execute(
+            "ALTER TABLE speech_coach.summaries ADD CONSTRAINT dba_rule \
+             CHECK (session_id <> '1764300000')",
+        )
+        .unwrap();
+
+    let out = alice.sync();
+    let said = text(&out);
+    assert!(out.status.success(), "{said}");
+    assert!(said.contains("sent 4 calls") && said.contains("0 waiting; 2 set aside"), "{said}");
+    let aside: Vec<&str> = said.lines().filter(|l| l.starts_with("set aside: ")).collect();
+    assert_eq!(aside.len(), 2, "{said}");
+    assert!(aside[0].contains("1764200000") && aside[0].contains("started_unix_s"), "{said}");
+    assert!(aside[1].contains("1764300000") && aside[1].contains("dba_rule"), "{said}");
+    // The cloned call went under a fresh UUID, written into its session.json; Bob's row
+    // is untouched.
+    let fresh = speech_coach::session::store::load_meta(&alice.sessions().join("1764000000"))
+        .unwrap()
+        .uuid
+        .unwrap();
+    assert_ne!(Some(fresh), bobs[0].uuid);
+    let login_of = |uuid: uuid::Uuid| -> String {
+        let row = pg
+            .admin()
+            .query_one(
+                "SELECT login::text FROM speech_coach.summaries WHERE uuid = $1::text::uuid",
+                &[&uuid.to_string()],
+            )
+            .unwrap();
+        row.get(0)
+    };
+    assert_eq!((login_of(fresh), login_of(bobs[0].uuid.unwrap())), ("alice".into(), "bob".into()));
+    assert_eq!(count(&pg, "SELECT count(*) FROM speech_coach.summaries WHERE login = 'alice'"), 4);
+
+    // Set aside means no retry for ever: the next sync sends nothing and lists them again.
+    let out = alice.sync();
+    assert!(
+        text(&out).contains("sent 0 calls") && text(&out).contains("2 set aside"),
+        "{}",
+        text(&out)
+    );
+    // With the DBA's rule gone and its marker deleted, the call goes.
+    pg.admin()
+        .batch_execute("ALTER TABLE speech_coach.summaries DROP CONSTRAINT dba_rule")
+        .unwrap();
+    std::fs::remove_file(alice.sessions().join("1764300000/team-sync-refused.json")).unwrap();
+    let out = alice.sync();
+    assert!(
+        text(&out).contains("sent 1 calls") && text(&out).contains("1 set aside"),
+        "{}",
+        text(&out)
+    );
+    assert_eq!(count(&pg, "SELECT count(*) FROM speech_coach.summaries"), 6);
+}
+
+#[test]
+fn numbers_that_are_not_finite_or_absurd_are_refused_by_the_schema_and_never_reach_the_report() {
+    // Issue 22 S3: an 'Infinity' level (sent from a session that held 1e300, or inserted
+    // directly) blanked the team's period level and put its agent first as "off target inf".
+    let pg = centre("finite");
+    let alice = Pc::new("finite-alice", &pg.url("alice"), "north", "Alice", "alice-pw");
+    alice.add_calls(1_764_000_000, 2);
+    assert!(alice.sync().status.success());
+    let mut a = pg.connect("alice", "alice-pw");
+    let insert = |client: &mut postgres::Client, column: &str, value: &str| {
+        client.execute(
+            &format!(
+                "INSERT INTO speech_coach.summaries (uuid, team, agent, session_id, started_at, \
+                 ended_at, day, lang, duration_s, speech_s, turn_s, spread_floor_st, pauses, \
+                 longest_pause_s, clipped_samples, heard_caller, cues_total, {column}) VALUES \
+                 (gen_random_uuid(), 'north', 'Alice', '1', to_timestamp(1764000000), \
+                 to_timestamp(1764000100), '2025-11-24', 'zh', 100, 50, 60, 5, 1, 1, 0, false, \
+                 0, {value})"
+            ),
+            &[],
+        )
+    };
+    for (column, value) in [
+        ("level_active_dbfs", "'Infinity'"),
+        ("level_active_dbfs", "'NaN'"),
+        ("volume_relative_db", "'-Infinity'"),
+        ("pace_per_min", "1e30"),
+        ("pitch_median_hz", "1e30"),
+        ("agent_talk_share", "2"),
+        ("holds", "-1"),
+        ("longest_hold_s", "'Infinity'"),
+    ] {
+        for (who, client) in [("alice", &mut a), ("owner", &mut pg.admin())] {
+            let said = refused(insert(client, column, value));
+            assert!(said.starts_with("23514"), "{who}: {column} = {value}: {said}");
+        }
+    }
+    pg.add_login("lena", "lena-pw", "speech_coach_lead", "north");
+    let out = binary()
+        .args(["team", "report", "--team", "north", "--url", &pg.url("lena"), "--json"])
+        .args(["--to", "2025-11-30"])
+        .env("SPEECH_COACH_DB_PASSWORD", "lena-pw")
+        .env("SPEECH_COACH_CONFIG_DIR", scratch("team-finite-report"))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out));
+    let report = String::from_utf8_lossy(&out.stdout);
+    for never in ["inf", "NaN"] {
+        assert!(!report.contains(never), "{never} in {report}");
+    }
+}
+
+#[test]
+fn who_wrote_a_profile_and_when_are_the_databases_on_insert_too() {
+    // Issue 22 S6: the trigger ran on UPDATE only, so a lead inserting a team's first
+    // profile could write any author and time.
+    let pg = centre("forge");
+    let mut carol = pg.connect("carol", "carol-pw");
+    carol
+        .execute(
+            "INSERT INTO speech_coach.profiles (team, targets, updated_at, updated_by) \
+             VALUES ('north', '{}', '2000-01-01', 'alice')",
+            &[],
+        )
+        .unwrap();
+    let row = carol
+        .query_one(
+            "SELECT updated_by::text, now() - updated_at < interval '1 minute' \
+             FROM speech_coach.profiles WHERE team = 'north'",
+            &[],
+        )
+        .unwrap();
+    assert_eq!((row.get::<_, String>(0), row.get::<_, bool>(1)), ("carol".into(), true));
+}
+
+#[test]
+fn a_server_that_accepts_and_never_answers_ends_sync_and_report_with_one_line_in_time() {
+    // Issue 22 C3: no limit past the TCP connect, so `team sync` (and the window's sync
+    // and profile threads) waited for ever on a server that took the connection and said
+    // nothing.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        // Every connection accepted and held open, never a byte back.
+        let held: Vec<_> = listener.incoming().map_while(Result::ok).collect();
+        drop(held);
+    });
+    let url = format!("postgresql://alice@127.0.0.1:{port}/postgres");
+    let pc = Pc::new("silent", &url, "north", "Alice", "alice-pw");
+    pc.add_calls(1_764_000_000, 2);
+    let bound = speech_coach::team::db::ANSWER_LIMIT + Duration::from_secs(10);
+    let report_dir = scratch("team-silent-report");
+    let mut report = binary();
+    report
+        .args(["team", "report", "--team", "north", "--url", &url])
+        .env("SPEECH_COACH_DB_PASSWORD", "alice-pw")
+        .env("SPEECH_COACH_CONFIG_DIR", &report_dir);
+    for (what, mut cmd) in [("team sync", pc.team(&["sync"])), ("team report", report)] {
+        let started = Instant::now();
+        let out = common::output_within(&mut cmd, bound)
+            .unwrap_or_else(|| panic!("{what} still waits after {bound:?}"));
+        common::assert_clean_failure(&out, "no answer within 10 s");
+        assert!(started.elapsed() >= speech_coach::team::db::ANSWER_LIMIT, "{what}");
+    }
+    let out = pc.sync();
+    assert!(String::from_utf8_lossy(&out.stderr).contains("2 calls wait"), "{}", text(&out));
+    assert_eq!(pc.markers(), 0);
 }

@@ -181,17 +181,59 @@ fn sync_once(batch: usize) -> Result<()> {
         bar.set_message("sending");
         bar
     });
-    let sent =
-        upload::send_waiting(&mut client, &config, &root, settings.baseline, batch, |done, _| {
-            if let Some(bar) = &bar {
-                bar.set_position(done as u64);
-            }
+    // The upload runs on a thread of its own, watched: each batch must be answered within
+    // the exchange limit, or the command ends with one line (a server that stops answering
+    // mid-sync must not hang it; the thread goes with the process).
+    let (tx, rx) = std::sync::mpsc::channel();
+    {
+        let (config, root, baseline) = (config.clone(), root.clone(), settings.baseline);
+        let progress = tx.clone();
+        std::thread::spawn(move || {
+            let sent =
+                upload::send_waiting(&mut client, &config, &root, baseline, batch, |n, _| {
+                    let _ = progress.send(Ok(n));
+                });
+            let _ = tx.send(Err(sent));
         });
+    }
+    let sent = loop {
+        match rx.recv_timeout(db::EXCHANGE_LIMIT) {
+            Ok(Ok(done)) => {
+                if let Some(bar) = &bar {
+                    bar.set_position(done as u64);
+                }
+            }
+            Ok(Err(sent)) => break sent,
+            Err(_) => {
+                let target = db::target(&config.db);
+                let reason = format!("no answer within {} s", db::EXCHANGE_LIMIT.as_secs());
+                break Err(TeamError::Unreachable { target, reason });
+            }
+        }
+    };
     if let Some(bar) = &bar {
         bar.finish_and_clear();
     }
     let sent = sent.map_err(still)?;
-    outln!("sent {} calls to {}; {} waiting", sent.sent, config.destination, sent.waiting)?;
+    let aside = queue::set_aside(&root, &config.destination)?;
+    let aside_note =
+        if aside.is_empty() { String::new() } else { format!("; {} set aside", aside.len()) };
+    outln!(
+        "sent {} calls to {}; {} waiting{aside_note}",
+        sent.sent,
+        config.destination,
+        sent.waiting
+    )?;
+    // Each call set aside once per run, with the reason (text from the store or the
+    // database: shown through `terminal::clean`), and how to send it again.
+    for call in &aside {
+        outln!(
+            "set aside: {}: {} (delete {} to send it again)",
+            super::terminal::clean(&call.id),
+            super::terminal::clean(&call.reason),
+            super::terminal::clean(&call.dir.join(queue::REFUSED).display().to_string()),
+        )?;
+    }
     Ok(())
 }
 
@@ -224,7 +266,8 @@ fn watch(seconds: Option<f64>) -> Result<()> {
         let status = link.status();
         if status.sent != last_sent {
             last_sent = status.sent;
-            lines.push(json!({"event": "sent", "sent": status.sent, "waiting": status.waiting}));
+            lines.push(json!({"event": "sent", "sent": status.sent, "waiting": status.waiting,
+                "set_aside": status.set_aside}));
         }
         if status.last_error != last_error {
             last_error = status.last_error.clone();

@@ -301,7 +301,9 @@ impl Tally {
 fn read_frames(dir: &Path) -> Result<Tally, StoreError> {
     let path = dir.join("frames.csv");
     let damaged = |reason: String| StoreError::Damaged { path: path.clone(), reason };
-    let file = std::fs::File::open(&path).map_err(|e| damaged(e.to_string()))?;
+    // A regular file, not a link (the store's rule): a FIFO or /dev/zero would hang.
+    let file = crate::platform::files::open_regular(&path, crate::platform::files::Links::Refuse)
+        .map_err(|e| damaged(e.to_string()))?;
     let mut t = Tally::default();
     frames::read(std::io::BufReader::new(file), |line| match line {
         Line::Row(r) => t.add(&r),

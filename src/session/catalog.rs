@@ -13,6 +13,7 @@ use std::path::{Path, PathBuf};
 
 use super::ranges;
 use super::store::{SessionMeta, StoreError};
+use crate::platform::files::{self, Links};
 use crate::platform::json;
 
 /// The id of the `n`-th session started in second `started_unix_s` (the shape
@@ -48,7 +49,9 @@ pub enum Listed {
 /// fields cannot be read is damaged.
 pub fn load_meta(dir: &Path) -> Result<SessionMeta, StoreError> {
     let path = dir.join("session.json");
-    let bytes = std::fs::read(&path)
+    // A regular file only, and no link (the store's rule): a FIFO or a link to /dev/zero
+    // in its place would hang every command that lists the store.
+    let bytes = files::read_regular(&path, Links::Refuse)
         .map_err(|e| StoreError::Damaged { path: path.clone(), reason: e.to_string() })?;
     let meta = serde_json::from_str(&json::tolerant(&bytes))
         .map_err(|e| StoreError::Damaged { path, reason: e.to_string() })?;

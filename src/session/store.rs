@@ -476,6 +476,26 @@ pub fn ensure_uuid(dir: &Path) -> Result<SessionMeta, StoreError> {
     Ok(meta)
 }
 
+/// Gives the session a fresh random UUID, written into its `session.json` before it is
+/// used: its old one is another PC's (a disk cloned from one image sends the same calls
+/// under the same UUIDs). Only the `uuid` field changes; the rest of the file stays as
+/// it is, unknown fields and all.
+pub fn renew_uuid(dir: &Path) -> Result<uuid::Uuid, StoreError> {
+    let path = dir.join("session.json");
+    let damaged = |reason: String| StoreError::Damaged { path: path.clone(), reason };
+    let bytes = crate::platform::files::read_regular(&path, crate::platform::files::Links::Refuse)
+        .map_err(|e| damaged(e.to_string()))?;
+    let mut value: serde_json::Value =
+        serde_json::from_str(&crate::platform::json::tolerant(&bytes))
+            .map_err(|e| damaged(e.to_string()))?;
+    let object = value.as_object_mut().ok_or_else(|| damaged("not a JSON object".into()))?;
+    let fresh = uuid::Uuid::new_v4();
+    object.insert("uuid".into(), serde_json::Value::String(fresh.to_string()));
+    let text = serde_json::to_string_pretty(&value).expect("meta serialises");
+    private::replace_file(&path, text.as_bytes(), false).map_err(io(&path))?;
+    Ok(fresh)
+}
+
 /// `session.json`, replaced atomically (temp file + rename) so a crash never leaves half.
 fn write_meta(dir: &Path, meta: &SessionMeta) -> Result<(), StoreError> {
     let path = dir.join("session.json");

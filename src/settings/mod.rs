@@ -13,6 +13,12 @@
 //! the calibrated baseline above all — is kept. A file that is not JSON at all never stops
 //! the app either: it is set aside as `settings.json.damaged` and defaults are used.
 //!
+//! Written field by field too: [`Settings::save`] writes only the fields this program
+//! changed since it read the file, over the file as it is at that moment, so an unknown
+//! key (another version's, a trainer's note), a field kept unusable as written (ignored
+//! with its notice, not silently replaced by its default) and a team section the program
+//! turned off all stay as people left them.
+//!
 //! Saved atomically (temp file + rename), readable by the user alone on Unix (file 0600,
 //! folder 0700): the baseline describes a person's voice.
 
@@ -29,7 +35,7 @@ pub use lang::UiLang;
 use crate::analysis::Lang;
 use crate::coach::targets::{TargetBand, ValueProblem};
 use crate::coach::{Baseline, Targets};
-use crate::platform::{json, paths, private};
+use crate::platform::{files, json, paths, private};
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Settings {
@@ -60,6 +66,20 @@ pub struct Settings {
     /// Team sync (`"team": {...}`, see [`crate::team::config`]); off when absent.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub team: Option<crate::team::config::TeamSettings>,
+    /// The fields as last read from or written to the file, for [`Settings::save`].
+    #[serde(skip)]
+    as_read: AsRead,
+}
+
+/// Settings as last read or written, serialised: what `save` compares each field with to
+/// know whether this program changed it. No part of the settings' value, so equal always.
+#[derive(Debug, Clone, Default)]
+struct AsRead(Option<Map<String, Value>>);
+
+impl PartialEq for AsRead {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
 }
 
 impl Default for Settings {
@@ -79,6 +99,7 @@ impl Default for Settings {
             use_pace_profile: true,
             hold_hotkey: crate::desktop::hotkey::DEFAULT_HOLD_HOTKEY.to_string(),
             team: None,
+            as_read: AsRead::default(),
         }
     }
 }
@@ -98,9 +119,14 @@ pub enum SettingsNotice {
     )]
     Damaged { path: PathBuf, aside: Option<PathBuf> },
     /// One field (a dotted path such as `targets.pace_zh_chars_per_min`) was unusable and
-    /// takes its default.
+    /// takes its default; the file keeps it as written.
     #[error("settings: {field}: {problem}; its default is used")]
     Field { field: String, problem: ValueProblem },
+    /// The team section had an unusable field (`field`, a dotted path such as
+    /// `team.profile_poll_s`): team sync is off. A section has no default to fall back
+    /// on: sending to a guessed place is worse than not sending.
+    #[error("settings: {field}: {problem}; team sync is off")]
+    Team { field: String, problem: ValueProblem },
     /// The stored baseline was unusable (`field` names the figure) and is dropped.
     #[error("settings: {field}: {problem}; the calibration is dropped, calibrate again")]
     Baseline { field: String, problem: ValueProblem },
@@ -129,7 +155,9 @@ impl From<&Settings> for crate::report::call::ReportOptions {
 impl Settings {
     /// Loads settings, with a notice for every field not taken as written.
     pub fn load(path: &Path) -> (Self, Vec<SettingsNotice>) {
-        let bytes = match std::fs::read(path) {
+        // A regular file only, a link followed to one: a FIFO or a device in its place
+        // would block the read or never end (issue 22 C4).
+        let bytes = match files::read_regular(path, files::Links::Follow) {
             Ok(bytes) => bytes,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return (Self::default(), vec![]),
             Err(e) => {
@@ -153,17 +181,9 @@ impl Settings {
     /// The settings of `path` if it reads as a JSON object, without notices and without
     /// setting a damaged file aside (for commands that only need one field of it).
     pub fn peek(path: &Path) -> Option<Self> {
-        // A regular file of settings size only: a FIFO or a device in its place must not
-        // block a command that only wanted one field.
-        let meta = std::fs::metadata(path).ok()?;
-        if !meta.is_file() || meta.len() > 1 << 20 {
-            return None;
-        }
-        let text = std::fs::read(path).ok()?;
-        match serde_json::from_str::<Value>(&json::tolerant(&text)).ok()? {
-            Value::Object(object) => Some(Self::from_object(&object).0),
-            _ => None,
-        }
+        // A regular file of settings size only (`read_object`): a FIFO or a device in its
+        // place must not block a command that only wanted one field.
+        Some(Self::from_object(&read_object(path)?).0)
     }
 
     /// Settings from a parsed file, field by field (see the module docs).
@@ -201,17 +221,86 @@ impl Settings {
         fields.targets(&mut s.targets);
         s.baseline = fields.baseline();
         s.team = fields.team();
+        s.as_read = AsRead(Some(s.fields()));
         (s, fields.notices)
     }
 
-    /// Writes atomically (temp file + rename), so a crash never leaves half a file.
-    pub fn save(&self, path: &Path) -> Result<(), SaveError> {
+    /// Writes the fields this program changed since the file was read (all of them for
+    /// settings that were never read) over the file as it is now, and keeps every other
+    /// key as it stands there: unknown keys, fields left unusable, a team section that
+    /// turned team sync off. Atomic (temp file + rename): a crash never leaves half a file.
+    pub fn save(&mut self, path: &Path) -> Result<(), SaveError> {
         let wrap = |source| SaveError { path: path.to_path_buf(), source };
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             private::create_dir_all(dir).map_err(wrap)?;
         }
-        let text = serde_json::to_string_pretty(self).expect("settings serialise");
-        private::replace_file(path, text.as_bytes(), true).map_err(wrap)
+        // A file that is not a JSON object was set aside when it was read (or is a
+        // special file, never opened): nothing in it to keep.
+        let mut object = read_object(path).unwrap_or_default();
+        let now = self.fields();
+        write_changes(&mut object, &now, self.as_read.0.as_ref(), true);
+        let text = serde_json::to_string_pretty(&object).expect("settings serialise");
+        private::replace_file(path, text.as_bytes(), true).map_err(wrap)?;
+        self.as_read = AsRead(Some(now));
+        Ok(())
+    }
+
+    /// The settings as the JSON object they are saved as.
+    fn fields(&self) -> Map<String, Value> {
+        match serde_json::to_value(self).expect("settings serialise") {
+            Value::Object(object) => object,
+            _ => unreachable!("settings serialise as an object"),
+        }
+    }
+}
+
+/// The settings file as a JSON object, if it is a regular file of settings size holding
+/// one: a FIFO or a device in its place (or a link to one) is never opened, since reading
+/// it would block or never end.
+fn read_object(path: &Path) -> Option<Map<String, Value>> {
+    files::check_regular(path, files::Links::Follow).ok()?;
+    if std::fs::metadata(path).ok()?.len() > SETTINGS_BYTES_MAX {
+        return None;
+    }
+    let text = files::read_regular(path, files::Links::Follow).ok()?;
+    match serde_json::from_str::<Value>(&json::tolerant(&text)).ok()? {
+        Value::Object(object) => Some(object),
+        _ => None,
+    }
+}
+
+/// No settings file comes near this (a few kB); a bigger one is not read.
+const SETTINGS_BYTES_MAX: u64 = 1 << 20;
+
+/// Puts into `file` each field of `now` that differs from `before` (every field when
+/// there is no `before`), and removes one `now` no longer has. `targets` is compared band
+/// by band (`top`), as it is read: a changed band must not overwrite another one kept
+/// unusable as written. A band, the baseline and the team section are written whole,
+/// since they are read whole.
+fn write_changes(
+    file: &mut Map<String, Value>,
+    now: &Map<String, Value>,
+    before: Option<&Map<String, Value>>,
+    top: bool,
+) {
+    let keys: std::collections::BTreeSet<&String> =
+        now.keys().chain(before.into_iter().flat_map(|b| b.keys())).collect();
+    for key in keys {
+        let (new, old) = (now.get(key), before.and_then(|b| b.get(key)));
+        if before.is_some() && new == old {
+            continue;
+        }
+        if let (true, Some(Value::Object(new)), Some(Value::Object(old))) =
+            (top && key == "targets", new, old)
+            && let Some(Value::Object(bands)) = file.get_mut(key)
+        {
+            write_changes(bands, new, Some(old), false);
+            continue;
+        }
+        match new {
+            Some(value) => file.insert(key.clone(), value.clone()),
+            None => file.remove(key),
+        };
     }
 }
 
@@ -286,7 +375,7 @@ impl Fields<'_> {
     fn team(&mut self) -> Option<crate::team::config::TeamSettings> {
         let value = self.object.get("team").filter(|v| !v.is_null())?;
         let Ok(team) = crate::team::config::TeamSettings::deserialize(value) else {
-            self.reject("team".into(), ValueProblem::WrongType);
+            self.team_off("team".into(), ValueProblem::WrongType);
             return None;
         };
         // A name is said as its length: a million characters do not belong in a notice.
@@ -295,7 +384,7 @@ impl Fields<'_> {
             let chars = name.chars().count();
             if chars > max {
                 let problem = ValueProblem::OutOfRange { min: 1.0, max: max as f32 };
-                self.reject(format!("team.{key} ({chars} characters)"), problem);
+                self.team_off(format!("team.{key} ({chars} characters)"), problem);
                 return None;
             }
         }
@@ -303,10 +392,18 @@ impl Fields<'_> {
             Ok(()) => Some(team),
             Err(reason) => {
                 let field = reason.split(':').next().unwrap_or("").trim();
-                self.reject(format!("team.{field}"), ValueProblem::UnknownValue);
+                let problem = match field {
+                    "profile_poll_s" => ValueProblem::OutOfRange { min: 0.2, max: 3600.0 },
+                    _ => ValueProblem::UnknownValue,
+                };
+                self.team_off(format!("team.{field}"), problem);
                 None
             }
         }
+    }
+
+    fn team_off(&mut self, field: String, problem: ValueProblem) {
+        self.notices.push(SettingsNotice::Team { field, problem });
     }
 
     /// The calibrated baseline, dropped whole if any figure is unusable: its figures were
@@ -347,6 +444,10 @@ mod tests {
         SettingsNotice::Field { field: field.into(), problem }
     }
 
+    fn team_off(field: &str, problem: ValueProblem) -> SettingsNotice {
+        SettingsNotice::Team { field: field.into(), problem }
+    }
+
     const BASELINE_JSON: &str = r#"{"pitch_median_hz": 210.0, "pitch_spread_st": 6.0,
         "active_level_dbfs": -24.0, "syllables_per_min": 230.0}"#;
 
@@ -376,7 +477,7 @@ mod tests {
         let path = dir("rt").join("settings.json");
         let (s, notices) = Settings::load(&path);
         assert!(notices.is_empty());
-        let changed = Settings { compact: true, device: Some("USB".into()), ..s };
+        let mut changed = Settings { compact: true, device: Some("USB".into()), ..s };
         changed.save(&path).unwrap();
         assert_eq!(Settings::load(&path), (changed, vec![]));
     }
@@ -541,9 +642,9 @@ mod tests {
         );
         assert_eq!(s.team, None);
         assert!(s.compact);
-        assert_eq!(notices, vec![field("team.url", ValueProblem::UnknownValue)]);
+        assert_eq!(notices, vec![team_off("team.url", ValueProblem::UnknownValue)]);
         let (s, notices) = load_text("team-type", r#"{"team": {"url": 5}}"#);
-        assert_eq!((s.team, notices), (None, vec![field("team", ValueProblem::WrongType)]));
+        assert_eq!((s.team, notices), (None, vec![team_off("team", ValueProblem::WrongType)]));
     }
 
     #[test]
@@ -559,11 +660,11 @@ mod tests {
         let (s, notices) = load_text("agent-long", &team(&long, "north"));
         assert_eq!((s.team, s.compact), (None, true));
         let problem = ValueProblem::OutOfRange { min: 1.0, max: 100.0 };
-        assert_eq!(notices, vec![field("team.agent (1000000 characters)", problem)]);
+        assert_eq!(notices, vec![team_off("team.agent (1000000 characters)", problem)]);
         assert!(notices[0].to_string().len() < 120, "{}", notices[0]);
         let (s, notices) = load_text("team-long", &team("Alice", &"n".repeat(101)));
         assert_eq!(s.team, None);
-        assert_eq!(notices, vec![field("team.team (101 characters)", problem)]);
+        assert_eq!(notices, vec![team_off("team.team (101 characters)", problem)]);
         // A hundred characters, Chinese ones counted as one each, are taken.
         let (s, notices) = load_text("agent-100", &team(&"李".repeat(100), "north"));
         assert!(notices.is_empty(), "{notices:?}");
@@ -608,10 +709,251 @@ mod tests {
         );
     }
 
+    /// The file as JSON, as it is on disk.
+    fn file_object(path: &Path) -> Map<String, Value> {
+        let text = std::fs::read_to_string(path).unwrap();
+        serde_json::from_str(&text).unwrap()
+    }
+
+    #[test]
+    fn a_save_writes_the_changed_field_and_keeps_unknown_keys_and_unusable_fields_as_written() {
+        // Issue 22 D2: one click in the window rewrote the file from the settings in use,
+        // dropping a team section with one bad field, every unknown key, and each field
+        // kept at its default over what the file said.
+        let json = r#"{"compact": "yes", "ui_lang": "zh", "from_a_newer_version": {"x": [1, 2]},
+            "team": {"url": "postgresql://alice@db/coach", "team": "north", "agent": "Alice",
+                     "profile_poll_s": 0.1},
+            "targets": {"pace_zh_chars_per_min": {"green": [170, 130], "amber": [200, 110]},
+                        "a_trainers_note": "north team, 2026"}}"#;
+        let path = dir("save-merge").join("settings.json");
+        std::fs::write(&path, json).unwrap();
+        let before = file_object(&path);
+        let (mut s, notices) = Settings::load(&path);
+        assert_eq!(s.team, None);
+        assert_eq!(notices.len(), 3, "{notices:?}");
+        s.ui_lang = UiLang::En;
+        s.targets.volume_relative_db.green = (-3.0, 3.0);
+        s.save(&path).unwrap();
+        let after = file_object(&path);
+        for key in ["compact", "from_a_newer_version", "team"] {
+            assert_eq!(after[key], before[key], "{key}");
+        }
+        assert_eq!(after["ui_lang"], "en");
+        for band in ["pace_zh_chars_per_min", "a_trainers_note"] {
+            assert_eq!(after["targets"][band], before["targets"][band], "{band}");
+        }
+        assert_eq!(after["targets"]["volume_relative_db"]["green"], serde_json::json!([-3.0, 3.0]));
+        // Read again: the same notices for the fields kept as written, the change taken.
+        let (again, notices_again) = Settings::load(&path);
+        assert_eq!(notices_again, notices);
+        assert_eq!(again, s);
+    }
+
+    #[test]
+    fn a_field_changed_and_changed_back_is_saved_each_time() {
+        let path = dir("save-back").join("settings.json");
+        std::fs::write(&path, r#"{"compact": false, "note": 1}"#).unwrap();
+        let (mut s, _) = Settings::load(&path);
+        for compact in [true, false, true] {
+            s.compact = compact;
+            s.save(&path).unwrap();
+            assert_eq!(Settings::load(&path).0.compact, compact);
+        }
+        assert_eq!(file_object(&path)["note"], 1);
+    }
+
+    #[test]
+    fn a_save_keeps_what_another_program_wrote_into_fields_this_one_did_not_change() {
+        let path = dir("save-other").join("settings.json");
+        std::fs::write(&path, r#"{"compact": false}"#).unwrap();
+        let (mut s, _) = Settings::load(&path);
+        // A trainer (or a second window) adds a device after this one read the file.
+        std::fs::write(&path, r#"{"compact": false, "device": "USB headset"}"#).unwrap();
+        s.compact = true;
+        s.save(&path).unwrap();
+        let (read, _) = Settings::load(&path);
+        assert_eq!((read.compact, read.device.as_deref()), (true, Some("USB headset")));
+    }
+
+    #[test]
+    fn an_unusable_team_section_says_team_sync_is_off_not_that_a_default_is_used() {
+        let (s, notices) = load_text(
+            "team-poll",
+            r#"{"team": {"url": "postgresql://alice@db/coach", "team": "north",
+                "agent": "Alice", "profile_poll_s": 0.1}}"#,
+        );
+        assert_eq!(s.team, None);
+        let problem = ValueProblem::OutOfRange { min: 0.2, max: 3600.0 };
+        assert_eq!(notices, vec![team_off("team.profile_poll_s", problem)]);
+        let line = notices[0].to_string();
+        assert!(line.ends_with("team sync is off") && !line.contains("default"), "{line}");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_fifo_or_a_device_in_place_of_the_settings_is_never_opened() {
+        // Issue 22 C4: reading a FIFO blocks until a writer comes; /dev/zero never ends.
+        let d = dir("special");
+        let fifo = d.join("fifo.json");
+        let made = std::process::Command::new("mkfifo").arg(&fifo).status().unwrap();
+        assert!(made.success());
+        let zero = d.join("zero.json");
+        std::os::unix::fs::symlink("/dev/zero", &zero).unwrap();
+        for path in [fifo, zero] {
+            let (s, notices) = Settings::load(&path);
+            assert_eq!(s, Settings::default());
+            assert!(matches!(notices[..], [SettingsNotice::Unreadable { .. }]), "{notices:?}");
+            assert!(Settings::peek(&path).is_none());
+        }
+    }
+
+    /// A small xorshift64* generator: the property test below is reproducible from its
+    /// seed without a dependency.
+    struct Rng(u64);
+
+    impl Rng {
+        fn next(&mut self) -> u64 {
+            self.0 ^= self.0 >> 12;
+            self.0 ^= self.0 << 25;
+            self.0 ^= self.0 >> 27;
+            self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
+        }
+        fn below(&mut self, n: usize) -> usize {
+            (self.next() % n as u64) as usize
+        }
+        fn chance(&mut self, percent: u64) -> bool {
+            self.next() % 100 < percent
+        }
+    }
+
+    /// A value no field takes: a wrong type, or a number out of every range.
+    fn damage(rng: &mut Rng) -> Value {
+        use serde_json::json;
+        let bad = [
+            json!("x"),
+            json!(7),
+            json!(-1e9),
+            json!(1e300),
+            json!([1, "two"]),
+            json!({"green": [170, 130], "amber": [200, 110]}),
+            json!({"unexpected": true}),
+            json!(true),
+            json!(0.1),
+            json!("Zh-Hans"),
+        ];
+        bad[rng.below(bad.len())].clone()
+    }
+
+    /// A complete, valid settings object.
+    fn valid_file() -> Map<String, Value> {
+        let team = r#"{"url": "postgresql://alice@db/coach", "team": "north", "agent": "A"}"#;
+        let s = Settings {
+            baseline: Some(serde_json::from_str(BASELINE_JSON).unwrap()),
+            device: Some("USB headset".into()),
+            team: Some(serde_json::from_str(team).unwrap()),
+            ..Settings::default()
+        };
+        s.fields()
+    }
+
+    #[test]
+    fn a_randomly_damaged_file_saved_after_one_change_keeps_every_other_field_as_it_was() {
+        // Issue 22 D2's property: whatever is wrong in the file, a save after one change
+        // writes that change and nothing else. 400 files, a fixed seed.
+        let mut rng = Rng(0x5eed_c0ac_2026_0022);
+        let d = dir("property");
+        for case in 0..400 {
+            let mut file = valid_file();
+            for key in file.keys().cloned().collect::<Vec<_>>() {
+                if key == "targets" {
+                    let Value::Object(bands) = &mut file["targets"] else { unreachable!() };
+                    for band in bands.values_mut() {
+                        if rng.chance(20) {
+                            *band = damage(&mut rng);
+                        }
+                    }
+                    if rng.chance(10) {
+                        file.insert(key, damage(&mut rng));
+                    }
+                } else if rng.chance(25) {
+                    file.insert(key, damage(&mut rng));
+                }
+            }
+            for n in 0..rng.below(3) {
+                file.insert(format!("unknown_{n}"), damage(&mut rng));
+            }
+            if let Some(Value::Object(bands)) = file.get_mut("targets")
+                && rng.chance(30)
+            {
+                bands.insert("unknown_band".into(), damage(&mut rng));
+            }
+            let path = d.join(format!("settings-{case}.json"));
+            std::fs::write(&path, serde_json::to_string(&file).unwrap()).unwrap();
+            let (mut s, notices) = Settings::load(&path);
+            // One change, as the window makes them.
+            let changed = match rng.below(5) {
+                0 => {
+                    s.compact = !s.compact;
+                    "compact"
+                }
+                1 => {
+                    s.ui_lang = if s.ui_lang == UiLang::Zh { UiLang::En } else { UiLang::Zh };
+                    "ui_lang"
+                }
+                2 => {
+                    s.device = Some(format!("device {case}"));
+                    "device"
+                }
+                3 => {
+                    s.baseline = if s.baseline.is_some() {
+                        None
+                    } else {
+                        Some(serde_json::from_str(BASELINE_JSON).unwrap())
+                    };
+                    "baseline"
+                }
+                _ => {
+                    s.targets.pace_en_words_per_min.green.0 += 1.0;
+                    "targets"
+                }
+            };
+            s.save(&path).unwrap();
+            let after = file_object(&path);
+            for (key, value) in &file {
+                if key == changed && key == "targets" && value.is_object() {
+                    let (Value::Object(was), Value::Object(now)) = (value, &after[key]) else {
+                        panic!("case {case}: targets {:?}", after[key]);
+                    };
+                    for (band, v) in was.iter().filter(|(b, _)| *b != "pace_en_words_per_min") {
+                        assert_eq!(now.get(band), Some(v), "case {case}: targets.{band}");
+                    }
+                } else if key != changed {
+                    assert_eq!(after.get(key), Some(value), "case {case}: {key} ({changed})");
+                }
+            }
+            // Read again: the change, every other setting as before, and the same notices
+            // but for the field changed.
+            let (again, notices_again) = Settings::load(&path);
+            assert_eq!(again, s, "case {case}");
+            let about = |n: &SettingsNotice| match n {
+                SettingsNotice::Field { field, .. }
+                | SettingsNotice::Baseline { field, .. }
+                | SettingsNotice::Team { field, .. } => {
+                    field.split(['.', ' ']).next().unwrap_or("").to_string()
+                }
+                _ => String::new(),
+            };
+            let others = |ns: &[SettingsNotice]| -> Vec<SettingsNotice> {
+                ns.iter().filter(|n| about(n) != changed).cloned().collect()
+            };
+            assert_eq!(others(&notices_again), others(&notices), "case {case}");
+        }
+    }
+
     #[test]
     fn both_language_fields_are_saved_as_lowercase_codes() {
         let path = dir("codes").join("settings.json");
-        let s = Settings { ui_lang: UiLang::En, speech_lang: Lang::Zh, ..Settings::default() };
+        let mut s = Settings { ui_lang: UiLang::En, speech_lang: Lang::Zh, ..Settings::default() };
         s.save(&path).unwrap();
         let saved: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
         assert_eq!(

@@ -127,7 +127,9 @@ pub fn password(file: Option<&Path>) -> Result<Option<String>, TeamError> {
     }
     #[cfg(not(unix))]
     let _ = meta;
-    let text = std::fs::read_to_string(path).map_err(|e| fail(format!("cannot read it: {e}")))?;
+    let bytes = crate::platform::files::read_regular(path, crate::platform::files::Links::Follow)
+        .map_err(|e| fail(format!("cannot read it: {e}")))?;
+    let text = String::from_utf8_lossy(&bytes);
     let first = text.lines().next().unwrap_or("").trim_end_matches('\r');
     if first.is_empty() {
         return Err(fail("empty".into()));

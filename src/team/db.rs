@@ -84,6 +84,61 @@ impl TeamError {
 /// How long a connection attempt may take before the server counts as unreachable.
 pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 
+/// How long the whole connection (TCP, TLS, login) may take. The client's own
+/// `connect_timeout` bounds only the TCP connect: a server that accepts and never answers
+/// (a hung process, a proxy in front of a dead one) kept `team sync` and the window's
+/// thread waiting for ever (issue 22 C3).
+pub const ANSWER_LIMIT: Duration = Duration::from_secs(10);
+
+/// How long the server may run one statement of ours (`statement_timeout`, asked for at
+/// login): the largest, a team report over 900 000 calls, takes about a second.
+pub const STATEMENT_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// How long one exchange (a statement sent, its answer read) may take on our side: the
+/// server's own limit and time for its answer to arrive. A server stopped mid-statement
+/// never sends it.
+pub const EXCHANGE_LIMIT: Duration = Duration::from_secs(45);
+
+/// Attempts abandoned by [`bounded`] whose threads still wait on a silent server. They
+/// end when it answers or closes; while this many wait, no new one is started.
+const ABANDONED_MAX: usize = 4;
+static ABANDONED: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+/// Runs `work` on a thread of its own and waits at most `limit` for it: `None` when it
+/// did not end in time (or [`ABANDONED_MAX`] earlier attempts still wait). The blocking
+/// `postgres` client has no timeout on an exchange, and a thread cannot be cut short, so
+/// the attempt is left to end by itself, its result dropped.
+pub fn bounded<T: Send + 'static>(
+    limit: Duration,
+    work: impl FnOnce() -> T + Send + 'static,
+) -> Option<T> {
+    use std::sync::atomic::Ordering;
+    if ABANDONED.load(Ordering::Relaxed) >= ABANDONED_MAX {
+        return None;
+    }
+    let (tx, rx) = std::sync::mpsc::sync_channel(1);
+    let spawned = std::thread::Builder::new().name("team-db".into()).spawn(move || {
+        let result = work();
+        if tx.send(result).is_err() {
+            // Abandoned: the caller stopped waiting.
+            ABANDONED.fetch_sub(1, Ordering::Relaxed);
+        }
+    });
+    if spawned.is_err() {
+        return None;
+    }
+    match rx.recv_timeout(limit) {
+        Ok(result) => Some(result),
+        Err(_) => {
+            ABANDONED.fetch_add(1, Ordering::Relaxed);
+            // The attempt may have ended between the timeout and the count.
+            rx.try_recv().ok().inspect(|_| {
+                ABANDONED.fetch_sub(1, Ordering::Relaxed);
+            })
+        }
+    }
+}
+
 /// A URL parsed and completed: the password given separately, a connect timeout, and the
 /// application name the centre's DBA sees in `pg_stat_activity`.
 pub fn config(url: &str, password: Option<&str>) -> Result<Config, TeamError> {
@@ -98,6 +153,18 @@ pub fn config(url: &str, password: Option<&str>) -> Result<Config, TeamError> {
     if config.get_connect_timeout().is_none() {
         config.connect_timeout(CONNECT_TIMEOUT);
     }
+    // A network that drops our packets (no acknowledgement) ends the connection after
+    // this, and a silent peer is probed after idle seconds, not the kernel's 2 hours.
+    config.tcp_user_timeout(EXCHANGE_LIMIT);
+    config.keepalives_idle(Duration::from_secs(30));
+    // The server cancels a statement of ours that runs past this.
+    let limit = format!("-c statement_timeout={}", STATEMENT_TIMEOUT.as_millis());
+    let options = match config.get_options() {
+        Some(given) if given.contains("statement_timeout") => given.to_string(),
+        Some(given) => format!("{given} {limit}"),
+        None => limit,
+    };
+    config.options(&options);
     if config.get_application_name().is_none() {
         config.application_name("speech-coach");
     }
@@ -120,11 +187,21 @@ pub fn target(config: &Config) -> String {
     format!("{}@{host}:{port}/{db}", config.get_user().unwrap_or(""))
 }
 
-/// Opens a connection, with TLS whenever the server offers it.
+/// Opens a connection, with TLS whenever the server offers it, within [`ANSWER_LIMIT`].
 pub fn connect(config: &Config, ca_file: Option<&Path>) -> Result<Client, TeamError> {
+    let (config, ca_file) = (config.clone(), ca_file.map(Path::to_path_buf));
+    let target = target(&config);
+    bounded(ANSWER_LIMIT, move || connect_now(&config, ca_file.as_deref())).unwrap_or_else(|| {
+        let reason = format!("no answer within {} s", ANSWER_LIMIT.as_secs());
+        Err(TeamError::Unreachable { target, reason })
+    })
+}
+
+fn connect_now(config: &Config, ca_file: Option<&Path>) -> Result<Client, TeamError> {
     let mut builder = native_tls::TlsConnector::builder();
     if let Some(path) = ca_file {
-        let pem = std::fs::read(path)
+        // The user names it, so a link is followed, but only to a regular file.
+        let pem = crate::platform::files::read_regular(path, crate::platform::files::Links::Follow)
             .map_err(|e| TeamError::CaFile { path: path.into(), reason: e.to_string() })?;
         let cert = native_tls::Certificate::from_pem(&pem)
             .map_err(|e| TeamError::CaFile { path: path.into(), reason: e.to_string() })?;
@@ -168,6 +245,27 @@ mod tests {
         let t = target(&c);
         assert_eq!(t, "alice@db.example:6543/coach");
         assert!(!t.contains("secret"));
+    }
+
+    #[test]
+    fn a_connection_asks_the_server_to_cancel_slow_statements_and_keeps_a_given_limit() {
+        let c = config("postgresql://alice@db.example/coach", None).unwrap();
+        assert_eq!(c.get_options(), Some("-c statement_timeout=30000"));
+        let c = config("postgresql://alice@db.example/coach?options=-c%20work_mem%3D8MB", None);
+        assert_eq!(c.unwrap().get_options(), Some("-c work_mem=8MB -c statement_timeout=30000"));
+        let own = "postgresql://alice@db.example/coach?options=-c%20statement_timeout%3D5000";
+        let c = config(own, None).unwrap();
+        assert_eq!(c.get_options(), Some("-c statement_timeout=5000"));
+    }
+
+    #[test]
+    fn work_that_outlasts_its_limit_is_left_behind_and_its_caller_goes_on() {
+        let started = std::time::Instant::now();
+        let never =
+            bounded(Duration::from_millis(100), || std::thread::sleep(Duration::from_secs(3)));
+        assert_eq!(never, None);
+        assert!(started.elapsed() < Duration::from_secs(2));
+        assert_eq!(bounded(Duration::from_secs(5), || 7), Some(7));
     }
 
     #[test]

@@ -36,6 +36,8 @@ pub const SYNC_EVERY: Duration = Duration::from_secs(10);
 pub struct LinkStatus {
     /// Finished calls not yet in the database (`None` before the first count).
     pub waiting: Option<usize>,
+    /// Calls set aside because they cannot be sent (see [`queue`]), apart from `waiting`.
+    pub set_aside: Option<usize>,
     /// The last exchange with the database went through.
     pub connected: bool,
     /// Why the last attempt failed, in one line (cleared by the next success).
@@ -128,7 +130,8 @@ struct Cached {
 
 /// The cached profile, if it was read from this destination (database and team).
 fn read_cache(path: &std::path::Path, destination: &str) -> Option<Profile> {
-    let cached: Cached = serde_json::from_slice(&std::fs::read(path).ok()?).ok()?;
+    let bytes = crate::platform::files::read_regular(path, crate::platform::files::Links::Refuse);
+    let cached: Cached = serde_json::from_slice(&bytes.ok()?).ok()?;
     (cached.destination == destination).then_some(cached.profile)
 }
 
@@ -150,6 +153,12 @@ fn write_cache(path: &std::path::Path, destination: &str, profile: Option<&Profi
     }
 }
 
+/// How long one round (connect, profile, upload) may take before the database counts as
+/// gone: a silent server no longer stops the thread for ever (issue 22 C3), it is offline
+/// and asked again after the backoff.
+pub const ROUND_LIMIT: Duration = Duration::from_secs(120);
+
+#[derive(Clone)]
 struct Worker {
     config: TeamConfig,
     root: PathBuf,
@@ -165,6 +174,8 @@ impl Worker {
     }
 
     fn run(self, rx: &Receiver<Message>) {
+        let set_aside = queue::set_aside(&self.root, &self.config.destination);
+        self.update(|s| s.set_aside = set_aside.ok().map(|a| a.len()));
         let mut client: Option<postgres::Client> = None;
         let mut backoff = MIN_BACKOFF;
         let mut next_sync = Instant::now();
@@ -175,7 +186,7 @@ impl Worker {
             if now >= next_sync || now >= next_profile {
                 let waiting = queue::count_waiting(&self.root, &self.config.destination);
                 self.update(|s| s.waiting = waiting.as_ref().ok().copied());
-                let round = self.round(&mut client, &mut version, now >= next_profile);
+                let round = self.bounded_round(&mut client, &mut version, now >= next_profile);
                 match round {
                     Ok(()) => {
                         backoff = MIN_BACKOFF;
@@ -210,6 +221,29 @@ impl Worker {
         }
     }
 
+    /// [`Self::round`] within [`ROUND_LIMIT`], on a thread of its own (see
+    /// [`super::db::bounded`]): past it, the connection is given up with the round.
+    fn bounded_round(
+        &self,
+        client: &mut Option<postgres::Client>,
+        version: &mut Option<Option<String>>,
+        profile_due: bool,
+    ) -> Result<(), TeamError> {
+        let worker = self.clone();
+        let (mut c, mut v) = (client.take(), version.clone());
+        let done = super::db::bounded(ROUND_LIMIT, move || {
+            let result = worker.round(&mut c, &mut v, profile_due);
+            (c, v, result)
+        });
+        let Some((c, v, result)) = done else {
+            let target = super::db::target(&self.config.db);
+            let reason = format!("no answer within {} s", ROUND_LIMIT.as_secs());
+            return Err(TeamError::Unreachable { target, reason });
+        };
+        (*client, *version) = (c, v);
+        result
+    }
+
     /// One exchange: connect if needed, read the profile when due, send what waits.
     fn round(
         &self,
@@ -239,9 +273,18 @@ impl Worker {
         }
         let sent =
             upload::send_waiting(c, &self.config, &self.root, self.baseline, BATCH, |_, _| {})?;
+        let set_aside = match sent.set_aside {
+            // Counted again only when this round set one aside: the usual round reads
+            // no more than the markers it already read.
+            0 => None,
+            _ => queue::set_aside(&self.root, &self.config.destination).ok().map(|a| a.len()),
+        };
         self.update(|s| {
             s.sent += sent.sent;
             s.waiting = Some(sent.waiting);
+            if set_aside.is_some() {
+                s.set_aside = set_aside;
+            }
         });
         Ok(())
     }

@@ -10,11 +10,18 @@ use postgres::Client;
 use super::db::TeamError;
 
 /// The migrations, numbered; compiled in so the binary needs no repository beside it.
-pub const MIGRATIONS: &[(i32, &str, &str)] = &[(
-    1,
-    "0001_summaries_profiles_roles.sql",
-    include_str!("../../migrations/0001_summaries_profiles_roles.sql"),
-)];
+pub const MIGRATIONS: &[(i32, &str, &str)] = &[
+    (
+        1,
+        "0001_summaries_profiles_roles.sql",
+        include_str!("../../migrations/0001_summaries_profiles_roles.sql"),
+    ),
+    (
+        2,
+        "0002_checks_and_profile_trigger.sql",
+        include_str!("../../migrations/0002_checks_and_profile_trigger.sql"),
+    ),
+];
 
 /// An arbitrary constant naming speech-coach's migration lock (pg_advisory_lock key).
 const LOCK_KEY: i64 = 0x005c_0ac4_7ea4;
@@ -31,7 +38,10 @@ pub fn run(client: &mut Client) -> Result<Applied, TeamError> {
     let db = TeamError::from_db;
     client
         .batch_execute(
-            "CREATE SCHEMA IF NOT EXISTS speech_coach;
+            // A migration rewrites or checks a whole table (900 000 calls: seconds), which
+            // may outlast the 30 s a connection of ours allows a statement (`db::config`).
+            "SET statement_timeout = '10min';
+             CREATE SCHEMA IF NOT EXISTS speech_coach;
              CREATE TABLE IF NOT EXISTS speech_coach.schema_migrations (
                  version integer PRIMARY KEY,
                  name text NOT NULL,

@@ -1,8 +1,14 @@
 //! The local store is the queue: a finished call waits until `team-sync.json` beside its
 //! `session.json` says it reached this destination. The marker is written (atomically,
 //! privately) only after the database committed the row, so a crash between the two sends
-//! the call again, which the upsert makes harmless. A call is never dropped from the
-//! queue for any other reason; deleting a session locally leaves its row in the database.
+//! the call again, which the upsert makes harmless. Deleting a session locally leaves its
+//! row in the database.
+//!
+//! A call that cannot be sent — a figure outside its range, or a row the database refuses
+//! on its own (a CHECK constraint) — is set aside rather than retried for ever: a
+//! `team-sync-refused.json` beside its `session.json` says why and for which destination,
+//! and it no longer waits, so one damaged file never holds up every other call of the PC.
+//! `team sync` lists them; deleting that file puts the call back in the queue.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -19,6 +25,25 @@ use crate::session::when;
 /// The marker's file name, in the session's folder.
 pub const MARKER: &str = "team-sync.json";
 
+/// The file that sets a call aside, in the session's folder.
+pub const REFUSED: &str = "team-sync-refused.json";
+
+/// Why a call is set aside, for which destination, and since when.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Refused {
+    pub destination: String,
+    pub reason: String,
+    pub since_unix_s: u64,
+}
+
+/// A call set aside (see the module docs).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SetAside {
+    pub id: String,
+    pub dir: PathBuf,
+    pub reason: String,
+}
+
 /// What the marker records: where the call went, under which UUID, and when.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Marker {
@@ -27,6 +52,11 @@ pub struct Marker {
     pub synced_unix_s: u64,
 }
 
+/// A waiting call's folder and its row.
+pub type Row = (PathBuf, CallSummary);
+/// A call's folder and why its row cannot be sent.
+pub type Refusal = (PathBuf, String);
+
 /// A call waiting to be sent.
 #[derive(Debug, Clone)]
 pub struct Waiting {
@@ -34,16 +64,26 @@ pub struct Waiting {
     pub meta: SessionMeta,
 }
 
-fn sent_to(dir: &Path, destination: &str) -> bool {
-    std::fs::read(dir.join(MARKER))
-        .ok()
-        .and_then(|b| serde_json::from_slice::<Marker>(&b).ok())
-        .is_some_and(|m| m.destination == destination)
+/// A small JSON file of ours beside a session: read only when it is a regular file of
+/// marker size (a FIFO or a device in its place would block or never end).
+fn read_small<T: serde::de::DeserializeOwned>(path: &Path) -> Option<T> {
+    let meta = std::fs::symlink_metadata(path).ok()?;
+    if !meta.is_file() || meta.len() > 64 * 1024 {
+        return None;
+    }
+    serde_json::from_slice(&std::fs::read(path).ok()?).ok()
 }
 
-/// The finished calls under `root` not yet sent to `destination`, oldest first. Cheap when
-/// little waits: a sent call costs one small file read, not its `session.json`.
-pub fn waiting(root: &Path, destination: &str) -> Result<Vec<Waiting>, TeamError> {
+fn sent_to(dir: &Path, destination: &str) -> bool {
+    read_small::<Marker>(&dir.join(MARKER)).is_some_and(|m| m.destination == destination)
+}
+
+fn refused_by(dir: &Path, destination: &str) -> Option<Refused> {
+    read_small::<Refused>(&dir.join(REFUSED)).filter(|r| r.destination == destination)
+}
+
+/// The session folders under `root`, oldest first.
+fn session_dirs(root: &Path) -> Result<Vec<(String, PathBuf)>, TeamError> {
     let entries = match std::fs::read_dir(root) {
         Ok(e) => e,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
@@ -56,9 +96,43 @@ pub fn waiting(root: &Path, destination: &str) -> Result<Vec<Waiting>, TeamError
         .filter(|(id, _)| store::is_session_id(id))
         .collect();
     dirs.sort();
-    Ok(dirs
+    Ok(dirs)
+}
+
+/// The calls under `root` set aside for `destination`, oldest first.
+pub fn set_aside(root: &Path, destination: &str) -> Result<Vec<SetAside>, TeamError> {
+    Ok(session_dirs(root)?
         .into_iter()
         .filter(|(_, dir)| !sent_to(dir, destination))
+        .filter_map(|(id, dir)| {
+            let reason = refused_by(&dir, destination)?.reason;
+            Some(SetAside { id, dir, reason })
+        })
+        .collect())
+}
+
+/// Sets a call aside for `destination`, saying why.
+pub fn set_aside_call(dir: &Path, destination: &str, reason: &str) -> Result<(), TeamError> {
+    let refused = Refused {
+        destination: destination.to_string(),
+        reason: reason.to_string(),
+        since_unix_s: now_unix_s(),
+    };
+    let path = dir.join(REFUSED);
+    let text = serde_json::to_vec_pretty(&refused).expect("marker serialises");
+    private::replace_file(&path, &text, false).map_err(|source| TeamError::Io { path, source })
+}
+
+fn now_unix_s() -> u64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs())
+}
+
+/// The finished calls under `root` not yet sent to `destination`, oldest first. Cheap when
+/// little waits: a sent call costs one small file read, not its `session.json`.
+pub fn waiting(root: &Path, destination: &str) -> Result<Vec<Waiting>, TeamError> {
+    Ok(session_dirs(root)?
+        .into_iter()
+        .filter(|(_, dir)| !sent_to(dir, destination) && refused_by(dir, destination).is_none())
         .filter_map(|(_, dir)| {
             // A damaged session.json is left for `sessions` to report; it is not a call.
             let meta = store::load_meta(&dir).ok().filter(is_sendable)?;
@@ -92,13 +166,15 @@ pub fn shift_days(root: &Path) -> Result<HashMap<String, String>, TeamError> {
 }
 
 /// The rows for waiting calls, each with a UUID (given and written back now for calls
-/// stored before sessions had one) and its shift's date.
+/// stored before sessions had one) and its shift's date; and, apart, the calls whose row
+/// has a figure outside its range ([`CallSummary::check`]), with the reason.
 pub fn rows(
     waiting: &[Waiting],
     shift_days: &HashMap<String, String>,
     by: Sender,
-) -> Result<Vec<(PathBuf, CallSummary)>, TeamError> {
+) -> Result<(Vec<Row>, Vec<Refusal>), TeamError> {
     let mut out = Vec::with_capacity(waiting.len());
+    let mut refused = Vec::new();
     for w in waiting {
         let meta = if w.meta.uuid.is_some() { w.meta.clone() } else { store::ensure_uuid(&w.dir)? };
         let day = shift_days
@@ -106,21 +182,18 @@ pub fn rows(
             .cloned()
             .unwrap_or_else(|| when::local_date(meta.started_unix_s));
         if let Some(row) = CallSummary::from_meta(&meta, &day, by) {
-            out.push((w.dir.clone(), row));
+            match row.check() {
+                Ok(()) => out.push((w.dir.clone(), row)),
+                Err(reason) => refused.push((w.dir.clone(), format!("out of range: {reason}"))),
+            }
         }
     }
-    Ok(out)
+    Ok((out, refused))
 }
 
 /// Marks a call as sent to `destination` (after the database committed it).
 pub fn mark_sent(dir: &Path, uuid: uuid::Uuid, destination: &str) -> Result<(), TeamError> {
-    let marker = Marker {
-        uuid,
-        destination: destination.to_string(),
-        synced_unix_s: std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.as_secs()),
-    };
+    let marker = Marker { uuid, destination: destination.to_string(), synced_unix_s: now_unix_s() };
     let path = dir.join(MARKER);
     let text = serde_json::to_vec_pretty(&marker).expect("marker serialises");
     private::replace_file(&path, &text, false).map_err(|source| TeamError::Io { path, source })
@@ -155,7 +228,7 @@ mod tests {
         let dir = finished_call(&root);
         assert_eq!(count_waiting(&root, "db team north").unwrap(), 1);
         let w = waiting(&root, "db team north").unwrap();
-        let rows = rows(&w, &shift_days(&root).unwrap(), BY).unwrap();
+        let rows = rows(&w, &shift_days(&root).unwrap(), BY).unwrap().0;
         assert_eq!(rows.len(), 1);
         mark_sent(&dir, rows[0].1.uuid, "db team north").unwrap();
         assert_eq!(count_waiting(&root, "db team north").unwrap(), 0);
@@ -172,10 +245,25 @@ mod tests {
         std::fs::write(dir.join("session.json"), serde_json::to_string(&meta).unwrap()).unwrap();
         let w = waiting(&root, "d").unwrap();
         let days = shift_days(&root).unwrap();
-        let first = rows(&w, &days, BY).unwrap()[0].1.uuid;
-        let again = rows(&waiting(&root, "d").unwrap(), &days, BY).unwrap()[0].1.uuid;
+        let first = rows(&w, &days, BY).unwrap().0[0].1.uuid;
+        let again = rows(&waiting(&root, "d").unwrap(), &days, BY).unwrap().0[0].1.uuid;
         assert_eq!(first, again);
         assert_eq!(store::load_meta(&dir).unwrap().uuid, Some(first));
+    }
+
+    #[test]
+    fn a_call_set_aside_waits_no_more_for_that_destination_and_is_listed_with_its_reason() {
+        let root = root("aside");
+        let dir = finished_call(&root);
+        set_aside_call(&dir, "db team north", "out of range: level_active_dbfs = inf").unwrap();
+        assert_eq!(count_waiting(&root, "db team north").unwrap(), 0);
+        assert_eq!(count_waiting(&root, "other team north").unwrap(), 1);
+        let aside = set_aside(&root, "db team north").unwrap();
+        assert_eq!(aside.len(), 1);
+        assert_eq!(aside[0].reason, "out of range: level_active_dbfs = inf");
+        // Deleting the file puts it back in the queue.
+        std::fs::remove_file(dir.join(REFUSED)).unwrap();
+        assert_eq!(count_waiting(&root, "db team north").unwrap(), 1);
     }
 
     #[test]

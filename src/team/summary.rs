@@ -7,6 +7,7 @@
 //! flat-voice floor their tone gauge used.
 
 use std::collections::BTreeMap;
+use std::ops::RangeInclusive;
 
 use serde::{Deserialize, Serialize};
 
@@ -14,6 +15,7 @@ use crate::analysis::Lang;
 use crate::coach::Baseline;
 use crate::coach::targets::{DEFAULT_NORMAL_LEVEL_DBFS, flat_spread_floor};
 use crate::conversation::HOLD_ALARM_S;
+use crate::session::ranges;
 use crate::session::store::SessionMeta;
 
 /// A call as the team database stores it (one row of `speech_coach.summaries`).
@@ -95,8 +97,9 @@ impl CallSummary {
             team: by.team.to_string(),
             agent: by.agent.to_string(),
             session_id: meta.id.clone(),
-            started_unix_s: meta.started_unix_s as i64,
-            ended_unix_s: meta.ended_unix_s.map(|e| e as i64),
+            // Past i64 (2^64 − 1 in a damaged file) is past every range `check` allows.
+            started_unix_s: i64::try_from(meta.started_unix_s).unwrap_or(i64::MAX),
+            ended_unix_s: meta.ended_unix_s.map(|e| i64::try_from(e).unwrap_or(i64::MAX)),
             day: day.to_string(),
             lang: meta.lang,
             duration_s: s.duration_s as f32,
@@ -134,6 +137,86 @@ impl CallSummary {
         })
     }
 }
+
+/// The calls a row may date from: none was made with this program before 2000, and a
+/// clock that says 2200 is wrong. Also what the schema's CHECK constraints allow
+/// (`migrations/0002_checks_and_profile_trigger.sql`).
+pub const STARTED_UNIX_S: RangeInclusive<i64> = 946_684_800..=7_258_118_400;
+
+/// A count in a row: never negative.
+const COUNT: RangeInclusive<i32> = 0..=i32::MAX;
+
+impl CallSummary {
+    /// Whether every figure of the row lies in its physical range ([`ranges`], the same
+    /// bounds the database's CHECK constraints hold): the first that does not, named, so
+    /// that a row the database would refuse is set aside with its reason before it is
+    /// sent, and a number that is not finite never reaches the team's figures.
+    pub fn check(&self) -> Result<(), String> {
+        let out = |field: &str, value: &dyn std::fmt::Debug| Err(format!("{field} = {value:?}"));
+        if !STARTED_UNIX_S.contains(&self.started_unix_s) {
+            return out("started_unix_s", &self.started_unix_s);
+        }
+        let longest = self.started_unix_s + ranges::SESSION_S_MAX as i64;
+        if let Some(e) = self.ended_unix_s
+            && !(self.started_unix_s..=longest).contains(&e)
+        {
+            return out("ended_unix_s", &e);
+        }
+        let lengths = [
+            ("duration_s", Some(self.duration_s)),
+            ("speech_s", Some(self.speech_s)),
+            ("turn_s", Some(self.turn_s)),
+            ("longest_pause_s", Some(self.longest_pause_s)),
+            ("overlap_s", self.overlap_s),
+            ("response_gap_median_s", self.response_gap_median_s),
+            ("longest_dead_air_s", self.longest_dead_air_s),
+            ("longest_hold_s", self.longest_hold_s),
+            ("longest_agent_monologue_s", self.longest_agent_monologue_s),
+        ];
+        let figures = [
+            ("pace_per_min", self.pace_per_min, ranges::PACE_PER_MIN),
+            ("level_active_dbfs", self.level_active_dbfs, ranges::LEVEL_DBFS),
+            ("volume_relative_db", self.volume_relative_db, ranges::RELATIVE_DB),
+            ("pitch_median_hz", self.pitch_median_hz, ranges::PITCH_HZ),
+            ("pitch_spread_st", self.pitch_spread_st, SPREAD_ST),
+            ("spread_floor_st", Some(self.spread_floor_st), SPREAD_ST),
+            ("agent_talk_share", self.agent_talk_share, ranges::SHARE),
+        ];
+        let session = 0.0..=ranges::SESSION_S_MAX as f32;
+        for (field, value, range) in
+            lengths.into_iter().map(|(f, v)| (f, v, session.clone())).chain(figures)
+        {
+            if let Some(v) = value
+                && !range.contains(&v)
+            {
+                return out(field, &v);
+            }
+        }
+        let counts = [
+            ("pauses", Some(self.pauses)),
+            ("agent_interruptions", self.agent_interruptions),
+            ("caller_interruptions", self.caller_interruptions),
+            ("dead_air_count", self.dead_air_count),
+            ("holds", self.holds),
+            ("holds_over_30s", self.holds_over_30s),
+            ("cues_total", Some(self.cues_total)),
+        ];
+        for (field, value) in counts {
+            if let Some(v) = value
+                && !COUNT.contains(&v)
+            {
+                return out(field, &v);
+            }
+        }
+        if self.clipped_samples < 0 {
+            return out("clipped_samples", &self.clipped_samples);
+        }
+        Ok(())
+    }
+}
+
+/// A pitch spread (and the flat-voice floor): [`ranges::SEMITONES`]' non-negative half.
+const SPREAD_ST: RangeInclusive<f32> = 0.0..=48.0;
 
 #[cfg(test)]
 mod tests {
@@ -196,6 +279,35 @@ mod tests {
         }
         let running = SessionMeta { ended_unix_s: None, ..meta() };
         assert!(CallSummary::from_meta(&running, "d", BY).is_none());
+    }
+
+    #[test]
+    fn a_row_with_a_figure_outside_its_range_is_refused_with_the_field_named() {
+        // Issue 22 D3 and S3: a start of 2^64 − 1 became −1 (1969), an end of 1e14 s and a
+        // level of +inf reached the database and blocked or blanked the team's figures.
+        let good = CallSummary::from_meta(&meta(), "d", BY).unwrap();
+        assert_eq!(good.check(), Ok(()));
+        let start = CallSummary::from_meta(
+            &SessionMeta { started_unix_s: u64::MAX, ended_unix_s: Some(u64::MAX), ..meta() },
+            "d",
+            BY,
+        )
+        .unwrap();
+        assert!(start.check().unwrap_err().starts_with("started_unix_s"));
+        type Damage = fn(&mut CallSummary);
+        let cases: [(&str, Damage); 5] = [
+            ("ended_unix_s", |r| r.ended_unix_s = Some(100_000_000_000_000)),
+            ("level_active_dbfs", |r| r.level_active_dbfs = Some(f32::INFINITY)),
+            ("pace_per_min", |r| r.pace_per_min = Some(f32::NAN)),
+            ("duration_s", |r| r.duration_s = 1e30),
+            ("holds", |r| r.holds = Some(-1)),
+        ];
+        for (field, damage) in cases {
+            let mut row = good.clone();
+            damage(&mut row);
+            let reason = row.check().unwrap_err();
+            assert!(reason.starts_with(field), "{field}: {reason}");
+        }
     }
 
     #[test]

@@ -94,6 +94,12 @@ fn lang_code(lang: Lang) -> String {
 /// Upserts `rows` in one statement; returns how many rows the database wrote. Duplicate
 /// UUIDs within `rows` are sent once (an upsert may not touch a row twice).
 pub fn upsert(client: &mut Client, rows: &[CallSummary]) -> Result<u64, TeamError> {
+    upsert_rows(client, rows).map_err(TeamError::from_db)
+}
+
+/// [`upsert`] with the database's own error, for [`send_isolating`] to tell a refused row
+/// from a lost connection.
+fn upsert_rows(client: &mut Client, rows: &[CallSummary]) -> Result<u64, postgres::Error> {
     let mut seen = HashSet::new();
     let rows: Vec<&CallSummary> = rows.iter().filter(|r| seen.insert(r.uuid)).collect();
     if rows.is_empty() {
@@ -142,7 +148,7 @@ pub fn upsert(client: &mut Client, rows: &[CallSummary]) -> Result<u64, TeamErro
     ];
     debug_assert_eq!(params.len(), COLUMNS.len());
     let refs: Vec<&(dyn ToSql + Sync)> = params.iter().map(|p| p.as_ref()).collect();
-    client.execute(&statement(), &refs).map_err(TeamError::from_db)
+    client.execute(&statement(), &refs)
 }
 
 /// What one pass over the queue did.
@@ -150,11 +156,14 @@ pub fn upsert(client: &mut Client, rows: &[CallSummary]) -> Result<u64, TeamErro
 pub struct Sent {
     pub sent: usize,
     pub waiting: usize,
+    /// Calls set aside in this pass (see [`queue`]): they wait no more.
+    pub set_aside: usize,
 }
 
 /// Sends every waiting call under `root`, a batch at a time, marking each batch once the
 /// database has it. `progress(sent, total)` is called after each batch. On an error the
-/// calls not yet marked stay waiting.
+/// calls not yet marked stay waiting. A call whose row cannot be sent is set aside with
+/// its reason, and the others go: see [`send_isolating`].
 pub fn send_waiting(
     client: &mut Client,
     config: &TeamConfig,
@@ -171,18 +180,96 @@ pub fn send_waiting(
     }
     let by = Sender { team: &config.settings.team, agent: &config.settings.agent, baseline };
     let days = queue::shift_days(root)?;
-    let mut sent = 0;
+    let mut pass = Sent::default();
     for chunk in waiting.chunks(batch.max(1)) {
-        let rows = queue::rows(chunk, &days, by)?;
-        let calls: Vec<CallSummary> = rows.iter().map(|(_, r)| r.clone()).collect();
-        upsert(client, &calls)?;
-        for (dir, row) in &rows {
-            queue::mark_sent(dir, row.uuid, &config.destination)?;
+        let (rows, refused) = queue::rows(chunk, &days, by)?;
+        for (dir, reason) in &refused {
+            queue::set_aside_call(dir, &config.destination, reason)?;
         }
-        sent += chunk.len();
-        progress(sent, total);
+        pass.set_aside += refused.len();
+        send_isolating(client, config, rows, &mut pass)?;
+        progress(pass.sent + pass.set_aside, total);
     }
-    Ok(Sent { sent, waiting: total - sent })
+    pass.waiting = total.saturating_sub(pass.sent + pass.set_aside);
+    Ok(pass)
+}
+
+/// Whether the database refused these rows for what is in them (a CHECK constraint, a
+/// value out of range: SQLSTATE classes 22 and 23, or a row-level security policy:
+/// 42501) rather than because the connection or the server failed.
+fn refused_rows(e: &postgres::Error) -> Option<&postgres::error::SqlState> {
+    let code = e.as_db_error()?.code();
+    let class = &code.code()[..2];
+    (class == "22" || class == "23" || *code == postgres::error::SqlState::INSUFFICIENT_PRIVILEGE)
+        .then_some(code)
+}
+
+/// Upserts `rows` and marks them sent; when the database refuses the batch for what is in
+/// it, halves it until the row at fault is alone (a batch of 500 with one bad row costs
+/// about 18 statements), sends the rest, and sets that row aside with the database's
+/// reason. A row refused by row-level security while its team is this login's belongs to
+/// another login under the same UUID (a disk cloned from another agent's PC): it gets a
+/// fresh UUID, written into its `session.json` first, and is sent once more. A connection
+/// that fails, or a refusal that is not about one row (a team that is not this login's),
+/// ends the pass with the calls left waiting.
+fn send_isolating(
+    client: &mut Client,
+    config: &TeamConfig,
+    mut rows: Vec<queue::Row>,
+    pass: &mut Sent,
+) -> Result<(), TeamError> {
+    if rows.is_empty() {
+        return Ok(());
+    }
+    let calls: Vec<CallSummary> = rows.iter().map(|(_, r)| r.clone()).collect();
+    let e = match upsert_rows(client, &calls) {
+        Ok(_) => {
+            for (dir, row) in &rows {
+                queue::mark_sent(dir, row.uuid, &config.destination)?;
+            }
+            pass.sent += rows.len();
+            return Ok(());
+        }
+        Err(e) => e,
+    };
+    let Some(code) = refused_rows(&e) else { return Err(TeamError::from_db(e)) };
+    if rows.len() > 1 {
+        let second = rows.split_off(rows.len() / 2);
+        send_isolating(client, config, rows, pass)?;
+        return send_isolating(client, config, second, pass);
+    }
+    let (dir, mut row) = rows.pop().expect("one row");
+    if *code == postgres::error::SqlState::INSUFFICIENT_PRIVILEGE {
+        if !is_my_team(client, &row.team)? {
+            return Err(TeamError::from_db(e));
+        }
+        row.uuid = crate::session::store::renew_uuid(&dir)?;
+        return match upsert_rows(client, std::slice::from_ref(&row)) {
+            Ok(_) => {
+                queue::mark_sent(&dir, row.uuid, &config.destination)?;
+                pass.sent += 1;
+                Ok(())
+            }
+            // Not the UUID, then: not this row's fault either.
+            Err(e) => Err(TeamError::from_db(e)),
+        };
+    }
+    let reason = TeamError::from_db(e).to_string();
+    queue::set_aside_call(
+        &dir,
+        &config.destination,
+        &format!("refused by the database: {reason}"),
+    )?;
+    pass.set_aside += 1;
+    Ok(())
+}
+
+/// Whether `team` is one of this login's teams (`speech_coach.my_teams()`).
+fn is_my_team(client: &mut Client, team: &str) -> Result<bool, TeamError> {
+    client
+        .query_one("SELECT $1 IN (SELECT speech_coach.my_teams())", &[&team])
+        .map(|r| r.get::<_, Option<bool>>(0).unwrap_or(false))
+        .map_err(TeamError::from_db)
 }
 
 #[cfg(test)]

@@ -93,6 +93,7 @@ pub struct Strings {
     pub tiring: &'static str,
     pub notice_field: &'static str,
     pub notice_baseline: &'static str,
+    pub notice_team: &'static str,
     pub notice_unreadable: &'static str,
     pub notice_damaged: &'static str,
     pub notice_script_tag: &'static str,
@@ -177,6 +178,7 @@ pub const ZH: Strings = Strings {
     tiring: "声音在这一班里变累了",
     notice_field: "设置 {field}：{problem}，已恢复默认",
     notice_baseline: "校准数据 {field}：{problem}，已删除，请重新校准",
+    notice_team: "设置 {field}：{problem}，团队同步未开启",
     notice_unreadable: "无法读取设置文件 {path}，已恢复默认设置",
     notice_damaged: "设置文件损坏，已恢复默认设置（原文件另存为 {path}）",
     notice_script_tag: "脚本第 {line} 行 [{tag}]：{problem}，该行按默认语速",
@@ -261,6 +263,7 @@ pub const EN: Strings = Strings {
     tiring: "voice tiring through the shift",
     notice_field: "Setting {field}: {problem}; default restored",
     notice_baseline: "Calibration {field}: {problem}; dropped, please calibrate again",
+    notice_team: "Setting {field}: {problem}; team sync is off",
     notice_unreadable: "Cannot read the settings file {path}; defaults restored",
     notice_damaged: "Settings file was damaged; defaults restored (kept as {path})",
     notice_script_tag: "Script line {line} [{tag}]: {problem}; the line keeps the default pace",
@@ -388,6 +391,9 @@ pub fn settings_notice_text(s: &Strings, notice: &SettingsNotice) -> String {
         }
         SettingsNotice::Baseline { field, problem } => {
             fill(s.notice_baseline, &[("problem", &problem_text(s, *problem)), ("field", field)])
+        }
+        SettingsNotice::Team { field, problem } => {
+            fill(s.notice_team, &[("problem", &problem_text(s, *problem)), ("field", field)])
         }
     }
 }
@@ -521,6 +527,7 @@ pub fn all_chinese_text() -> String {
         s.tiring,
         s.notice_field,
         s.notice_baseline,
+        s.notice_team,
         s.notice_unreadable,
         s.notice_damaged,
         s.notice_script_tag,
