@@ -64,6 +64,12 @@ impl Cue {
         matches!(self, Cue::HoldTooLong | Cue::LetCallerFinish | Cue::DeadAir)
     }
 
+    /// Whether this cue is a nudge about the agent's voice or manner (neither an alarm
+    /// nor a moment of the call): only nudges wait out the cooldown.
+    pub fn is_nudge(self) -> bool {
+        !self.is_alarm() && !self.is_call_moment()
+    }
+
     /// How long its condition must hold before this cue appears.
     fn show_after_s(self) -> f64 {
         if self.is_alarm() {
@@ -180,9 +186,9 @@ impl CueSelector {
             |cue: Cue| self.left.is_some_and(|(c, at)| c == cue && t - at <= CLEAR_AFTER_S);
         // A nudge other than the last one waits out the cooldown; alarms and moments of
         // the call never wait.
-        let is_nudge = |cue: Cue| !cue.is_alarm() && !cue.is_call_moment();
         let cooled = |cue: Cue| {
-            !is_nudge(cue) || self.last_nudge.is_none_or(|(c, at)| c == cue || t - at >= COOLDOWN_S)
+            !cue.is_nudge()
+                || self.last_nudge.is_none_or(|(c, at)| c == cue || t - at >= COOLDOWN_S)
         };
         let appears = match (self.shown, top, self.candidate) {
             // An alarm takes the line the moment it is raised.
@@ -213,7 +219,7 @@ impl CueSelector {
         };
         if let Some(top) = appears {
             let returning = just_left(top.cue);
-            if !returning && is_nudge(top.cue) {
+            if !returning && top.cue.is_nudge() {
                 self.last_nudge = Some((top.cue, t));
             }
             self.shown = Some((top, t));

@@ -270,8 +270,7 @@ impl Coach {
         if let (Some(band), Some(v)) = (off(pace_band), pace_value) {
             // Which side of green, not which edge was crossed: with the band's margin an
             // amber reading may sit a little inside the green edge.
-            let centre = (pace_target.green.0 + pace_target.green.1) / 2.0;
-            let cue = if v > centre { Cue::TooFast } else { Cue::TooSlow };
+            let cue = if v > pace_target.centre() { Cue::TooFast } else { Cue::TooSlow };
             active.push(Condition { cue, band });
         }
         if let (Some(band), Some(v)) = (off(volume_band), volume_value)

@@ -158,7 +158,7 @@ pub fn count_syllables(text: &str) -> u32 {
 impl Script {
     pub fn parse(text: &str, lang: Lang, targets: &Targets) -> Self {
         let band = targets.pace(lang);
-        let normal = (band.green.0 + band.green.1) / 2.0;
+        let normal = band.centre();
         let mut title = None;
         let mut lines = Vec::new();
         let mut notices = Vec::new();

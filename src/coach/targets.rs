@@ -79,12 +79,17 @@ impl TargetBand {
     /// the gauge and the cue's wording ("a little" or not) several times a second (issue
     /// 23: a pace gauge at 199–201 changed the line five times in two seconds). Moving away
     /// from green is immediate: a red reading is never shown as amber.
+    /// The middle of the green band: which side of it a reading lies on says "too fast"
+    /// or "too slow", and a script line's target is scaled against it.
+    pub fn centre(&self) -> f32 {
+        (self.green.0 + self.green.1) / 2.0
+    }
+
     pub fn classify_from(&self, before: Option<Band>, value: f32, margin: f32) -> Band {
         let now = self.classify(value);
         match before {
             Some(before) if before > now => {
-                let centre = (self.green.0 + self.green.1) / 2.0;
-                let outward = if value >= centre { value + margin } else { value - margin };
+                let outward = if value >= self.centre() { value + margin } else { value - margin };
                 before.min(self.classify(outward)).max(now)
             }
             _ => now,

@@ -30,11 +30,7 @@ impl CueLine {
     }
     /// The nudges among the cues shown (neither a device alarm nor a moment of the call).
     pub fn nudges(&self) -> Vec<(f64, Cue, f64)> {
-        self.shown
-            .iter()
-            .copied()
-            .filter(|(_, c, _)| !c.is_alarm() && !c.is_call_moment())
-            .collect()
+        self.shown.iter().copied().filter(|(_, c, _)| c.is_nudge()).collect()
     }
 }
 
