@@ -113,17 +113,30 @@ pub fn claim(data_dir: &Path) -> Result<Claim, InstanceError> {
 }
 
 /// Asks the running window to come forward; `false` if it did not answer in time.
+///
+/// The ringing runs on a thread of its own so that a first window that accepts a ring
+/// and then never reads it (hung, stopped) costs this start `RING_FOR`, not forever.
 fn ring(data_dir: &Path) -> bool {
     let deadline = Instant::now() + RING_FOR;
-    loop {
-        if ring_once(data_dir).is_ok() {
-            return true;
+    let (done, answered) = std::sync::mpsc::channel();
+    let data_dir = data_dir.to_path_buf();
+    let ringer = std::thread::Builder::new().name("instance-ring".into()).spawn(move || {
+        loop {
+            if ring_once(&data_dir).is_ok() {
+                let _ = done.send(());
+                return;
+            }
+            if Instant::now() >= deadline {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(100));
         }
-        if Instant::now() >= deadline {
-            return false;
-        }
-        std::thread::sleep(Duration::from_millis(100));
+    });
+    if ringer.is_err() {
+        return false;
     }
+    // A little past the deadline: the last try may have started just before it.
+    answered.recv_timeout(RING_FOR + Duration::from_secs(1)).is_ok()
 }
 
 /// The running window's side of the doorbell.
@@ -231,7 +244,12 @@ fn ring_once(data_dir: &Path) -> std::io::Result<()> {
     // user just started (which has it) allows it.
     pipe::allow_foreground();
     let mut client = std::fs::OpenOptions::new().write(true).open(pipe::name(data_dir))?;
-    client.write_all(SHOW)
+    client.write_all(SHOW)?;
+    // FlushFileBuffers: returns once the window has read the request. Closing at once
+    // instead lost the ring whenever we connected before the window's ConnectNamedPipe
+    // (it then fails with ERROR_NO_DATA and the request is gone, though our write
+    // succeeded): `make test-windows` missed a ring that way in CI.
+    client.sync_all()
 }
 
 #[cfg(windows)]
@@ -338,8 +356,8 @@ mod tests {
     use std::sync::mpsc;
 
     /// How long a test waits for the first window's doorbell: a success returns at once.
-    /// Under Wine (`make test-windows`) a ring once went unanswered for the 5 s this used
-    /// to allow, then passed on the next run; why was not found.
+    /// (Under Wine a ring once went unanswered for 30 s: the client had closed before
+    /// the window's ConnectNamedPipe; `ring_once` now waits until it is read.)
     const RUNG_WITHIN: Duration = Duration::from_secs(30);
 
     fn folder(name: &str) -> PathBuf {
