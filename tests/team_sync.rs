@@ -705,3 +705,61 @@ fn a_server_that_accepts_and_never_answers_ends_sync_and_report_with_one_line_in
     assert!(String::from_utf8_lossy(&out.stderr).contains("2 calls wait"), "{}", text(&out));
     assert_eq!(pc.markers(), 0);
 }
+
+#[test]
+fn a_call_killed_mid_way_is_closed_at_the_next_start_and_sent() {
+    use common::vmic::{VirtualMic, feed, raw_pcm};
+    let _real_time = common::real_time();
+    let pg = centre("killed");
+    let pc = Pc::new("killed", &pg.url("alice"), "north", "Alice", "alice-pw");
+    let mic = VirtualMic::start("killed-call");
+    let pcm = raw_pcm(&common::shared_data().join("zh/BAC009S0764W0121.wav"));
+    let _feeder = feed(mic.fifo.clone(), pcm, true);
+    let mut listen = mic
+        .command()
+        .args(["listen", "--record"])
+        .env("SPEECH_COACH_CONFIG_DIR", &pc.config)
+        .env("SPEECH_COACH_DATA_DIR", &pc.data)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    // Killed (SIGKILL: no handler runs) 3 s into its call, with speech stored.
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let dir = loop {
+        let dirs: Vec<PathBuf> = std::fs::read_dir(pc.sessions())
+            .map(|d| d.flatten().map(|e| e.path()).collect())
+            .unwrap_or_default();
+        if let Some(dir) = dirs.into_iter().next() {
+            break dir;
+        }
+        assert!(listen.try_wait().unwrap().is_none(), "listen exited early");
+        assert!(Instant::now() < deadline, "no session appeared");
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    std::thread::sleep(Duration::from_secs(3));
+    listen.kill().unwrap();
+    listen.wait().unwrap();
+    let meta = || -> serde_json::Value {
+        serde_json::from_slice(&std::fs::read(dir.join("session.json")).unwrap()).unwrap()
+    };
+    assert!(meta()["ended_unix_s"].is_null(), "{}", meta());
+
+    let out = pc.sync();
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(text(&out).contains("closed 1 call(s) left open"), "{}", text(&out));
+    assert!(text(&out).contains("sent 1 calls"), "{}", text(&out));
+    let m = meta();
+    assert_eq!(m["ended_by"], "interrupted", "{m}");
+    let length = m["ended_unix_s"].as_u64().unwrap() - m["started_unix_s"].as_u64().unwrap();
+    assert!((3..=6).contains(&length), "a call of about 3 s stored as {length} s");
+    assert_eq!(count(&pg, "SELECT count(*) FROM speech_coach.summaries"), 1);
+    // Its recording's header covers every whole sample in the file.
+    let wav = speech_coach::audio::WavSource::open(&dir.join("audio.wav")).unwrap();
+    let bytes = std::fs::metadata(dir.join("audio.wav")).unwrap().len();
+    assert_eq!(58 + 4 * wav.frames_total(), bytes);
+    // Closed once: the next sync neither closes nor sends it again.
+    let out = pc.sync();
+    assert!(!text(&out).contains("closed"), "{}", text(&out));
+    assert!(text(&out).contains("sent 0 calls"), "{}", text(&out));
+}

@@ -247,6 +247,7 @@ pub fn run(args: ListenArgs) -> Result<()> {
     if let Some(out) = &args.frames {
         super::output::check(out, &[], &store)?;
     }
+    speech_coach::session::repair::close_interrupted_at_start(&store);
     let interrupted = super::interrupted_flag("listen");
     let csv = args.frames.as_deref().map(FramesCsv::create).transpose()?;
     let mut log = FramesLog { csv, rows: 0, error: None };

@@ -163,6 +163,7 @@ fn sync_once(batch: usize) -> Result<()> {
     let settings = super::load_settings();
     let config = team_config(&settings)?;
     let root = store::default_root();
+    speech_coach::session::repair::close_interrupted_at_start(&root);
     let waiting = queue::count_waiting(&root, &config.destination)?;
     let still = |e: TeamError| {
         let left = queue::count_waiting(&root, &config.destination).unwrap_or(waiting);
@@ -241,6 +242,7 @@ fn watch(seconds: Option<f64>) -> Result<()> {
     let settings = super::load_settings();
     let config = team_config(&settings)?;
     let destination = config.destination.clone();
+    speech_coach::session::repair::close_interrupted_at_start(&store::default_root());
     let mut link = TeamLink::start(config, store::default_root(), settings.baseline);
     let stop = super::interrupted_flag("the watch");
     let started = Instant::now();

@@ -51,6 +51,9 @@ pub enum CallEnd {
     Hand,
     /// The app closed or `listen` stopped.
     Closed,
+    /// The process ended without closing it (killed, crashed, power lost); closed by the
+    /// next start (`session::repair`) from what was on disk.
+    Interrupted,
 }
 
 #[derive(Debug, Clone, Copy)]

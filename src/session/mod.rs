@@ -9,5 +9,6 @@ pub mod frames;
 pub mod history;
 pub mod ranges;
 pub mod recorder;
+pub mod repair;
 pub mod store;
 pub mod when;

@@ -159,6 +159,34 @@ impl<S: Storage> Sink<S> {
     }
 }
 
+/// Brings the header of a recording this module wrote up to the whole samples on disk:
+/// after a kill the file holds samples past its last checkpoint (up to half a second)
+/// and perhaps part of one sample. Returns the rate and the samples now covered, or
+/// `None` (and changes nothing) when the file does not have this module's layout.
+pub fn repair_header(path: &Path) -> io::Result<Option<(u32, u64)>> {
+    use std::io::Read;
+    crate::platform::files::check_regular(path, crate::platform::files::Links::Refuse)?;
+    let mut file = std::fs::OpenOptions::new().read(true).write(true).open(path)?;
+    let mut head = [0u8; HEADER_LEN as usize];
+    if file.read_exact(&mut head).is_err() {
+        return Ok(None);
+    }
+    let rate = u32::from_le_bytes([head[24], head[25], head[26], head[27]]);
+    // Everything but the three sizes (RIFF at 4, fact's count at 46, data at 54) is fixed.
+    let expected = header(rate, 0);
+    let same = |r: std::ops::Range<usize>| expected[r.clone()] == head[r];
+    if rate == 0 || !(same(0..4) && same(8..46) && same(50..54)) {
+        return Ok(None);
+    }
+    let len = file.metadata()?.len();
+    let frames = ((len - HEADER_LEN) / SAMPLE_BYTES).min(MAX_FRAMES);
+    file.set_len(HEADER_LEN + frames * SAMPLE_BYTES)?;
+    file.seek(SeekFrom::Start(0))?;
+    file.write_all(&header(rate, frames))?;
+    file.sync_all()?;
+    Ok(Some((rate, frames)))
+}
+
 pub struct Recorder {
     path: PathBuf,
     sink: Sink<File>,

@@ -180,7 +180,17 @@ pub struct SessionWriter {
     summary_failed: bool,
     last_checkpoint: Instant,
     last_cue: Option<Cue>,
+    /// `writing.lock`, locked while this writer lives (see [`WRITING_LOCK`]).
+    writing: Option<File>,
 }
+
+/// A file in a session's folder that its writer holds an exclusive lock on (`flock` /
+/// `LockFileEx`, which the kernel drops when the process ends, however it ends) and
+/// removes when it closes the session: a session without an end whose lock can be taken
+/// was left open by a process that is gone, and [`super::repair`] closes it. A lock, not
+/// a process id: a pid is reused, and another running `listen` must never see its call
+/// closed under it.
+pub const WRITING_LOCK: &str = "writing.lock";
 
 fn now_unix() -> u64 {
     SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs())
@@ -235,6 +245,12 @@ impl SessionWriter {
                 return Err(e);
             }
         };
+        // Without the lock the session is still stored; only a crash would leave it for
+        // the next start to close without knowing whether its writer still runs, so
+        // repair treats a session without a lock file as left by an older version.
+        let writing = private::create_file(&dir.join(WRITING_LOCK))
+            .ok()
+            .filter(|f| f.try_lock().is_ok());
         Ok(Self {
             dir,
             meta,
@@ -246,6 +262,7 @@ impl SessionWriter {
             summary_failed: false,
             last_checkpoint: Instant::now(),
             last_cue: None,
+            writing,
         })
     }
 
@@ -394,6 +411,8 @@ impl SessionWriter {
         if self.frames_written == 0 && !self.audio_written {
             drop(self.recorder.take());
             drop(self.frames.take());
+            // (Windows deletes no file that is still open.)
+            drop(self.writing.take());
             let _ = std::fs::remove_dir_all(&self.dir);
             return (Finished::Removed { id: self.meta.id }, Vec::new());
         }
@@ -423,8 +442,15 @@ impl SessionWriter {
         self.meta.summary = summary.or(self.meta.summary.take());
         self.meta.ended_unix_s = Some(now_unix());
         // The summary is always attempted once more at the end, even after a failure.
-        if let Err(source) = write_meta(&self.dir, &self.meta) {
-            failed.push(PartFailed { part: SessionPart::Summary, source });
+        match write_meta(&self.dir, &self.meta) {
+            Ok(()) => {
+                // Closed for good: nothing for the next start to repair.
+                drop(self.writing.take());
+                let _ = std::fs::remove_file(self.dir.join(WRITING_LOCK));
+            }
+            // Left without its end on disk: once this process is gone, the next start
+            // closes it from what was stored (`session::repair`).
+            Err(source) => failed.push(PartFailed { part: SessionPart::Summary, source }),
         }
         (Finished::Stored(Box::new(self.meta)), failed)
     }
@@ -497,7 +523,7 @@ pub fn renew_uuid(dir: &Path) -> Result<uuid::Uuid, StoreError> {
 }
 
 /// `session.json`, replaced atomically (temp file + rename) so a crash never leaves half.
-fn write_meta(dir: &Path, meta: &SessionMeta) -> Result<(), StoreError> {
+pub(super) fn write_meta(dir: &Path, meta: &SessionMeta) -> Result<(), StoreError> {
     let path = dir.join("session.json");
     let text = serde_json::to_string_pretty(meta).expect("meta serialises");
     private::replace_file(&path, text.as_bytes(), false).map_err(io(&path))

@@ -80,6 +80,9 @@ fn run_with(
         desktop::Start::AlreadyOpen => return Ok(()),
     };
     let doorbell = instance.as_mut().and_then(|p| p.take_doorbell());
+    // A call the last run left open (killed, crashed) is closed before this one starts,
+    // so history counts it and team sync sends it.
+    crate::session::repair::close_interrupted_at_start(&crate::session::store::default_root());
     let settings_path = settings::default_path();
     let (settings, notice) = Settings::load(&settings_path);
     let demo_wav = demo_path()?;
