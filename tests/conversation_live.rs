@@ -273,6 +273,37 @@ fn a_vanished_output_is_reported_and_the_caller_is_heard_again_when_it_is_back()
     assert!(out.status.success(), "{seen:#?}");
 }
 
+/// Issue 22 W1: with the caller heard, the caller's blocks were analysed before the
+/// agent's in each step and the frames they paired were cleared before they were
+/// published, so `listen --frames` wrote 166 rows for 2,017 frames.
+#[test]
+fn listen_with_the_caller_writes_a_row_for_every_frame_the_analyser_made() {
+    let _real_time = common::real_time();
+    let mic = VirtualMic::start("conv-frames-pa");
+    softphone_sink(&mic);
+    let feeder = feed(mic.fifo.clone(), [1u8, 0].repeat(1600), true);
+    let csv = scratch("conv-frames").join("frames.csv");
+    let out = mic
+        .command()
+        .env("SPEECH_COACH_AUDIO_HOST", "pulseaudio")
+        .args(["listen", "--caller-device", "softphone", "--seconds", "8"])
+        .args(["--frames", path_str(&csv)])
+        .output()
+        .unwrap();
+    feeder.stop();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let live: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(live["caller_device"].is_string(), "the caller was heard: {live}");
+    let duration_s = live["duration_s"].as_f64().unwrap();
+    assert!(duration_s > 5.0, "{live}");
+    let rows = std::fs::read_to_string(&csv).unwrap().lines().count() - 1;
+    // One row per 10 ms hop of the agent's analysed audio, its look-ahead flushed at the
+    // end; within one hop for the last part of one.
+    let frames = (duration_s * 100.0).round() as usize;
+    println!("listen --caller --frames: {rows} rows for {frames} frames of {duration_s} s");
+    assert!(rows.abs_diff(frames) <= 1, "{rows} rows for {frames} frames of {duration_s} s");
+}
+
 /// What a desktop sound server does to record streams when a headset comes back
 /// (`module-switch-on-connect`): every one moves onto the new microphone.
 fn move_every_record_stream_to(mic: &VirtualMic, source: &str) -> usize {

@@ -381,12 +381,13 @@ fn escape_codes_and_newlines_in_a_stored_session_reach_no_terminal() {
     let report = run(isolated(&home).args(["report", &START.to_string()]));
     assert!(report.status.success(), "{}", text(&report.stderr));
     clean("report", &report.stdout);
+    // The id shown is the folder's (issue 22 D6), so the forged one never reaches it.
     let title = text(&report.stdout).lines().next().unwrap_or_default().to_string();
-    assert!(title.contains(r"1764000000)\u{a}\u{a}Forged"), "the id is shown: {title}");
+    assert!(title.ends_with(&format!("({START})")), "the folder's id is shown: {title}");
     let json = run(isolated(&home).args(["report", &START.to_string(), "--json"]));
     clean("report --json", &json.stdout);
     let report: Value = serde_json::from_slice(&json.stdout).unwrap();
-    assert_eq!(report["id"], forged, "JSON escapes read back as the same id");
+    assert_eq!(report["id"], START.to_string(), "the folder's id, not the file's");
     for args in
         [vec!["sessions"], vec!["history"], vec!["history", "--json"], vec!["report", &second]]
     {
@@ -395,6 +396,38 @@ fn escape_codes_and_newlines_in_a_stored_session_reach_no_terminal() {
         clean(&format!("{args:?} stdout"), &out.stdout);
         clean(&format!("{args:?} stderr"), &out.stderr);
     }
+}
+
+#[test]
+fn a_session_folder_copied_with_cp_a_is_a_second_session_listed_and_deleted_on_its_own() {
+    // Issue 22 D6: the copy keeps the original's id inside its session.json. Listed by
+    // that id, `sessions` showed it twice and `sessions --delete` removed the original,
+    // leaving the copy unreachable.
+    let _real_time = common::real_time();
+    let home = home_with("stored-copied", |_| {});
+    let sessions = home.join("data/sessions");
+    let (id, copy) = (START.to_string(), format!("{START}-1"));
+    let cp = Command::new("cp").arg("-a").args([sessions.join(&id), sessions.join(&copy)]).status();
+    assert!(cp.unwrap().success());
+    let times = |listing: &str, id: &str| listing.split_whitespace().filter(|w| *w == id).count();
+    let listing = ok(isolated(&home).arg("sessions"));
+    assert_eq!((times(&listing, &id), times(&listing, &copy)), (1, 1), "{listing}");
+    for each in [&id, &copy] {
+        let report: Value =
+            serde_json::from_str(&ok(isolated(&home).args(["report", each, "--json"]))).unwrap();
+        assert_eq!(report["id"], each.as_str());
+    }
+    let history = ok(isolated(&home).args(["history", "--json"]));
+    assert!(history.contains(&format!("\"{copy}\"")), "{history}");
+
+    ok(isolated(&home).args(["sessions", "--delete", &copy]));
+    assert!(sessions.join(&id).join("session.json").exists(), "the original stays");
+    assert!(!sessions.join(&copy).exists(), "the copy is the one deleted");
+    let listing = ok(isolated(&home).arg("sessions"));
+    assert_eq!((times(&listing, &id), times(&listing, &copy)), (1, 0), "{listing}");
+    ok(isolated(&home).args(["report", &id]));
+    ok(isolated(&home).args(["sessions", "--delete", &id]));
+    assert!(!sessions.join(&id).exists());
 }
 
 /// xorshift64*: the fuzz's cases are the same on every run (a failure names its case).

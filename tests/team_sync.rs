@@ -762,4 +762,76 @@ fn a_call_killed_mid_way_is_closed_at_the_next_start_and_sent() {
     let out = pc.sync();
     assert!(!text(&out).contains("closed"), "{}", text(&out));
     assert!(text(&out).contains("sent 0 calls"), "{}", text(&out));
+
+/// A server that answers every SSLRequest with "N" (no TLS) and, if a client goes on,
+/// asks for its password in clear; each connection's bytes after the SSLRequest (what
+/// such a server, or anyone on the path, reads) come out of the channel.
+fn server_without_tls() -> (u16, std::sync::mpsc::Receiver<Vec<u8>>) {
+    use std::io::{Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for mut peer in listener.incoming().map_while(Result::ok) {
+            peer.set_read_timeout(Some(Duration::from_secs(2))).unwrap();
+            // SSLRequest: length 8, code 80877103.
+            let mut request = [0u8; 8];
+            if peer.read_exact(&mut request).is_err() || request != [0, 0, 0, 8, 4, 210, 22, 47] {
+                continue;
+            }
+            peer.write_all(b"N").unwrap();
+            let (mut after, mut buf, mut asked) = (Vec::new(), [0u8; 1024], false);
+            while let Ok(n @ 1..) = peer.read(&mut buf) {
+                after.extend_from_slice(&buf[..n]);
+                if !asked {
+                    // AuthenticationCleartextPassword: 'R', length 8, code 3.
+                    let _ = peer.write_all(b"R\0\0\0\x08\0\0\0\x03");
+                    asked = true;
+                }
+            }
+            let _ = tx.send(after);
+        }
+    });
+    (port, rx)
+}
+
+#[test]
+fn a_server_that_declines_tls_never_gets_the_password_and_the_error_says_how_to_allow_it() {
+    // Issue 22 S2: with the client's default `sslmode=prefer`, a server (or anyone on the
+    // path) answering "no TLS" was sent the login and the password in clear.
+    let (port, received) = server_without_tls();
+    let url = format!("postgresql://alice@127.0.0.1:{port}/postgres");
+    let pc = Pc::new("no-tls", &url, "north", "Alice", "alice-secret-pw");
+    pc.add_calls(1_764_000_000, 2);
+    let report_dir = scratch("team-no-tls-report");
+    let mut report = binary();
+    report
+        .args(["team", "report", "--team", "north", "--url", &url])
+        .env("SPEECH_COACH_DB_PASSWORD", "alice-secret-pw")
+        .env("SPEECH_COACH_CONFIG_DIR", &report_dir);
+    for (what, mut cmd) in [("team sync", pc.team(&["sync"])), ("team report", report)] {
+        let out = common::output_within(&mut cmd, Duration::from_secs(20))
+            .unwrap_or_else(|| panic!("{what} still waits"));
+        common::assert_clean_failure(&out, "does not offer TLS");
+        assert_eq!(out.status.code(), Some(1), "{what}");
+        let line = String::from_utf8_lossy(&out.stderr);
+        assert!(line.contains("add ?sslmode=disable to the URL"), "{what}: {line}");
+        let after = received.recv_timeout(Duration::from_secs(5)).expect("one connection");
+        assert!(after.is_empty(), "{what}: sent after the SSLRequest: {after:?}");
+    }
+    assert_eq!(pc.markers(), 0);
+
+    // The control: `sslmode=prefer` in the URL is the user's choice, and then the same
+    // server reads the password, as it did by default before.
+    let prefer = format!("{url}?sslmode=prefer");
+    let out = binary()
+        .args(["team", "report", "--team", "north", "--url", &prefer])
+        .env("SPEECH_COACH_DB_PASSWORD", "alice-secret-pw")
+        .env("SPEECH_COACH_CONFIG_DIR", &report_dir)
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let after = received.recv_timeout(Duration::from_secs(5)).expect("one connection");
+    let password: &[u8] = b"alice-secret-pw";
+    assert!(after.windows(password.len()).any(|w| w == password), "{after:?}");
 }

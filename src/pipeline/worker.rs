@@ -132,7 +132,9 @@ pub struct AnalyserWorker {
     /// A call ended and the next has not started: the gauges and the cue line are idle
     /// (the last call's pace and cue are not the agent's now).
     between_calls: bool,
-    /// The paired frames of the last step: agent frame, its coach state, who talked.
+    /// The paired frames since the last [`AnalyserWorker::publish`]: agent frame, its
+    /// coach state, who talked. A step may pair frames several times (the caller's blocks,
+    /// then the agent's); each pairing adds to these, and only publishing hands them over.
     new_frames: Vec<(Frame, CoachState, TalkPoint)>,
     calibration: Option<Calibration>,
     calibration_result: Option<Option<Baseline>>,
@@ -271,12 +273,12 @@ impl AnalyserWorker {
         }
     }
 
-    /// The agent's frames of the last step (paired and coached).
+    /// The agent's frames paired and coached since the last publish.
     pub fn new_frames(&self) -> impl Iterator<Item = &Frame> {
         self.new_frames.iter().map(|(f, _, _)| f)
     }
 
-    /// What the gauges and the cue line showed at each of the last step's frames.
+    /// What the gauges and the cue line showed at each of [`Self::new_frames`].
     pub fn new_states(&self) -> impl Iterator<Item = &CoachState> {
         self.new_frames.iter().map(|(_, s, _)| s)
     }
@@ -332,7 +334,9 @@ impl AnalyserWorker {
     fn pair_and_coach(&mut self) {
         let mut pairs = Vec::new();
         self.aligner.pop_pairs(&mut pairs);
-        self.new_frames.clear();
+        // No clearing here: the caller's block and then the agent's may both pair frames
+        // before one publish, and the first pairing's frames must reach it (issue 22 W1:
+        // they were cleared, and 31,598 of 60,162 frames never reached the timeline).
         for (agent, caller) in pairs {
             // A caller lane that carries the agent's own signal is no caller: silence.
             let mirrored = self.mirror.as_mut().is_some_and(|m| m.push(&agent, &caller));
@@ -413,11 +417,12 @@ impl AnalyserWorker {
         self.problems.extend(self.calls.take_problems());
     }
 
-    /// Copies what changed into the shared state (call with the lock held; cheap).
+    /// Copies what changed into the shared state (call with the lock held; cheap), and
+    /// hands over the frames paired since the last publish: each reaches the state once.
     pub fn publish(&mut self, s: &mut LiveState, now: Instant) {
-        for (f, c, talk) in &self.new_frames {
-            s.coach = *c;
-            s.latest = Some(*f);
+        for (f, c, talk) in self.new_frames.drain(..) {
+            s.coach = c;
+            s.latest = Some(f);
             let point = TimelinePoint {
                 time_s: f.time_s,
                 f0_hz: f.f0_hz,
@@ -425,7 +430,7 @@ impl AnalyserWorker {
                 pace: c.pace.value,
             };
             s.push_timeline(point);
-            s.push_talk(*talk);
+            s.push_talk(talk);
             let captured =
                 self.recent_blocks.iter().find(|(end_s, _)| *end_s >= f.time_s).map(|b| b.1);
             if let Some(captured_at) = captured {
@@ -487,8 +492,8 @@ impl AnalyserWorker {
             // No call was heard: the figures of the whole run, for `listen`.
             self.on_call_event(CallEvent::Ended { at_s: 0.0, by: CallEnd::Closed });
         }
+        // The frames the flush paired stay for the last publish (`wind_up`).
         self.store_frames();
-        self.new_frames.clear();
     }
 }
 
@@ -552,14 +557,31 @@ pub(super) fn run_worker(mut worker: AnalyserWorker, links: WorkerLinks) {
             publish_step(&mut worker, &links);
         }
     }
-    worker.finish();
-    let mut s = links.state.lock().expect("state lock");
-    worker.publish(&mut s, Instant::now());
+    wind_up(&mut worker, &links);
 }
 
-/// After a step: frames to the session (outside the lock), the state, loggers, the UI.
+/// The end of the run: the analysers' look-ahead flushed, the call closed, and the last
+/// frames handed over like any step's.
+fn wind_up(worker: &mut AnalyserWorker, links: &WorkerLinks) {
+    worker.finish();
+    hand_over(worker, links);
+}
+
+/// After a step: frames to the session (outside the lock), then handed over.
 fn publish_step(worker: &mut AnalyserWorker, links: &WorkerLinks) {
     worker.store_frames();
+    hand_over(worker, links);
+}
+
+/// The frames paired since the last publish to the loggers (`listen --frames`, outside
+/// the lock), then the state, then the UI: each frame once.
+fn hand_over(worker: &mut AnalyserWorker, links: &WorkerLinks) {
+    if let Some(tx) = &links.frames_out {
+        for f in worker.new_frames() {
+            let _ = tx.send(*f);
+        }
+    }
+    let any_new = worker.new_frames().next().is_some();
     {
         let mut s = links.state.lock().expect("state lock");
         worker.publish(&mut s, Instant::now());
@@ -567,14 +589,7 @@ fn publish_step(worker: &mut AnalyserWorker, links: &WorkerLinks) {
         s.dropped_blocks = links.counters.dropped_blocks.load(Ordering::Relaxed);
         s.caller_dropped_blocks = links.caller_counters.dropped_blocks.load(Ordering::Relaxed);
     }
-    if let Some(tx) = &links.frames_out {
-        for f in worker.new_frames() {
-            let _ = tx.send(*f);
-        }
-    }
-    if worker.new_frames().next().is_some()
-        && let Some(cb) = &links.on_update
-    {
+    if any_new && let Some(cb) = &links.on_update {
         cb();
     }
 }
@@ -882,6 +897,77 @@ mod tests {
         assert!(state.coach.cue.is_none(), "{:?}", state.coach);
         assert!(!matches!(state.coach.headline, Headline::Cue { .. }), "{:?}", state.coach);
         assert_eq!(state.coach.tone.band, Some(crate::coach::Band::Red), "the gauges still move");
+    }
+
+    /// Issue 22 W1: the analyser thread takes the caller's blocks, then the agent's, then
+    /// publishes. Frames paired by the caller's block were cleared by the agent's, so with
+    /// the caller a block behind almost none reached the timeline or `listen --frames`.
+    #[test]
+    fn every_agent_frame_reaches_the_timeline_and_listen_frames_once_whatever_the_interleaving() {
+        let rate = 16000;
+        let seconds = 10.0;
+        // The analyser's frame count for 10 s at 10 ms hops, once its look-ahead is flushed
+        // (as in `a_call_started_at_once_covers_every_frame_and_sample`).
+        let expected = 1000;
+        let agent = tone(seconds, rate);
+        let caller: Vec<f32> = tone(seconds, rate).iter().map(|v| v * 0.5).collect();
+        let block = rate as usize / 25; // 40 ms, as the sound server delivers them
+        let blocks = agent.len() / block;
+        // Which caller blocks come before each agent block, in one step of the thread: in
+        // step with it, one block late, late by three in bursts of two, and one block early.
+        type Plan = fn(usize, usize) -> std::ops::Range<usize>;
+        let plans: [(&str, Plan); 4] = [
+            ("in step", |k, _| k..k + 1),
+            ("one late", |k, _| k.saturating_sub(1)..k),
+            (
+                "bursts",
+                |k, _| if k % 2 == 1 { k.saturating_sub(4)..k.saturating_sub(2) } else { 0..0 },
+            ),
+            ("one early", |k, n| if k == 0 { 0..2 } else { (k + 1).min(n)..(k + 2).min(n) }),
+        ];
+        for (name, plan) in plans {
+            let mut w = AnalyserWorker::new(Coach::new(Lang::Zh, None), unstored(), true);
+            w.set_caller_live(true);
+            let (frames_tx, frames_rx) = crossbeam_channel::unbounded();
+            let links = WorkerLinks {
+                blocks: crossbeam_channel::never(),
+                recycle: crossbeam_channel::unbounded().0,
+                caller: None,
+                commands: crossbeam_channel::never(),
+                frames_out: Some(frames_tx),
+                state: Arc::new(Mutex::new(LiveState::new(Lang::Zh))),
+                stop: Arc::new(AtomicBool::new(false)),
+                counters: Arc::default(),
+                caller_counters: Arc::default(),
+                on_update: None,
+            };
+            let start = Instant::now();
+            let at = |k: usize| {
+                start + Duration::from_secs_f64(((k + 1) * block) as f64 / f64::from(rate))
+            };
+            let mut caller_sent = 0;
+            for k in 0..blocks {
+                for c in plan(k, blocks) {
+                    assert_eq!(c, caller_sent, "{name}: the caller's blocks in order");
+                    w.analyse_caller(&caller[c * block..(c + 1) * block], rate, at(c)).unwrap();
+                    caller_sent += 1;
+                }
+                w.analyse(&agent[k * block..(k + 1) * block], rate, at(k)).unwrap();
+                publish_step(&mut w, &links);
+            }
+            for c in caller_sent..blocks {
+                w.analyse_caller(&caller[c * block..(c + 1) * block], rate, at(c)).unwrap();
+            }
+            wind_up(&mut w, &links);
+            let logged: Vec<f64> = frames_rx.try_iter().map(|f| f.time_s).collect();
+            assert_eq!(logged.len(), expected, "{name}: rows for `listen --frames`");
+            assert!(logged.windows(2).all(|t| t[1] > t[0]), "{name}: each frame once, in order");
+            let state = links.state.lock().unwrap();
+            assert_eq!(state.timeline.len(), expected, "{name}: points on the live timeline");
+            assert_eq!(state.talk.len(), expected, "{name}: points of who talked");
+            let timeline: Vec<f64> = state.timeline.iter().map(|p| p.time_s).collect();
+            assert_eq!(timeline, logged, "{name}: the same frames in both");
+        }
     }
 
     #[test]

@@ -4,6 +4,11 @@
 //! Every id from outside (command line, window) goes through [`session_dir`]: it must have
 //! the shape the store gives ids, and resolve to a real folder directly inside the store.
 //!
+//! A session's id is its folder's name, which the store made; the `id` inside
+//! `session.json` is only what it was written with. A copied folder (`cp -a 1764950400
+//! 1764950400-1`) keeps the original's `id` inside: listed by that, one id showed twice,
+//! and deleting it removed the original and left the copy unreachable (issue 22 D6).
+//!
 //! Split out of `store.rs` for size, not as a layer of its own: it reads what the store
 //! writes, in the store's types ([`SessionMeta`], [`StoreError`]), and the store names new
 //! sessions with [`session_id`]. So the two files import each other, and `store`
@@ -46,15 +51,19 @@ pub enum Listed {
 /// A stored session's `session.json`, read as other programs may leave it (a byte-order
 /// mark, a number beyond f64, see [`crate::platform::json`]) and with every figure outside
 /// its physical range taken as missing ([`super::ranges`]): only a file whose needed
-/// fields cannot be read is damaged.
+/// fields cannot be read is damaged. In a folder named as the store names sessions, the
+/// id is the folder's name, whatever the file says.
 pub fn load_meta(dir: &Path) -> Result<SessionMeta, StoreError> {
     let path = dir.join("session.json");
     // A regular file only, and no link (the store's rule): a FIFO or a link to /dev/zero
     // in its place would hang every command that lists the store.
     let bytes = files::read_regular(&path, Links::Refuse)
         .map_err(|e| StoreError::Damaged { path: path.clone(), reason: e.to_string() })?;
-    let meta = serde_json::from_str(&json::tolerant(&bytes))
+    let mut meta: SessionMeta = serde_json::from_str(&json::tolerant(&bytes))
         .map_err(|e| StoreError::Damaged { path, reason: e.to_string() })?;
+    if let Some(folder) = dir.file_name().and_then(|n| n.to_str()).filter(|n| is_session_id(n)) {
+        folder.clone_into(&mut meta.id);
+    }
     Ok(ranges::check_meta(meta))
 }
 

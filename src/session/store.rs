@@ -688,6 +688,51 @@ mod tests {
         assert_eq!(mode(&dir.join("frames.csv")), 0o600);
     }
 
+    /// Issue 22 D6: a copied session folder keeps the original's `id` inside its
+    /// `session.json`; listed by that, one id showed twice and `delete` removed the
+    /// original, leaving the copy unreachable.
+    #[test]
+    fn a_copied_session_is_listed_and_deleted_under_its_own_folder_name() {
+        let root = root("copied");
+        let mut w = SessionWriter::create(&root, "mic", Lang::Zh, false).unwrap();
+        let _ = w.frame(&frame(0.0), &CoachState::default(), Talk::default());
+        let original = w.dir().to_path_buf();
+        let _ = w.finish(Some(Summary::empty()), None);
+        let id = original.file_name().unwrap().to_str().unwrap().to_string();
+        let copy_id = format!("{id}-7");
+        let copy = root.join(&copy_id);
+        std::fs::create_dir(&copy).unwrap();
+        for entry in std::fs::read_dir(&original).unwrap() {
+            let entry = entry.unwrap();
+            std::fs::copy(entry.path(), copy.join(entry.file_name())).unwrap();
+        }
+        let ids = |root: &Path| -> Vec<String> {
+            list(root)
+                .unwrap()
+                .into_iter()
+                .map(|l| match l {
+                    Listed::Ok(m) => m.id,
+                    Listed::Damaged { id, reason } => panic!("{id}: {reason}"),
+                })
+                .collect()
+        };
+        assert_eq!(ids(&root), [id.as_str(), copy_id.as_str()]);
+        assert_eq!(load_meta(&copy).unwrap().id, copy_id, "what `report` shows");
+        delete(&root, &copy_id).unwrap();
+        assert!(original.join("session.json").exists(), "the original stays");
+        assert_eq!(ids(&root), [id.as_str()]);
+        // An id inside the file that is no id at all is not what the session is listed by
+        // (nor does it lead anywhere: `session_dir` refuses it, as before).
+        let text = std::fs::read_to_string(original.join("session.json")).unwrap();
+        let forged = text.replacen(&format!("\"id\": \"{id}\""), "\"id\": \"../../etc\"", 1);
+        assert_ne!(forged, text, "the id is in the file");
+        std::fs::write(original.join("session.json"), forged).unwrap();
+        assert_eq!(ids(&root), [id.as_str()]);
+        assert!(session_dir(&root, "../../etc").is_err());
+        delete(&root, &id).unwrap();
+        assert!(ids(&root).is_empty());
+    }
+
     #[test]
     fn storage_causes_are_told_apart() {
         let full = StoreError::Io {

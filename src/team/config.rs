@@ -25,7 +25,8 @@ pub const DEFAULT_PROFILE_POLL: Duration = Duration::from_secs(30);
 /// The `team` section as written in `settings.json`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TeamSettings {
-    /// `postgresql://LOGIN@HOST:PORT/DATABASE` (options such as `sslmode=require` allowed).
+    /// `postgresql://LOGIN@HOST:PORT/DATABASE`; TLS is required unless it adds
+    /// `?sslmode=disable` or `?sslmode=prefer` ([`db::config`]).
     pub url: String,
     /// The team whose profile this PC uses and whose report its calls go into.
     pub team: String,

@@ -1,14 +1,20 @@
 //! Connecting to the centre's database, and what can go wrong talking to it.
 //!
-//! The sync `postgres` client (no async runtime of ours to run) with `native-tls`:
-//! `sslmode` defaults to `prefer`, so TLS is used whenever the server offers it and the
+//! The sync `postgres` client (no async runtime of ours to run) with `native-tls`; the
 //! certificate is checked against the system's roots (plus the settings' `ca_file`, for a
-//! centre's own CA). `sslmode=require` in the URL refuses a server without TLS.
+//! centre's own CA).
+//!
+//! TLS is required unless the URL says otherwise (`sslmode=disable` or `prefer`): the
+//! client's own default, `prefer`, sends the password in clear to a server that declines
+//! TLS, or to anyone between who answers the SSLRequest with "N" (issue 22 S2). A
+//! Unix-socket host is the exception: the password never crosses a network there, and
+//! PostgreSQL offers no TLS on a socket.
 
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
 use std::time::Duration;
 
+use postgres::config::{Host, SslMode};
 use postgres::{Client, Config};
 use thiserror::Error;
 
@@ -32,6 +38,10 @@ pub enum TeamError {
     Unreachable { target: String, reason: String },
     #[error("the team database at {target} refused the login: {reason}")]
     Refused { target: String, reason: String },
+    #[error(
+        "the team database at {target} does not offer TLS, and the password is never sent without it: turn TLS on at the server, or add ?sslmode=disable to the URL for a server on this machine"
+    )]
+    NoTls { target: String },
     #[error("team database: {0}")]
     Database(String),
     /// A report's period or team that cannot be reported on.
@@ -139,13 +149,21 @@ pub fn bounded<T: Send + 'static>(
     }
 }
 
-/// A URL parsed and completed: the password given separately, a connect timeout, and the
-/// application name the centre's DBA sees in `pg_stat_activity`.
+/// A URL parsed and completed: TLS required unless the URL names an `sslmode`, the
+/// password given separately, a connect timeout, and the application name the centre's
+/// DBA sees in `pg_stat_activity`.
 pub fn config(url: &str, password: Option<&str>) -> Result<Config, TeamError> {
-    let mut config =
-        Config::from_str(url).map_err(|e| TeamError::BadUrl { reason: e.to_string() })?;
+    let bad_url = |e: postgres::Error| TeamError::BadUrl { reason: e.to_string() };
+    let mut config = Config::from_str(url).map_err(bad_url)?;
     if config.get_hosts().is_empty() {
         return Err(TeamError::BadUrl { reason: "no host".into() });
+    }
+    // The client reads `prefer` both when the URL says it and when it says nothing; the
+    // same URL behind a `require` of ours tells the two apart (a mode the URL names wins).
+    let named = Config::from_str(&behind_require(url)).map_err(bad_url)?.get_ssl_mode();
+    if config.get_ssl_mode() == SslMode::Prefer && named == SslMode::Require {
+        let on_sockets_only = config.get_hosts().iter().all(|h| !matches!(h, Host::Tcp(_)));
+        config.ssl_mode(if on_sockets_only { SslMode::Disable } else { SslMode::Require });
     }
     if let Some(p) = password {
         config.password(p);
@@ -171,15 +189,34 @@ pub fn config(url: &str, password: Option<&str>) -> Result<Config, TeamError> {
     Ok(config)
 }
 
+/// `url` with `sslmode=require` set before anything the URL itself says, read as the
+/// client reads it: a URL's credentials end at its first `@` and its parameters begin at
+/// the first `?` after them; in the `key=value` form the last setting wins.
+fn behind_require(url: &str) -> String {
+    const REQUIRE: &str = "sslmode=require";
+    let Some(rest) = ["postgresql://", "postgres://"].iter().find_map(|p| url.strip_prefix(p))
+    else {
+        return format!("{REQUIRE} {url}");
+    };
+    let host_from = url.len() - rest.len() + rest.find('@').map_or(0, |at| at + 1);
+    match url[host_from..].find('?') {
+        Some(q) => {
+            let (head, params) = url.split_at(host_from + q + 1);
+            format!("{head}{REQUIRE}&{params}")
+        }
+        None => format!("{url}?{REQUIRE}"),
+    }
+}
+
 /// Where a URL points, without its password: for messages and the sync markers.
 pub fn target(config: &Config) -> String {
     let host = config
         .get_hosts()
         .first()
         .map(|h| match h {
-            postgres::config::Host::Tcp(name) => name.clone(),
+            Host::Tcp(name) => name.clone(),
             #[cfg(unix)]
-            postgres::config::Host::Unix(path) => path.display().to_string(),
+            Host::Unix(path) => path.display().to_string(),
         })
         .unwrap_or_default();
     let port = config.get_ports().first().copied().unwrap_or(5432);
@@ -187,7 +224,7 @@ pub fn target(config: &Config) -> String {
     format!("{}@{host}:{port}/{db}", config.get_user().unwrap_or(""))
 }
 
-/// Opens a connection, with TLS whenever the server offers it, within [`ANSWER_LIMIT`].
+/// Opens a connection within [`ANSWER_LIMIT`], with TLS as [`config`] set it.
 pub fn connect(config: &Config, ca_file: Option<&Path>) -> Result<Client, TeamError> {
     let (config, ca_file) = (config.clone(), ca_file.map(Path::to_path_buf));
     let target = target(&config);
@@ -219,6 +256,11 @@ fn connect_now(config: &Config, ca_file: Option<&Path>) -> Result<Client, TeamEr
             other => other.to_string(),
         };
         let target = target(config);
+        // The client's words when a server answers the SSLRequest with "N" under
+        // `require`: nothing more was sent (tokio-postgres, `connect_tls`).
+        if reason.contains("server does not support TLS") {
+            return TeamError::NoTls { target };
+        }
         if reason.contains("password missing") {
             let reason = format!(
                 "the server wants a password: set {} or the settings' password_file",
@@ -266,6 +308,96 @@ mod tests {
         assert_eq!(never, None);
         assert!(started.elapsed() < Duration::from_secs(2));
         assert_eq!(bounded(Duration::from_secs(5), || 7), Some(7));
+    }
+
+    #[test]
+    fn tls_is_required_unless_the_url_names_a_weaker_mode() {
+        let mode = |url: &str| config(url, None).unwrap().get_ssl_mode();
+        for url in [
+            "postgresql://alice@db.example/coach",
+            "postgres://alice:p%3Fw%40rd@db.example:6543/coach",
+            "postgresql://alice@db.example/coach?application_name=x",
+            "postgresql://alice@db.example/coach?",
+            "postgresql://alice@db.example",
+            "postgresql://alice@db.example/coach?sslmode=require",
+            "host=db.example user=alice dbname=coach",
+        ] {
+            assert_eq!(mode(url), SslMode::Require, "{url}");
+        }
+        for (url, named) in [
+            ("postgresql://alice@db.example/coach?sslmode=disable", SslMode::Disable),
+            (
+                "postgresql://alice@127.0.0.1/coach?application_name=x&sslmode=disable",
+                SslMode::Disable,
+            ),
+            ("postgresql://alice@db.example/coach?sslmode=prefer", SslMode::Prefer),
+            ("postgresql://alice@db.example?sslmode=prefer", SslMode::Prefer),
+            ("host=db.example user=alice sslmode=prefer", SslMode::Prefer),
+            ("sslmode=disable host=db.example user=alice", SslMode::Disable),
+        ] {
+            assert_eq!(mode(url), named, "{url}");
+        }
+        // A socket: no network for the password to cross, and no TLS offered on it.
+        #[cfg(unix)]
+        {
+            let socket = "postgresql://alice@%2Fvar%2Frun%2Fpostgresql/coach";
+            assert_eq!(mode(socket), SslMode::Disable);
+            assert_eq!(mode(&format!("{socket}?sslmode=require")), SslMode::Require);
+        }
+    }
+
+    /// A server that answers the SSLRequest with "N" (no TLS); then, if the client goes
+    /// on, asks for the password in clear. Returns every byte received after the
+    /// SSLRequest (what a server without TLS, or anyone on the path, would read).
+    fn server_without_tls() -> (u16, std::thread::JoinHandle<Vec<u8>>) {
+        use std::io::{Read, Write};
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let served = std::thread::spawn(move || {
+            let (mut peer, _) = listener.accept().unwrap();
+            peer.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+            // SSLRequest: length 8, code 80877103 (PostgreSQL protocol, "SSLRequest").
+            let mut request = [0u8; 8];
+            peer.read_exact(&mut request).unwrap();
+            assert_eq!(request, [0, 0, 0, 8, 4, 210, 22, 47]);
+            peer.write_all(b"N").unwrap();
+            let mut after = Vec::new();
+            let mut asked = false;
+            let mut buf = [0u8; 1024];
+            while let Ok(n) = peer.read(&mut buf) {
+                if n == 0 {
+                    break;
+                }
+                after.extend_from_slice(&buf[..n]);
+                if !asked {
+                    // AuthenticationCleartextPassword: 'R', length 8, code 3.
+                    peer.write_all(b"R\0\0\0\x08\0\0\0\x03").unwrap();
+                    asked = true;
+                }
+            }
+            after
+        });
+        (port, served)
+    }
+
+    #[test]
+    fn by_default_a_server_that_declines_tls_gets_nothing_after_the_sslrequest() {
+        let (port, served) = server_without_tls();
+        let url = format!("postgresql://alice@127.0.0.1:{port}/coach");
+        let e = connect(&config(&url, Some("secret-pw")).unwrap(), None).err().unwrap();
+        assert!(matches!(e, TeamError::NoTls { .. }), "{e}");
+        let line = e.to_string();
+        assert!(!line.contains('\n') && line.contains("?sslmode=disable"), "{line}");
+        assert!(line.contains(&format!("alice@127.0.0.1:{port}/coach")), "{line}");
+        assert_eq!(served.join().unwrap(), b"", "no startup message, no password");
+
+        // The control: with `prefer` named in the URL, the same server reads the password
+        // in clear, as it did by default before (issue 22 S2).
+        let (port, served) = server_without_tls();
+        let url = format!("postgresql://alice@127.0.0.1:{port}/coach?sslmode=prefer");
+        assert!(connect(&config(&url, Some("secret-pw")).unwrap(), None).is_err());
+        let after = served.join().unwrap();
+        assert!(after.windows(9).any(|w| w == b"secret-pw"), "{after:?}");
     }
 
     #[test]

@@ -9,7 +9,7 @@
 //! conversation measures and the cue counts; never audio, frames or words.
 //!
 //! * [`config`] — the settings' `team` section and where the password comes from.
-//! * [`db`] — connecting (TLS when the server offers it) and the error type.
+//! * [`db`] — connecting (TLS required unless the URL says otherwise) and the error type.
 //! * [`migrate`] — the `migrations/*.sql` files, applied in order by `team init`.
 //! * [`summary`] — one call's row, built from its `session.json`.
 //! * [`queue`] — which stored calls still wait, and the markers of those sent.

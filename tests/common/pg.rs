@@ -186,12 +186,16 @@ impl Postgres {
         );
     }
 
+    /// `login`'s URL. The throwaway server has no certificate, and the app requires TLS
+    /// unless the URL says otherwise: `sslmode=disable`, as README tells a centre to write
+    /// for a server on the same machine.
     pub fn url(&self, login: &str) -> String {
-        format!("postgresql://{login}@127.0.0.1:{}/postgres", self.port)
+        format!("postgresql://{login}@127.0.0.1:{}/postgres?sslmode=disable", self.port)
     }
 
     pub fn admin_url(&self) -> String {
-        format!("postgresql://{ADMIN}:{ADMIN_PASSWORD}@127.0.0.1:{}/postgres", self.port)
+        let port = self.port;
+        format!("postgresql://{ADMIN}:{ADMIN_PASSWORD}@127.0.0.1:{port}/postgres?sslmode=disable")
     }
 
     pub fn connect(&self, login: &str, password: &str) -> postgres::Client {
