@@ -762,6 +762,7 @@ fn a_call_killed_mid_way_is_closed_at_the_next_start_and_sent() {
     let out = pc.sync();
     assert!(!text(&out).contains("closed"), "{}", text(&out));
     assert!(text(&out).contains("sent 0 calls"), "{}", text(&out));
+}
 
 /// A server that answers every SSLRequest with "N" (no TLS) and, if a client goes on,
 /// asks for its password in clear; each connection's bytes after the SSLRequest (what
