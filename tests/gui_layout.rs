@@ -130,7 +130,8 @@ fn a_lost_microphone_greys_the_gauges_clears_their_values_and_the_strip_says_so(
     h.run();
     h.get_by_label_contains("Speed: 230 chars/min");
 
-    state.device = DeviceStatus::Lost { name: "Test mic".into(), reason: "unplugged".into() };
+    state.device =
+        DeviceStatus::Lost { name: "Test mic".into(), reason: "unplugged".into(), silent: false };
     h.state_mut().state = Some(state.clone());
     h.run();
     for gauge in ["Tone", "Volume", "Speed"] {
@@ -150,7 +151,7 @@ fn a_lost_microphone_greys_the_gauges_clears_their_values_and_the_strip_says_so(
 
     // The caller's side lost as well: the strip says that too.
     state.caller_device =
-        Some(DeviceStatus::Lost { name: "monitor".into(), reason: "gone".into() });
+        Some(DeviceStatus::Lost { name: "monitor".into(), reason: "gone".into(), silent: false });
     h.state_mut().state = Some(state.clone());
     h.run();
     h.get_by_label("客户一侧断开");
@@ -163,10 +164,35 @@ fn a_lost_microphone_greys_the_gauges_clears_their_values_and_the_strip_says_so(
 }
 
 #[test]
+fn a_muted_microphone_is_said_as_muted_not_as_disconnected_in_both_languages() {
+    let mut state = speaking();
+    state.device = DeviceStatus::Lost {
+        name: "Headset".into(),
+        reason: "only exact silence for a second (muted?)".into(),
+        silent: true,
+    };
+    let screen = Screen { state: Some(state), ui_lang: UiLang::En, ..Default::default() };
+    let mut h = harness(screen, [900.0, 760.0]);
+    h.run();
+    h.get_by_label("! No sound from the microphone: is it muted?");
+    h.get_by_label("No sound from the microphone");
+    assert!(h.query_by_label_contains("disconnected").is_none());
+    h.state_mut().ui_lang = UiLang::Zh;
+    h.run();
+    h.get_by_label("! 麦克风没有声音：静音了吗？");
+    h.get_by_label("麦克风没有声音");
+    assert!(h.query_by_label_contains("断开").is_none());
+    // The strip says the same.
+    h.state_mut().compact = true;
+    h.run();
+    h.get_by_label("麦克风没有声音");
+}
+
+#[test]
 fn the_who_is_talking_strip_says_when_the_caller_side_is_lost() {
     let mut state = speaking();
     state.caller_device =
-        Some(DeviceStatus::Lost { name: "monitor".into(), reason: "gone".into() });
+        Some(DeviceStatus::Lost { name: "monitor".into(), reason: "gone".into(), silent: false });
     for i in 0..300 {
         state.talk.push_back(TalkPoint { time_s: i as f64 * 0.01, agent: true, caller: false });
     }

@@ -147,7 +147,8 @@ fn with_the_caller_heard_the_view_shows_who_talks_the_hold_timer_and_the_interru
     assert_eq!(h.state().actions, vec![Action::ToggleHold]);
 
     // The caller's source lost: said in the section, in the interface's language.
-    state.caller_device = Some(DeviceStatus::Lost { name: "x".into(), reason: "gone".into() });
+    state.caller_device =
+        Some(DeviceStatus::Lost { name: "x".into(), reason: "gone".into(), silent: false });
     h.state_mut().state = state;
     h.state_mut().ui_lang = UiLang::Zh;
     h.run();

@@ -154,6 +154,34 @@ fn unplug_is_reported_and_capture_resumes(host: &str) {
 }
 
 #[test]
+fn a_muted_microphone_is_reported_as_muted_and_capture_resumes_when_unmuted() {
+    let _real_time = common::real_time();
+    let mic = VirtualMic::start("vmic-mute");
+    let dir = scratch("vmic-mute-out");
+    let pcm = raw_pcm(&shared_data().join("zh/BAC009S0764W0121.wav"));
+    let csv = dir.join("listen.csv");
+    let feeder = feed(mic.fifo.clone(), pcm, true);
+    let listen = mic.listen("pulseaudio", 12.0, &csv);
+    std::thread::sleep(Duration::from_secs(4));
+    mic.mute(true);
+    std::thread::sleep(Duration::from_secs(3));
+    mic.mute(false);
+    let out = listen.wait_with_output().unwrap();
+    feeder.stop();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    println!("{stderr}");
+    assert!(out.status.success(), "listen must survive the mute: {stderr}");
+    // Said as a mute, not as an unplug: the agent's fix is another.
+    assert!(!stderr.contains("microphone lost"), "{stderr}");
+    let lost_at = stderr.find("microphone silent (muted?)").expect("the mute is said");
+    assert!(stderr[lost_at..].contains("capturing from"), "capture resumes: {stderr}");
+    let rows = frames_csv::parse(&std::fs::read_to_string(&csv).unwrap()).unwrap();
+    let end = rows.last().unwrap().time_s;
+    let late_voiced = rows.iter().filter(|r| r.time_s > end - 3.0 && r.voiced).count();
+    assert!(late_voiced > 50, "{late_voiced} voiced frames after unmuting");
+}
+
+#[test]
 fn devices_on_native_pulseaudio_lists_microphones_but_not_output_monitors() {
     let _real_time = common::real_time();
     let mic = VirtualMic::start("vmic-devices");

@@ -117,7 +117,10 @@ fn describe(status: &DeviceStatus) -> String {
         DeviceStatus::Live { name, sample_rate, channels, format } => {
             format!("capturing from {name} ({sample_rate} Hz, {channels} ch, {format})")
         }
-        DeviceStatus::Lost { name, reason } => {
+        DeviceStatus::Lost { name, silent: true, .. } => {
+            format!("microphone silent (muted?): {name} gives only exact silence; retrying")
+        }
+        DeviceStatus::Lost { name, reason, .. } => {
             format!("microphone lost: {name}: {reason}; retrying")
         }
         DeviceStatus::Unavailable { reason } => format!("no microphone: {reason}"),
@@ -193,7 +196,7 @@ impl Watch {
                 self.caller_name = Some(name.clone());
                 eprintln!("speech-coach: caller: {}", clean(&describe(&status)));
             }
-            DeviceStatus::Lost { name, reason } => {
+            DeviceStatus::Lost { name, reason, .. } => {
                 eprintln!(
                     "speech-coach: caller source lost: {}: {}; retrying",
                     clean(name),

@@ -113,8 +113,9 @@ enum StreamEnd {
     /// microphone must be resolved again (the lanes carried one signal): not a loss, reopen
     /// at once and keep the status.
     DefaultMoved,
-    /// The device failed or fell silent; whether "live" had been said for it.
-    Lost { reason: String, announced: bool },
+    /// The device failed or fell silent; whether "live" had been said for it, and whether
+    /// it was exact silence (see `DeviceStatus::Lost`).
+    Lost { reason: String, announced: bool, silent: bool },
 }
 
 /// What the microphone supervisor watches and reports to.
@@ -182,7 +183,7 @@ impl Supervisor {
                     Role::Microphone => StreamEnd::DefaultMoved,
                     Role::Caller => {
                         let reason = "it carries the microphone's sound".to_string();
-                        StreamEnd::Lost { reason, announced }
+                        StreamEnd::Lost { reason, announced, silent: false }
                     }
                 };
             }
@@ -197,7 +198,7 @@ impl Supervisor {
                 }
                 if ticks.is_multiple_of(PRESENCE_CHECK_TICKS) && !capture.still_present() {
                     let reason = "the output went away".to_string();
-                    return StreamEnd::Lost { reason, announced };
+                    return StreamEnd::Lost { reason, announced, silent: false };
                 }
             }
             if !announced && (last_signal() > opened_ms || self.role == Role::Caller) {
@@ -205,18 +206,18 @@ impl Supervisor {
                 announced = true;
             }
             let now_ms = self.now_ms();
-            let reason = if self.counters.failed.load(Ordering::Relaxed) {
-                "the device reported an error"
+            let (reason, silent) = if self.counters.failed.load(Ordering::Relaxed) {
+                ("the device reported an error", false)
             } else if self.role == Role::Microphone
                 && now_ms > self.counters.last_callback_ms.load(Ordering::Relaxed) + stale_ms
             {
-                "no audio for a second (unplugged?)"
+                ("no audio for a second (unplugged?)", false)
             } else if self.role == Role::Microphone && now_ms > last_signal() + stale_ms {
-                "only exact silence for a second (unplugged or muted?)"
+                ("only exact silence for a second (muted?)", true)
             } else {
                 continue;
             };
-            return StreamEnd::Lost { reason: reason.into(), announced };
+            return StreamEnd::Lost { reason: reason.into(), announced, silent };
         }
         unreachable!("the tick counter outlasts any stream")
     }
@@ -266,10 +267,11 @@ pub(crate) fn supervise(
                 match sup.watch(&capture, live) {
                     StreamEnd::Stopped => return,
                     StreamEnd::DefaultMoved => continue,
-                    StreamEnd::Lost { reason, announced } => {
+                    StreamEnd::Lost { reason, announced, silent } => {
                         drop(capture);
                         if announced {
-                            let lost = DeviceStatus::Lost { name: last_name.clone(), reason };
+                            let name = last_name.clone();
+                            let lost = DeviceStatus::Lost { name, reason, silent };
                             set_status(&sup.state, role, lost);
                         }
                     }
@@ -277,7 +279,11 @@ pub(crate) fn supervise(
             }
             Err(e) => {
                 let status = if ever_opened {
-                    DeviceStatus::Lost { name: last_name.clone(), reason: e.to_string() }
+                    DeviceStatus::Lost {
+                        name: last_name.clone(),
+                        reason: e.to_string(),
+                        silent: false,
+                    }
                 } else {
                     DeviceStatus::Unavailable { reason: e.to_string() }
                 };

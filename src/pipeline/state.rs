@@ -31,6 +31,10 @@ pub enum DeviceStatus {
     Lost {
         name: String,
         reason: String,
+        /// The stream ran but carried only exact zeros: a muted headset (or a sound server
+        /// feeding silence for a device gone), which the agent fixes differently from an
+        /// unplugged one.
+        silent: bool,
     },
     /// No device could be opened at all.
     Unavailable {

@@ -248,9 +248,8 @@ impl SessionWriter {
         // Without the lock the session is still stored; only a crash would leave it for
         // the next start to close without knowing whether its writer still runs, so
         // repair treats a session without a lock file as left by an older version.
-        let writing = private::create_file(&dir.join(WRITING_LOCK))
-            .ok()
-            .filter(|f| f.try_lock().is_ok());
+        let writing =
+            private::create_file(&dir.join(WRITING_LOCK)).ok().filter(|f| f.try_lock().is_ok());
         Ok(Self {
             dir,
             meta,

@@ -333,7 +333,8 @@ mod tests {
             elapsed_s: 12.0,
         });
         assert_eq!(super::tray_state(&state), TrayState::OnCall);
-        state.device = DeviceStatus::Lost { name: "USB".into(), reason: "unplugged".into() };
+        state.device =
+            DeviceStatus::Lost { name: "USB".into(), reason: "unplugged".into(), silent: false };
         assert_eq!(super::tray_state(&state), TrayState::MicrophoneLost);
         state.call = None;
         state.device = DeviceStatus::Unavailable { reason: "none".into() };

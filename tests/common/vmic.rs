@@ -104,6 +104,12 @@ impl VirtualMic {
         self.pactl(&["set-default-source", "vmic"]);
     }
 
+    /// Mutes or unmutes the microphone at the sound server, as a headset's mute button
+    /// or the desktop's mixer does: the stream keeps running and carries exact zeros.
+    pub fn mute(&self, muted: bool) {
+        self.pactl(&["set-source-mute", "vmic", if muted { "1" } else { "0" }]);
+    }
+
     pub fn unplug(&self) {
         self.pactl(&["unload-module", "module-pipe-source"]);
     }

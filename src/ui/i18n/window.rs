@@ -7,6 +7,8 @@ use crate::settings::UiLang;
 pub struct WindowStrings {
     /// The cue line and the strip when the agent's microphone is gone.
     pub mic_disconnected: &'static str,
+    /// The cue line's words for a microphone that delivers exact silence (muted).
+    pub mic_silent: &'static str,
     /// A greyed gauge's value.
     pub no_signal: &'static str,
     /// The strip when the caller's side is gone.
@@ -49,6 +51,7 @@ pub struct WindowStrings {
 
 pub const ZH: WindowStrings = WindowStrings {
     mic_disconnected: "麦克风断开",
+    mic_silent: "麦克风没有声音",
     no_signal: "无信号",
     caller_lost: "客户一侧断开",
     targets: "目标范围",
@@ -77,6 +80,7 @@ pub const ZH: WindowStrings = WindowStrings {
 
 pub const EN: WindowStrings = WindowStrings {
     mic_disconnected: "Microphone disconnected",
+    mic_silent: "No sound from the microphone",
     no_signal: "no signal",
     caller_lost: "caller side disconnected",
     targets: "Targets",
@@ -119,6 +123,7 @@ mod tests {
         let s = &ZH;
         let all = [
             s.mic_disconnected,
+            s.mic_silent,
             s.no_signal,
             s.caller_lost,
             s.targets,

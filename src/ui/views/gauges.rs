@@ -9,6 +9,7 @@ use super::numbers::signed;
 use crate::analysis::Lang;
 use crate::coach::targets;
 use crate::coach::{Band, CoachState, Headline, headline};
+use crate::pipeline::DeviceStatus;
 use crate::ui::gauge::{DEVICE, Gauge, band_color};
 use crate::ui::i18n::{self, window_strings};
 
@@ -94,7 +95,11 @@ impl View<'_> {
     /// What the cue line says now, and in which colour.
     pub(super) fn cue_text(&self, ui: &Ui) -> (&'static str, crate::egui::Color32) {
         match headline(self.state.coach.headline, self.device_ok()) {
-            Headline::DeviceLost => (window_strings(self.ui_lang).mic_disconnected, DEVICE),
+            Headline::DeviceLost => {
+                let w = window_strings(self.ui_lang);
+                let silent = matches!(self.state.device, DeviceStatus::Lost { silent: true, .. });
+                (if silent { w.mic_silent } else { w.mic_disconnected }, DEVICE)
+            }
             Headline::Cue { cue, band } => {
                 (i18n::cue_text_in(self.ui_lang, cue, band), band_color(band))
             }

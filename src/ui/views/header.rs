@@ -17,12 +17,9 @@ impl View<'_> {
             DeviceStatus::Live { name, sample_rate, .. } => {
                 ui.label(format!("{}: {name} ({sample_rate} Hz)", s.device_live));
             }
-            DeviceStatus::Lost { .. } => {
-                ui.label(
-                    RichText::new(format!("! {}", s.device_lost))
-                        .color(band_color(Band::Red))
-                        .strong(),
-                );
+            DeviceStatus::Lost { silent, .. } => {
+                let words = if *silent { s.device_silent } else { s.device_lost };
+                ui.label(RichText::new(format!("! {words}")).color(band_color(Band::Red)).strong());
             }
             DeviceStatus::Unavailable { .. } => {
                 ui.label(
