@@ -836,3 +836,38 @@ fn a_server_that_declines_tls_never_gets_the_password_and_the_error_says_how_to_
     let password: &[u8] = b"alice-secret-pw";
     assert!(after.windows(password.len()).any(|w| w == password), "{after:?}");
 }
+
+/// Issue 22 S1: the agent name is free text in an agent's settings; the team report keys
+/// agents by the login that sent each call, so a call filed under a colleague's name
+/// lands in the sender's figures, shown with their login.
+#[test]
+fn a_call_filed_under_a_colleagues_name_counts_for_the_login_that_sent_it() {
+    let pg = centre("borrowed-name");
+    let bob = Pc::new("borrowed-bob", &pg.url("bob"), "north", "Bob", "bob-pw");
+    bob.add_calls(1_764_000_000, 2);
+    let alice = Pc::new("borrowed-alice", &pg.url("alice"), "north", "Bob", "alice-pw");
+    alice.add_calls(1_764_001_000, 3);
+    for pc in [&bob, &alice] {
+        let out = pc.sync();
+        assert!(out.status.success(), "{}", text(&out));
+    }
+    let day = speech_coach::session::when::local_date(1_764_000_000);
+    let work = scratch("borrowed-name-report");
+    let out = binary()
+        .args(["team", "report", "--team", "north", "--url", &pg.url("carol")])
+        .args(["--to", &day, "--days", "1", "--json"])
+        .env("SPEECH_COACH_DB_PASSWORD", "carol-pw")
+        .env("SPEECH_COACH_CONFIG_DIR", work.join("config"))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let mut agents: Vec<(String, u64)> = json["agents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| (a["agent"].as_str().unwrap().to_string(), a["period"]["calls"].as_u64().unwrap()))
+        .collect();
+    agents.sort();
+    assert_eq!(agents, vec![("Bob (alice)".to_string(), 3), ("bob".to_string(), 2)]);
+}

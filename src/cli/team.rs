@@ -443,6 +443,16 @@ fn load_test(url: &str, centre: load::Centre, batch: usize, to: Option<String>) 
     }
     bar.finish_and_clear();
     let insert_s = started.elapsed().as_secs_f64();
+    // The owner sent every row, so each carries the owner's login; the team report keys
+    // agents by login, so each made-up agent becomes its own login, as in a real centre.
+    // Not in the sync rate: agents' own logins need no such step.
+    client
+        .execute(
+            "UPDATE speech_coach.summaries SET login = agent::name \
+             WHERE login = session_user AND agent ~ '^agent-[0-9]{3}$'",
+            &[],
+        )
+        .map_err(TeamError::from_db)?;
     client.batch_execute("ANALYZE speech_coach.summaries").map_err(TeamError::from_db)?;
     // The report for one team and the whole period: the first run (cold plan) and the
     // best of three more.

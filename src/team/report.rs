@@ -1,7 +1,12 @@
 //! The team report's figures: per agent and for the team, each day of a period, against
 //! the team's targets, with the agents furthest from them first.
 //!
-//! The database does the counting: one `GROUP BY agent, day` over the `(team, day)`
+//! An agent is a database login, not the name the app sends: the name is free text in
+//! the agent's settings, so grouping by it let anyone file calls in a colleague's figures
+//! (issue 22 S1). A login's row is named by the name it sent last, with the login beside
+//! it when the two differ ("Bob (alice)"), so a borrowed name is seen for what it is.
+//!
+//! The database does the counting: one `GROUP BY login, day` over the `(team, day)`
 //! index returns weighted sums per agent-day (a few thousand rows for a team of 25 over
 //! 30 days however many calls they made), and the agent, team and period figures are
 //! sums of those. Weights are the call report's and the shift history's: pace by turn
@@ -220,7 +225,11 @@ pub struct TeamReport {
 
 const QUERY: &str = "
 WITH c AS (
-    SELECT agent, day, lang, started_at,
+    -- Keyed by the login that sent the row (the database's, not the agent's free text);
+    -- named by the agent name that login sent last.
+    SELECT login::text AS who,
+           first_value(agent) OVER (PARTITION BY login ORDER BY started_at DESC) AS name,
+           day, lang, started_at,
            pace_per_min::float8 AS pace, turn_s::float8 AS turn, speech_s::float8 AS talk,
            volume_relative_db::float8 AS volume, level_active_dbfs::float8 AS level,
            pitch_spread_st::float8 AS spread, spread_floor_st::float8 AS floor,
@@ -230,10 +239,11 @@ WITH c AS (
     FROM speech_coach.summaries
     WHERE team = $1 AND day BETWEEN $2::text::date AND $3::text::date
     -- One window for both (the frame is the whole agent-day): one sort, one pass.
-    WINDOW w AS (PARTITION BY agent, day ORDER BY started_at
+    WINDOW w AS (PARTITION BY login, day ORDER BY started_at
                  ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)
 )
-SELECT agent, day::text AS day_text, count(*),
+SELECT CASE WHEN lower(name) = lower(who) THEN who ELSE name || ' (' || who || ')' END,
+    day::text AS day_text, count(*),
     coalesce(sum(pace * turn) FILTER (WHERE lang = 'zh'), 0),
     coalesce(sum(turn) FILTER (WHERE lang = 'zh' AND pace IS NOT NULL), 0),
     coalesce(sum(pace * turn) FILTER (WHERE lang = 'en'), 0),
@@ -254,7 +264,7 @@ SELECT agent, day::text AS day_text, count(*),
     coalesce(sum(talk) FILTER (WHERE rn <= n / 3 AND spread IS NOT NULL), 0),
     coalesce(sum(spread * talk) FILTER (WHERE rn > n - n / 3), 0),
     coalesce(sum(talk) FILTER (WHERE rn > n - n / 3 AND spread IS NOT NULL), 0)
-FROM c GROUP BY agent, day ORDER BY agent, day";
+FROM c GROUP BY who, name, day ORDER BY who, day";
 
 /// The agent-day sums of `team` from `from` to `to` (`YYYY-MM-DD`, both included).
 pub fn agent_days(
