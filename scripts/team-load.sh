@@ -41,6 +41,6 @@ echo load-pw > "$dir/pw"; chmod 600 "$dir/pw"
 "${run[@]}" "$bin/postgres" --version >&2
 
 export SPEECH_COACH_DB_PASSWORD=load-pw
-url="postgresql://coach_admin@127.0.0.1:$port/postgres"
+url="postgresql://coach_admin@127.0.0.1:$port/postgres?sslmode=disable"
 "$exe" team init --admin-url "$url" >&2
 "$exe" team load-test --url "$url" "$@"

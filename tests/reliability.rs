@@ -227,6 +227,61 @@ fn a_session_killed_at_any_moment_stays_readable() {
     }
 }
 
+/// Waits for `child` at most `limit`; kills it and fails if it is still running.
+fn wait_at_most(child: &mut Child, limit: Duration, what: &str) -> std::process::ExitStatus {
+    let deadline = Instant::now() + limit;
+    loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            return status;
+        }
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("{what}: still running after {limit:?}");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+/// Issue 22 C1: a microphone that exists but delivers nothing (a pipe-source nobody
+/// writes) never starts, and cpal's `play()` waits for it forever: `listen` ran past its
+/// `--seconds` and ignored SIGINT and SIGTERM.
+#[test]
+fn a_microphone_that_never_starts_is_said_and_listen_still_ends() {
+    let _real_time = common::real_time();
+    let mic = VirtualMic::start("never-starts");
+    // The default microphone: said as unavailable after 3 s, one line, exit 1.
+    let data = scratch("never-starts-data");
+    let mut child = mic
+        .command()
+        .env("SPEECH_COACH_DATA_DIR", &data)
+        .args(["listen", "--seconds", "30"])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let status = wait_at_most(&mut child, Duration::from_secs(20), "listen on a silent source");
+    let mut said = String::new();
+    std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut said).unwrap();
+    assert_eq!(status.code(), Some(1), "{said}");
+    assert!(said.contains("did not start within 3 s"), "{said}");
+    // A device named on the command line is waited for; Ctrl-C and SIGTERM still end it.
+    for sig in ["INT", "TERM"] {
+        let mut child = mic
+            .command()
+            .env("SPEECH_COACH_DATA_DIR", &data)
+            .args(["listen", "--seconds", "60", "--device", "vmic"])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(Duration::from_secs(4));
+        signal(&child, sig);
+        let status = wait_at_most(&mut child, Duration::from_secs(10), sig);
+        assert!(status.code().is_some(), "SIG{sig}: ended by the signal itself: {status}");
+    }
+}
+
 #[test]
 fn listen_on_a_missing_device_leaves_no_empty_session() {
     let _real_time = common::real_time();

@@ -70,11 +70,16 @@ pub struct PipelineOptions {
     pub on_update: Option<Box<dyn Fn() + Send>>,
 }
 
+/// How long [`Pipeline::close`] waits for a capture thread to end (they check the stop
+/// flag every 50 ms when they are not stuck in a device).
+const SOURCE_STOP_WAIT: std::time::Duration = std::time::Duration::from_secs(2);
+
 pub struct Pipeline {
     state: Arc<Mutex<LiveState>>,
     stop: Arc<AtomicBool>,
     commands: Sender<Command>,
     frames: Option<Receiver<Frame>>,
+    /// The capture threads, then the analyser thread last (see [`Pipeline::close`]).
     threads: Vec<JoinHandle<()>>,
     counters: Arc<CaptureCounters>,
     caller_counters: Arc<CaptureCounters>,
@@ -203,10 +208,25 @@ impl Pipeline {
     /// Stops the threads and waits for them, so that the call in progress is closed and
     /// stored before the process goes on to exit (the window's close, SIGTERM). Dropping
     /// a pipeline only asks them to stop. Calling it again does nothing.
+    ///
+    /// The analyser is always waited for: it closes the session. A capture thread is
+    /// waited for [`SOURCE_STOP_WAIT`] at most and then left behind: one that is stuck in
+    /// a device that never started (`source::START_TIMEOUT`) holds nothing to store, and
+    /// must not keep `listen` or the window from ending.
     pub fn close(&mut self) {
         self.stop.store(true, Ordering::Relaxed);
-        for t in self.threads.drain(..) {
+        let analyser = self.threads.pop();
+        if let Some(t) = analyser {
             let _ = t.join();
+        }
+        let until = std::time::Instant::now() + SOURCE_STOP_WAIT;
+        for t in self.threads.drain(..) {
+            while !t.is_finished() && std::time::Instant::now() < until {
+                std::thread::sleep(std::time::Duration::from_millis(10));
+            }
+            if t.is_finished() {
+                let _ = t.join();
+            }
         }
     }
 }

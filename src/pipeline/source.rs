@@ -85,6 +85,11 @@ pub(super) fn block_channels() -> (BlockChannels, Receiver<Block>, Sender<Vec<f3
 /// A device that has not called back for this long is treated as lost.
 const STALE_AFTER: Duration = Duration::from_millis(1000);
 const RETRY_EVERY: Duration = Duration::from_millis(1000);
+/// A device that has not started this long after it was asked to is said to be
+/// unavailable (or lost), while the start goes on waiting: a PulseAudio source that
+/// nothing feeds (a pipe-source with no writer) never starts, and cpal's `play()` then
+/// waits for it with no timeout of its own (issue 22 C1: `listen` could not be stopped).
+pub(crate) const START_TIMEOUT: Duration = Duration::from_secs(3);
 /// How often (in 100 ms supervisor ticks) a stream on the default input checks whether the
 /// system default has changed, e.g. a headset came back.
 const DEFAULT_CHECK_TICKS: u32 = 20;
@@ -222,6 +227,42 @@ impl Supervisor {
         unreachable!("the tick counter outlasts any stream")
     }
 
+    /// Sets the status to "does not start" if the open under way has not returned within
+    /// [`START_TIMEOUT`]; the returned flag is to be set once it has. A thread of its own,
+    /// since the open itself may block for good (see `START_TIMEOUT`); it lives at most
+    /// that long.
+    fn say_if_not_started(&self, ever_opened: bool, name: &str) -> Arc<AtomicBool> {
+        let done = Arc::new(AtomicBool::new(false));
+        let (flag, stop, state, role) =
+            (done.clone(), self.stop.clone(), self.state.clone(), self.role);
+        let name = name.to_string();
+        let watchdog =
+            std::thread::Builder::new().name("device start watch".into()).spawn(move || {
+                let until = Instant::now() + START_TIMEOUT;
+                while Instant::now() < until {
+                    if flag.load(Ordering::Relaxed) || stop.load(Ordering::Relaxed) {
+                        return;
+                    }
+                    std::thread::sleep(Duration::from_millis(50));
+                }
+                let reason = format!(
+                    "the device did not start within {} s: no audio arrives from it",
+                    START_TIMEOUT.as_secs()
+                );
+                let status = if ever_opened {
+                    DeviceStatus::Lost { name, reason, silent: false }
+                } else {
+                    DeviceStatus::Unavailable { reason }
+                };
+                if !flag.load(Ordering::Relaxed) {
+                    set_status(&state, role, status);
+                }
+            });
+        // Without the watch the open still happens; only its silence goes unsaid.
+        drop(watchdog);
+        done
+    }
+
     fn wait_before_retry(&self) {
         let until = Instant::now() + RETRY_EVERY;
         while Instant::now() < until && !self.stopping() {
@@ -254,7 +295,11 @@ pub(crate) fn supervise(
         let _quiet = crate::audio::capture::quiet_alsa();
         sup.reset_counters();
         let counters = sup.counters.clone();
-        match Capture::open_as(role, device.as_deref(), channels.clone(), counters, sup.epoch) {
+        let opening = sup.say_if_not_started(ever_opened, &last_name);
+        let opened =
+            Capture::open_as(role, device.as_deref(), channels.clone(), counters, sup.epoch);
+        opening.store(true, Ordering::Relaxed);
+        match opened {
             Ok(capture) => {
                 ever_opened = true;
                 last_name = capture.device_name.clone();
