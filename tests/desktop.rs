@@ -169,8 +169,10 @@ mod window {
             .env("SPEECH_COACH_DATA_DIR", dir.join("data"))
             .env("XDG_CACHE_HOME", dir.join("cache"))
             .env("LANG", "en_US.UTF-8")
-            // No desktop session's D-Bus: the tray icon is the XEmbed one (tray test).
+            // No desktop session's D-Bus: the tray icon is the XEmbed one (tray test), and
+            // the PNG tray-icon writes for it goes into runtime/tray-icon.
             .env_remove("DBUS_SESSION_BUS_ADDRESS")
+            .env("XDG_RUNTIME_DIR", dir.join("runtime"))
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .spawn()
@@ -392,6 +394,12 @@ mod window {
             (numbers(fields[1].split('+').next().unwrap(), 'x'), numbers(fields[0], '+'));
         let (x, y) = (at[0] + size[0] / 2, at[1] + size[1] / 2);
 
+        let icon_files = || -> usize {
+            let files = std::fs::read_dir(dir.join("runtime/tray-icon"));
+            files.map_or(0, |f| f.filter(|e| e.as_ref().unwrap().path().is_file()).count())
+        };
+        assert_eq!(icon_files(), 1, "the icon's PNG, written by tray-icon");
+
         // The demo is a call: the dot turns from waiting's grey to a call's green.
         let shot = dir.join("tray.png");
         let deadline = Instant::now() + Duration::from_secs(20);
@@ -468,5 +476,6 @@ mod window {
         let [meta] = &metas[..] else { panic!("one session: {metas:?}; {stderr}") };
         assert_eq!(meta["ended_by"], "closed", "{meta}; {stderr}");
         assert_eq!(meta["kind"], "demo", "{meta}");
+        assert_eq!(icon_files(), 0, "the icon's PNG is removed with the icon");
     }
 }

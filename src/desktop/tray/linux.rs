@@ -23,9 +23,17 @@ const POLL: Duration = Duration::from_millis(100);
 /// How long [`GtkTray::start`] waits for GTK and the indicator (about 50 ms under Xvfb).
 const START_TIMEOUT: Duration = Duration::from_secs(10);
 
-/// The UI thread's end of the GTK thread: dropping it ends GTK's main loop.
+/// How long dropping [`GtkTray`] waits for the GTK thread to remove the icon: one poll and
+/// the removal, with room to spare.
+const STOP_TIMEOUT: Duration = Duration::from_secs(1);
+
+/// The UI thread's end of the GTK thread: dropping it ends GTK's main loop and waits (at
+/// most [`STOP_TIMEOUT`]) until the icon is gone, so that tray-icon deletes the PNG it
+/// wrote for it instead of leaving one behind each run.
 pub struct GtkTray {
-    states: Sender<TrayState>,
+    states: Option<Sender<TrayState>>,
+    /// Closed when the GTK thread ends.
+    stopped: Receiver<()>,
 }
 
 impl GtkTray {
@@ -38,12 +46,16 @@ impl GtkTray {
         let (states, states_in) = crossbeam_channel::unbounded();
         let (started_out, started) = crossbeam_channel::bounded(1);
         let (send, requests) = crossbeam_channel::unbounded();
+        let (stopping, stopped) = crossbeam_channel::bounded::<()>(0);
         std::thread::Builder::new()
             .name("tray-gtk".into())
-            .spawn(move || run(&words, states_in, &started_out, send, Arc::new(on_request)))
+            .spawn(move || {
+                let _stopping = stopping;
+                run(&words, states_in, &started_out, send, Arc::new(on_request));
+            })
             .map_err(|e| TrayError::Failed(format!("cannot start the GTK thread: {e}")))?;
         match started.recv_timeout(START_TIMEOUT) {
-            Ok(Ok(())) => Ok((Self { states }, requests)),
+            Ok(Ok(())) => Ok((Self { states: Some(states), stopped }, requests)),
             Ok(Err(why)) => Err(TrayError::Failed(why)),
             Err(_) => Err(TrayError::Failed(format!(
                 "GTK did not start in {} s",
@@ -54,7 +66,16 @@ impl GtkTray {
 
     /// Hands `state` to the GTK thread.
     pub fn show(&self, state: TrayState) {
-        let _ = self.states.send(state);
+        if let Some(states) = &self.states {
+            let _ = states.send(state);
+        }
+    }
+}
+
+impl Drop for GtkTray {
+    fn drop(&mut self) {
+        self.states = None;
+        let _ = self.stopped.recv_timeout(STOP_TIMEOUT);
     }
 }
 
