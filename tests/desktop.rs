@@ -161,7 +161,13 @@ mod window {
     }
 
     fn start(display: &Display, dir: &Path) -> Child {
-        binary()
+        window_command(display, dir).spawn().unwrap()
+    }
+
+    /// The window in demo mode on `display`, its folders in `dir`, its output piped.
+    fn window_command(display: &Display, dir: &Path) -> Command {
+        let mut command = binary();
+        command
             .arg("--demo")
             .env("DISPLAY", &display.name)
             .env("PULSE_SERVER", format!("unix:{}", dir.join("no-pulse-here").display()))
@@ -174,9 +180,8 @@ mod window {
             .env_remove("DBUS_SESSION_BUS_ADDRESS")
             .env("XDG_RUNTIME_DIR", dir.join("runtime"))
             .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap()
+            .stderr(Stdio::piped());
+        command
     }
 
     /// X windows named exactly `name` (xdotool).
@@ -477,5 +482,31 @@ mod window {
         assert_eq!(meta["ended_by"], "closed", "{meta}; {stderr}");
         assert_eq!(meta["kind"], "demo", "{meta}");
         assert_eq!(icon_files(), 0, "the icon's PNG is removed with the icon");
+    }
+
+    /// GTK that cannot start (here: told to use Wayland on an X-only display) leaves the
+    /// window without its icon, with one line saying why, and the window runs on.
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn without_gtk_the_window_runs_on_without_its_tray_icon_and_says_why() {
+        let _real_time = crate::common::real_time();
+        let display = free_display(440 + std::process::id() % 50);
+        let dir = scratch("desktop-no-gtk");
+        let mut app = window_command(&display, &dir).env("GDK_BACKEND", "wayland").spawn().unwrap();
+        wait_for_window(&display, "speech-coach");
+        std::thread::sleep(Duration::from_secs(2));
+        assert!(app.try_wait().unwrap().is_none(), "the window runs on");
+        assert!(windows_named(&display, "speech-coach tray").is_empty(), "no GTK window");
+        let stderr = close(app);
+        let said: Vec<_> = stderr.lines().filter(|l| l.contains("tray")).collect();
+        assert_eq!(
+            said,
+            [
+                "speech-coach: no tray icon: GTK cannot start (Failed to initialize GTK): no display \
+              it can open?"
+            ],
+            "{stderr}"
+        );
+        assert!(dir.join("data/sessions").read_dir().unwrap().next().is_some(), "{stderr}");
     }
 }
