@@ -20,7 +20,7 @@ use super::{ICON_SIZE, TrayError, TrayRequest, TrayState, TrayWords, icon_rgba};
 /// and ten wake-ups a second cost nothing measurable.
 const POLL: Duration = Duration::from_millis(100);
 
-/// How long [`GtkTray::start`] waits for GTK and the indicator (about 50 ms under Xvfb).
+/// How long [`GtkTray::start`] waits for GTK and the indicator (under 0.1 s under Xvfb).
 const START_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// How long dropping [`GtkTray`] waits for the GTK thread to remove the icon: one poll and
