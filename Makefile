@@ -12,12 +12,15 @@
 # (libssl-dev), and its tests start a throwaway PostgreSQL server (postgresql). The desktop
 # tests press the hold hotkey with xdotool while another window (xmessage, x11-utils) has
 # the focus. ffmpeg writes the AAC (M4A) recordings of the formats tests: sox has no AAC
-# encoder, and Debian's ffmpeg has its own (LGPL) one.
+# encoder, and Debian's ffmpeg has its own (LGPL) one. The tray icon builds against GTK 3
+# (libgtk-3-dev) and opens libayatana-appindicator3 when it starts (a missing library only
+# leaves the icon out); its test docks it in trayer, an X system tray.
 RUN_PACKAGES := build-essential pkg-config libasound2-dev libssl-dev \
-	libgl1-mesa-dri libegl1 libxkbcommon-x11-0 libxcursor1 libxrandr2 libxi6
+	libgl1-mesa-dri libegl1 libxkbcommon-x11-0 libxcursor1 libxrandr2 libxi6 \
+	libgtk-3-dev libayatana-appindicator3-1
 TEST_PACKAGES := $(RUN_PACKAGES) libasound2-plugins pulseaudio pulseaudio-utils \
 	sox libsox-fmt-mp3 espeak-ng praat xvfb imagemagick util-linux chromium fonts-wqy-microhei postgresql \
-	xdotool x11-utils ffmpeg
+	xdotool x11-utils ffmpeg trayer
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 

@@ -1,7 +1,9 @@
 //! A desktop citizen, end to end: one window per data folder (two real starts under Xvfb,
 //! and a start after a `kill -9`), "start with the system" through the binary, the hold
-//! hotkey pressed with `xdotool` while another program has the focus, and the desktop row
-//! of the window (its toggle and hotkey field) headless.
+//! hotkey pressed with `xdotool` while another program has the focus, the tray icon docked
+//! in an X system tray (`trayer`) and its menu clicked, and the desktop row of the window
+//! (its toggle and hotkey field) headless.
+//! Set `UPDATE_SCREENSHOTS=1` to copy the tray's screenshot into assets/screenshots/.
 
 use crate::common;
 
@@ -159,7 +161,13 @@ mod window {
     }
 
     fn start(display: &Display, dir: &Path) -> Child {
-        binary()
+        window_command(display, dir).spawn().unwrap()
+    }
+
+    /// The window in demo mode on `display`, its folders in `dir`, its output piped.
+    fn window_command(display: &Display, dir: &Path) -> Command {
+        let mut command = binary();
+        command
             .arg("--demo")
             .env("DISPLAY", &display.name)
             .env("PULSE_SERVER", format!("unix:{}", dir.join("no-pulse-here").display()))
@@ -167,10 +175,13 @@ mod window {
             .env("SPEECH_COACH_DATA_DIR", dir.join("data"))
             .env("XDG_CACHE_HOME", dir.join("cache"))
             .env("LANG", "en_US.UTF-8")
+            // No desktop session's D-Bus: the tray icon is the XEmbed one (tray test), and
+            // the PNG tray-icon writes for it goes into runtime/tray-icon.
+            .env_remove("DBUS_SESSION_BUS_ADDRESS")
+            .env("XDG_RUNTIME_DIR", dir.join("runtime"))
             .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap()
+            .stderr(Stdio::piped());
+        command
     }
 
     /// X windows named exactly `name` (xdotool).
@@ -292,5 +303,210 @@ mod window {
             ],
             "{stderr}"
         );
+    }
+
+    /// Map State of X window `id` ("IsViewable", "IsUnMapped").
+    fn map_state(display: &Display, id: &str) -> String {
+        let out = Command::new("xwininfo").env("DISPLAY", &display.name).args(["-id", id]).output();
+        let out = out.expect("xwininfo (x11-utils)");
+        let text = String::from_utf8_lossy(&out.stdout);
+        let line = text.lines().find(|l| l.trim_start().starts_with("Map State:"));
+        line.unwrap_or_default().trim_start().trim_start_matches("Map State:").trim().to_string()
+    }
+
+    /// `xwininfo -tree` of `id` ("-root" for the whole display).
+    fn tree(display: &Display, id: &str) -> String {
+        let args: &[&str] = if id == "-root" { &["-root", "-tree"] } else { &["-tree", "-id", id] };
+        let out = Command::new("xwininfo").env("DISPLAY", &display.name).args(args).output();
+        String::from_utf8_lossy(&out.expect("xwininfo (x11-utils)").stdout).into_owned()
+    }
+
+    /// The pixel at `(x, y)` of a screenshot, as ImageMagick writes it: `srgb(r,g,b)`.
+    fn pixel(png: &Path, x: u32, y: u32) -> String {
+        let out = Command::new("convert")
+            .args([crate::common::path_str(png), "-format", &format!("%[pixel:p{{{x},{y}}}]")])
+            .arg("info:")
+            .output()
+            .expect("convert (imagemagick)");
+        String::from_utf8_lossy(&out.stdout).trim().to_string()
+    }
+
+    /// Visible windows named exactly `name`.
+    fn visible_named(display: &Display, name: &str) -> usize {
+        let out = Command::new("xdotool")
+            .env("DISPLAY", &display.name)
+            .args(["search", "--onlyvisible", "--name", &format!("^{name}$")])
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stdout).lines().count()
+    }
+
+    /// A process ended on drop (the tray host).
+    struct Killed(Child);
+
+    impl Drop for Killed {
+        fn drop(&mut self) {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
+
+    /// The Linux icon (GTK thread, libayatana-appindicator) with no desktop session: no
+    /// StatusNotifier watcher on D-Bus (no session bus at all here), so the indicator falls
+    /// back to an XEmbed icon, which `trayer`'s system tray docks. Its colour follows the
+    /// window's state (the demo is a call: green, while the icon starts grey), its menu hides
+    /// and shows the window, and "Quit" closes it the way the close button does: the call is
+    /// stored, `ended_by: closed`.
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn the_tray_icon_docks_in_an_x_system_tray_follows_the_call_and_its_menu_hides_and_quits() {
+        let _real_time = crate::common::real_time();
+        let display = free_display(340 + std::process::id() % 50);
+        let dir = scratch("desktop-tray");
+        let _tray_host = Killed(
+            Command::new("trayer")
+                .env("DISPLAY", &display.name)
+                .args(["--edge", "top", "--align", "right", "--widthtype", "request"])
+                .args(["--height", "32", "--SetDockType", "true", "--transparent", "false"])
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .spawn()
+                .expect("trayer (installed by `make deps`)"),
+        );
+        let panel = wait_for_window(&display, "panel");
+        let app = start(&display, &dir);
+        let icon_name = format!("tray-icon tray app speech-coach-{}", app.id());
+
+        // Docked: the icon's window is a child of the tray host's panel.
+        let deadline = Instant::now() + Duration::from_secs(30);
+        let docked = loop {
+            if let Some(line) = tree(&display, &panel).lines().find(|l| l.contains(&icon_name)) {
+                break line.to_string();
+            }
+            assert!(
+                Instant::now() < deadline,
+                "the icon never docked: {}",
+                tree(&display, "-root")
+            );
+            std::thread::sleep(Duration::from_millis(200));
+        };
+        // "… 32x30+0+0  +1247+1": its size, then where it is on the screen.
+        let numbers = |field: &str, sep: char| -> Vec<u32> {
+            field.trim_start_matches('+').split(sep).map(|n| n.parse().unwrap()).collect()
+        };
+        let fields: Vec<&str> = docked.split_whitespace().rev().take(2).collect();
+        let (size, at) =
+            (numbers(fields[1].split('+').next().unwrap(), 'x'), numbers(fields[0], '+'));
+        let (x, y) = (at[0] + size[0] / 2, at[1] + size[1] / 2);
+
+        let icon_files = || -> usize {
+            let files = std::fs::read_dir(dir.join("runtime/tray-icon"));
+            files.map_or(0, |f| f.filter(|e| e.as_ref().unwrap().path().is_file()).count())
+        };
+        assert_eq!(icon_files(), 1, "the icon's PNG, written by tray-icon");
+
+        // The demo is a call: the dot turns from waiting's grey to a call's green.
+        let shot = dir.join("tray.png");
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            display.screenshot(&shot);
+            let seen = pixel(&shot, x, y);
+            if seen == "srgb(46,125,50)" {
+                break;
+            }
+            assert!(Instant::now() < deadline, "the icon is {seen} at ({x}, {y}), not #2e7d32");
+            std::thread::sleep(Duration::from_millis(500));
+        }
+
+        // (GTK's windows, the icon's and its menu among them, are "speech-coach tray".)
+        let main = wait_for_window(&display, "speech-coach");
+        assert_eq!(map_state(&display, &main), "IsViewable");
+        // A click on the icon opens its menu (a popup of the app's own, one window more).
+        let open_menu = || {
+            let before = visible_named(&display, "speech-coach tray");
+            xdotool(&display, &["mousemove", &x.to_string(), &y.to_string(), "click", "1"]);
+            let deadline = Instant::now() + Duration::from_secs(10);
+            while visible_named(&display, "speech-coach tray") <= before {
+                assert!(Instant::now() < deadline, "no menu opened");
+                std::thread::sleep(Duration::from_millis(100));
+            }
+            std::thread::sleep(Duration::from_millis(300));
+        };
+        let wait_map_state = |want: &str| {
+            let deadline = Instant::now() + Duration::from_secs(10);
+            while map_state(&display, &main) != want {
+                assert!(Instant::now() < deadline, "the window is not {want}");
+                std::thread::sleep(Duration::from_millis(100));
+            }
+        };
+        open_menu();
+        display.screenshot(&shot);
+        // "Show / hide the window" hides it, and shows it again.
+        xdotool(&display, &["key", "Down", "Return"]);
+        wait_map_state("IsUnMapped");
+        open_menu();
+        xdotool(&display, &["key", "Down", "Return"]);
+        wait_map_state("IsViewable");
+
+        // With UPDATE_SCREENSHOTS: the top-right corner, the menu open under the icon.
+        if std::env::var_os("UPDATE_SCREENSHOTS").is_some() {
+            let out = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+                .join("assets/screenshots/tray-linux.png");
+            let crop = format!("420x110+{}+0", (at[0] + size[0]).saturating_sub(420));
+            let status = Command::new("convert")
+                .args([crate::common::path_str(&shot), "-crop", &crop, "+repage"])
+                .arg(&out)
+                .status()
+                .unwrap();
+            assert!(status.success());
+        }
+
+        // "Quit" closes the window like its close button: the demo call is stored, closed.
+        open_menu();
+        xdotool(&display, &["key", "Down", "Down", "Return"]);
+        let mut app = app;
+        let deadline = Instant::now() + Duration::from_secs(15);
+        while app.try_wait().unwrap().is_none() {
+            assert!(Instant::now() < deadline, "Quit did not close the window");
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        let out = app.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(0), "{stderr}");
+        let metas: Vec<serde_json::Value> = std::fs::read_dir(dir.join("data/sessions"))
+            .unwrap()
+            .map(|e| e.unwrap().path().join("session.json"))
+            .map(|p| serde_json::from_str(&std::fs::read_to_string(p).unwrap()).unwrap())
+            .collect();
+        let [meta] = &metas[..] else { panic!("one session: {metas:?}; {stderr}") };
+        assert_eq!(meta["ended_by"], "closed", "{meta}; {stderr}");
+        assert_eq!(meta["kind"], "demo", "{meta}");
+        assert_eq!(icon_files(), 0, "the icon's PNG is removed with the icon");
+    }
+
+    /// GTK that cannot start (here: told to use Wayland on an X-only display) leaves the
+    /// window without its icon, with one line saying why, and the window runs on.
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn without_gtk_the_window_runs_on_without_its_tray_icon_and_says_why() {
+        let _real_time = crate::common::real_time();
+        let display = free_display(440 + std::process::id() % 50);
+        let dir = scratch("desktop-no-gtk");
+        let mut app = window_command(&display, &dir).env("GDK_BACKEND", "wayland").spawn().unwrap();
+        wait_for_window(&display, "speech-coach");
+        std::thread::sleep(Duration::from_secs(2));
+        assert!(app.try_wait().unwrap().is_none(), "the window runs on");
+        assert!(windows_named(&display, "speech-coach tray").is_empty(), "no GTK window");
+        let stderr = close(app);
+        let said: Vec<_> = stderr.lines().filter(|l| l.contains("tray")).collect();
+        assert_eq!(
+            said,
+            [
+                "speech-coach: no tray icon: GTK cannot start (Failed to initialize GTK): no display \
+              it can open?"
+            ],
+            "{stderr}"
+        );
+        assert!(dir.join("data/sessions").read_dir().unwrap().next().is_some(), "{stderr}");
     }
 }

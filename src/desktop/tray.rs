@@ -1,14 +1,21 @@
-//! The notification-area icon, on Windows: a dot in the state's colour (grey waiting for a
-//! call, green on a call, red microphone lost) with the state as its tooltip, and a menu
-//! to show or hide the window and to quit. A click on the icon brings the window forward.
+//! The notification-area icon, on Windows and Linux: a dot in the state's colour (grey
+//! waiting for a call, green on a call, red microphone lost) with the state as its tooltip
+//! (Windows), and a menu to show or hide the window and to quit. A click on the icon brings
+//! the window forward (Windows; on Linux a click opens the menu).
 //!
-//! Through Tauri's `tray-icon` (`Shell_NotifyIconW` on a hidden window of the UI thread,
-//! whose message loop eframe runs, so [`Tray`] is made on that thread). Not on Linux: there
-//! it needs GTK 3 and libappindicator and a StatusNotifier host to show anything (README,
-//! "Dependencies"); [`Tray::start`] says so and the window works as before.
+//! Through Tauri's `tray-icon`. On Windows a `Shell_NotifyIconW` icon on a hidden window of
+//! the UI thread, whose message loop eframe runs, so [`Tray`] is made on that thread. On
+//! Linux libayatana-appindicator through GTK 3, which wants the icon made, changed and
+//! clicked on a thread running GTK's main loop: winit's loop is not one, so [`linux`] runs a
+//! thread of its own and the UI thread only hands it the newest state. If GTK cannot start
+//! (no X display, no appindicator library), [`Tray::start`] says why and the window works
+//! as before (README, "Dependencies").
 //!
 //! The menu's clicks are queued for the window's next frame (and ask for one); nothing
 //! here touches the audio.
+
+#[cfg(target_os = "linux")]
+mod linux;
 
 use crossbeam_channel::Receiver;
 use thiserror::Error;
@@ -45,7 +52,8 @@ pub enum TrayError {
     Unavailable,
 }
 
-/// The icon's side length in pixels: Windows scales it to the notification area's size.
+/// The icon's side length in pixels: Windows and the Linux tray hosts scale it to the
+/// notification area's size.
 pub const ICON_SIZE: u32 = 32;
 
 /// The icon for `state`: a dot in the gauges' colours on a transparent square, RGBA.
@@ -73,6 +81,8 @@ pub fn icon_rgba(state: TrayState) -> Vec<u8> {
 pub struct Tray {
     #[cfg(windows)]
     icon: tray_icon::TrayIcon,
+    #[cfg(target_os = "linux")]
+    icon: linux::GtkTray,
     shown: Option<(TrayState, String)>,
     requests: Receiver<TrayRequest>,
 }
@@ -128,7 +138,12 @@ impl Tray {
             }));
             Ok(Self { icon, shown: None, requests })
         }
-        #[cfg(not(windows))]
+        #[cfg(target_os = "linux")]
+        {
+            let (icon, requests) = linux::GtkTray::start(words, on_request)?;
+            Ok(Self { icon, shown: None, requests })
+        }
+        #[cfg(not(any(windows, target_os = "linux")))]
         {
             let _ = (words, on_request);
             Err(TrayError::Unavailable)
@@ -147,6 +162,9 @@ impl Tray {
             }
             let _ = self.icon.set_tooltip(Some(tooltip));
         }
+        // (libappindicator has no tooltip: the icon says the state by its colour.)
+        #[cfg(target_os = "linux")]
+        self.icon.show(state);
         self.shown = Some((state, tooltip.to_string()));
     }
 

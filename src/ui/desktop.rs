@@ -66,7 +66,7 @@ pub struct DesktopStrings {
     pub in_any_program: &'static str,
     /// The hotkey could not be used (the reason, in English, on hover).
     pub not_available: &'static str,
-    /// The tray icon's menu (Windows).
+    /// The tray icon's menu.
     pub show_or_hide: &'static str,
     pub quit: &'static str,
 }
@@ -172,7 +172,7 @@ pub fn tray_state(state: &crate::pipeline::LiveState) -> crate::desktop::tray::T
 }
 
 /// The window's desktop state: the autostart entry, the registered hold hotkey and the
-/// tray icon (Windows).
+/// tray icon (Windows, Linux).
 pub struct Desktop {
     autostart: Option<crate::desktop::autostart::Autostart>,
     tray: Option<crate::desktop::tray::Tray>,
