@@ -226,9 +226,8 @@ pub struct TeamReport {
 const QUERY: &str = "
 WITH c AS (
     -- Keyed by the login that sent the row (the database's, not the agent's free text);
-    -- named by the agent name that login sent last.
-    SELECT login::text AS who,
-           first_value(agent) OVER (PARTITION BY login ORDER BY started_at DESC) AS name,
+    -- `name`: the agent name it sent last that day (the same window, no second sort).
+    SELECT login::text AS who, last_value(agent) OVER w AS name,
            day, lang, started_at,
            pace_per_min::float8 AS pace, turn_s::float8 AS turn, speech_s::float8 AS talk,
            volume_relative_db::float8 AS volume, level_active_dbfs::float8 AS level,
@@ -242,8 +241,7 @@ WITH c AS (
     WINDOW w AS (PARTITION BY login, day ORDER BY started_at
                  ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)
 )
-SELECT CASE WHEN lower(name) = lower(who) THEN who ELSE name || ' (' || who || ')' END,
-    day::text AS day_text, count(*),
+SELECT who, day::text AS day_text, count(*),
     coalesce(sum(pace * turn) FILTER (WHERE lang = 'zh'), 0),
     coalesce(sum(turn) FILTER (WHERE lang = 'zh' AND pace IS NOT NULL), 0),
     coalesce(sum(pace * turn) FILTER (WHERE lang = 'en'), 0),
@@ -263,8 +261,9 @@ SELECT CASE WHEN lower(name) = lower(who) THEN who ELSE name || ' (' || who || '
     coalesce(sum(spread * talk) FILTER (WHERE rn <= n / 3), 0),
     coalesce(sum(talk) FILTER (WHERE rn <= n / 3 AND spread IS NOT NULL), 0),
     coalesce(sum(spread * talk) FILTER (WHERE rn > n - n / 3), 0),
-    coalesce(sum(talk) FILTER (WHERE rn > n - n / 3 AND spread IS NOT NULL), 0)
-FROM c GROUP BY who, name, day ORDER BY who, day";
+    coalesce(sum(talk) FILTER (WHERE rn > n - n / 3 AND spread IS NOT NULL), 0),
+    max(name)
+FROM c GROUP BY who, day ORDER BY who, day";
 
 /// The agent-day sums of `team` from `from` to `to` (`YYYY-MM-DD`, both included).
 pub fn agent_days(
@@ -274,6 +273,18 @@ pub fn agent_days(
     to: &str,
 ) -> Result<Vec<(String, String, Sums)>, TeamError> {
     let rows = client.query(QUERY, &[&team, &from, &to]).map_err(TeamError::from_db)?;
+    // Each login is shown under the name it sent on its last day (rows come by login,
+    // then day), with the login beside it when the two differ.
+    let mut labels = std::collections::HashMap::new();
+    for r in &rows {
+        let (who, name): (String, String) = (r.get(0), r.get(28));
+        let label = if name.to_lowercase() == who.to_lowercase() {
+            who.clone()
+        } else {
+            format!("{name} ({who})")
+        };
+        labels.insert(who, label);
+    }
     Ok(rows
         .iter()
         .map(|r| {
@@ -298,7 +309,8 @@ pub fn agent_days(
                 last_spread: p(26),
                 tiring_days: 0,
             };
-            (r.get(0), r.get(1), sums)
+            let who: String = r.get(0);
+            (labels.get(&who).cloned().unwrap_or(who), r.get(1), sums)
         })
         .collect())
 }
