@@ -8,8 +8,8 @@ use std::time::Instant;
 
 use speech_coach::audio::wav::WavSource;
 use speech_coach::coach::{Coach, Cue, Headline};
-use speech_coach::pipeline::AnalyserWorker;
 use speech_coach::pipeline::calls::Calls;
+use speech_coach::pipeline::{AnalyserWorker, LiveState};
 use speech_coach::session::store::SessionKind;
 
 /// Blocks of this many seconds go in, agent and caller in turn, as from two devices.
@@ -53,11 +53,15 @@ pub fn cue_line(
     let (mut buf, mut line) = (Vec::new(), CueLine::default());
     let mut last: Option<Key> = None;
     let mut open: Option<(f64, Cue)> = None;
+    // What the window would show: each read is followed by a publish, as in the live
+    // analyser thread, which hands the new frames over and clears them.
+    let mut shown = LiveState::new(lang);
     loop {
         let n = a.read_block(&mut buf, frames(&a)).expect("agent read");
         if n > 0 {
             worker.analyse(&buf, a.sample_rate(), Instant::now()).expect("analyse");
             read(&worker, &mut line, &mut last, &mut open);
+            worker.publish(&mut shown, Instant::now());
         }
         let mut m = 0;
         if let Some(c) = c.as_mut() {
@@ -65,6 +69,7 @@ pub fn cue_line(
             if m > 0 {
                 worker.analyse_caller(&buf, c.sample_rate(), Instant::now()).expect("analyse");
                 read(&worker, &mut line, &mut last, &mut open);
+                worker.publish(&mut shown, Instant::now());
             }
         }
         if n == 0 && m == 0 {
