@@ -9,28 +9,20 @@
 //! A session whose writer still runs (another `listen`, the window) is left alone: its
 //! `writing.lock` is held ([`WRITING_LOCK`]).
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use super::catalog::{self, Listed};
 use super::frames::{self, Line};
 use super::recorder;
-use super::store::{SessionMeta, StoreError, WRITING_LOCK};
+use super::store::{self, SessionMeta, StoreError, WRITING_LOCK};
 use crate::analysis::{AnalyserConfig, Summary, analyse_wav};
 use crate::conversation::bounds::CallEnd;
 use crate::platform::files::{self, Links};
 
-/// A session closed by [`close_interrupted`].
-#[derive(Debug, Clone, PartialEq)]
-pub struct Closed {
-    pub id: String,
-    /// Seconds of the call that were on disk.
-    pub length_s: f64,
-}
-
-/// Closes every session under `root` that has no end and no living writer; returns what
-/// it closed. A session it cannot close (its files unreadable, a full disk) is left as
+/// Closes every session under `root` that has no end and no living writer; returns the
+/// ids it closed. A session it cannot close (its files unreadable, a full disk) is left as
 /// it was and tried again at the next start.
-pub fn close_interrupted(root: &Path) -> Result<Vec<Closed>, StoreError> {
+pub fn close_interrupted(root: &Path) -> Result<Vec<String>, StoreError> {
     let mut closed = Vec::new();
     for listed in catalog::list(root)? {
         let Listed::Ok(meta) = listed else { continue };
@@ -41,8 +33,8 @@ pub fn close_interrupted(root: &Path) -> Result<Vec<Closed>, StoreError> {
         if writer_alive(&dir) {
             continue;
         }
-        if let Ok(length_s) = close(&dir, &meta) {
-            closed.push(Closed { id: meta.id, length_s });
+        if close(&dir, &meta).is_ok() {
+            closed.push(meta.id);
         }
     }
     Ok(closed)
@@ -54,12 +46,11 @@ pub fn close_interrupted_at_start(root: &Path) {
     match close_interrupted(root) {
         Ok(closed) if closed.is_empty() => {}
         Ok(closed) => {
-            let ids: Vec<&str> = closed.iter().map(|c| c.id.as_str()).collect();
             eprintln!(
                 "speech-coach: closed {} call(s) left open when the app was killed or crashed \
                  ({}); they count and are sent like any other",
                 closed.len(),
-                ids.join(", ")
+                closed.join(", ")
             );
         }
         Err(e) => eprintln!("speech-coach: calls left open could not be looked for: {e}"),
@@ -80,8 +71,8 @@ fn writer_alive(dir: &Path) -> bool {
     }
 }
 
-/// Closes one session; the call's length in seconds.
-fn close(dir: &Path, meta: &SessionMeta) -> Result<f64, StoreError> {
+/// Closes one session.
+fn close(dir: &Path, meta: &SessionMeta) -> Result<(), StoreError> {
     let mut length_s = last_frame_s(dir).unwrap_or(0.0);
     let wav = dir.join("audio.wav");
     let mut summary = None;
@@ -101,7 +92,7 @@ fn close(dir: &Path, meta: &SessionMeta) -> Result<f64, StoreError> {
     let ended = meta.started_unix_s.saturating_add(length_s.ceil() as u64);
     set_end(dir, ended, summary.as_ref())?;
     let _ = std::fs::remove_file(dir.join(WRITING_LOCK));
-    Ok(length_s)
+    Ok(())
 }
 
 /// The time of the last readable row of `frames.csv`, with its hop.
@@ -119,28 +110,21 @@ fn last_frame_s(dir: &Path) -> Option<f64> {
 
 /// Writes the end (and a summary, if one was made) into `session.json`, every other field (unknown ones too) as it was.
 fn set_end(dir: &Path, ended_unix_s: u64, summary: Option<&Summary>) -> Result<(), StoreError> {
-    let path: PathBuf = dir.join("session.json");
-    let damaged = |reason: String| StoreError::Damaged { path: path.clone(), reason };
-    let bytes = files::read_regular(&path, Links::Refuse).map_err(|e| damaged(e.to_string()))?;
-    let mut value: serde_json::Value =
-        serde_json::from_str(&crate::platform::json::tolerant(&bytes))
-            .map_err(|e| damaged(e.to_string()))?;
-    let object = value.as_object_mut().ok_or_else(|| damaged("not a JSON object".into()))?;
-    object.insert("ended_unix_s".into(), ended_unix_s.into());
-    let by = serde_json::to_value(CallEnd::Interrupted).expect("an enum serialises");
-    object.insert("ended_by".into(), by);
-    if let Some(summary) = summary {
-        let summary = serde_json::to_value(summary).expect("a summary serialises");
-        object.insert("summary".into(), summary);
-    }
-    let text = serde_json::to_string_pretty(&value).expect("JSON serialises");
-    crate::platform::private::replace_file(&path, text.as_bytes(), true)
-        .map_err(|source| StoreError::Io { path: path.clone(), source })
+    store::set_fields(dir, true, |object| {
+        object.insert("ended_unix_s".into(), ended_unix_s.into());
+        let by = serde_json::to_value(CallEnd::Interrupted).expect("an enum serialises");
+        object.insert("ended_by".into(), by);
+        if let Some(summary) = summary {
+            let summary = serde_json::to_value(summary).expect("a summary serialises");
+            object.insert("summary".into(), summary);
+        }
+    })
 }
 
 #[cfg(test)]
 mod tests {
     use std::io::Write;
+    use std::path::PathBuf;
 
     use super::*;
     use crate::analysis::{Frame, Lang};
@@ -176,7 +160,7 @@ mod tests {
         let w = running_call(&root, 3.0);
         let (id, dir) = (w.id().to_string(), w.dir().to_path_buf());
         // While its writer lives, the call is not touched.
-        assert_eq!(close_interrupted(&root).unwrap(), vec![]);
+        assert!(close_interrupted(&root).unwrap().is_empty());
         assert!(meta(&dir)["ended_unix_s"].is_null());
         // The process dies (dropped unclosed); a kill also leaves samples past the
         // header's last checkpoint, and here part of one more.
@@ -186,8 +170,7 @@ mod tests {
         file.write_all(&[0u8; 4 * 1000 + 2]).unwrap();
         drop(file);
         let closed = close_interrupted(&root).unwrap();
-        assert_eq!(closed.len(), 1);
-        assert_eq!(closed[0].id, id);
+        assert_eq!(closed, [id]);
         let m = meta(&dir);
         assert_eq!(m["ended_by"], "interrupted");
         let (started, ended) = (m["started_unix_s"].as_u64().unwrap(), m["ended_unix_s"].as_u64());
@@ -196,7 +179,7 @@ mod tests {
         assert_eq!(WavSource::open(&wav).unwrap().frames_total(), 300 * 160 + 1000);
         assert!(!dir.join(WRITING_LOCK).exists());
         // Closed once: a second start finds nothing more to do.
-        assert_eq!(close_interrupted(&root).unwrap(), vec![]);
+        assert!(close_interrupted(&root).unwrap().is_empty());
         // And it is now a finished call like any other.
         let listed = catalog::list(&root).unwrap();
         let [Listed::Ok(m)] = &listed[..] else { panic!("{listed:?}") };

@@ -506,6 +506,21 @@ pub fn ensure_uuid(dir: &Path) -> Result<SessionMeta, StoreError> {
 /// under the same UUIDs). Only the `uuid` field changes; the rest of the file stays as
 /// it is, unknown fields and all.
 pub fn renew_uuid(dir: &Path) -> Result<uuid::Uuid, StoreError> {
+    let fresh = uuid::Uuid::new_v4();
+    set_fields(dir, false, |object| {
+        object.insert("uuid".into(), serde_json::Value::String(fresh.to_string()));
+    })?;
+    Ok(fresh)
+}
+
+/// Rewrites `session.json` atomically with `edit` applied to its top-level fields, every
+/// other field (unknown ones too) as it was: for a finished session only, whose writer
+/// no longer rewrites the file. `durable` syncs it to disk before the rename.
+pub(super) fn set_fields(
+    dir: &Path,
+    durable: bool,
+    edit: impl FnOnce(&mut serde_json::Map<String, serde_json::Value>),
+) -> Result<(), StoreError> {
     let path = dir.join("session.json");
     let damaged = |reason: String| StoreError::Damaged { path: path.clone(), reason };
     let bytes = crate::platform::files::read_regular(&path, crate::platform::files::Links::Refuse)
@@ -513,16 +528,13 @@ pub fn renew_uuid(dir: &Path) -> Result<uuid::Uuid, StoreError> {
     let mut value: serde_json::Value =
         serde_json::from_str(&crate::platform::json::tolerant(&bytes))
             .map_err(|e| damaged(e.to_string()))?;
-    let object = value.as_object_mut().ok_or_else(|| damaged("not a JSON object".into()))?;
-    let fresh = uuid::Uuid::new_v4();
-    object.insert("uuid".into(), serde_json::Value::String(fresh.to_string()));
+    edit(value.as_object_mut().ok_or_else(|| damaged("not a JSON object".into()))?);
     let text = serde_json::to_string_pretty(&value).expect("meta serialises");
-    private::replace_file(&path, text.as_bytes(), false).map_err(io(&path))?;
-    Ok(fresh)
+    private::replace_file(&path, text.as_bytes(), durable).map_err(io(&path))
 }
 
 /// `session.json`, replaced atomically (temp file + rename) so a crash never leaves half.
-pub(super) fn write_meta(dir: &Path, meta: &SessionMeta) -> Result<(), StoreError> {
+fn write_meta(dir: &Path, meta: &SessionMeta) -> Result<(), StoreError> {
     let path = dir.join("session.json");
     let text = serde_json::to_string_pretty(meta).expect("meta serialises");
     private::replace_file(&path, text.as_bytes(), false).map_err(io(&path))
