@@ -116,6 +116,15 @@ fn centre(name: &str) -> Postgres {
     pg
 }
 
+/// `team report --team north --url URL` with `password`, in a settings folder of its own.
+fn team_report(name: &str, url: &str, password: &str) -> Command {
+    let mut cmd = binary();
+    cmd.args(["team", "report", "--team", "north", "--url", url])
+        .env("SPEECH_COACH_DB_PASSWORD", password)
+        .env("SPEECH_COACH_CONFIG_DIR", scratch(name));
+    cmd
+}
+
 fn count(pg: &Postgres, sql: &str) -> i64 {
     pg.admin().query_one(sql, &[]).unwrap().get(0)
 }
@@ -688,12 +697,7 @@ fn a_server_that_accepts_and_never_answers_ends_sync_and_report_with_one_line_in
     let pc = Pc::new("silent", &url, "north", "Alice", "alice-pw");
     pc.add_calls(1_764_000_000, 2);
     let bound = speech_coach::team::db::ANSWER_LIMIT + Duration::from_secs(10);
-    let report_dir = scratch("team-silent-report");
-    let mut report = binary();
-    report
-        .args(["team", "report", "--team", "north", "--url", &url])
-        .env("SPEECH_COACH_DB_PASSWORD", "alice-pw")
-        .env("SPEECH_COACH_CONFIG_DIR", &report_dir);
+    let report = team_report("team-silent-report", &url, "alice-pw");
     for (what, mut cmd) in [("team sync", pc.team(&["sync"])), ("team report", report)] {
         let started = Instant::now();
         let out = common::output_within(&mut cmd, bound)
@@ -804,12 +808,7 @@ fn a_server_that_declines_tls_never_gets_the_password_and_the_error_says_how_to_
     let url = format!("postgresql://alice@127.0.0.1:{port}/postgres");
     let pc = Pc::new("no-tls", &url, "north", "Alice", "alice-secret-pw");
     pc.add_calls(1_764_000_000, 2);
-    let report_dir = scratch("team-no-tls-report");
-    let mut report = binary();
-    report
-        .args(["team", "report", "--team", "north", "--url", &url])
-        .env("SPEECH_COACH_DB_PASSWORD", "alice-secret-pw")
-        .env("SPEECH_COACH_CONFIG_DIR", &report_dir);
+    let report = team_report("team-no-tls-report", &url, "alice-secret-pw");
     for (what, mut cmd) in [("team sync", pc.team(&["sync"])), ("team report", report)] {
         let out = common::output_within(&mut cmd, Duration::from_secs(20))
             .unwrap_or_else(|| panic!("{what} still waits"));
@@ -825,12 +824,7 @@ fn a_server_that_declines_tls_never_gets_the_password_and_the_error_says_how_to_
     // The control: `sslmode=prefer` in the URL is the user's choice, and then the same
     // server reads the password, as it did by default before.
     let prefer = format!("{url}?sslmode=prefer");
-    let out = binary()
-        .args(["team", "report", "--team", "north", "--url", &prefer])
-        .env("SPEECH_COACH_DB_PASSWORD", "alice-secret-pw")
-        .env("SPEECH_COACH_CONFIG_DIR", &report_dir)
-        .output()
-        .unwrap();
+    let out = team_report("team-no-tls-prefer", &prefer, "alice-secret-pw").output().unwrap();
     assert!(!out.status.success());
     let after = received.recv_timeout(Duration::from_secs(5)).expect("one connection");
     let password: &[u8] = b"alice-secret-pw";
@@ -852,12 +846,8 @@ fn a_call_filed_under_a_colleagues_name_counts_for_the_login_that_sent_it() {
         assert!(out.status.success(), "{}", text(&out));
     }
     let day = speech_coach::session::when::local_date(1_764_000_000);
-    let work = scratch("borrowed-name-report");
-    let out = binary()
-        .args(["team", "report", "--team", "north", "--url", &pg.url("carol")])
+    let out = team_report("borrowed-name-report", &pg.url("carol"), "carol-pw")
         .args(["--to", &day, "--days", "1", "--json"])
-        .env("SPEECH_COACH_DB_PASSWORD", "carol-pw")
-        .env("SPEECH_COACH_CONFIG_DIR", work.join("config"))
         .output()
         .unwrap();
     assert!(out.status.success(), "{}", text(&out));
