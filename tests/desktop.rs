@@ -473,11 +473,7 @@ mod window {
         let out = app.wait_with_output().unwrap();
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert_eq!(out.status.code(), Some(0), "{stderr}");
-        let metas: Vec<serde_json::Value> = std::fs::read_dir(dir.join("data/sessions"))
-            .unwrap()
-            .map(|e| e.unwrap().path().join("session.json"))
-            .map(|p| serde_json::from_str(&std::fs::read_to_string(p).unwrap()).unwrap())
-            .collect();
+        let metas = crate::common::stored_sessions(&dir.join("data"));
         let [meta] = &metas[..] else { panic!("one session: {metas:?}; {stderr}") };
         assert_eq!(meta["ended_by"], "closed", "{meta}; {stderr}");
         assert_eq!(meta["kind"], "demo", "{meta}");

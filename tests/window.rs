@@ -152,11 +152,7 @@ fn sigterm_closes_the_window_and_its_session() {
     }
     let out = app.wait_with_output().unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
-    let metas: Vec<serde_json::Value> = std::fs::read_dir(config.join("data/sessions"))
-        .unwrap()
-        .map(|e| e.unwrap().path().join("session.json"))
-        .map(|p| serde_json::from_str(&std::fs::read_to_string(p).unwrap()).unwrap())
-        .collect();
+    let metas = common::stored_sessions(&config.join("data"));
     let [meta] = &metas[..] else { panic!("one session: {metas:?}; {stderr}") };
     assert_eq!(meta["ended_by"], "closed", "{meta}; {stderr}");
     assert!(meta["ended_unix_s"].is_u64(), "{meta}");

@@ -54,6 +54,15 @@ pub fn scratch(name: &str) -> PathBuf {
     dir
 }
 
+/// Every stored session's `session.json` under the data folder `data`, as JSON.
+pub fn stored_sessions(data: &Path) -> Vec<serde_json::Value> {
+    std::fs::read_dir(data.join("sessions"))
+        .unwrap()
+        .map(|e| e.unwrap().path().join("session.json"))
+        .map(|p| serde_json::from_str(&std::fs::read_to_string(p).unwrap()).unwrap())
+        .collect()
+}
+
 /// Runs an external tool and panics with its stderr if it fails.
 pub fn run(program: &str, args: &[&str]) -> String {
     let out = Command::new(program).args(args).output().unwrap_or_else(|e| {
