@@ -48,6 +48,7 @@ pub mod session;
 pub mod settings;
 pub mod team;
 pub mod ui;
+pub mod words;
 
 /// egui as eframe re-exports it (one version for the window and its widgets).
 pub use eframe::egui;

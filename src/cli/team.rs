@@ -15,12 +15,12 @@ use anyhow::{Context, Result, bail};
 use serde_json::json;
 use speech_coach::analysis::Lang;
 use speech_coach::coach::Targets;
-use speech_coach::report::words::fill;
 use speech_coach::session::{store, when};
 use speech_coach::settings::{self, Settings};
 use speech_coach::team::config::{TeamConfig, password};
 use speech_coach::team::link::TeamLink;
 use speech_coach::team::{TeamError, db, load, migrate, profile, queue, report, upload};
+use speech_coach::words::fill;
 
 use super::table::{self, pad_right, shorten};
 use super::terminal::clean;

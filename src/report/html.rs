@@ -10,11 +10,12 @@ use super::call::{BandShare, CallConversation, Replays, Report};
 use super::compare::{Comparison, Figure};
 use super::moments::{self, Context};
 use super::svg::{self, AMBER, BLUE, GREEN, GREY, RED, esc};
-use super::words::{Words, cue_name, event_name, fill, pace_unit, words};
+use super::words::{Words, cue_name, event_name, pace_unit, words};
 use crate::analysis::Lang;
 use crate::conversation::{EventKind, HOLD_ALARM_S};
 use crate::session::store::SessionKind;
 use crate::session::when::{clock, duration_text};
+use crate::words::fill;
 
 pub(crate) const STYLE: &str = r#"
 body{font-family:system-ui,"Noto Sans CJK SC","WenQuanYi Micro Hei","Microsoft YaHei",sans-serif;max-width:860px;margin:24px auto;padding:0 16px;color:#222;line-height:1.45}

@@ -12,10 +12,11 @@
 
 use serde::Serialize;
 
-use super::words::{fill, pace_unit, words};
+use super::words::{pace_unit, words};
 use crate::analysis::Lang;
 use crate::conversation::{ConversationEvent, EventKind, HOLD_ALARM_S};
 use crate::session::when::clock;
+use crate::words::fill;
 
 /// A replay is this long: long enough to hear a sentence or two on each side of the
 /// moment, short enough to be played on the spot.

@@ -9,10 +9,10 @@ use crate::egui::{Ui, ViewportCommand, WindowLevel};
 
 use crate::coach::baseline::Baseline;
 use crate::pipeline::{Command, DeviceStatus, Pipeline, PipelineOptions, SessionOptions, Source};
-use crate::report::words::fill;
 use crate::session::store;
 use crate::settings::Settings;
 use crate::ui::views::{Action, SessionsPanel, View};
+use crate::words::fill;
 
 /// Gauges change at most this often; repainting faster only burns CPU beside the softphone.
 pub const REPAINT_EVERY: Duration = Duration::from_millis(100);

@@ -7,6 +7,7 @@ use crate::desktop::instance::{Claim, Doorbell, Primary, claim};
 use crate::egui;
 use crate::egui::ViewportCommand;
 use crate::settings::UiLang;
+use crate::words::word_table;
 use std::io::Write;
 
 /// The outcome of asking for the data folder before any window or capture is opened.
@@ -56,19 +57,21 @@ pub fn answer_second_starts(doorbell: Option<Doorbell>, ctx: &egui::Context) {
     });
 }
 
-/// The words of the desktop row, in Chinese and English.
-pub struct DesktopStrings {
-    /// The toggle: the window opens when the agent logs on.
-    pub autostart: &'static str,
-    /// The hold hotkey's label (with its colon), and the note after it that it works from
-    /// any program.
-    pub hold_hotkey: &'static str,
-    pub in_any_program: &'static str,
-    /// The hotkey could not be used (the reason, in English, on hover).
-    pub not_available: &'static str,
-    /// The tray icon's menu.
-    pub show_or_hide: &'static str,
-    pub quit: &'static str,
+word_table! {
+    /// The words of the desktop row, in Chinese and English.
+    pub struct DesktopStrings {
+        /// The toggle: the window opens when the agent logs on.
+        pub autostart: &'static str,
+        /// The hold hotkey's label (with its colon), and the note after it that it works from
+        /// any program.
+        pub hold_hotkey: &'static str,
+        pub in_any_program: &'static str,
+        /// The hotkey could not be used (the reason, in English, on hover).
+        pub not_available: &'static str,
+        /// The tray icon's menu.
+        pub show_or_hide: &'static str,
+        pub quit: &'static str,
+    }
 }
 
 pub const ZH: DesktopStrings = DesktopStrings {
@@ -343,10 +346,7 @@ mod tests {
 
     #[test]
     fn the_bundled_font_subset_covers_the_rows_words() {
-        let s = &super::ZH;
-        let all =
-            [s.autostart, s.hold_hotkey, s.in_any_program, s.not_available, s.show_or_hide, s.quit]
-                .concat();
+        let all = super::ZH.texts().concat();
         let missing = crate::ui::fonts::missing_from_bundled_subset(&all);
         assert!(missing.is_empty(), "rebuild scripts/make-font-subset.sh; missing: {missing}");
     }

@@ -10,8 +10,9 @@ use std::fmt::Write as _;
 use crate::analysis::Lang;
 use crate::report::html::STYLE;
 use crate::report::svg::esc;
-use crate::report::words::{Words, fill, pace_unit, words};
+use crate::report::words::{Words, pace_unit, words};
 use crate::team::report::{AgentTrend, DayFigures, Figures, TeamReport};
+use crate::words::fill;
 use plot::{DayPlot, HIGHLIGHT, Series, agent_series, day_plot, team_series};
 use words::{TeamWords, team_words};
 

@@ -2,50 +2,53 @@
 //! `report::words` (whose units and metric names it reuses).
 
 use crate::analysis::Lang;
+use crate::words::word_table;
 
-pub struct TeamWords {
-    pub team_report: &'static str,
-    pub team: &'static str,
-    pub days_from_to: &'static str,
-    pub targets_from_profile: &'static str,
-    pub targets_default: &'static str,
-    pub agents_heading: &'static str,
-    pub agents_intro: &'static str,
-    pub agent: &'static str,
-    pub calls: &'static str,
-    pub distance: &'static str,
-    pub whole_team: &'static str,
-    pub trends: &'static str,
-    pub trends_legend: &'static str,
-    pub day: &'static str,
-    pub interruptions: &'static str,
-    pub dead_air: &'static str,
-    pub holds_over_30s: &'static str,
-    pub talk_share: &'static str,
-    pub tiring_days: &'static str,
-    pub tiring_agents: &'static str,
-    pub per_call: &'static str,
-    pub agents_unit: &'static str,
-    pub db_vs_agents_normal: &'static str,
-    pub no_calls: &'static str,
-    pub off_pace: &'static str,
-    pub off_volume: &'static str,
-    pub off_tone: &'static str,
-    pub off_conversation: &'static str,
-    pub off_tiring: &'static str,
-    /// The terminal's summary: `{team}`, `{agents}`, `{calls}`, `{from}`, `{to}`, `{ms}`,
-    /// and the nouns after the counts, `{agents_noun}` and `{calls_noun}`.
-    pub terminal_header: &'static str,
-    /// One agent's line: `{agent}`, `{calls}`, `{calls_noun}`, `{off}`.
-    pub terminal_agent: &'static str,
-    /// An agent and agents, a call and calls, as counted nouns ([`counted`]): English says
-    /// "1 agent", not "1 agents"; Chinese counts with a measure word in the templates.
-    pub agent_nouns: [&'static str; 2],
-    pub call_nouns: [&'static str; 2],
-    /// `{n}` agents not listed.
-    pub terminal_more: &'static str,
-    /// `{path}` written.
-    pub terminal_wrote: &'static str,
+word_table! {
+    pub struct TeamWords {
+        pub team_report: &'static str,
+        pub team: &'static str,
+        pub days_from_to: &'static str,
+        pub targets_from_profile: &'static str,
+        pub targets_default: &'static str,
+        pub agents_heading: &'static str,
+        pub agents_intro: &'static str,
+        pub agent: &'static str,
+        pub calls: &'static str,
+        pub distance: &'static str,
+        pub whole_team: &'static str,
+        pub trends: &'static str,
+        pub trends_legend: &'static str,
+        pub day: &'static str,
+        pub interruptions: &'static str,
+        pub dead_air: &'static str,
+        pub holds_over_30s: &'static str,
+        pub talk_share: &'static str,
+        pub tiring_days: &'static str,
+        pub tiring_agents: &'static str,
+        pub per_call: &'static str,
+        pub agents_unit: &'static str,
+        pub db_vs_agents_normal: &'static str,
+        pub no_calls: &'static str,
+        pub off_pace: &'static str,
+        pub off_volume: &'static str,
+        pub off_tone: &'static str,
+        pub off_conversation: &'static str,
+        pub off_tiring: &'static str,
+        /// The terminal's summary: `{team}`, `{agents}`, `{calls}`, `{from}`, `{to}`, `{ms}`,
+        /// and the nouns after the counts, `{agents_noun}` and `{calls_noun}`.
+        pub terminal_header: &'static str,
+        /// One agent's line: `{agent}`, `{calls}`, `{calls_noun}`, `{off}`.
+        pub terminal_agent: &'static str,
+        /// An agent and agents, a call and calls, as counted nouns ([`counted`]): English says
+        /// "1 agent", not "1 agents"; Chinese counts with a measure word in the templates.
+        pub agent_nouns: [&'static str; 2],
+        pub call_nouns: [&'static str; 2],
+        /// `{n}` agents not listed.
+        pub terminal_more: &'static str,
+        /// `{path}` written.
+        pub terminal_wrote: &'static str,
+    }
 }
 
 pub const ZH: TeamWords = TeamWords {
@@ -139,7 +142,7 @@ pub fn counted(nouns: [&'static str; 2], n: i64) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::report::words::fill;
+    use crate::words::fill;
 
     #[test]
     fn one_agent_and_one_call_are_singular_in_english() {

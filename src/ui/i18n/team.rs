@@ -3,15 +3,18 @@
 //! every Chinese string under `src/ui/`, this file included.
 
 use crate::settings::UiLang;
+use crate::words::word_table;
 
-pub struct TeamStrings {
-    /// `{n}` calls wait to be sent.
-    pub waiting: &'static str,
-    pub up_to_date: &'static str,
-    /// Appended while the database cannot be reached.
-    pub offline: &'static str,
-    /// Before the first count.
-    pub starting: &'static str,
+word_table! {
+    pub struct TeamStrings {
+        /// `{n}` calls wait to be sent.
+        pub waiting: &'static str,
+        pub up_to_date: &'static str,
+        /// Appended while the database cannot be reached.
+        pub offline: &'static str,
+        /// Before the first count.
+        pub starting: &'static str,
+    }
 }
 
 pub const ZH: TeamStrings = TeamStrings {
@@ -41,8 +44,7 @@ mod tests {
 
     #[test]
     fn the_bundled_font_subset_covers_the_team_strings() {
-        let s = &ZH;
-        let all = [s.waiting, s.up_to_date, s.offline, s.starting].concat();
+        let all = ZH.texts().concat();
         let missing = crate::ui::fonts::missing_from_bundled_subset(&all);
         assert!(missing.is_empty(), "rebuild scripts/make-font-subset.sh; missing: {missing}");
     }

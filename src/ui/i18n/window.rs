@@ -3,50 +3,53 @@
 //! the font subset script reads every Chinese string under `src/ui/`, this file included.
 
 use crate::settings::UiLang;
+use crate::words::word_table;
 
-pub struct WindowStrings {
-    /// The cue line and the strip when the agent's microphone is gone.
-    pub mic_disconnected: &'static str,
-    /// The cue line's words for a microphone that delivers exact silence (muted).
-    pub mic_silent: &'static str,
-    /// A greyed gauge's value.
-    pub no_signal: &'static str,
-    /// The strip when the caller's side is gone.
-    pub caller_lost: &'static str,
-    /// The target-band panel's button and title.
-    pub targets: &'static str,
-    pub pace_zh: &'static str,
-    pub pace_en: &'static str,
-    pub volume_db: &'static str,
-    pub green: &'static str,
-    pub amber: &'static str,
-    pub reset_targets: &'static str,
-    /// Why calibration is refused.
-    pub calibrate_not_in_demo: &'static str,
-    pub calibrate_not_in_rehearsal: &'static str,
-    /// The fonts notice: `{chars}` is filled with characters no font can draw, `{font}`
-    /// with a font to install on this platform (`fonts::CJK_FONT_TO_INSTALL`).
-    pub missing_glyphs: &'static str,
-    /// Level plot's y axis.
-    pub level_axis: &'static str,
-    /// The caller's source picker: its label and its default entry.
-    pub caller_source: &'static str,
-    pub default_output: &'static str,
-    /// Over the calibration passage while the agent reads it.
-    pub read_passage: &'static str,
-    /// The pace calibration's switch: `{factor}` is filled with the voice's count factor.
-    pub pace_calibration: &'static str,
-    /// Its hover text: `{counted}` syllables heard in a passage of `{passage}`.
-    pub pace_calibration_hint: &'static str,
-    /// A reading that taught no pace calibration.
-    pub pace_not_calibrated: &'static str,
-    /// Back to before the last calibration; to no calibration at all.
-    pub undo_calibration: &'static str,
-    pub clear_calibration: &'static str,
-    /// A session's "delete", asked once more in its row, and the two answers.
-    pub delete_question: &'static str,
-    pub delete_yes: &'static str,
-    pub delete_no: &'static str,
+word_table! {
+    pub struct WindowStrings {
+        /// The cue line and the strip when the agent's microphone is gone.
+        pub mic_disconnected: &'static str,
+        /// The cue line's words for a microphone that delivers exact silence (muted).
+        pub mic_silent: &'static str,
+        /// A greyed gauge's value.
+        pub no_signal: &'static str,
+        /// The strip when the caller's side is gone.
+        pub caller_lost: &'static str,
+        /// The target-band panel's button and title.
+        pub targets: &'static str,
+        pub pace_zh: &'static str,
+        pub pace_en: &'static str,
+        pub volume_db: &'static str,
+        pub green: &'static str,
+        pub amber: &'static str,
+        pub reset_targets: &'static str,
+        /// Why calibration is refused.
+        pub calibrate_not_in_demo: &'static str,
+        pub calibrate_not_in_rehearsal: &'static str,
+        /// The fonts notice: `{chars}` is filled with characters no font can draw, `{font}`
+        /// with a font to install on this platform (`fonts::CJK_FONT_TO_INSTALL`).
+        pub missing_glyphs: &'static str,
+        /// Level plot's y axis.
+        pub level_axis: &'static str,
+        /// The caller's source picker: its label and its default entry.
+        pub caller_source: &'static str,
+        pub default_output: &'static str,
+        /// Over the calibration passage while the agent reads it.
+        pub read_passage: &'static str,
+        /// The pace calibration's switch: `{factor}` is filled with the voice's count factor.
+        pub pace_calibration: &'static str,
+        /// Its hover text: `{counted}` syllables heard in a passage of `{passage}`.
+        pub pace_calibration_hint: &'static str,
+        /// A reading that taught no pace calibration.
+        pub pace_not_calibrated: &'static str,
+        /// Back to before the last calibration; to no calibration at all.
+        pub undo_calibration: &'static str,
+        pub clear_calibration: &'static str,
+        /// A session's "delete", asked once more in its row, and the two answers.
+        pub delete_question: &'static str,
+        pub delete_yes: &'static str,
+        pub delete_no: &'static str,
+    }
 }
 
 pub const ZH: WindowStrings = WindowStrings {
@@ -120,37 +123,7 @@ mod tests {
 
     #[test]
     fn the_bundled_font_subset_covers_these_strings_too() {
-        let s = &ZH;
-        let all = [
-            s.mic_disconnected,
-            s.mic_silent,
-            s.no_signal,
-            s.caller_lost,
-            s.targets,
-            s.pace_zh,
-            s.pace_en,
-            s.volume_db,
-            s.green,
-            s.amber,
-            s.reset_targets,
-            s.calibrate_not_in_demo,
-            s.calibrate_not_in_rehearsal,
-            s.missing_glyphs,
-            s.level_axis,
-            s.caller_source,
-            s.default_output,
-            s.read_passage,
-            s.pace_calibration,
-            s.pace_calibration_hint,
-            s.pace_not_calibrated,
-            s.undo_calibration,
-            s.clear_calibration,
-            s.delete_question,
-            s.delete_yes,
-            s.delete_no,
-            crate::coach::pace_profile::PASSAGE_ZH,
-        ]
-        .concat();
+        let all = [ZH.texts(), vec![crate::coach::pace_profile::PASSAGE_ZH]].concat().concat();
         let missing = crate::ui::fonts::missing_from_bundled_subset(&all);
         assert!(missing.is_empty(), "rebuild scripts/make-font-subset.sh; missing: {missing}");
     }

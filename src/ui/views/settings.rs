@@ -9,6 +9,7 @@ use crate::coach::{Band, CalibrationRefusal};
 use crate::settings::UiLang;
 use crate::ui::gauge::band_color;
 use crate::ui::i18n::window_strings;
+use crate::words::fill;
 
 impl View<'_> {
     pub(super) fn settings_row(&self, ui: &mut Ui, actions: &mut Vec<Action>) {
@@ -83,11 +84,14 @@ impl View<'_> {
             }
             if let Some(p) = self.pace_profile {
                 let mut on = self.use_pace_profile;
-                let label = w.pace_calibration.replace("{factor}", &format!("{:.2}", p.factor));
-                let hint = w
-                    .pace_calibration_hint
-                    .replace("{counted}", &p.counted_syllables.to_string())
-                    .replace("{passage}", &p.passage_syllables.to_string());
+                let label = fill(w.pace_calibration, &[("factor", &format!("{:.2}", p.factor))]);
+                let hint = fill(
+                    w.pace_calibration_hint,
+                    &[
+                        ("counted", &p.counted_syllables.to_string()),
+                        ("passage", &p.passage_syllables.to_string()),
+                    ],
+                );
                 if ui.checkbox(&mut on, label).on_hover_text(hint).changed() {
                     actions.push(Action::SetUsePaceProfile(on));
                 }

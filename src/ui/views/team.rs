@@ -5,9 +5,9 @@ use crate::egui::{RichText, Ui};
 
 use super::View;
 use crate::coach::Band;
-use crate::report::words::fill;
 use crate::ui::gauge::band_color;
 use crate::ui::i18n::team_strings;
+use crate::words::fill;
 
 /// What the line shows, read from the sync thread's status once per repaint.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

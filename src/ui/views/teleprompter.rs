@@ -4,8 +4,8 @@
 use crate::coach::Band;
 use crate::egui;
 use crate::egui::{RichText, Ui};
-use crate::report::words::fill;
 use crate::ui::gauge::band_color;
+use crate::words::fill;
 
 use super::View;
 
