@@ -861,3 +861,61 @@ fn a_call_filed_under_a_colleagues_name_counts_for_the_login_that_sent_it() {
     agents.sort();
     assert_eq!(agents, vec![("Bob (alice)".to_string(), 3), ("bob".to_string(), 2)]);
 }
+
+/// A session's `session.json` as written.
+fn stored(dir: &Path) -> serde_json::Value {
+    serde_json::from_slice(&std::fs::read(dir.join("session.json")).unwrap()).unwrap()
+}
+
+/// Issue 22: a session folder copied with `cp -a` kept the original's UUID and its
+/// `team-sync.json`, so team sync took a copy of a sent call as sent, and sent a copy of a
+/// waiting call as the original's row (one row for two calls).
+#[test]
+fn a_session_copied_with_cp_a_is_sent_as_a_call_of_its_own_and_the_original_is_untouched() {
+    let pg = centre("copied");
+    let pc = Pc::new("copied", &pg.url("alice"), "north", "Alice", "alice-pw");
+    let sent = pc.add_calls(1_764_100_000, 2);
+    let out = pc.sync();
+    assert!(out.status.success(), "{}", text(&out));
+    let cp = |from: &str, to: &str| {
+        let (from, to) = (pc.sessions().join(from), pc.sessions().join(to));
+        assert!(Command::new("cp").arg("-a").arg(&from).arg(&to).status().unwrap().success());
+    };
+    // A copy of a call already sent: its marker came along.
+    cp("1764100000", "1764100000-1");
+    // A copy of a call not sent yet.
+    let waiting = pc.add_calls(1_764_100_500, 1);
+    cp("1764100500", "1764100500-1");
+    let original = std::fs::read(pc.sessions().join("1764100000").join("session.json")).unwrap();
+    let out = pc.sync();
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(text(&out).contains("sent 3 calls"), "{}", text(&out));
+    let rows: Vec<(String, uuid::Uuid)> = pg
+        .admin()
+        .query("SELECT session_id, uuid::text FROM speech_coach.summaries ORDER BY session_id", &[])
+        .unwrap()
+        .iter()
+        .map(|r| (r.get(0), r.get::<_, String>(1).parse().unwrap()))
+        .collect();
+    let ids: Vec<&str> = rows.iter().map(|r| r.0.as_str()).collect();
+    assert_eq!(ids, ["1764100000", "1764100000-1", "1764100001", "1764100500", "1764100500-1"]);
+    let distinct: std::collections::HashSet<_> = rows.iter().map(|r| r.1).collect();
+    assert_eq!(distinct.len(), 5, "{rows:?}");
+    // The originals keep their UUIDs (their rows are the same rows); the copies have
+    // their own, written into their session.json; the original's file is untouched.
+    assert_eq!(rows[0].1, sent[0].uuid.unwrap());
+    assert_eq!(rows[3].1, waiting[0].uuid.unwrap());
+    for (copy, row) in [("1764100000-1", &rows[1]), ("1764100500-1", &rows[4])] {
+        let meta = stored(&pc.sessions().join(copy));
+        assert_eq!(meta["uuid"], row.1.to_string(), "{copy}");
+        assert_eq!(meta["id"], copy);
+    }
+    assert_eq!(
+        std::fs::read(pc.sessions().join("1764100000").join("session.json")).unwrap(),
+        original
+    );
+    // Settled: the next sync sends nothing.
+    let out = pc.sync();
+    assert!(text(&out).contains("sent 0 calls"), "{}", text(&out));
+    assert_eq!(count(&pg, "SELECT count(*) FROM speech_coach.summaries"), 5);
+}
