@@ -919,3 +919,171 @@ fn a_session_copied_with_cp_a_is_sent_as_a_call_of_its_own_and_the_original_is_u
     assert!(text(&out).contains("sent 0 calls"), "{}", text(&out));
     assert_eq!(count(&pg, "SELECT count(*) FROM speech_coach.summaries"), 5);
 }
+
+/// A CA and a server certificate it signed for 127.0.0.1, made with openssl in `dir`:
+/// (ca.pem, server.crt, server.key).
+fn private_ca(dir: &Path, name: &str) -> (PathBuf, PathBuf, PathBuf) {
+    let openssl = |args: &[&str]| {
+        let out = Command::new("openssl").args(args).current_dir(dir).output().unwrap();
+        assert!(out.status.success(), "openssl {args:?}: {}", text(&out));
+    };
+    std::fs::create_dir_all(dir).unwrap();
+    let subject = format!("/CN=speech-coach test CA {name}");
+    openssl(&[
+        "req",
+        "-x509",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-keyout",
+        "ca.key",
+        "-out",
+        "ca.pem",
+        "-days",
+        "2",
+        "-subj",
+        &subject,
+        "-addext",
+        "basicConstraints=critical,CA:TRUE",
+        "-addext",
+        "keyUsage=critical,keyCertSign,cRLSign",
+    ]);
+    openssl(&[
+        "req",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-keyout",
+        "server.key",
+        "-out",
+        "server.csr",
+        "-subj",
+        "/CN=127.0.0.1",
+    ]);
+    std::fs::write(dir.join("san.ext"), "subjectAltName=IP:127.0.0.1,DNS:localhost\n").unwrap();
+    openssl(&[
+        "x509",
+        "-req",
+        "-in",
+        "server.csr",
+        "-CA",
+        "ca.pem",
+        "-CAkey",
+        "ca.key",
+        "-CAcreateserial",
+        "-out",
+        "server.crt",
+        "-days",
+        "2",
+        "-extfile",
+        "san.ext",
+    ]);
+    (dir.join("ca.pem"), dir.join("server.crt"), dir.join("server.key"))
+}
+
+/// Issue 22 S8: TLS is required by default, so a centre whose server has a certificate
+/// from its own CA could only get through with `sslmode=disable`. Its CA file is now
+/// trusted with `--ca-file` (init, profile, report, sync) or the settings' `ca_file`.
+#[test]
+fn a_centres_own_ca_is_trusted_with_ca_file_and_refused_without_it() {
+    let pg = centre("private-ca");
+    let certs = scratch("private-ca-certs");
+    let (ca, cert, key) = private_ca(&certs.join("centre"), "centre");
+    let (other_ca, _, _) = private_ca(&certs.join("other"), "other");
+    pg.enable_tls(&cert, &key);
+    let limit = Duration::from_secs(30);
+    let run = |mut cmd: Command| {
+        common::output_within(&mut cmd, limit).unwrap_or_else(|| panic!("{cmd:?} still runs"))
+    };
+    let with_ca = |cmd: &mut Command, file: &Path| {
+        cmd.arg("--ca-file").arg(file);
+    };
+
+    // An agent's PC: the URL without sslmode (TLS required, the certificate checked).
+    let pc = Pc::new("private-ca", &pg.tls_url("alice"), "north", "Alice", "alice-pw");
+    pc.add_calls(1_764_200_000, 2);
+    let out = run(pc.team(&["sync"]));
+    common::assert_clean_failure(&out, "has a certificate this PC does not trust");
+    assert!(text(&out).contains("--ca-file"), "{}", text(&out));
+    assert_eq!((out.status.code(), pc.markers()), (Some(1), 0));
+    // Another CA is no better.
+    let mut sync = pc.team(&["sync"]);
+    with_ca(&mut sync, &other_ca);
+    common::assert_clean_failure(&run(sync), "does not trust");
+    let mut sync = pc.team(&["sync"]);
+    with_ca(&mut sync, &ca);
+    let out = run(sync);
+    assert!(out.status.success(), "{}", text(&out));
+    assert_eq!(pc.markers(), 2);
+    // The settings' ca_file does the same for the window and a plain `team sync`.
+    let settings = serde_json::json!({"team": {"url": pg.tls_url("alice"), "team": "north",
+        "agent": "Alice", "ca_file": ca}});
+    std::fs::write(pc.config.join("settings.json"), settings.to_string()).unwrap();
+    pc.add_calls(1_764_200_100, 1);
+    let out = run(pc.team(&["sync"]));
+    assert!(out.status.success() && text(&out).contains("sent 1 calls"), "{}", text(&out));
+    assert_eq!(count(&pg, "SELECT count(*) FROM speech_coach.summaries"), 3);
+
+    // A lead's and the owner's commands with --url.
+    let owner = format!("postgresql://{}@127.0.0.1:{}/postgres", common::pg::ADMIN, pg.port);
+    let lead = pg.tls_url("carol");
+    /// A command, made afresh for each try.
+    type Make<'a> = Box<dyn Fn() -> Command + 'a>;
+    let commands: [(&str, Make); 3] = [
+        (
+            "init",
+            Box::new(|| {
+                let mut cmd = binary();
+                cmd.args(["team", "init", "--admin-url", &owner])
+                    .env("SPEECH_COACH_DB_PASSWORD", common::pg::ADMIN_PASSWORD)
+                    .env("SPEECH_COACH_CONFIG_DIR", scratch("team-private-ca-init"));
+                cmd
+            }),
+        ),
+        (
+            "profile",
+            Box::new(|| {
+                let mut cmd = binary();
+                cmd.args(["team", "profile", "--team", "north", "--url", &lead])
+                    .env("SPEECH_COACH_DB_PASSWORD", "carol-pw")
+                    .env("SPEECH_COACH_CONFIG_DIR", scratch("team-private-ca-profile"));
+                cmd
+            }),
+        ),
+        (
+            "report",
+            Box::new(|| {
+                let mut cmd = team_report("team-private-ca-report", &lead, "carol-pw");
+                cmd.args(["--to", "2025-12-15", "--days", "30"]);
+                cmd
+            }),
+        ),
+    ];
+    for (what, command) in &commands {
+        common::assert_clean_failure(&run(command()), "does not trust");
+        let mut cmd = command();
+        with_ca(&mut cmd, &ca);
+        let out = run(cmd);
+        assert!(out.status.success(), "{what} with the CA: {}", text(&out));
+    }
+
+    // A CA file that is missing, not a certificate, or a folder: one line, exit 1, and
+    // said as the CA file's fault, not the server's.
+    let not_a_cert = certs.join("centre").join("server.key");
+    for (file, says) in [
+        (certs.join("missing.pem"), "cannot read the CA certificate: No such file"),
+        (not_a_cert, "not a PEM certificate"),
+        (certs.clone(), "not a regular file (a folder)"),
+    ] {
+        for (what, command) in &commands {
+            let mut cmd = command();
+            with_ca(&mut cmd, &file);
+            let out = run(cmd);
+            common::assert_clean_failure(&out, says);
+            assert_eq!(out.status.code(), Some(1), "{what}");
+        }
+        let mut sync = pc.team(&["sync"]);
+        with_ca(&mut sync, &file);
+        common::assert_clean_failure(&run(sync), says);
+    }
+}
