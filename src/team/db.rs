@@ -299,7 +299,13 @@ fn connect_now(config: &Config, ca_file: Option<&Path>) -> Result<Client, TeamEr
         // OpenSSL's words for a chain that leads to no trusted root (SChannel and
         // Security.framework say it in their own: those stay "cannot reach").
         if reason.contains("certificate verify failed") {
-            return TeamError::Untrusted { target, reason };
+            // OpenSSL's verdict is the last parenthesis ("unable to get local issuer
+            // certificate"); the rest is its error stack, file and line.
+            let verdict = reason
+                .strip_suffix(')')
+                .and_then(|r| r.rsplit_once(" ("))
+                .map_or(reason.as_str(), |(_, verdict)| verdict);
+            return TeamError::Untrusted { target, reason: verdict.to_string() };
         }
         if reason.contains("password missing") {
             let reason = format!(
