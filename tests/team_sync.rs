@@ -1090,3 +1090,127 @@ fn a_centres_own_ca_is_trusted_with_ca_file_and_refused_without_it() {
         common::assert_clean_failure(&run(sync), says);
     }
 }
+
+/// Issue 22's fuzz of stored sessions, through `team sync` on a real PostgreSQL: in each
+/// of 20 data folders, 100 calls whose `session.json` is mutated (bit flips, cuts, huge
+/// numbers, a byte-order mark, bytes that are not UTF-8, long lines, deep nesting, foreign
+/// text: the stored-session fuzz's mutations) beside 10 untouched ones. `team sync` must
+/// end (under a heap cap, within 60 s) without a panic, send every untouched call, and
+/// account for every mutated one: sent, set aside, or damaged, each said on one line of
+/// its own; or no finished call at all any more (a mutation that unset its end, say).
+#[test]
+fn mutated_session_files_never_stop_team_sync_and_each_bad_one_is_said_on_one_line() {
+    use crate::stored_sessions::{Rng, mutate};
+    use speech_coach::session::store;
+    use speech_coach::team::summary::is_sendable;
+    let _cpu = common::cpu_bound();
+    const ROUNDS: u64 = 20;
+    const MUTATED: u64 = 100;
+    const GOOD: u64 = 10;
+    /// `team sync` reads one session.json at a time: a few MB at most.
+    const HEAP_CAP: u64 = 256 << 20;
+    let pg = centre("fuzz");
+    let mut rng = Rng(0x7ea5_5c0f_fee0_d00d);
+    let (mut failures, mut cases) = (Vec::new(), 0);
+    let (mut sent, mut aside, mut damaged, mut not_calls) = (0, 0, 0, 0);
+    let mut admin = pg.admin();
+    for round in 0..ROUNDS {
+        let home = scratch(&format!("team-fuzz-{round}"));
+        let settings = serde_json::json!({"team": {"url": pg.url("alice"), "team": "north",
+            "agent": "Alice"}});
+        std::fs::write(home.join("settings.json"), settings.to_string()).unwrap();
+        let root = home.join("data").join("sessions");
+        let first = 1_764_300_000 + round * 10_000;
+        let mut good = Vec::new();
+        let mut mutated = Vec::new();
+        for n in 0..MUTATED + GOOD {
+            let id = first + n * 60;
+            let meta = store_call(&root, id, SessionKind::Call);
+            if n >= MUTATED {
+                good.push(meta);
+                continue;
+            }
+            let path = root.join(id.to_string()).join("session.json");
+            let mut bytes = std::fs::read(&path).unwrap();
+            let case = mutate(&mut rng, &mut bytes, "session.json");
+            std::fs::write(&path, bytes).unwrap();
+            mutated.push((id.to_string(), case));
+        }
+        cases += mutated.len();
+        let mut cmd = common::isolated_capped(&home, HEAP_CAP);
+        cmd.args(["team", "sync"]).env("SPEECH_COACH_DB_PASSWORD", "alice-pw");
+        let Some(out) = common::output_within(&mut cmd, Duration::from_secs(60)) else {
+            failures.push(format!("round {round}: team sync still runs after 60 s"));
+            continue;
+        };
+        if common::crashed(&out) || !out.status.success() {
+            failures.push(format!("round {round}: {:?}: {}", out.status, text(&out)));
+            continue;
+        }
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        // Which ids each kind of line names, and how often.
+        let named = |prefix: &str| -> Vec<String> {
+            stdout
+                .lines()
+                .filter_map(|l| l.strip_prefix(prefix))
+                .filter_map(|rest| rest.split(':').next())
+                .map(str::to_string)
+                .collect()
+        };
+        let (set_aside, damaged_lines) = (named("set aside: "), named("damaged, not sent: "));
+        let ids: Vec<String> =
+            good.iter().map(|m| m.id.clone()).chain(mutated.iter().map(|m| m.0.clone())).collect();
+        let rows: std::collections::HashMap<String, String> = admin
+            .query(
+                "SELECT session_id, uuid::text FROM speech_coach.summaries \
+                 WHERE session_id = ANY($1)",
+                &[&ids],
+            )
+            .unwrap()
+            .iter()
+            .map(|r| (r.get(0), r.get(1)))
+            .collect();
+        for meta in &good {
+            if rows.get(&meta.id) != Some(&meta.uuid.unwrap().to_string()) {
+                failures.push(format!("round {round}: untouched call {} not sent", meta.id));
+            }
+        }
+        for (id, case) in &mutated {
+            let lines = set_aside.iter().chain(&damaged_lines).filter(|n| *n == id).count();
+            let outcome = if rows.contains_key(id) {
+                sent += 1;
+                lines == 0
+            } else if set_aside.contains(id) {
+                aside += 1;
+                lines == 1
+            } else if damaged_lines.contains(id) {
+                damaged += 1;
+                lines == 1
+            } else if store::load_meta(&root.join(id)).is_ok_and(|m| !is_sendable(&m)) {
+                not_calls += 1;
+                lines == 0
+            } else {
+                false
+            };
+            if !outcome {
+                failures.push(format!(
+                    "round {round}: {id} ({case}): neither sent nor said once ({lines} lines)"
+                ));
+            }
+        }
+        if failures.is_empty() {
+            let _ = std::fs::remove_dir_all(&home);
+        }
+    }
+    println!(
+        "{cases} mutated calls through team sync: {sent} sent, {aside} set aside, {damaged} \
+         damaged, {not_calls} no longer finished calls"
+    );
+    assert!(
+        failures.is_empty(),
+        "{} failures; the first ones:\n{}",
+        failures.len(),
+        failures.iter().take(10).cloned().collect::<Vec<_>>().join("\n")
+    );
+    assert_eq!(cases, (ROUNDS * MUTATED) as usize);
+}

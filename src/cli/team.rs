@@ -258,14 +258,15 @@ fn sync_once(batch: usize, ca: &CaArg) -> Result<()> {
     }
     let sent = sent.map_err(still)?;
     let aside = queue::set_aside(&root, &config.destination)?;
-    let aside_note =
-        if aside.is_empty() { String::new() } else { format!("; {} set aside", aside.len()) };
-    outln!(
-        "sent {} calls to {}; {} waiting{aside_note}",
-        sent.sent,
-        config.destination,
-        sent.waiting
-    )?;
+    let damaged = queue::damaged(&root)?;
+    let mut notes = String::new();
+    if !aside.is_empty() {
+        notes.push_str(&format!("; {} set aside", aside.len()));
+    }
+    if !damaged.is_empty() {
+        notes.push_str(&format!("; {} damaged", damaged.len()));
+    }
+    outln!("sent {} calls to {}; {} waiting{notes}", sent.sent, config.destination, sent.waiting)?;
     // Each call set aside once per run, with the reason (text from the store or the
     // database: shown through `terminal::clean`), and how to send it again.
     for call in &aside {
@@ -274,6 +275,15 @@ fn sync_once(batch: usize, ca: &CaArg) -> Result<()> {
             super::terminal::clean(&call.id),
             super::terminal::clean(&call.reason),
             super::terminal::clean(&call.dir.join(queue::REFUSED).display().to_string()),
+        )?;
+    }
+    // A session.json that cannot be read is no call to send; said once a run, as
+    // `sessions` lists it, so a damaged call is not silently never sent.
+    for session in &damaged {
+        outln!(
+            "damaged, not sent: {}: {}",
+            super::terminal::clean(&session.id),
+            super::terminal::clean(&session.reason)
         )?;
     }
     Ok(())

@@ -117,6 +117,27 @@ pub fn set_aside(root: &Path, destination: &str) -> Result<Vec<SetAside>, TeamEr
         .collect())
 }
 
+/// A session whose `session.json` cannot be read: never a call to send, so never waiting,
+/// but said by `team sync` (one line each), or a damaged call would never leave and no
+/// one would know why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Damaged {
+    pub id: String,
+    pub reason: String,
+}
+
+/// The sessions under `root` whose `session.json` is damaged, oldest first (the store's
+/// listing, which reads every `session.json`: for `team sync`, not for every round).
+pub fn damaged(root: &Path) -> Result<Vec<Damaged>, TeamError> {
+    Ok(store::list(root)?
+        .into_iter()
+        .filter_map(|l| match l {
+            store::Listed::Damaged { id, reason } => Some(Damaged { id, reason }),
+            store::Listed::Ok(_) => None,
+        })
+        .collect())
+}
+
 /// Sets a call aside for `destination`, saying why.
 pub fn set_aside_call(dir: &Path, destination: &str, reason: &str) -> Result<(), TeamError> {
     let refused = Refused {
@@ -322,6 +343,18 @@ mod tests {
             "synced_unix_s": 5});
         std::fs::write(dir.join(MARKER), other.to_string()).unwrap();
         assert_eq!(count_waiting(&root, "d").unwrap(), 1);
+    }
+
+    #[test]
+    fn a_damaged_session_is_listed_with_its_reason_and_never_waits() {
+        let root = root("damaged");
+        let dir = finished_call(&root);
+        std::fs::write(dir.join("session.json"), "{\"id\": ").unwrap();
+        assert_eq!(count_waiting(&root, "d").unwrap(), 0);
+        let damaged = damaged(&root).unwrap();
+        assert_eq!(damaged.len(), 1);
+        assert_eq!(damaged[0].id, dir.file_name().unwrap().to_str().unwrap());
+        assert!(damaged[0].reason.contains("damaged session file"), "{}", damaged[0].reason);
     }
 
     #[test]
