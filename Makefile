@@ -9,7 +9,8 @@
 # tools to make and compare audio (sox, espeak-ng, praat) and a virtual display and sound
 # server for the headless window and virtual-microphone tests, and a headless browser
 # (chromium) that plays the report's replays. Team sync links OpenSSL for TLS
-# (libssl-dev), and its tests start a throwaway PostgreSQL server (postgresql). The desktop
+# (libssl-dev), and its tests start a throwaway PostgreSQL server (postgresql), with TLS
+# from a CA they make with the openssl command (openssl). The desktop
 # tests press the hold hotkey with xdotool while another window (xmessage, x11-utils) has
 # the focus. ffmpeg writes the AAC (M4A) recordings of the formats tests: sox has no AAC
 # encoder, and Debian's ffmpeg has its own (LGPL) one. The tray icon builds against GTK 3
@@ -20,7 +21,7 @@ RUN_PACKAGES := build-essential pkg-config libasound2-dev libssl-dev \
 	libgtk-3-dev libayatana-appindicator3-1
 TEST_PACKAGES := $(RUN_PACKAGES) libasound2-plugins pulseaudio pulseaudio-utils \
 	sox libsox-fmt-mp3 espeak-ng praat xvfb imagemagick util-linux chromium fonts-wqy-microhei postgresql \
-	xdotool x11-utils ffmpeg trayer
+	xdotool x11-utils ffmpeg trayer openssl
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 

@@ -16,7 +16,7 @@ use speech_coach::egui::Role;
 use speech_coach::pipeline::{DeviceStatus, LiveState, TalkPoint, TimelinePoint};
 use speech_coach::settings::UiLang;
 use speech_coach::ui::fonts::{self, InstalledFonts};
-use speech_coach::ui::views::{Action, SessionsPanel, View};
+use speech_coach::ui::views::{Action, SessionsPanel, TeamSyncLine, View};
 
 use common::gui::{frame, live_mic as live};
 
@@ -50,6 +50,7 @@ struct Screen {
     targets: Targets,
     targets_open: bool,
     notice: Option<String>,
+    team_sync: Option<TeamSyncLine>,
     actions: Vec<Action>,
     /// `Some(None)`: install fonts without a system font, as on a machine without one.
     system_font: Option<Option<fonts::SystemCjkFont>>,
@@ -89,7 +90,7 @@ fn harness_with(
                 script: screen.script.as_ref(),
                 sessions: screen.sessions.as_ref(),
                 targets_open: screen.targets_open,
-                team_sync: None,
+                team_sync: screen.team_sync,
                 pace_profile: None,
                 use_pace_profile: true,
                 calibrated: false,
@@ -186,6 +187,37 @@ fn a_muted_microphone_is_said_as_muted_not_as_disconnected_in_both_languages() {
     h.state_mut().compact = true;
     h.run();
     h.get_by_label("麦克风没有声音");
+}
+
+#[test]
+fn the_header_says_how_many_calls_could_not_be_sent_in_both_languages() {
+    // Two calls team sync set aside (a figure out of range, a row the database refused):
+    // they wait no more, so "up to date" alone hid them.
+    let line = |set_aside| TeamSyncLine { waiting: Some(0), connected: true, set_aside };
+    let screen = Screen {
+        state: Some(speaking()),
+        ui_lang: UiLang::En,
+        team_sync: Some(line(2)),
+        ..Default::default()
+    };
+    let size = [900.0, 760.0];
+    let mut h = harness(screen, size);
+    h.run();
+    let header = h.get_by_label("team sync: up to date; 2 calls could not be sent").rect();
+    // In the header: on the screen, above the gauges.
+    let gauges_top =
+        h.query_all(by().role(Role::Meter)).map(|m| m.rect().top()).fold(f32::MAX, f32::min);
+    let screen_rect = egui::Rect::from_min_size(egui::Pos2::ZERO, size.into());
+    assert!(screen_rect.contains_rect(header), "{header:?}");
+    assert!(header.bottom() <= gauges_top, "{header:?} not above the gauges at {gauges_top}");
+    h.state_mut().ui_lang = UiLang::Zh;
+    h.run();
+    h.get_by_label("团队同步：已同步，2 通电话未能发送");
+    // None set aside: nothing said.
+    h.state_mut().team_sync = Some(line(0));
+    h.run();
+    h.get_by_label("团队同步：已同步");
+    assert!(h.query_by_label_contains("未能发送").is_none());
 }
 
 #[test]

@@ -465,3 +465,116 @@ fn a_fifo_or_a_link_to_dev_zero_in_place_of_a_stored_file_hangs_no_command() {
     let out = common::output_within(&mut sync, limit).expect("team sync still runs");
     common::assert_clean_failure(&out, "not a regular file (a FIFO)");
 }
+
+#[test]
+fn a_fifo_or_a_link_to_dev_zero_in_place_of_a_recording_or_the_pace_profile_hangs_nothing() {
+    // Issue 22 C4, for the two files the first round left out. The stored pace profile
+    // is read before `listen`, `rehearse` and the window start: a FIFO there blocked
+    // them for ever, a link to /dev/zero read until memory ran out. A recording that is
+    // a FIFO or a link made the repair of a killed call fail at every start, so the call
+    // was never closed nor sent.
+    let _cpu = common::cpu_bound();
+    let dir = scratch("special-recordings");
+    let data = dir.join("data");
+    let limit = Duration::from_secs(20);
+    let mkfifo = |path: &Path| {
+        let _ = std::fs::remove_file(path);
+        assert!(Command::new("mkfifo").arg(path).status().unwrap().success());
+    };
+    let zero = |path: &Path| {
+        let _ = std::fs::remove_file(path);
+        std::os::unix::fs::symlink("/dev/zero", path).unwrap();
+    };
+
+    // One second of silence to rehearse on: the run itself is not what is tested.
+    let take = dir.join("take.wav");
+    let spec = hound::WavSpec {
+        channels: 1,
+        sample_rate: 16_000,
+        bits_per_sample: 16,
+        sample_format: hound::SampleFormat::Int,
+    };
+    let mut w = hound::WavWriter::create(&take, spec).unwrap();
+    (0..16_000).for_each(|_| w.write_sample(0i16).unwrap());
+    w.finalize().unwrap();
+    let script =
+        std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("assets/scripts/support-en.md");
+    let profile = dir.join("pace-profile.json");
+    for (make, what) in [(&mkfifo as &dyn Fn(&Path), "a FIFO"), (&zero, "a device")] {
+        make(&profile);
+        let mut rehearse = common::isolated(&dir);
+        rehearse.args(["rehearse", path_str(&script), "--recording", path_str(&take)]);
+        let out = common::output_within(&mut rehearse, limit)
+            .unwrap_or_else(|| panic!("rehearse still runs after {limit:?} with {what}"));
+        assert!(out.status.success() && !common::crashed(&out), "{}", stderr(&out));
+        let said = stderr(&out);
+        assert!(
+            said.contains(&format!("not a regular file ({what}); pace is not calibrated")),
+            "{said}"
+        );
+        // Named on the command line, it is one line and exit 1.
+        let mut analyze = common::isolated(&dir);
+        analyze.args(["analyze", path_str(&take), "--profile", path_str(&profile)]);
+        let out = common::output_within(&mut analyze, limit).expect("analyze --profile hangs");
+        common::assert_clean_failure(&out, &format!("not a regular file ({what})"));
+    }
+    std::fs::remove_file(&profile).unwrap();
+
+    // A call killed mid-way (no end), recorded, its audio.wav a FIFO or a link to
+    // /dev/zero: the next start closes it from its frames and leaves the file alone.
+    let frames = |rows: usize| {
+        let mut text = format!("{}\n", speech_coach::session::frames::HEADER);
+        let columns = speech_coach::session::frames::HEADER.split(',').count();
+        for i in 0..rows {
+            let mut row = vec![String::new(); columns];
+            row[0] = format!("{:.3}", i as f64 * 0.01);
+            text.push_str(&row.join(","));
+            text.push('\n');
+        }
+        text
+    };
+    let killed = |id: &str| {
+        let dir = data.join("sessions").join(id);
+        std::fs::create_dir_all(&dir).unwrap();
+        let meta = serde_json::json!({
+            "id": id, "started_unix_s": 1_764_000_000u64, "ended_unix_s": null,
+            "source": "mic", "lang": "zh", "recording": true, "summary": null, "cues": []
+        });
+        std::fs::write(dir.join("session.json"), meta.to_string()).unwrap();
+        std::fs::write(dir.join("frames.csv"), frames(300)).unwrap();
+        dir
+    };
+    let fifo_call = killed("1764000000");
+    mkfifo(&fifo_call.join("audio.wav"));
+    let zero_call = killed("1764000100");
+    zero(&zero_call.join("audio.wav"));
+    // `team sync` closes calls left open before it connects (here to no server at all).
+    let settings = serde_json::json!({"team": {"team": "north", "agent": "Alice",
+        "url": "postgresql://alice@127.0.0.1:1/coach?sslmode=disable"}});
+    std::fs::write(dir.join("settings.json"), settings.to_string()).unwrap();
+    let mut sync = common::isolated(&dir);
+    sync.args(["team", "sync"]).env("SPEECH_COACH_DB_PASSWORD", "pw");
+    let out = common::output_within(&mut sync, limit).expect("team sync hangs");
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let said = stderr(&out);
+    assert!(said.contains("closed 2 call(s) left open"), "{said}");
+    assert!(said.contains("cannot reach the team database"), "{said}");
+    for call in [&fifo_call, &zero_call] {
+        let meta: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(call.join("session.json")).unwrap()).unwrap();
+        assert_eq!(meta["ended_by"], "interrupted", "{}: {meta}", call.display());
+        let length = meta["ended_unix_s"].as_u64().unwrap() - 1_764_000_000;
+        assert!((3..=4).contains(&length), "3 s of frames: {meta}");
+        assert!(std::fs::symlink_metadata(call.join("audio.wav")).is_ok(), "left alone");
+    }
+    // Its report and page come without replays, at once.
+    std::fs::remove_file(dir.join("settings.json")).unwrap();
+    for id in ["1764000000", "1764000100"] {
+        let page = dir.join(format!("{id}.html"));
+        let mut report = common::isolated(&dir);
+        report.args(["report", id, "--html", path_str(&page)]);
+        let out = common::output_within(&mut report, limit).expect("report hangs");
+        assert!(out.status.success() && !common::crashed(&out), "{id}: {}", stderr(&out));
+        assert!(page.exists());
+    }
+}

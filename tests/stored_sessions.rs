@@ -431,19 +431,20 @@ fn a_session_folder_copied_with_cp_a_is_a_second_session_listed_and_deleted_on_i
 }
 
 /// xorshift64*: the fuzz's cases are the same on every run (a failure names its case).
-struct Rng(u64);
+/// Shared with the team sync fuzz (`tests/team_sync.rs`).
+pub(crate) struct Rng(pub(crate) u64);
 
 impl Rng {
-    fn next(&mut self) -> u64 {
+    pub(crate) fn next(&mut self) -> u64 {
         self.0 ^= self.0 >> 12;
         self.0 ^= self.0 << 25;
         self.0 ^= self.0 >> 27;
         self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
     }
-    fn below(&mut self, n: usize) -> usize {
+    pub(crate) fn below(&mut self, n: usize) -> usize {
         (self.next() % n.max(1) as u64) as usize
     }
-    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+    pub(crate) fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
         &items[self.below(items.len())]
     }
 }
@@ -490,7 +491,7 @@ fn numbers(text: &[u8]) -> Vec<(usize, usize)> {
 }
 
 /// One mutation of a file's bytes, and its name for a failure message.
-fn mutate(rng: &mut Rng, bytes: &mut Vec<u8>, file: &str) -> String {
+pub(crate) fn mutate(rng: &mut Rng, bytes: &mut Vec<u8>, file: &str) -> String {
     let kinds = if file == "audio.wav" { 4 } else { 9 };
     match rng.below(kinds) {
         0 => {

@@ -861,3 +861,356 @@ fn a_call_filed_under_a_colleagues_name_counts_for_the_login_that_sent_it() {
     agents.sort();
     assert_eq!(agents, vec![("Bob (alice)".to_string(), 3), ("bob".to_string(), 2)]);
 }
+
+/// A session's `session.json` as written.
+fn stored(dir: &Path) -> serde_json::Value {
+    serde_json::from_slice(&std::fs::read(dir.join("session.json")).unwrap()).unwrap()
+}
+
+/// Issue 22: a session folder copied with `cp -a` kept the original's UUID and its
+/// `team-sync.json`, so team sync took a copy of a sent call as sent, and sent a copy of a
+/// waiting call as the original's row (one row for two calls).
+#[test]
+fn a_session_copied_with_cp_a_is_sent_as_a_call_of_its_own_and_the_original_is_untouched() {
+    let pg = centre("copied");
+    let pc = Pc::new("copied", &pg.url("alice"), "north", "Alice", "alice-pw");
+    let sent = pc.add_calls(1_764_100_000, 2);
+    let out = pc.sync();
+    assert!(out.status.success(), "{}", text(&out));
+    let cp = |from: &str, to: &str| {
+        let (from, to) = (pc.sessions().join(from), pc.sessions().join(to));
+        assert!(Command::new("cp").arg("-a").arg(&from).arg(&to).status().unwrap().success());
+    };
+    // A copy of a call already sent: its marker came along.
+    cp("1764100000", "1764100000-1");
+    // A copy of a call not sent yet.
+    let waiting = pc.add_calls(1_764_100_500, 1);
+    cp("1764100500", "1764100500-1");
+    let original = std::fs::read(pc.sessions().join("1764100000").join("session.json")).unwrap();
+    let out = pc.sync();
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(text(&out).contains("sent 3 calls"), "{}", text(&out));
+    let rows: Vec<(String, uuid::Uuid)> = pg
+        .admin()
+        .query("SELECT session_id, uuid::text FROM speech_coach.summaries ORDER BY session_id", &[])
+        .unwrap()
+        .iter()
+        .map(|r| (r.get(0), r.get::<_, String>(1).parse().unwrap()))
+        .collect();
+    let ids: Vec<&str> = rows.iter().map(|r| r.0.as_str()).collect();
+    assert_eq!(ids, ["1764100000", "1764100000-1", "1764100001", "1764100500", "1764100500-1"]);
+    let distinct: std::collections::HashSet<_> = rows.iter().map(|r| r.1).collect();
+    assert_eq!(distinct.len(), 5, "{rows:?}");
+    // The originals keep their UUIDs (their rows are the same rows); the copies have
+    // their own, written into their session.json; the original's file is untouched.
+    assert_eq!(rows[0].1, sent[0].uuid.unwrap());
+    assert_eq!(rows[3].1, waiting[0].uuid.unwrap());
+    for (copy, row) in [("1764100000-1", &rows[1]), ("1764100500-1", &rows[4])] {
+        let meta = stored(&pc.sessions().join(copy));
+        assert_eq!(meta["uuid"], row.1.to_string(), "{copy}");
+        assert_eq!(meta["id"], copy);
+    }
+    assert_eq!(
+        std::fs::read(pc.sessions().join("1764100000").join("session.json")).unwrap(),
+        original
+    );
+    // Settled: the next sync sends nothing.
+    let out = pc.sync();
+    assert!(text(&out).contains("sent 0 calls"), "{}", text(&out));
+    assert_eq!(count(&pg, "SELECT count(*) FROM speech_coach.summaries"), 5);
+}
+
+/// A CA and a server certificate it signed for 127.0.0.1, made with openssl in `dir`:
+/// (ca.pem, server.crt, server.key).
+fn private_ca(dir: &Path, name: &str) -> (PathBuf, PathBuf, PathBuf) {
+    let openssl = |args: &[&str]| {
+        let out = Command::new("openssl").args(args).current_dir(dir).output().unwrap();
+        assert!(out.status.success(), "openssl {args:?}: {}", text(&out));
+    };
+    std::fs::create_dir_all(dir).unwrap();
+    let subject = format!("/CN=speech-coach test CA {name}");
+    openssl(&[
+        "req",
+        "-x509",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-keyout",
+        "ca.key",
+        "-out",
+        "ca.pem",
+        "-days",
+        "2",
+        "-subj",
+        &subject,
+        "-addext",
+        "basicConstraints=critical,CA:TRUE",
+        "-addext",
+        "keyUsage=critical,keyCertSign,cRLSign",
+    ]);
+    openssl(&[
+        "req",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-keyout",
+        "server.key",
+        "-out",
+        "server.csr",
+        "-subj",
+        "/CN=127.0.0.1",
+    ]);
+    std::fs::write(dir.join("san.ext"), "subjectAltName=IP:127.0.0.1,DNS:localhost\n").unwrap();
+    openssl(&[
+        "x509",
+        "-req",
+        "-in",
+        "server.csr",
+        "-CA",
+        "ca.pem",
+        "-CAkey",
+        "ca.key",
+        "-CAcreateserial",
+        "-out",
+        "server.crt",
+        "-days",
+        "2",
+        "-extfile",
+        "san.ext",
+    ]);
+    (dir.join("ca.pem"), dir.join("server.crt"), dir.join("server.key"))
+}
+
+/// Issue 22 S8: TLS is required by default, so a centre whose server has a certificate
+/// from its own CA could only get through with `sslmode=disable`. Its CA file is now
+/// trusted with `--ca-file` (init, profile, report, sync) or the settings' `ca_file`.
+#[test]
+fn a_centres_own_ca_is_trusted_with_ca_file_and_refused_without_it() {
+    let pg = centre("private-ca");
+    let certs = scratch("private-ca-certs");
+    let (ca, cert, key) = private_ca(&certs.join("centre"), "centre");
+    let (other_ca, _, _) = private_ca(&certs.join("other"), "other");
+    pg.enable_tls(&cert, &key);
+    let limit = Duration::from_secs(30);
+    let run = |mut cmd: Command| {
+        common::output_within(&mut cmd, limit).unwrap_or_else(|| panic!("{cmd:?} still runs"))
+    };
+    let with_ca = |cmd: &mut Command, file: &Path| {
+        cmd.arg("--ca-file").arg(file);
+    };
+
+    // An agent's PC: the URL without sslmode (TLS required, the certificate checked).
+    let pc = Pc::new("private-ca", &pg.tls_url("alice"), "north", "Alice", "alice-pw");
+    pc.add_calls(1_764_200_000, 2);
+    let out = run(pc.team(&["sync"]));
+    common::assert_clean_failure(
+        &out,
+        "has a certificate this PC does not trust (unable to get local issuer certificate)",
+    );
+    assert!(text(&out).contains("--ca-file"), "{}", text(&out));
+    assert_eq!((out.status.code(), pc.markers()), (Some(1), 0));
+    // Another CA is no better.
+    let mut sync = pc.team(&["sync"]);
+    with_ca(&mut sync, &other_ca);
+    common::assert_clean_failure(&run(sync), "does not trust");
+    let mut sync = pc.team(&["sync"]);
+    with_ca(&mut sync, &ca);
+    let out = run(sync);
+    assert!(out.status.success(), "{}", text(&out));
+    assert_eq!(pc.markers(), 2);
+    // The settings' ca_file does the same for the window and a plain `team sync`.
+    let settings = serde_json::json!({"team": {"url": pg.tls_url("alice"), "team": "north",
+        "agent": "Alice", "ca_file": ca}});
+    std::fs::write(pc.config.join("settings.json"), settings.to_string()).unwrap();
+    pc.add_calls(1_764_200_100, 1);
+    let out = run(pc.team(&["sync"]));
+    assert!(out.status.success() && text(&out).contains("sent 1 calls"), "{}", text(&out));
+    assert_eq!(count(&pg, "SELECT count(*) FROM speech_coach.summaries"), 3);
+
+    // A lead's and the owner's commands with --url.
+    let owner = format!("postgresql://{}@127.0.0.1:{}/postgres", common::pg::ADMIN, pg.port);
+    let lead = pg.tls_url("carol");
+    /// A command, made afresh for each try.
+    type Make<'a> = Box<dyn Fn() -> Command + 'a>;
+    let commands: [(&str, Make); 3] = [
+        (
+            "init",
+            Box::new(|| {
+                let mut cmd = binary();
+                cmd.args(["team", "init", "--admin-url", &owner])
+                    .env("SPEECH_COACH_DB_PASSWORD", common::pg::ADMIN_PASSWORD)
+                    .env("SPEECH_COACH_CONFIG_DIR", scratch("team-private-ca-init"));
+                cmd
+            }),
+        ),
+        (
+            "profile",
+            Box::new(|| {
+                let mut cmd = binary();
+                cmd.args(["team", "profile", "--team", "north", "--url", &lead])
+                    .env("SPEECH_COACH_DB_PASSWORD", "carol-pw")
+                    .env("SPEECH_COACH_CONFIG_DIR", scratch("team-private-ca-profile"));
+                cmd
+            }),
+        ),
+        (
+            "report",
+            Box::new(|| {
+                let mut cmd = team_report("team-private-ca-report", &lead, "carol-pw");
+                cmd.args(["--to", "2025-12-15", "--days", "30"]);
+                cmd
+            }),
+        ),
+    ];
+    for (what, command) in &commands {
+        common::assert_clean_failure(&run(command()), "does not trust");
+        let mut cmd = command();
+        with_ca(&mut cmd, &ca);
+        let out = run(cmd);
+        assert!(out.status.success(), "{what} with the CA: {}", text(&out));
+    }
+
+    // A CA file that is missing, not a certificate, or a folder: one line, exit 1, and
+    // said as the CA file's fault, not the server's.
+    let not_a_cert = certs.join("centre").join("server.key");
+    for (file, says) in [
+        (certs.join("missing.pem"), "cannot read the CA certificate: No such file"),
+        (not_a_cert, "not a PEM certificate"),
+        (certs.clone(), "not a regular file (a folder)"),
+    ] {
+        for (what, command) in &commands {
+            let mut cmd = command();
+            with_ca(&mut cmd, &file);
+            let out = run(cmd);
+            common::assert_clean_failure(&out, says);
+            assert_eq!(out.status.code(), Some(1), "{what}");
+        }
+        let mut sync = pc.team(&["sync"]);
+        with_ca(&mut sync, &file);
+        common::assert_clean_failure(&run(sync), says);
+    }
+}
+
+/// Issue 22's fuzz of stored sessions, through `team sync` on a real PostgreSQL: in each
+/// of 20 data folders, 100 calls whose `session.json` is mutated (bit flips, cuts, huge
+/// numbers, a byte-order mark, bytes that are not UTF-8, long lines, deep nesting, foreign
+/// text: the stored-session fuzz's mutations) beside 10 untouched ones. `team sync` must
+/// end (under a heap cap, within 60 s) without a panic, send every untouched call, and
+/// account for every mutated one: sent, set aside, or damaged, each said on one line of
+/// its own; or no finished call at all any more (a mutation that unset its end, say).
+#[test]
+fn mutated_session_files_never_stop_team_sync_and_each_bad_one_is_said_on_one_line() {
+    use crate::stored_sessions::{Rng, mutate};
+    use speech_coach::session::store;
+    use speech_coach::team::summary::is_sendable;
+    let _cpu = common::cpu_bound();
+    const ROUNDS: u64 = 20;
+    const MUTATED: u64 = 100;
+    const GOOD: u64 = 10;
+    /// `team sync` reads one session.json at a time: a few MB at most.
+    const HEAP_CAP: u64 = 256 << 20;
+    let pg = centre("fuzz");
+    let mut rng = Rng(0x7ea5_5c0f_fee0_d00d);
+    let (mut failures, mut cases) = (Vec::new(), 0);
+    let (mut sent, mut aside, mut damaged, mut not_calls) = (0, 0, 0, 0);
+    let mut admin = pg.admin();
+    for round in 0..ROUNDS {
+        let home = scratch(&format!("team-fuzz-{round}"));
+        let settings = serde_json::json!({"team": {"url": pg.url("alice"), "team": "north",
+            "agent": "Alice"}});
+        std::fs::write(home.join("settings.json"), settings.to_string()).unwrap();
+        let root = home.join("data").join("sessions");
+        let first = 1_764_300_000 + round * 10_000;
+        let mut good = Vec::new();
+        let mut mutated = Vec::new();
+        for n in 0..MUTATED + GOOD {
+            let id = first + n * 60;
+            let meta = store_call(&root, id, SessionKind::Call);
+            if n >= MUTATED {
+                good.push(meta);
+                continue;
+            }
+            let path = root.join(id.to_string()).join("session.json");
+            let mut bytes = std::fs::read(&path).unwrap();
+            let case = mutate(&mut rng, &mut bytes, "session.json");
+            std::fs::write(&path, bytes).unwrap();
+            mutated.push((id.to_string(), case));
+        }
+        cases += mutated.len();
+        let mut cmd = common::isolated_capped(&home, HEAP_CAP);
+        cmd.args(["team", "sync"]).env("SPEECH_COACH_DB_PASSWORD", "alice-pw");
+        let Some(out) = common::output_within(&mut cmd, Duration::from_secs(60)) else {
+            failures.push(format!("round {round}: team sync still runs after 60 s"));
+            continue;
+        };
+        if common::crashed(&out) || !out.status.success() {
+            failures.push(format!("round {round}: {:?}: {}", out.status, text(&out)));
+            continue;
+        }
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        // Which ids each kind of line names, and how often.
+        let named = |prefix: &str| -> Vec<String> {
+            stdout
+                .lines()
+                .filter_map(|l| l.strip_prefix(prefix))
+                .filter_map(|rest| rest.split(':').next())
+                .map(str::to_string)
+                .collect()
+        };
+        let (set_aside, damaged_lines) = (named("set aside: "), named("damaged, not sent: "));
+        let ids: Vec<String> =
+            good.iter().map(|m| m.id.clone()).chain(mutated.iter().map(|m| m.0.clone())).collect();
+        let rows: std::collections::HashMap<String, String> = admin
+            .query(
+                "SELECT session_id, uuid::text FROM speech_coach.summaries \
+                 WHERE session_id = ANY($1)",
+                &[&ids],
+            )
+            .unwrap()
+            .iter()
+            .map(|r| (r.get(0), r.get(1)))
+            .collect();
+        for meta in &good {
+            if rows.get(&meta.id) != Some(&meta.uuid.unwrap().to_string()) {
+                failures.push(format!("round {round}: untouched call {} not sent", meta.id));
+            }
+        }
+        for (id, case) in &mutated {
+            let lines = set_aside.iter().chain(&damaged_lines).filter(|n| *n == id).count();
+            let outcome = if rows.contains_key(id) {
+                sent += 1;
+                lines == 0
+            } else if set_aside.contains(id) {
+                aside += 1;
+                lines == 1
+            } else if damaged_lines.contains(id) {
+                damaged += 1;
+                lines == 1
+            } else if store::load_meta(&root.join(id)).is_ok_and(|m| !is_sendable(&m)) {
+                not_calls += 1;
+                lines == 0
+            } else {
+                false
+            };
+            if !outcome {
+                failures.push(format!(
+                    "round {round}: {id} ({case}): neither sent nor said once ({lines} lines)"
+                ));
+            }
+        }
+        if failures.is_empty() {
+            let _ = std::fs::remove_dir_all(&home);
+        }
+    }
+    println!(
+        "{cases} mutated calls through team sync: {sent} sent, {aside} set aside, {damaged} \
+         damaged, {not_calls} no longer finished calls"
+    );
+    assert!(
+        failures.is_empty(),
+        "{} failures; the first ones:\n{}",
+        failures.len(),
+        failures.iter().take(10).cloned().collect::<Vec<_>>().join("\n")
+    );
+    assert_eq!(cases, (ROUNDS * MUTATED) as usize);
+}

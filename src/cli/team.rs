@@ -42,6 +42,8 @@ pub enum TeamCommand {
         /// postgresql://OWNER@HOST:PORT/DATABASE (password in SPEECH_COACH_DB_PASSWORD).
         #[arg(long, value_name = "URL")]
         admin_url: String,
+        #[command(flatten)]
+        ca: CaArg,
     },
     /// Send this PC's finished calls that wait (per-call numbers only) to the team database.
     Sync {
@@ -56,6 +58,8 @@ pub enum TeamCommand {
         #[arg(long, default_value_t = upload::BATCH as u64,
               value_parser = clap::value_parser!(u64).range(1..=10_000))]
         batch: u64,
+        #[command(flatten)]
+        ca: CaArg,
     },
     /// Show or set a team's target profile (a lead's or the owner's login).
     Profile {
@@ -67,6 +71,8 @@ pub enum TeamCommand {
         /// The database (default: the settings' team URL).
         #[arg(long, value_name = "URL")]
         url: Option<String>,
+        #[command(flatten)]
+        ca: CaArg,
     },
     /// The team report: per agent and for the team, the trends of pace, volume, tone,
     /// interruptions, dead air, long holds, talk share and tiring, furthest off first.
@@ -92,6 +98,8 @@ pub enum TeamCommand {
         /// The database (default: the settings' team URL); a lead's login reads its teams.
         #[arg(long, value_name = "URL")]
         url: Option<String>,
+        #[command(flatten)]
+        ca: CaArg,
     },
     /// Load test: synthetic summaries through the upsert, then the report's time and the
     /// database size (see scripts/team-load.sh).
@@ -116,14 +124,25 @@ pub enum TeamCommand {
     },
 }
 
+/// The CA certificate to trust for this command, besides the system's roots.
+#[derive(Debug, Clone, clap::Args)]
+pub struct CaArg {
+    /// A CA certificate (PEM) to trust besides the system's, for a centre's own CA: with
+    /// --url, or over the settings' team "ca_file".
+    #[arg(long = "ca-file", value_name = "PATH")]
+    ca_file: Option<PathBuf>,
+}
+
 pub fn run(args: TeamArgs) -> Result<()> {
     match args.command {
-        TeamCommand::Init { admin_url } => init(&admin_url),
-        TeamCommand::Sync { watch: false, batch, .. } => sync_once(batch as usize),
-        TeamCommand::Sync { watch: true, seconds, .. } => watch(seconds),
-        TeamCommand::Profile { team, set, url } => profile_cmd(&team, set, url),
-        TeamCommand::Report { team, days, to, html, json, lang, url } => {
-            report_cmd(&team, days, to, html, json, lang, url)
+        TeamCommand::Init { admin_url, ca } => init(&admin_url, &ca),
+        TeamCommand::Sync { watch: false, batch, ca, .. } => sync_once(batch as usize, &ca),
+        TeamCommand::Sync { watch: true, seconds, ca, .. } => watch(seconds, &ca),
+        TeamCommand::Profile { team, set, url, ca } => {
+            profile_cmd(&team, set, Database { url, ca })
+        }
+        TeamCommand::Report { team, days, to, html, json, lang, url, ca } => {
+            report_cmd(&team, days, to, html, json, lang, Database { url, ca })
         }
         TeamCommand::LoadTest { url, agents, teams, calls_per_day, days, batch, to } => {
             if teams > agents {
@@ -135,21 +154,43 @@ pub fn run(args: TeamArgs) -> Result<()> {
     }
 }
 
-fn connect_url(url: &str) -> Result<postgres::Client, TeamError> {
+/// A connection to `url` (the password from the environment), trusting `ca` too.
+fn connect_url(url: &str, ca: &CaArg) -> Result<postgres::Client, TeamError> {
     let config = db::config(url, password(None)?.as_deref())?;
-    db::connect(&config, None)
+    db::connect(&config, ca.ca_file.as_deref())
 }
 
-fn team_config(settings: &Settings) -> Result<TeamConfig> {
+/// The database a lead's command reads: `--url` with its `--ca-file`, or the settings'.
+struct Database {
+    url: Option<String>,
+    ca: CaArg,
+}
+
+impl Database {
+    /// Connects; the settings are only read (their notices only said) without `--url`.
+    fn connect(self, settings: impl FnOnce() -> Settings) -> Result<postgres::Client> {
+        Ok(match self.url {
+            Some(url) => connect_url(&url, &self.ca)?,
+            None => team_config(&settings(), &self.ca)?.connect()?,
+        })
+    }
+}
+
+/// The settings' team section resolved; a `--ca-file` given wins over its `ca_file`.
+fn team_config(settings: &Settings, ca: &CaArg) -> Result<TeamConfig> {
     let section = settings
         .team
         .as_ref()
         .ok_or_else(|| TeamError::NotConfigured { settings: settings::default_path() })?;
-    Ok(TeamConfig::resolve(section)?)
+    let mut config = TeamConfig::resolve(section)?;
+    if let Some(path) = &ca.ca_file {
+        config.settings.ca_file = Some(path.clone());
+    }
+    Ok(config)
 }
 
-fn init(admin_url: &str) -> Result<()> {
-    let mut client = connect_url(admin_url)?;
+fn init(admin_url: &str, ca: &CaArg) -> Result<()> {
+    let mut client = connect_url(admin_url, ca)?;
     let applied = migrate::run(&mut client)?;
     if applied.applied.is_empty() {
         outln!("team schema up to date ({} migrations already applied)", applied.already)?;
@@ -159,9 +200,9 @@ fn init(admin_url: &str) -> Result<()> {
     Ok(())
 }
 
-fn sync_once(batch: usize) -> Result<()> {
+fn sync_once(batch: usize, ca: &CaArg) -> Result<()> {
     let settings = super::load_settings();
-    let config = team_config(&settings)?;
+    let config = team_config(&settings, ca)?;
     let root = store::default_root();
     speech_coach::session::repair::close_interrupted_at_start(&root);
     let waiting = queue::count_waiting(&root, &config.destination)?;
@@ -217,14 +258,15 @@ fn sync_once(batch: usize) -> Result<()> {
     }
     let sent = sent.map_err(still)?;
     let aside = queue::set_aside(&root, &config.destination)?;
-    let aside_note =
-        if aside.is_empty() { String::new() } else { format!("; {} set aside", aside.len()) };
-    outln!(
-        "sent {} calls to {}; {} waiting{aside_note}",
-        sent.sent,
-        config.destination,
-        sent.waiting
-    )?;
+    let damaged = queue::damaged(&root)?;
+    let mut notes = String::new();
+    if !aside.is_empty() {
+        notes.push_str(&format!("; {} set aside", aside.len()));
+    }
+    if !damaged.is_empty() {
+        notes.push_str(&format!("; {} damaged", damaged.len()));
+    }
+    outln!("sent {} calls to {}; {} waiting{notes}", sent.sent, config.destination, sent.waiting)?;
     // Each call set aside once per run, with the reason (text from the store or the
     // database: shown through `terminal::clean`), and how to send it again.
     for call in &aside {
@@ -235,12 +277,21 @@ fn sync_once(batch: usize) -> Result<()> {
             super::terminal::clean(&call.dir.join(queue::REFUSED).display().to_string()),
         )?;
     }
+    // A session.json that cannot be read is no call to send; said once a run, as
+    // `sessions` lists it, so a damaged call is not silently never sent.
+    for session in &damaged {
+        outln!(
+            "damaged, not sent: {}: {}",
+            super::terminal::clean(&session.id),
+            super::terminal::clean(&session.reason)
+        )?;
+    }
     Ok(())
 }
 
-fn watch(seconds: Option<f64>) -> Result<()> {
+fn watch(seconds: Option<f64>, ca: &CaArg) -> Result<()> {
     let settings = super::load_settings();
-    let config = team_config(&settings)?;
+    let config = team_config(&settings, ca)?;
     let destination = config.destination.clone();
     speech_coach::session::repair::close_interrupted_at_start(&store::default_root());
     let mut link = TeamLink::start(config, store::default_root(), settings.baseline);
@@ -284,11 +335,8 @@ fn watch(seconds: Option<f64>) -> Result<()> {
     Ok(())
 }
 
-fn profile_cmd(team: &str, set: Option<PathBuf>, url: Option<String>) -> Result<()> {
-    let mut client = match url {
-        Some(url) => connect_url(&url)?,
-        None => team_config(&super::load_settings())?.connect()?,
-    };
+fn profile_cmd(team: &str, set: Option<PathBuf>, database: Database) -> Result<()> {
+    let mut client = database.connect(super::load_settings)?;
     if let Some(path) = set {
         let text = std::fs::read_to_string(&path).with_context(|| path.display().to_string())?;
         let value: serde_json::Value =
@@ -320,13 +368,10 @@ fn report_cmd(
     html: Option<PathBuf>,
     json_out: bool,
     lang: Option<Lang>,
-    url: Option<String>,
+    database: Database,
 ) -> Result<()> {
     let settings = super::load_settings();
-    let mut client = match url {
-        Some(url) => connect_url(&url)?,
-        None => team_config(&settings)?.connect()?,
-    };
+    let mut client = database.connect(|| settings.clone())?;
     let to = to.unwrap_or_else(|| when::local_date(now_unix()));
     let started = Instant::now();
     let r = report::build(&mut client, team, days, &to)?;
@@ -412,7 +457,7 @@ fn now_unix() -> u64 {
 }
 
 fn load_test(url: &str, centre: load::Centre, batch: usize, to: Option<String>) -> Result<()> {
-    let mut client = connect_url(url)?;
+    let mut client = connect_url(url, &CaArg { ca_file: None })?;
     let to = to.unwrap_or_else(|| {
         chrono::DateTime::from_timestamp(now_unix() as i64, 0)
             .map(|d| d.format("%Y-%m-%d").to_string())

@@ -49,6 +49,9 @@ pub fn passage(lang: Lang) -> &'static str {
     }
 }
 
+/// A stored profile is five short fields (about 150 bytes); a file past this is not one.
+const PROFILE_BYTES_MAX: u64 = 64 * 1024;
+
 /// What a calibration learnt, as stored in `pace-profile.json`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PaceProfile {
@@ -118,11 +121,20 @@ impl PaceProfile {
     }
 
     /// Reads and checks a stored profile: a factor no calibration gives is refused, never
-    /// applied.
+    /// applied. Only a regular file of a profile's size is opened (a link to one is
+    /// followed: the user may name it): a FIFO in its place would block `listen`,
+    /// `rehearse` and the window at start, and a link to `/dev/zero` never end (issue 22
+    /// C4).
     pub fn load(path: &Path) -> Result<Self, ProfileError> {
+        use crate::platform::files::{self, Links};
         let shown = path.display().to_string();
-        let bytes = std::fs::read(path)
-            .map_err(|source| ProfileError::Read { path: shown.clone(), source })?;
+        let read = |source| ProfileError::Read { path: shown.clone(), source };
+        files::check_regular(path, Links::Follow).map_err(read)?;
+        if std::fs::metadata(path).map_err(read)?.len() > PROFILE_BYTES_MAX {
+            let reason = format!("larger than {PROFILE_BYTES_MAX} bytes");
+            return Err(ProfileError::Damaged { path: shown, reason });
+        }
+        let bytes = files::read_regular(path, Links::Follow).map_err(read)?;
         let profile: Self = serde_json::from_slice(&bytes)
             .map_err(|e| ProfileError::Damaged { path: shown.clone(), reason: e.to_string() })?;
         if !PACE_FACTOR_RANGE.contains(&profile.factor) {
@@ -200,5 +212,31 @@ mod tests {
         assert!(matches!(PaceProfile::load(&path), Err(ProfileError::Damaged { .. })));
         std::fs::remove_dir_all(&dir).unwrap();
         assert!(matches!(PaceProfile::load(&path), Err(ProfileError::Read { .. })));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_fifo_or_a_link_to_dev_zero_in_place_of_the_profile_is_refused_without_blocking() {
+        let tmp = tempfile::tempdir().unwrap();
+        let fifo = tmp.path().join("fifo.json");
+        let made = std::process::Command::new("mkfifo").arg(&fifo).status().unwrap();
+        assert!(made.success());
+        let zero = tmp.path().join("zero.json");
+        std::os::unix::fs::symlink("/dev/zero", &zero).unwrap();
+        let big = tmp.path().join("big.json");
+        std::fs::write(&big, vec![b' '; PROFILE_BYTES_MAX as usize + 1]).unwrap();
+        // On a thread: before the check, the FIFO blocked for ever.
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let results: Vec<String> = [fifo, zero, big]
+                .iter()
+                .map(|p| PaceProfile::load(p).expect_err("refused").to_string())
+                .collect();
+            let _ = tx.send(results);
+        });
+        let results = rx.recv_timeout(std::time::Duration::from_secs(10)).expect("no hang");
+        assert!(results[0].contains("not a regular file (a FIFO)"), "{}", results[0]);
+        assert!(results[1].contains("not a regular file (a device)"), "{}", results[1]);
+        assert!(results[2].contains("larger than"), "{}", results[2]);
     }
 }

@@ -423,7 +423,11 @@ pub enum Replays {
 /// The replays of a report's moments from `dir/audio.wav`.
 pub fn replays(dir: &Path, report: &Report) -> Replays {
     let audio = dir.join("audio.wav");
-    if !report.recording || !audio.is_file() {
+    // The store's rule (issue 22 C4): a regular file, no link. A FIFO in its place would
+    // block the page for ever, `/dev/zero` never end, a link lead out of the store.
+    let regular =
+        crate::platform::files::check_regular(&audio, crate::platform::files::Links::Refuse);
+    if !report.recording || regular.is_err() {
         return Replays::NotRecorded;
     }
     let in_parts = std::fs::read_dir(dir).is_ok_and(|entries| {

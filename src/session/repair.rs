@@ -76,7 +76,10 @@ fn close(dir: &Path, meta: &SessionMeta) -> Result<(), StoreError> {
     let mut length_s = last_frame_s(dir).unwrap_or(0.0);
     let wav = dir.join("audio.wav");
     let mut summary = None;
-    if wav.exists() {
+    // Only a recording the store could have written counts: a FIFO, a device or a link in
+    // its place is left alone and the call closed from its frames, rather than left open
+    // (its repair refused at every start, and the call never sent: issue 22 C4).
+    if files::check_regular(&wav, Links::Refuse).is_ok() {
         let repaired = recorder::repair_header(&wav)
             .map_err(|source| StoreError::Io { path: wav.clone(), source })?;
         if let Some((rate, samples)) = repaired {
@@ -216,6 +219,40 @@ mod tests {
         std::fs::remove_file(dir.join(WRITING_LOCK)).unwrap();
         assert_eq!(close_interrupted(&root).unwrap().len(), 1);
         assert_eq!(meta(&dir)["ended_by"], "interrupted");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_fifo_or_a_link_in_place_of_the_recording_leaves_it_alone_and_closes_the_call_from_its_frames()
+     {
+        let root = root();
+        let make_fifo = |p: &Path| {
+            let _ = std::fs::remove_file(p);
+            assert!(std::process::Command::new("mkfifo").arg(p).status().unwrap().success());
+        };
+        let make_link = |p: &Path| {
+            let _ = std::fs::remove_file(p);
+            std::os::unix::fs::symlink("/dev/zero", p).unwrap();
+        };
+        let mut dirs = Vec::new();
+        for replace in [&make_fifo as &dyn Fn(&Path), &make_link] {
+            let w = running_call(&root, 2.0);
+            let dir = w.dir().to_path_buf();
+            drop(w);
+            replace(&dir.join("audio.wav"));
+            dirs.push(dir);
+        }
+        // Before, the recording's repair was refused at every start: left open for ever.
+        assert_eq!(close_interrupted(&root).unwrap().len(), 2);
+        for dir in &dirs {
+            let m = meta(dir);
+            assert_eq!(m["ended_by"], "interrupted");
+            // 2 s of frames (its last hop's end, rounded up: 2 or 3 s by the rounding).
+            let length =
+                m["ended_unix_s"].as_u64().unwrap() - m["started_unix_s"].as_u64().unwrap();
+            assert!((2..=3).contains(&length), "{m}");
+            assert!(std::fs::symlink_metadata(dir.join("audio.wav")).is_ok(), "left alone");
+        }
     }
 
     #[test]

@@ -513,6 +513,66 @@ pub fn renew_uuid(dir: &Path) -> Result<uuid::Uuid, StoreError> {
     Ok(fresh)
 }
 
+/// Where a session folder's `session.json` was written, told by the `id` inside it (the
+/// store writes the folder's own name there, and never changes it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Provenance {
+    /// Written in this folder (or a folder the store did not name).
+    Own,
+    /// A copy (`cp -a`) of a session still in the store under the same UUID: it now has a
+    /// fresh UUID of its own, so the two are two calls to the team, not one row.
+    Copied { uuid: uuid::Uuid },
+    /// Written in a folder that no longer holds it (moved or renamed): still that call,
+    /// so it keeps its UUID and only its `id` is brought up to the folder's name.
+    Moved,
+}
+
+/// Settles which session a folder holds, once: a `session.json` whose `id` names another
+/// folder of the store is a copy when that folder holds the same UUID, and gets a fresh
+/// UUID (issue 22: a copy sent as the original's row, or counted as already sent); either
+/// way its `id` becomes the folder's name, so the question is never asked again. The
+/// original is never written. Only for a finished session, whose writer no longer
+/// rewrites its `session.json`.
+pub fn settle_provenance(dir: &Path) -> Result<Provenance, StoreError> {
+    let Some(folder) = dir.file_name().and_then(|n| n.to_str()).filter(|n| is_session_id(n)) else {
+        return Ok(Provenance::Own);
+    };
+    let object = read_object(&dir.join("session.json"))?;
+    let Some(written_in) = object.get("id").and_then(serde_json::Value::as_str) else {
+        // No id at all: damaged, which `load_meta` reports; nothing to settle.
+        return Ok(Provenance::Own);
+    };
+    if written_in == folder {
+        return Ok(Provenance::Own);
+    }
+    // Only an id the store could have made leads to a folder (never `..` or a path).
+    let original = Some(written_in)
+        .filter(|id| is_session_id(id))
+        .and_then(|id| Some(dir.parent()?.join(id)))
+        .and_then(|d| read_object(&d.join("session.json")).ok());
+    let copied = original.is_some_and(|o| o.get("uuid") == object.get("uuid"));
+    let fresh = uuid::Uuid::new_v4();
+    set_fields(dir, false, |o| {
+        o.insert("id".into(), serde_json::Value::String(folder.to_string()));
+        if copied {
+            o.insert("uuid".into(), serde_json::Value::String(fresh.to_string()));
+        }
+    })?;
+    Ok(if copied { Provenance::Copied { uuid: fresh } } else { Provenance::Moved })
+}
+
+/// `path` (a `session.json`) as its JSON object, whatever fields it holds.
+fn read_object(path: &Path) -> Result<serde_json::Map<String, serde_json::Value>, StoreError> {
+    let damaged = |reason: String| StoreError::Damaged { path: path.to_path_buf(), reason };
+    let bytes = crate::platform::files::read_regular(path, crate::platform::files::Links::Refuse)
+        .map_err(|e| damaged(e.to_string()))?;
+    match serde_json::from_str(&crate::platform::json::tolerant(&bytes)) {
+        Ok(serde_json::Value::Object(object)) => Ok(object),
+        Ok(_) => Err(damaged("not a JSON object".into())),
+        Err(e) => Err(damaged(e.to_string())),
+    }
+}
+
 /// Rewrites `session.json` atomically with `edit` applied to its top-level fields, every
 /// other field (unknown ones too) as it was: for a finished session only, whose writer
 /// no longer rewrites the file. `durable` syncs it to disk before the rename.
@@ -522,14 +582,9 @@ pub(super) fn set_fields(
     edit: impl FnOnce(&mut serde_json::Map<String, serde_json::Value>),
 ) -> Result<(), StoreError> {
     let path = dir.join("session.json");
-    let damaged = |reason: String| StoreError::Damaged { path: path.clone(), reason };
-    let bytes = crate::platform::files::read_regular(&path, crate::platform::files::Links::Refuse)
-        .map_err(|e| damaged(e.to_string()))?;
-    let mut value: serde_json::Value =
-        serde_json::from_str(&crate::platform::json::tolerant(&bytes))
-            .map_err(|e| damaged(e.to_string()))?;
-    edit(value.as_object_mut().ok_or_else(|| damaged("not a JSON object".into()))?);
-    let text = serde_json::to_string_pretty(&value).expect("meta serialises");
+    let mut object = read_object(&path)?;
+    edit(&mut object);
+    let text = serde_json::to_string_pretty(&object).expect("meta serialises");
     private::replace_file(&path, text.as_bytes(), durable).map_err(io(&path))
 }
 
@@ -742,6 +797,50 @@ mod tests {
         assert!(session_dir(&root, "../../etc").is_err());
         delete(&root, &id).unwrap();
         assert!(ids(&root).is_empty());
+    }
+
+    #[test]
+    fn a_copy_gets_a_uuid_of_its_own_once_a_moved_session_keeps_its_own_and_the_original_is_untouched()
+     {
+        let root = root("provenance");
+        let mut w = SessionWriter::create(&root, "mic", Lang::Zh, false).unwrap();
+        let _ = w.frame(&frame(0.0), &CoachState::default(), Talk::default());
+        let original = w.dir().to_path_buf();
+        let _ = w.finish(Some(Summary::empty()), None);
+        let id = original.file_name().unwrap().to_str().unwrap().to_string();
+        let before = std::fs::read(original.join("session.json")).unwrap();
+        let uuid = load_meta(&original).unwrap().uuid.unwrap();
+        let copy_files = |to: &Path| {
+            std::fs::create_dir(to).unwrap();
+            for entry in std::fs::read_dir(&original).unwrap() {
+                let entry = entry.unwrap();
+                std::fs::copy(entry.path(), to.join(entry.file_name())).unwrap();
+            }
+        };
+        assert_eq!(settle_provenance(&original).unwrap(), Provenance::Own);
+        let copy = root.join(format!("{id}-1"));
+        copy_files(&copy);
+        let Provenance::Copied { uuid: fresh } = settle_provenance(&copy).unwrap() else {
+            panic!("a copy beside its original")
+        };
+        assert_ne!(fresh, uuid);
+        let meta = load_meta(&copy).unwrap();
+        assert_eq!(meta.uuid, Some(fresh));
+        let written: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(copy.join("session.json")).unwrap()).unwrap();
+        assert_eq!(written["id"], format!("{id}-1"));
+        // Settled once: asked again, the copy is a session of its own.
+        assert_eq!(settle_provenance(&copy).unwrap(), Provenance::Own);
+        assert_eq!(load_meta(&copy).unwrap().uuid, Some(fresh));
+        assert_eq!(std::fs::read(original.join("session.json")).unwrap(), before);
+        assert_eq!(settle_provenance(&original).unwrap(), Provenance::Own);
+        // Moved: the folder it was written in is gone, so it is still that call.
+        let moved = root.join(format!("{id}-2"));
+        copy_files(&moved);
+        std::fs::remove_dir_all(&original).unwrap();
+        assert_eq!(settle_provenance(&moved).unwrap(), Provenance::Moved);
+        assert_eq!(load_meta(&moved).unwrap().uuid, Some(uuid));
+        assert_eq!(settle_provenance(&moved).unwrap(), Provenance::Own);
     }
 
     #[test]

@@ -42,6 +42,12 @@ pub enum TeamError {
         "the team database at {target} does not offer TLS, and the password is never sent without it: turn TLS on at the server, or add ?sslmode=disable to the URL for a server on this machine"
     )]
     NoTls { target: String },
+    /// The server's certificate does not lead to a CA this PC trusts: a centre's own CA
+    /// must be given (issue 22 S8), since nothing is sent over a connection not checked.
+    #[error(
+        "the team database at {target} has a certificate this PC does not trust ({reason}): give the centre's CA certificate with --ca-file PATH or the settings' team \"ca_file\""
+    )]
+    Untrusted { target: String, reason: String },
     #[error("team database: {0}")]
     Database(String),
     /// A report's period or team that cannot be reported on.
@@ -154,6 +160,15 @@ pub fn bounded<T: Send + 'static>(
 /// DBA sees in `pg_stat_activity`.
 pub fn config(url: &str, password: Option<&str>) -> Result<Config, TeamError> {
     let bad_url = |e: postgres::Error| TeamError::BadUrl { reason: e.to_string() };
+    // libpq's way to name a CA; this client reads none from the URL (and its own error
+    // says only "invalid connection string").
+    if url.contains("sslrootcert=") {
+        return Err(TeamError::BadUrl {
+            reason: "sslrootcert is not read from the URL: give the CA certificate with \
+                     --ca-file PATH or the settings' team \"ca_file\""
+                .into(),
+        });
+    }
     let mut config = Config::from_str(url).map_err(bad_url)?;
     if config.get_hosts().is_empty() {
         return Err(TeamError::BadUrl { reason: "no host".into() });
@@ -234,15 +249,35 @@ pub fn connect(config: &Config, ca_file: Option<&Path>) -> Result<Client, TeamEr
     })
 }
 
+/// The largest CA file read: a bundle of every public root is about 200 kB.
+const CA_FILE_BYTES_MAX: u64 = 4 << 20;
+
+/// The CA certificate in `path` (PEM), read and parsed before any connection is tried, so
+/// a file that is missing, unreadable, special (a FIFO: issue 22 C4), too large or not a
+/// certificate is said as such, whether or not the server can be reached.
+pub fn ca_certificate(path: &Path) -> Result<native_tls::Certificate, TeamError> {
+    use crate::platform::files::{self, Links};
+    let fail = |reason: String| TeamError::CaFile { path: path.into(), reason };
+    // The user names it, so a link is followed, but only to a regular file.
+    files::check_regular(path, Links::Follow).map_err(|e| fail(e.to_string()))?;
+    if std::fs::metadata(path).map_err(|e| fail(e.to_string()))?.len() > CA_FILE_BYTES_MAX {
+        return Err(fail(format!("larger than {} MB", CA_FILE_BYTES_MAX >> 20)));
+    }
+    let pem = files::read_regular(path, Links::Follow).map_err(|e| fail(e.to_string()))?;
+    const BEGIN: &[u8] = b"-----BEGIN CERTIFICATE-----";
+    if !pem.windows(BEGIN.len()).any(|w| w == BEGIN) {
+        return Err(fail("not a PEM certificate (no -----BEGIN CERTIFICATE----- line)".into()));
+    }
+    // OpenSSL's reason, on one line: its error stack may hold several.
+    native_tls::Certificate::from_pem(&pem).map_err(|e| {
+        fail(format!("not a readable PEM certificate: {}", e.to_string().replace('\n', "; ")))
+    })
+}
+
 fn connect_now(config: &Config, ca_file: Option<&Path>) -> Result<Client, TeamError> {
     let mut builder = native_tls::TlsConnector::builder();
     if let Some(path) = ca_file {
-        // The user names it, so a link is followed, but only to a regular file.
-        let pem = crate::platform::files::read_regular(path, crate::platform::files::Links::Follow)
-            .map_err(|e| TeamError::CaFile { path: path.into(), reason: e.to_string() })?;
-        let cert = native_tls::Certificate::from_pem(&pem)
-            .map_err(|e| TeamError::CaFile { path: path.into(), reason: e.to_string() })?;
-        builder.add_root_certificate(cert);
+        builder.add_root_certificate(ca_certificate(path)?);
     }
     let connector =
         builder.build().map_err(|e| TeamError::Config(format!("cannot set up TLS: {e}")))?;
@@ -260,6 +295,17 @@ fn connect_now(config: &Config, ca_file: Option<&Path>) -> Result<Client, TeamEr
         // `require`: nothing more was sent (tokio-postgres, `connect_tls`).
         if reason.contains("server does not support TLS") {
             return TeamError::NoTls { target };
+        }
+        // OpenSSL's words for a chain that leads to no trusted root (SChannel and
+        // Security.framework say it in their own: those stay "cannot reach").
+        if reason.contains("certificate verify failed") {
+            // OpenSSL's verdict is the last parenthesis ("unable to get local issuer
+            // certificate"); the rest is its error stack, file and line.
+            let verdict = reason
+                .strip_suffix(')')
+                .and_then(|r| r.rsplit_once(" ("))
+                .map_or(reason.as_str(), |(_, verdict)| verdict);
+            return TeamError::Untrusted { target, reason: verdict.to_string() };
         }
         if reason.contains("password missing") {
             let reason = format!(
@@ -398,6 +444,39 @@ mod tests {
         assert!(connect(&config(&url, Some("secret-pw")).unwrap(), None).is_err());
         let after = served.join().unwrap();
         assert!(after.windows(9).any(|w| w == b"secret-pw"), "{after:?}");
+    }
+
+    #[test]
+    fn a_ca_file_that_is_missing_or_not_a_certificate_is_said_before_any_connection() {
+        let tmp = tempfile::tempdir().unwrap();
+        let missing = tmp.path().join("missing.pem");
+        let text = tmp.path().join("text.pem");
+        std::fs::write(&text, "hello\n").unwrap();
+        let broken = tmp.path().join("broken.pem");
+        std::fs::write(&broken, "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n")
+            .unwrap();
+        for (path, says) in [
+            (&missing, "No such file"),
+            (&text, "not a PEM certificate"),
+            (&broken, "not a readable PEM certificate"),
+            (&tmp.path().to_path_buf(), "not a regular file (a folder)"),
+        ] {
+            let e = ca_certificate(path).err().expect("refused");
+            let line = e.to_string();
+            assert!(matches!(e, TeamError::CaFile { .. }), "{line}");
+            assert!(line.contains(says) && !line.contains('\n'), "{line}");
+            // Said before the server (none on port 1) is tried.
+            let url = "postgresql://alice@127.0.0.1:1/coach";
+            let e = connect(&config(url, None).unwrap(), Some(path)).err().unwrap();
+            assert!(matches!(e, TeamError::CaFile { .. }), "{e}");
+        }
+    }
+
+    #[test]
+    fn sslrootcert_in_the_url_points_at_the_ca_file_option() {
+        let e = config("postgresql://alice@db.example/coach?sslrootcert=/tmp/ca.pem", None);
+        let line = e.err().unwrap().to_string();
+        assert!(line.contains("--ca-file") && !line.contains('\n'), "{line}");
     }
 
     #[test]

@@ -44,12 +44,18 @@ pub struct SetAside {
     pub reason: String,
 }
 
-/// What the marker records: where the call went, under which UUID, and when.
+/// What the marker records: where the call went, under which UUID, when, and from which
+/// folder.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Marker {
     pub uuid: uuid::Uuid,
     pub destination: String,
     pub synced_unix_s: u64,
+    /// The session's id (its folder) when it was sent: a marker copied with its folder
+    /// (`cp -a`) names the original, so the copy is not taken as sent. Absent in markers
+    /// written before; those are checked against `session.json` once and rewritten.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub session: Option<String>,
 }
 
 /// A waiting call's folder and its row.
@@ -111,6 +117,27 @@ pub fn set_aside(root: &Path, destination: &str) -> Result<Vec<SetAside>, TeamEr
         .collect())
 }
 
+/// A session whose `session.json` cannot be read: never a call to send, so never waiting,
+/// but said by `team sync` (one line each), or a damaged call would never leave and no
+/// one would know why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Damaged {
+    pub id: String,
+    pub reason: String,
+}
+
+/// The sessions under `root` whose `session.json` is damaged, oldest first (the store's
+/// listing, which reads every `session.json`: for `team sync`, not for every round).
+pub fn damaged(root: &Path) -> Result<Vec<Damaged>, TeamError> {
+    Ok(store::list(root)?
+        .into_iter()
+        .filter_map(|l| match l {
+            store::Listed::Damaged { id, reason } => Some(Damaged { id, reason }),
+            store::Listed::Ok(_) => None,
+        })
+        .collect())
+}
+
 /// Sets a call aside for `destination`, saying why.
 pub fn set_aside_call(dir: &Path, destination: &str, reason: &str) -> Result<(), TeamError> {
     let refused = Refused {
@@ -128,15 +155,43 @@ fn now_unix_s() -> u64 {
 }
 
 /// The finished calls under `root` not yet sent to `destination`, oldest first. Cheap when
-/// little waits: a sent call costs one small file read, not its `session.json`.
+/// little waits: a sent call costs one small file read (its marker, which names its
+/// folder), not its `session.json`.
+///
+/// A folder copied with `cp -a` holds the original's `session.json` and marker: the copy
+/// is settled here ([`store::settle_provenance`]) before it is taken as sent or given a
+/// row, so it goes as a call of its own under a fresh UUID, and its stale marker goes.
 pub fn waiting(root: &Path, destination: &str) -> Result<Vec<Waiting>, TeamError> {
     Ok(session_dirs(root)?
         .into_iter()
-        .filter(|(_, dir)| !sent_to(dir, destination) && refused_by(dir, destination).is_none())
-        .filter_map(|(_, dir)| {
+        .filter_map(|(id, dir)| {
+            let marker =
+                read_small::<Marker>(&dir.join(MARKER)).filter(|m| m.destination == destination);
+            if marker.as_ref().is_some_and(|m| m.session.as_deref() == Some(id.as_str())) {
+                return None;
+            }
+            if refused_by(&dir, destination).is_some() {
+                return None;
+            }
             // A damaged session.json is left for `sessions` to report; it is not a call.
+            let provenance = store::settle_provenance(&dir).ok()?;
+            if let store::Provenance::Copied { .. } = provenance {
+                // The original's, for whichever destination: not this call's.
+                let _ = std::fs::remove_file(dir.join(MARKER));
+            }
             let meta = store::load_meta(&dir).ok().filter(is_sendable)?;
-            Some(Waiting { dir, meta })
+            match marker {
+                // A marker from before markers named their folder, or a moved session's:
+                // still this call's row. Named now, so the question is not asked again.
+                Some(m)
+                    if !matches!(provenance, store::Provenance::Copied { .. })
+                        && meta.uuid == Some(m.uuid) =>
+                {
+                    let _ = write_marker(&dir, &Marker { session: Some(id), ..m });
+                    None
+                }
+                _ => Some(Waiting { dir, meta }),
+            }
         })
         .collect())
 }
@@ -193,9 +248,15 @@ pub fn rows(
 
 /// Marks a call as sent to `destination` (after the database committed it).
 pub fn mark_sent(dir: &Path, uuid: uuid::Uuid, destination: &str) -> Result<(), TeamError> {
-    let marker = Marker { uuid, destination: destination.to_string(), synced_unix_s: now_unix_s() };
+    let session = dir.file_name().and_then(|n| n.to_str()).map(str::to_string);
+    let marker =
+        Marker { uuid, destination: destination.to_string(), synced_unix_s: now_unix_s(), session };
+    write_marker(dir, &marker)
+}
+
+fn write_marker(dir: &Path, marker: &Marker) -> Result<(), TeamError> {
     let path = dir.join(MARKER);
-    let text = serde_json::to_vec_pretty(&marker).expect("marker serialises");
+    let text = serde_json::to_vec_pretty(marker).expect("marker serialises");
     private::replace_file(&path, &text, false).map_err(|source| TeamError::Io { path, source })
 }
 
@@ -264,6 +325,36 @@ mod tests {
         // Deleting the file puts it back in the queue.
         std::fs::remove_file(dir.join(REFUSED)).unwrap();
         assert_eq!(count_waiting(&root, "db team north").unwrap(), 1);
+    }
+
+    #[test]
+    fn a_marker_from_before_markers_named_their_folder_still_counts_and_is_named_once() {
+        let root = root("old-marker");
+        let dir = finished_call(&root);
+        let uuid = store::load_meta(&dir).unwrap().uuid.unwrap();
+        let old = serde_json::json!({"uuid": uuid, "destination": "d", "synced_unix_s": 5});
+        std::fs::write(dir.join(MARKER), old.to_string()).unwrap();
+        assert_eq!(count_waiting(&root, "d").unwrap(), 0);
+        let marker: Marker = read_small(&dir.join(MARKER)).unwrap();
+        let id = dir.file_name().unwrap().to_str().unwrap();
+        assert_eq!((marker.session.as_deref(), marker.synced_unix_s), (Some(id), 5));
+        // A marker under another UUID is no longer this call's row.
+        let other = serde_json::json!({"uuid": uuid::Uuid::new_v4(), "destination": "d",
+            "synced_unix_s": 5});
+        std::fs::write(dir.join(MARKER), other.to_string()).unwrap();
+        assert_eq!(count_waiting(&root, "d").unwrap(), 1);
+    }
+
+    #[test]
+    fn a_damaged_session_is_listed_with_its_reason_and_never_waits() {
+        let root = root("damaged");
+        let dir = finished_call(&root);
+        std::fs::write(dir.join("session.json"), "{\"id\": ").unwrap();
+        assert_eq!(count_waiting(&root, "d").unwrap(), 0);
+        let damaged = damaged(&root).unwrap();
+        assert_eq!(damaged.len(), 1);
+        assert_eq!(damaged[0].id, dir.file_name().unwrap().to_str().unwrap());
+        assert!(damaged[0].reason.contains("damaged session file"), "{}", damaged[0].reason);
     }
 
     #[test]

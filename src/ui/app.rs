@@ -505,7 +505,11 @@ impl eframe::App for CoachApp {
         let targets = self.targets();
         let team_sync = self.team.as_ref().map(|link| {
             let status = link.status();
-            crate::ui::views::TeamSyncLine { waiting: status.waiting, connected: status.connected }
+            crate::ui::views::TeamSyncLine {
+                waiting: status.waiting,
+                connected: status.connected,
+                set_aside: status.set_aside.unwrap_or(0),
+            }
         });
         let view = View {
             state: &state,

@@ -186,6 +186,52 @@ impl Postgres {
         );
     }
 
+    /// Turns TLS on with this certificate and key (PEM), as a centre with its own CA would:
+    /// the files are copied into the cluster's folder (the key private to the server's
+    /// user, which PostgreSQL insists on) and the configuration reloaded, no restart.
+    pub fn enable_tls(&self, cert: &Path, key: &Path) {
+        use std::os::unix::fs::PermissionsExt;
+        let (server_cert, server_key) = (self.dir.join("server.crt"), self.dir.join("server.key"));
+        std::fs::copy(cert, &server_cert).unwrap();
+        std::fs::copy(key, &server_key).unwrap();
+        std::fs::set_permissions(&server_key, std::fs::Permissions::from_mode(0o600)).unwrap();
+        if let Some(user) = &self.run_as {
+            let (uid, gid) = uid_gid(user).expect("the unprivileged user exists");
+            for file in [&server_cert, &server_key] {
+                std::os::unix::fs::chown(file, Some(uid), Some(gid)).unwrap();
+            }
+        }
+        let mut admin = self.admin();
+        // ALTER SYSTEM runs outside a transaction: one statement at a time.
+        for (name, value) in [
+            ("ssl_cert_file", server_cert.display().to_string()),
+            ("ssl_key_file", server_key.display().to_string()),
+            ("ssl", "on".to_string()),
+        ] {
+            admin.batch_execute(&format!("ALTER SYSTEM SET {name} = '{value}'")).unwrap();
+        }
+        admin.batch_execute("SELECT pg_reload_conf()").unwrap();
+        // The reload is signalled, not waited for: wait until a new session sees it.
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            let on: String = self.admin().query_one("SHOW ssl", &[]).unwrap().get(0);
+            if on == "on" {
+                break;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "TLS did not come on: {}",
+                std::fs::read_to_string(self.dir.join("server.log")).unwrap_or_default()
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
+    /// `login`'s URL with TLS required (the app's default) and the certificate checked.
+    pub fn tls_url(&self, login: &str) -> String {
+        format!("postgresql://{login}@127.0.0.1:{}/postgres", self.port)
+    }
+
     /// `login`'s URL. The throwaway server has no certificate, and the app requires TLS
     /// unless the URL says otherwise: `sslmode=disable`, as README tells a centre to write
     /// for a server on the same machine.

@@ -14,6 +14,12 @@ word_table! {
         pub offline: &'static str,
         /// Before the first count.
         pub starting: &'static str,
+        /// Appended when `{n}` calls are set aside (team sync cannot send them).
+        pub set_aside: &'static str,
+        /// The same for one call.
+        pub set_aside_one: &'static str,
+        /// The set-aside count's tooltip: where the reasons are.
+        pub set_aside_hint: &'static str,
     }
 }
 
@@ -22,6 +28,9 @@ pub const ZH: TeamStrings = TeamStrings {
     up_to_date: "团队同步：已同步",
     offline: "（离线）",
     starting: "团队同步：连接中",
+    set_aside: "，{n} 通电话未能发送",
+    set_aside_one: "，1 通电话未能发送",
+    set_aside_hint: "speech-coach team sync 会说明为什么",
 };
 
 pub const EN: TeamStrings = TeamStrings {
@@ -29,6 +38,9 @@ pub const EN: TeamStrings = TeamStrings {
     up_to_date: "team sync: up to date",
     offline: " (offline)",
     starting: "team sync: connecting",
+    set_aside: "; {n} calls could not be sent",
+    set_aside_one: "; 1 call could not be sent",
+    set_aside_hint: "speech-coach team sync lists why",
 };
 
 pub fn team_strings(lang: UiLang) -> &'static TeamStrings {

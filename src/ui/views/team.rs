@@ -16,6 +16,9 @@ pub struct TeamSyncLine {
     pub waiting: Option<usize>,
     /// The last exchange with the database went through.
     pub connected: bool,
+    /// Calls set aside: team sync cannot send them (a figure out of range, a row the
+    /// database refused), so they wait no more and are counted apart.
+    pub set_aside: usize,
 }
 
 impl View<'_> {
@@ -31,14 +34,28 @@ impl View<'_> {
         if !line.connected && line.waiting.is_some() {
             text.push_str(t.offline);
         }
+        // A call set aside is never sent by waiting longer: said on every repaint, or the
+        // agent would only learn of it from `team sync` (issue 22).
+        match line.set_aside {
+            0 => {}
+            1 => text.push_str(t.set_aside_one),
+            n => text.push_str(&fill(t.set_aside, &[("n", &n.to_string())])),
+        }
         Some(text)
     }
 
     pub(super) fn team_sync_line(&self, ui: &mut Ui) {
         let Some(text) = self.team_sync_text() else { return };
-        let waiting = self.team_sync.and_then(|l| l.waiting).unwrap_or(0) > 0;
+        let line = self.team_sync.expect("a line when there is text");
         let text = RichText::new(text).small();
-        ui.label(if waiting { text.color(band_color(Band::Amber)) } else { text.weak() });
+        if line.set_aside > 0 {
+            ui.label(text.color(band_color(Band::Red)))
+                .on_hover_text(team_strings(self.ui_lang).set_aside_hint);
+        } else if line.waiting.unwrap_or(0) > 0 {
+            ui.label(text.color(band_color(Band::Amber)));
+        } else {
+            ui.label(text.weak());
+        }
     }
 }
 
@@ -78,7 +95,7 @@ mod tests {
 
     #[test]
     fn the_line_counts_waiting_calls_says_offline_and_is_absent_when_team_sync_is_off() {
-        let line = |waiting, connected| Some(TeamSyncLine { waiting, connected });
+        let line = |waiting, connected| Some(TeamSyncLine { waiting, connected, set_aside: 0 });
         assert_eq!(text(UiLang::Zh, None), None);
         assert_eq!(text(UiLang::Zh, line(Some(3), true)).unwrap(), "团队同步：3 条待发");
         assert_eq!(
@@ -87,5 +104,23 @@ mod tests {
         );
         assert_eq!(text(UiLang::En, line(Some(0), true)).unwrap(), "team sync: up to date");
         assert_eq!(text(UiLang::En, line(None, false)).unwrap(), "team sync: connecting");
+    }
+
+    #[test]
+    fn calls_set_aside_are_counted_apart_in_both_languages() {
+        let line = |waiting, set_aside| Some(TeamSyncLine { waiting, connected: true, set_aside });
+        assert_eq!(
+            text(UiLang::En, line(Some(0), 2)).unwrap(),
+            "team sync: up to date; 2 calls could not be sent"
+        );
+        assert_eq!(
+            text(UiLang::Zh, line(Some(3), 1)).unwrap(),
+            "团队同步：3 条待发，1 通电话未能发送"
+        );
+        assert_eq!(
+            text(UiLang::En, line(Some(3), 1)).unwrap(),
+            "team sync: 3 waiting; 1 call could not be sent"
+        );
+        assert_eq!(text(UiLang::En, line(Some(0), 0)).unwrap(), "team sync: up to date");
     }
 }
