@@ -10,14 +10,13 @@
 //! and deleting it removed the original and left the copy unreachable (issue 22 D6).
 //!
 //! Split out of `store.rs` for size, not as a layer of its own: it reads what the store
-//! writes, in the store's types ([`SessionMeta`], [`StoreError`]), and the store names new
-//! sessions with [`session_id`]. So the two files import each other, and `store`
-//! re-exports what callers need from here.
+//! writes, in the types of `meta.rs` ([`SessionMeta`], [`StoreError`]), and the store
+//! names new sessions with [`session_id`] and re-exports what callers need from here.
 
 use std::path::{Path, PathBuf};
 
+use super::meta::{SessionMeta, StoreError};
 use super::ranges;
-use super::store::{SessionMeta, StoreError};
 use crate::platform::files::{self, Links};
 use crate::platform::json;
 

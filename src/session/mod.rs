@@ -7,6 +7,7 @@
 pub mod catalog;
 pub mod frames;
 pub mod history;
+pub mod meta;
 pub mod ranges;
 pub mod recorder;
 pub mod repair;

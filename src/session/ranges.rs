@@ -11,7 +11,7 @@
 
 use std::ops::RangeInclusive;
 
-use super::store::SessionMeta;
+use super::meta::SessionMeta;
 
 /// The longest a stored session can run: a week. A call is minutes long; a session left
 /// running over a weekend is still under this, and any time beyond it is a damaged number
