@@ -146,8 +146,12 @@ impl Coach {
     /// Conversation cues that hold at `t`, given the agent's own readings.
     fn conversation_cues(&self, t: f64, fast: bool, loud: bool, active: &mut Vec<Condition>) {
         let Some(c) = self.conversation else { return };
-        if c.hold_alert != HoldAlert::None {
-            active.push(Condition::red(Cue::HoldTooLong));
+        // In the hold timer's colour: amber from the warning (25 s), red past the limit
+        // (30 s); a red line over an amber "保持 27 秒" said two things at once.
+        match c.hold_alert {
+            HoldAlert::None => {}
+            HoldAlert::Warn => active.push(Condition { cue: Cue::HoldTooLong, band: Band::Amber }),
+            HoldAlert::Alarm => active.push(Condition::red(Cue::HoldTooLong)),
         }
         if c.interrupted_at_s.is_some_and(|at| t - at <= INTERRUPTION_CUE_S) {
             active.push(Condition::red(Cue::LetCallerFinish));
@@ -436,6 +440,28 @@ mod tests {
         }
         // It is still raised where the microphone is far too quiet for this agent.
         assert!(states.iter().any(|(l, s)| *l == -55.0 && s.mic_too_quiet));
+    }
+
+    #[test]
+    fn the_hold_cue_takes_the_hold_timers_colour_amber_at_the_warning_red_past_the_limit() {
+        let mut c = Coach::new(Lang::Zh, None);
+        let mut t = 0.0;
+        let mut hold = |c: &mut Coach, alert: HoldAlert, seconds: f64| {
+            let mut last = CoachState::default();
+            for _ in 0..(seconds * 100.0) as usize {
+                let conversation = LiveConversation { hold_alert: alert, ..Default::default() };
+                c.set_conversation(Some(conversation));
+                let silent = Frame { time_s: t, level_dbfs: -80.0, ..Default::default() };
+                last = *c.push(&silent);
+                t += 0.01;
+            }
+            last
+        };
+        hold(&mut c, HoldAlert::None, 1.0);
+        let warned = hold(&mut c, HoldAlert::Warn, 3.0);
+        assert_eq!(warned.headline, Headline::Cue { cue: Cue::HoldTooLong, band: Band::Amber });
+        let over = hold(&mut c, HoldAlert::Alarm, 1.0);
+        assert_eq!(over.headline, Headline::Cue { cue: Cue::HoldTooLong, band: Band::Red });
     }
 
     #[test]
