@@ -83,7 +83,7 @@ impl Cue {
 }
 
 /// A cue whose condition holds now, and how far off it is: a gauge cue takes its gauge's
-/// band (amber or red); every other condition counts as red.
+/// band (amber or red), a long hold its timer's; every other condition counts as red.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Condition {
     pub cue: Cue,

@@ -69,7 +69,7 @@ const BAND_MARGIN: [f32; 3] = [0.03, 0.5, 0.2];
 /// 2 s a −10 dBFS agent's line switched between the two every 5–10 s).
 const CLIP_HOLD_S: f64 = 5.0;
 /// The microphone is "too quiet" once the active level has stayed under
-/// [`targets::MIC_TOO_QUIET_DBFS`] this long: the active level of a word's quiet onset
+/// [`Coach::mic_quiet_limit_dbfs`] this long: the active level of a word's quiet onset
 /// dips under it for a moment (issue 23 saw a −36 dB flash at speech onset)…
 const MIC_QUIET_HOLD_S: f64 = 3.0;
 /// …and fine again once it is this far over the limit, so a level wobbling across the
@@ -146,8 +146,12 @@ impl Coach {
     /// Conversation cues that hold at `t`, given the agent's own readings.
     fn conversation_cues(&self, t: f64, fast: bool, loud: bool, active: &mut Vec<Condition>) {
         let Some(c) = self.conversation else { return };
-        if c.hold_alert != HoldAlert::None {
-            active.push(Condition::red(Cue::HoldTooLong));
+        // In the hold timer's colour: amber from the warning (25 s), red past the limit
+        // (30 s); a red line over an amber "保持 27 秒" said two things at once.
+        match c.hold_alert {
+            HoldAlert::None => {}
+            HoldAlert::Warn => active.push(Condition { cue: Cue::HoldTooLong, band: Band::Amber }),
+            HoldAlert::Alarm => active.push(Condition::red(Cue::HoldTooLong)),
         }
         if c.interrupted_at_s.is_some_and(|at| t - at <= INTERRUPTION_CUE_S) {
             active.push(Condition::red(Cue::LetCallerFinish));
@@ -169,21 +173,35 @@ impl Coach {
         self.baseline.map_or(targets::DEFAULT_NORMAL_LEVEL_DBFS, |b| b.active_level_dbfs)
     }
 
+    /// The active level under which the microphone counts as too quiet: the guidance's
+    /// [`targets::MIC_TOO_QUIET_DBFS`], or lower where the volume gauge would not yet be red
+    /// there. After a calibration on a quiet headset (normal −38 dBFS) −41 dBFS is −3 dB
+    /// on the gauge, green, and the alarm said "too quiet" over it in red (issue 23). So
+    /// the alarm starts no higher than [`MIC_QUIET_RELEASE_DB`] under the gauge's red edge
+    /// on the quiet side, and is released at that edge at the latest: whenever it is up,
+    /// the gauge reads red too. Without a calibration the default normal (−26 dBFS) puts
+    /// that point at −37 dBFS, so the guidance's −40 stands.
+    fn mic_quiet_limit_dbfs(&self) -> f32 {
+        let red_edge = self.normal_level() + self.targets.volume_relative_db.amber.0;
+        targets::MIC_TOO_QUIET_DBFS.min(red_edge - MIC_QUIET_RELEASE_DB)
+    }
+
     /// Whether the microphone is too quiet at `t`, held and released as above. Without an
     /// active level (nobody speaks) the alarm stays as it was: a pause does not make a
     /// quiet microphone loud, and clearing it there let the line alternate between it and
     /// a nudge at every sentence.
     fn quiet_mic(&mut self, t: f64, active_level_dbfs: Option<f32>) -> bool {
+        let limit = self.mic_quiet_limit_dbfs();
         let (since, raised) = &mut self.quiet_mic;
         match active_level_dbfs {
             None => *since = None,
-            Some(l) if l < targets::MIC_TOO_QUIET_DBFS => {
+            Some(l) if l < limit => {
                 let start = *since.get_or_insert(t);
                 *raised |= t - start >= MIC_QUIET_HOLD_S;
             }
             Some(l) => {
                 *since = None;
-                if l >= targets::MIC_TOO_QUIET_DBFS + MIC_QUIET_RELEASE_DB {
+                if l >= limit + MIC_QUIET_RELEASE_DB {
                     *raised = false;
                 }
             }
@@ -387,6 +405,63 @@ mod tests {
         // Wobbling 1–2 dB over the limit keeps it; 3 dB over clears it.
         assert!(feed(6.5, 9.0, -38.5).iter().all(|s| s.mic_too_quiet));
         assert!(!feed(9.0, 9.5, -36.0).last().unwrap().mic_too_quiet);
+    }
+
+    #[test]
+    fn after_a_calibration_on_a_quiet_headset_the_quiet_mic_alarm_is_up_only_with_a_red_gauge() {
+        // Calibrated at −38 dBFS: the volume gauge is green down to −42, amber to −46.
+        let baseline = Baseline {
+            pitch_median_hz: 150.0,
+            pitch_spread_st: 8.0,
+            active_level_dbfs: -38.0,
+            syllables_per_min: 150.0,
+        };
+        let mut c = Coach::new(Lang::Zh, Some(baseline));
+        let mut t = 0.0;
+        let mut states = Vec::new();
+        // Down and back up in 1 dB steps, each held 4 s (past the alarm's 3 s hold).
+        let levels: Vec<f32> = (38..=58).chain((38..58).rev()).map(|l| -(l as f32)).collect();
+        for level in levels {
+            for _ in 0..400 {
+                states.push((level, *c.push(&frame(t, 150.0, level, 8.0))));
+                t += 0.01;
+            }
+        }
+        // −41 dBFS is −3 dB, green: once the old absolute −40 dBFS raised the alarm here.
+        let at_41: Vec<&CoachState> =
+            states.iter().filter(|(l, _)| *l == -41.0).map(|(_, s)| s).collect();
+        assert!(at_41.iter().all(|s| s.volume.band == Some(Band::Green) && !s.mic_too_quiet));
+        // Whenever the alarm (or its cue) is up, the gauge reads red on the quiet side.
+        for (level, s) in &states {
+            if s.mic_too_quiet || s.cue == Some(Cue::MicTooQuiet) {
+                assert_eq!(s.volume.band, Some(Band::Red), "{level} dBFS: {s:?}");
+                assert!(s.volume.value.unwrap() < 0.0, "{level} dBFS");
+            }
+        }
+        // It is still raised where the microphone is far too quiet for this agent.
+        assert!(states.iter().any(|(l, s)| *l == -55.0 && s.mic_too_quiet));
+    }
+
+    #[test]
+    fn the_hold_cue_takes_the_hold_timers_colour_amber_at_the_warning_red_past_the_limit() {
+        let mut c = Coach::new(Lang::Zh, None);
+        let mut t = 0.0;
+        let mut hold = |c: &mut Coach, alert: HoldAlert, seconds: f64| {
+            let mut last = CoachState::default();
+            for _ in 0..(seconds * 100.0) as usize {
+                let conversation = LiveConversation { hold_alert: alert, ..Default::default() };
+                c.set_conversation(Some(conversation));
+                let silent = Frame { time_s: t, level_dbfs: -80.0, ..Default::default() };
+                last = *c.push(&silent);
+                t += 0.01;
+            }
+            last
+        };
+        hold(&mut c, HoldAlert::None, 1.0);
+        let warned = hold(&mut c, HoldAlert::Warn, 3.0);
+        assert_eq!(warned.headline, Headline::Cue { cue: Cue::HoldTooLong, band: Band::Amber });
+        let over = hold(&mut c, HoldAlert::Alarm, 1.0);
+        assert_eq!(over.headline, Headline::Cue { cue: Cue::HoldTooLong, band: Band::Red });
     }
 
     #[test]

@@ -288,6 +288,7 @@ fn timeline(r: &Report, c: &CallConversation, w: &Words) -> String {
         .map(|e| svg::Stretch {
             start_s: e.time_s,
             length_s: f64::from(e.duration_s),
+            kind: event_name(lang, e.kind).into(),
             label: format!(
                 "{} {} {}",
                 event_name(lang, e.kind),
@@ -307,6 +308,7 @@ fn timeline(r: &Report, c: &CallConversation, w: &Words) -> String {
         ],
         &stretches,
         &markers,
+        w.several_events,
         r.duration_s,
     );
     let _ = write!(
@@ -343,6 +345,7 @@ fn plots_section(html: &mut String, r: &Report, w: &Words) {
         y_range: ((lo * 0.4).floor(), (hi * 1.5).ceil()),
         band: Some(r.pace_target),
         markers: &markers,
+        several: w.several_cues,
         x_max: r.duration_s,
     }));
     // Level against the agent's normal when there is one to compare with (±4 dB green,
@@ -363,6 +366,7 @@ fn plots_section(html: &mut String, r: &Report, w: &Words) {
         y_range: range,
         band,
         markers: &markers,
+        several: w.several_cues,
         x_max: r.duration_s,
     }));
     let pitch: Vec<(f64, f32)> =
@@ -375,6 +379,7 @@ fn plots_section(html: &mut String, r: &Report, w: &Words) {
         y_range: (60.0, 400.0),
         band: None,
         markers: &markers,
+        several: w.several_cues,
         x_max: r.duration_s,
     }));
 }

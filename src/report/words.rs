@@ -30,6 +30,10 @@ word_table! {
         pub plots_legend: &'static str,
         pub cues_shown: &'static str,
         pub no_cues: &'static str,
+        /// A plot's label counting close cues of different kinds ("{n}" the count).
+        pub several_cues: &'static str,
+        /// The timeline's label counting close events of different kinds.
+        pub several_events: &'static str,
         pub duration: &'static str,
         pub talk_time: &'static str,
         pub pace: &'static str,
@@ -121,6 +125,8 @@ pub const ZH: Words = Words {
     plots_legend: "绿色区域：目标范围；红色竖线：当时显示的提示。",
     cues_shown: "通话中显示的提示",
     no_cues: "这通电话没有提示。",
+    several_cues: "{n} 个提示",
+    several_events: "{n} 个事件",
     duration: "时长",
     talk_time: "说话时间",
     pace: "语速",
@@ -211,6 +217,8 @@ pub const EN: Words = Words {
     plots_legend: "Green area: the target band; red lines: the cues you were shown.",
     cues_shown: "Cues shown during the call",
     no_cues: "No cues during this call.",
+    several_cues: "{n} cues",
+    several_events: "{n} events",
     duration: "Duration",
     talk_time: "Talk time",
     pace: "Pace",

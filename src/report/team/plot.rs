@@ -47,7 +47,7 @@ pub fn day_plot(p: &DayPlot) -> String {
     let pad = (hi - lo) * 0.05;
     let (lo, hi) = (lo - pad, hi + pad);
     let n = p.days.len().max(2);
-    let frame = PlotFrame { height: HEIGHT };
+    let frame = PlotFrame::new(HEIGHT);
     let (left, right) = PlotFrame::x_ends();
     let x = |i: usize| left + (right - left) * i as f64 / (n - 1) as f64;
     let y = |v: f32| frame.y(v, (lo, hi));
