@@ -79,7 +79,6 @@ fn store_call(root: &Path, id: u64, kind: SessionKind) -> SessionMeta {
         speech_s: 60.0 + (id % 7) as f64,
         turn_s: 80.0,
         chars_per_min: Some(140.0 + (id % 50) as f32),
-        level_active_dbfs: Some(-25.0),
         pitch_spread_st: Some(6.0),
         ..Summary::empty()
     };

@@ -92,7 +92,6 @@ pub fn call(centre: &Centre, n: u64, last_day: i64) -> CallSummary {
         speech_s: 100.0 + 40.0 * r(6),
         turn_s: 120.0 + 40.0 * r(7),
         pace_per_min: Some(pace),
-        level_active_dbfs: Some(level),
         volume_relative_db: Some(level + 26.0),
         pitch_median_hz: Some(180.0 + 40.0 * r(8)),
         pitch_spread_st: Some(spread),

@@ -29,7 +29,6 @@ pub struct Sums {
     pub pace_zh: (f64, f64),
     pub pace_en: (f64, f64),
     pub volume: (f64, f64),
-    pub level: (f64, f64),
     pub spread: (f64, f64),
     /// The flat-voice floor, weighted like the spread it is compared with.
     pub floor: (f64, f64),
@@ -38,7 +37,8 @@ pub struct Sums {
     pub dead_air: i64,
     pub holds_over_30s: i64,
     pub talk_share: (f64, f64),
-    /// Level and spread over the first and the last third of an agent-day's calls.
+    /// Level (against the agent's normal) and spread over the first and the last third of
+    /// an agent-day's calls.
     pub first_level: (f64, f64),
     pub last_level: (f64, f64),
     pub first_spread: (f64, f64),
@@ -61,7 +61,6 @@ impl Sums {
         self.pace_zh = add2(self.pace_zh, o.pace_zh);
         self.pace_en = add2(self.pace_en, o.pace_en);
         self.volume = add2(self.volume, o.volume);
-        self.level = add2(self.level, o.level);
         self.spread = add2(self.spread, o.spread);
         self.floor = add2(self.floor, o.floor);
         self.heard += o.heard;
@@ -95,7 +94,6 @@ impl Sums {
                 Lang::En => self.pace_en,
             }),
             volume_relative_db: mean(self.volume),
-            level_active_dbfs: mean(self.level),
             pitch_spread_st: mean(self.spread),
             spread_floor_st: mean(self.floor),
             calls_heard: self.heard,
@@ -117,7 +115,6 @@ pub struct Figures {
     pub lang: Lang,
     pub pace_per_min: Option<f32>,
     pub volume_relative_db: Option<f32>,
-    pub level_active_dbfs: Option<f32>,
     pub pitch_spread_st: Option<f32>,
     pub spread_floor_st: Option<f32>,
     pub calls_heard: i64,
@@ -230,7 +227,9 @@ WITH c AS (
     SELECT login::text AS who, last_value(agent) OVER w AS name,
            day, lang, started_at,
            pace_per_min::float8 AS pace, turn_s::float8 AS turn, speech_s::float8 AS talk,
-           volume_relative_db::float8 AS volume, level_active_dbfs::float8 AS level,
+           -- The tiring test compares the level of a day's first and last calls: against
+           -- the agent's normal, as sent (the absolute level is not, issue 22 S7).
+           volume_relative_db::float8 AS volume, volume_relative_db::float8 AS level,
            pitch_spread_st::float8 AS spread, spread_floor_st::float8 AS floor,
            heard_caller, agent_interruptions, dead_air_count, holds_over_30s,
            agent_talk_share::float8 AS share,
@@ -247,7 +246,6 @@ SELECT who, day::text AS day_text, count(*),
     coalesce(sum(pace * turn) FILTER (WHERE lang = 'en'), 0),
     coalesce(sum(turn) FILTER (WHERE lang = 'en' AND pace IS NOT NULL), 0),
     coalesce(sum(volume * talk), 0), coalesce(sum(talk) FILTER (WHERE volume IS NOT NULL), 0),
-    coalesce(sum(level * talk), 0), coalesce(sum(talk) FILTER (WHERE level IS NOT NULL), 0),
     coalesce(sum(spread * talk), 0), coalesce(sum(talk) FILTER (WHERE spread IS NOT NULL), 0),
     coalesce(sum(floor * talk) FILTER (WHERE spread IS NOT NULL), 0),
     count(*) FILTER (WHERE heard_caller),
@@ -277,7 +275,7 @@ pub fn agent_days(
     // then day), with the login beside it when the two differ.
     let mut labels = std::collections::HashMap::new();
     for r in &rows {
-        let (who, name): (String, String) = (r.get(0), r.get(28));
+        let (who, name): (String, String) = (r.get(0), r.get(26));
         let label = if name.to_lowercase() == who.to_lowercase() {
             who.clone()
         } else {
@@ -295,18 +293,17 @@ pub fn agent_days(
                 pace_zh: p(3),
                 pace_en: p(5),
                 volume: p(7),
-                level: p(9),
-                spread: p(11),
-                floor: (f(13), f(12)),
-                heard: r.get(14),
-                interruptions: r.get(15),
-                dead_air: r.get(16),
-                holds_over_30s: r.get(17),
-                talk_share: p(18),
-                first_level: p(20),
-                last_level: p(22),
-                first_spread: p(24),
-                last_spread: p(26),
+                spread: p(9),
+                floor: (f(11), f(10)),
+                heard: r.get(12),
+                interruptions: r.get(13),
+                dead_air: r.get(14),
+                holds_over_30s: r.get(15),
+                talk_share: p(16),
+                first_level: p(18),
+                last_level: p(20),
+                first_spread: p(22),
+                last_spread: p(24),
                 tiring_days: 0,
             };
             let who: String = r.get(0);
@@ -404,7 +401,6 @@ mod tests {
             calls,
             pace_zh: (pace * 60.0 * calls as f64, 60.0 * calls as f64),
             volume: (0.0, 50.0),
-            level: (-26.0 * 50.0, 50.0),
             spread: (6.0 * 50.0, 50.0),
             floor: (5.0 * 50.0, 50.0),
             first_level: (first_level, 1.0),

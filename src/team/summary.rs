@@ -34,7 +34,8 @@ pub struct CallSummary {
     pub speech_s: f32,
     pub turn_s: f32,
     pub pace_per_min: Option<f32>,
-    pub level_active_dbfs: Option<f32>,
+    /// The level against the agent's normal only: the absolute level is not sent, since
+    /// with both the calibrated baseline would be their difference (issue 22, S7).
     pub volume_relative_db: Option<f32>,
     pub pitch_median_hz: Option<f32>,
     pub pitch_spread_st: Option<f32>,
@@ -110,7 +111,6 @@ impl CallSummary {
                 Lang::En => s.words_per_min,
             }
             .or_else(|| s.syllables_per_min.map(|p| meta.lang.pace_from_syllables(p))),
-            level_active_dbfs: s.level_active_dbfs,
             volume_relative_db: s.level_active_dbfs.map(|l| l - normal),
             pitch_median_hz: s.pitch_median_hz,
             pitch_spread_st: s.pitch_spread_st,
@@ -175,7 +175,6 @@ impl CallSummary {
         ];
         let figures = [
             ("pace_per_min", self.pace_per_min, ranges::PACE_PER_MIN),
-            ("level_active_dbfs", self.level_active_dbfs, ranges::LEVEL_DBFS),
             ("volume_relative_db", self.volume_relative_db, ranges::RELATIVE_DB),
             ("pitch_median_hz", self.pitch_median_hz, ranges::PITCH_HZ),
             ("pitch_spread_st", self.pitch_spread_st, SPREAD_ST),
@@ -272,6 +271,31 @@ mod tests {
     }
 
     #[test]
+    fn the_row_does_not_tell_the_agents_calibrated_level() {
+        // Issue 22 S7: with the absolute level beside the relative one, the baseline was
+        // their difference. Two agents calibrated 8 dB apart, each 2 dB over their normal:
+        // the rows are the same, so neither normal can be read from them.
+        let baseline = |level: f32| Baseline {
+            pitch_median_hz: 200.0,
+            pitch_spread_st: 4.0,
+            active_level_dbfs: level,
+            syllables_per_min: 200.0,
+        };
+        let call_at = |level: f32| {
+            let mut m = meta();
+            m.summary.as_mut().unwrap().level_active_dbfs = Some(level);
+            m
+        };
+        let row = |level: f32, normal: f32| {
+            let by = Sender { baseline: Some(baseline(normal)), ..BY };
+            serde_json::to_value(CallSummary::from_meta(&call_at(level), "d", by).unwrap()).unwrap()
+        };
+        let (a, b) = (row(-20.0, -22.0), row(-28.0, -30.0));
+        assert_eq!(a, b);
+        assert_eq!(a["volume_relative_db"], 2.0);
+    }
+
+    #[test]
     fn demo_runs_rehearsals_and_unfinished_calls_are_never_sent() {
         assert!(CallSummary::from_meta(&meta(), "d", BY).is_some());
         for kind in [SessionKind::Demo, SessionKind::Rehearsal] {
@@ -297,7 +321,7 @@ mod tests {
         type Damage = fn(&mut CallSummary);
         let cases: [(&str, Damage); 5] = [
             ("ended_unix_s", |r| r.ended_unix_s = Some(100_000_000_000_000)),
-            ("level_active_dbfs", |r| r.level_active_dbfs = Some(f32::INFINITY)),
+            ("volume_relative_db", |r| r.volume_relative_db = Some(f32::INFINITY)),
             ("pace_per_min", |r| r.pace_per_min = Some(f32::NAN)),
             ("duration_s", |r| r.duration_s = 1e30),
             ("holds", |r| r.holds = Some(-1)),
