@@ -456,7 +456,7 @@ mod tests {
         std::fs::write(&broken, "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n")
             .unwrap();
         for (path, says) in [
-            (&missing, "No such file"),
+            (&missing, "cannot read the CA certificate"),
             (&text, "not a PEM certificate"),
             (&broken, "not a readable PEM certificate"),
             (&tmp.path().to_path_buf(), "not a regular file (a folder)"),
