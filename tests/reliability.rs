@@ -412,20 +412,24 @@ fn a_closed_pipe_ends_every_command_quietly() {
     }
 }
 
+/// `path` (replaced) as a FIFO: reading it waits for a writer that never comes.
+fn mkfifo(path: &Path) {
+    let _ = std::fs::remove_file(path);
+    assert!(Command::new("mkfifo").arg(path).status().unwrap().success());
+}
+
+/// `path` (replaced) as a link to /dev/zero: reading it never ends.
+fn zero(path: &Path) {
+    let _ = std::fs::remove_file(path);
+    std::os::unix::fs::symlink("/dev/zero", path).unwrap();
+}
+
 #[test]
 fn a_fifo_or_a_link_to_dev_zero_in_place_of_a_stored_file_hangs_no_command() {
     // Issue 22 C4: reading a FIFO waits for a writer that never comes, and /dev/zero
     // never ends: `sessions`, `history`, `report` and `team sync` hung on either.
     let dir = scratch("special-files");
     let data = dir.join("data");
-    let mkfifo = |path: &Path| {
-        let _ = std::fs::remove_file(path);
-        assert!(Command::new("mkfifo").arg(path).status().unwrap().success());
-    };
-    let zero = |path: &Path| {
-        let _ = std::fs::remove_file(path);
-        std::os::unix::fs::symlink("/dev/zero", path).unwrap();
-    };
     fake_session(&data, "1764000000", "mic");
     mkfifo(&fake_session(&data, "1764000100", "mic").join("session.json"));
     zero(&fake_session(&data, "1764000200", "mic").join("session.json"));
@@ -477,30 +481,14 @@ fn a_fifo_or_a_link_to_dev_zero_in_place_of_a_recording_or_the_pace_profile_hang
     let dir = scratch("special-recordings");
     let data = dir.join("data");
     let limit = Duration::from_secs(20);
-    let mkfifo = |path: &Path| {
-        let _ = std::fs::remove_file(path);
-        assert!(Command::new("mkfifo").arg(path).status().unwrap().success());
-    };
-    let zero = |path: &Path| {
-        let _ = std::fs::remove_file(path);
-        std::os::unix::fs::symlink("/dev/zero", path).unwrap();
-    };
 
     // One second of silence to rehearse on: the run itself is not what is tested.
     let take = dir.join("take.wav");
-    let spec = hound::WavSpec {
-        channels: 1,
-        sample_rate: 16_000,
-        bits_per_sample: 16,
-        sample_format: hound::SampleFormat::Int,
-    };
-    let mut w = hound::WavWriter::create(&take, spec).unwrap();
-    (0..16_000).for_each(|_| w.write_sample(0i16).unwrap());
-    w.finalize().unwrap();
+    common::calls::write_wav(&take, &[0.0; common::calls::RATE as usize]);
     let script =
         std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("assets/scripts/support-en.md");
     let profile = dir.join("pace-profile.json");
-    for (make, what) in [(&mkfifo as &dyn Fn(&Path), "a FIFO"), (&zero, "a device")] {
+    for (make, what) in [(mkfifo as fn(&Path), "a FIFO"), (zero, "a device")] {
         make(&profile);
         let mut rehearse = common::isolated(&dir);
         rehearse.args(["rehearse", path_str(&script), "--recording", path_str(&take)]);
