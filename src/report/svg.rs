@@ -14,6 +14,7 @@
 use std::fmt::Write as _;
 
 use crate::session::when::clock;
+use crate::words::fill;
 
 pub const GREEN: &str = "#2ea043";
 pub const AMBER: &str = "#e6a014";
@@ -236,7 +237,7 @@ impl Frame {
             let (first, last) = (group[0].x, group[group.len() - 1].x);
             let _ = write!(
                 svg,
-                r#"<text class="plot-label" x="{:.1}" y="{:.1}" font-size="{LABEL_FONT}" fill="{color}">{}</text><line x1="{first:.1}" x2="{first:.1}" y1="{:.1}" y2="{band_bottom:.1}" stroke="{color}" opacity="0.7"/>"#,
+                r#"<text x="{:.1}" y="{:.1}" font-size="{LABEL_FONT}" fill="{color}">{}</text><line x1="{first:.1}" x2="{first:.1}" y1="{:.1}" y2="{band_bottom:.1}" stroke="{color}" opacity="0.7"/>"#,
                 p.x0 + LABEL_PAD,
                 row_bottom - LABEL_DESCENT,
                 esc(&p.text),
@@ -276,7 +277,7 @@ fn label_band_height() -> f64 {
 /// "×", which CJK faces draw full-width; a capital 0.72 em, anything else 0.6 em (the
 /// widest of those faces' lower-case and digits). Over rather than under: too wide only
 /// leaves more air between labels.
-pub fn text_width(text: &str, font_px: f64) -> f64 {
+fn text_width(text: &str, font_px: f64) -> f64 {
     let em: f64 = text
         .chars()
         .map(|c| match c {
@@ -317,7 +318,7 @@ fn group_text(group: &[Label], several: &str) -> String {
         [first, rest @ ..] if rest.iter().all(|l| l.kind == first.kind) => {
             format!("{} ×{}", first.kind, group.len())
         }
-        _ => several.replace("{n}", &group.len().to_string()),
+        _ => fill(several, &[("n", &group.len().to_string())]),
     }
 }
 
