@@ -90,12 +90,11 @@ fn talk_follows_speech_on_every_held_out_voice_and_level() {
         per_min(cues.1),
         per_min(cues.2)
     );
-    // Issue 20's goal is 5 %. Measured: worst −5.8 % (a caller whose quiet word tails,
-    // 15 dB and more under their level, the lane leaves out; README), every other side
-    // within 4.1 %;
-    // every event found, none invented. The goal is not met on that caller; bounded just
-    // above today's figure so that a worse voice fails here.
-    assert!(errors.iter().all(|e| e.abs() <= 6.0), "talk errors {errors:.1?}");
+    // Issue 20's goal is 5 %. Measured: worst −2.2 %, bias −0.6 % (before the talk lanes
+    // kept the quiet edges of a run, `conversation::spurts`: worst −4.1 %, bias −2.0 %;
+    // before the script's sentences also lost their record-button clicks, worst −5.8 %);
+    // every event found, none invented.
+    assert!(errors.iter().all(|e| e.abs() <= 5.0), "talk errors {errors:.1?}");
     // Measured 3.7–3.8 line changes and 1.0 nudges a minute (11.8 and 2.2 before the cue
     // model of issue 23).
     assert!(per_min(cues.1) <= 5.0 && per_min(cues.2) <= 1.5, "{cues:?}");

@@ -229,9 +229,12 @@ fn the_html_report_of_a_recorded_call_plays_its_replays_in_a_real_browser() {
     assert!((hold - 35.0).abs() < 1.5, "hold {hold}");
     assert!(c["lanes"]["agent"].as_array().unwrap().len() >= 5, "{}", c["lanes"]);
     assert!(c["lanes"]["caller"].as_array().unwrap().len() >= 3, "{}", c["lanes"]);
-    // Three moments, the interruption and the long hold among them, and tips tied to them.
+    // The interruption and the long hold among the moments (at most three: a third, the
+    // fastest 20 s, is chosen only where its replay overlaps neither), and tips tied to
+    // them.
     let moments = en["moments"].as_array().unwrap();
-    assert_eq!(moments.len(), 3, "{moments:?}");
+    assert!((2..=3).contains(&moments.len()), "{moments:?}");
+    let n = moments.len();
     let kinds: Vec<&str> = moments.iter().map(|m| m["kind"].as_str().unwrap()).collect();
     assert!(kinds.contains(&"interruption") && kinds.contains(&"long_hold"), "{kinds:?}");
     assert!(!en["tips"].as_array().unwrap().is_empty());
@@ -252,14 +255,14 @@ fn the_html_report_of_a_recorded_call_plays_its_replays_in_a_real_browser() {
         assert!(
             !html.contains("http://") && !html.contains("https://") && !html.contains("<script")
         );
-        assert_eq!(html.matches("<audio").count(), 3);
-        assert_eq!(html.matches(r#"src="data:audio/wav;base64,"#).count(), 3);
+        assert_eq!(html.matches("<audio").count(), n);
+        assert_eq!(html.matches(r#"src="data:audio/wav;base64,"#).count(), n);
         // The timeline and three plots.
         assert_eq!(html.matches("<svg").count(), 4);
 
         let durations = audio_durations_in_browser(page, &work);
         println!("{}: durations {durations:?}", page.display());
-        assert_eq!(durations.len(), 3, "{durations:?}");
+        assert_eq!(durations.len(), n, "{durations:?}");
         for (d, m) in durations.iter().zip(moments) {
             let d = d.as_f64().unwrap_or_else(|| panic!("an <audio> failed: {d}"));
             // Each replay is 20 s of the recording, cut where the moment is (±0.1 s: the

@@ -132,10 +132,10 @@ impl Conversation {
             [a.talk.push(agent_talk, agent.speech), c.talk.push(caller_talk, caller.speech)];
         self.talking = [agent_talk, caller_talk];
         self.arousal.push(hop, caller_talk, caller.f0_hz, caller.level_dbfs);
-        self.after_hop(hop, changes);
+        self.after_hop(changes);
     }
 
-    fn after_hop(&mut self, hop: u64, changes: [Change; 2]) {
+    fn after_hop(&mut self, changes: [Change; 2]) {
         for (own, other) in [(AGENT, CALLER), (CALLER, AGENT)] {
             let report = self.watches[own].hop(
                 &self.sides[own].talk,
@@ -146,9 +146,9 @@ impl Conversation {
             self.record_interruption(own, report);
         }
         let talking = (0..2).any(|s| self.sides[s].talk.is_open() && changes[s].started.is_none());
-        let started = changes.iter().any(|c| c.started.is_some());
+        let started = changes.iter().filter_map(|c| c.started).min();
         let last_end = self.sides[AGENT].talk.last_end().max(self.sides[CALLER].talk.last_end());
-        if let Some(gap) = self.silences.hop(hop, talking, started, last_end) {
+        if let Some(gap) = self.silences.hop(talking, started, last_end) {
             self.record_gap(gap);
         }
     }
@@ -208,7 +208,7 @@ impl Conversation {
         }
         let changes =
             [AGENT, CALLER].map(|s| Change { started: None, closed: self.sides[s].talk.finish() });
-        self.after_hop(self.hops, changes);
+        self.after_hop(changes);
         self.set_hold(false);
         self.finished = true;
     }

@@ -46,14 +46,14 @@ pub(super) struct Silences {
 }
 
 impl Silences {
-    /// After both sides took hop `hop`: `talking` whether a spurt was open before this
-    /// hop's starts, `started` whether one started at this hop, `last_end` the latest end of
-    /// a closed spurt of either side.
+    /// After both sides took a hop: `talking` whether a spurt was open before this
+    /// hop's starts, `started` where a spurt that started at this hop begins (its quiet
+    /// onset may date it a little back), `last_end` the latest end of a closed spurt of
+    /// either side.
     pub fn hop(
         &mut self,
-        hop: u64,
         talking: bool,
-        started: bool,
+        started: Option<u64>,
         last_end: Option<u64>,
     ) -> Option<Gap> {
         if talking {
@@ -61,9 +61,9 @@ impl Silences {
             return None;
         }
         let from = last_end?;
-        if started {
+        if let Some(start) = started {
             self.since = None;
-            self.judge(from, hop)
+            self.judge(from, start)
         } else {
             self.since = Some(from);
             None
@@ -121,7 +121,7 @@ mod tests {
         let mut s = Silences::default();
         let mut gap = None;
         for hop in 1000..=end {
-            gap = s.hop(hop, false, hop == end, Some(1000));
+            gap = s.hop(false, (hop == end).then_some(hop), Some(1000));
         }
         gap
     }
@@ -141,7 +141,7 @@ mod tests {
     fn silence_before_anyone_talked_is_not_dead_air() {
         let mut s = Silences::default();
         for hop in 0..2000 {
-            assert_eq!(s.hop(hop, false, hop == 1999, None), None);
+            assert_eq!(s.hop(false, (hop == 1999).then_some(hop), None), None);
         }
         assert_eq!(s.silence_hops(2000), 0);
     }
@@ -149,23 +149,23 @@ mod tests {
     #[test]
     fn a_key_hold_starts_with_the_silence_it_was_pressed_in_and_swallows_it() {
         let mut s = Silences::default();
-        for hop in 1000..1200 {
-            s.hop(hop, false, false, Some(1000));
+        for _ in 1000..1200 {
+            s.hop(false, None, Some(1000));
         }
         assert_eq!(s.set_key(true, 1200), None);
         assert_eq!(s.hold_hops(1300), Some(300));
-        for hop in 1200..4000 {
-            s.hop(hop, false, false, Some(1000));
+        for _ in 1200..4000 {
+            s.hop(false, None, Some(1000));
         }
         assert_eq!(s.set_key(false, 4000), Some((1000, 4000)));
         // The silence ends after the key is released: it touched the key hold.
-        assert_eq!(s.hop(4100, false, true, Some(1000)), None);
+        assert_eq!(s.hop(false, Some(4100), Some(1000)), None);
     }
 
     #[test]
     fn the_hold_timer_runs_on_a_long_silence_without_the_key() {
         let mut s = Silences::default();
-        s.hop(1000, false, false, Some(1000));
+        s.hop(false, None, Some(1000));
         assert_eq!(s.hold_hops(1999), None);
         assert_eq!(s.hold_hops(2000), Some(1000));
     }
@@ -173,7 +173,7 @@ mod tests {
     #[test]
     fn a_key_pressed_while_someone_talks_starts_the_hold_there() {
         let mut s = Silences::default();
-        s.hop(500, true, false, None);
+        s.hop(true, None, None);
         s.set_key(true, 501);
         assert_eq!(s.set_key(false, 3501), Some((501, 3501)));
         assert_eq!(s.set_key(false, 3600), None, "released twice");
