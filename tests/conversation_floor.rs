@@ -37,12 +37,19 @@ fn noise(n: usize, dbfs: f32, seed: u32) -> Vec<f32> {
         .collect()
 }
 
-#[test]
-fn the_floor_at_three_neighbour_levels() {
-    let _cpu = common::cpu_bound();
-    let dir = scratch("conversation-floor");
-    let held_out = calls::cv_zh_held_out(5);
+/// A floor row: neighbours `under` dB under the agent; agent and caller talk error (%);
+/// per kind of event (kind, found, scripted, invented); all invented; the agent's pace
+/// against the agent alone (%).
+type Row = (f32, f64, f64, Vec<(&'static str, usize, usize, usize)>, usize, f64);
+
+/// The floor's table for one half of the voices (five of them: agent, caller and three
+/// neighbours).
+fn floor_of(held_out: bool) -> Vec<Row> {
+    let half = if held_out { "held-out" } else { "tuning" };
+    let dir = scratch(&format!("conversation-floor-{half}"));
+    let held_out = calls::cv_zh_half(held_out, 5);
     assert!(held_out.len() >= 5);
+    println!("{half} voices:");
     let load = |who: &str, dbfs: f32| Voice::load_at(who, &calls::cv_zh(who), &dir, dbfs);
     let (mut a, mut c) = (load(&held_out[0], AGENT_DBFS), load(&held_out[1], CALLER_DBFS));
     let call = service_call(&mut a, &mut c, [-75.0, -75.0]);
@@ -59,6 +66,7 @@ fn the_floor_at_three_neighbour_levels() {
     run(
         "sox",
         &[
+            "-D",
             path_str(&caller_wide),
             "-r",
             "8000",
@@ -71,11 +79,11 @@ fn the_floor_at_three_neighbour_levels() {
     );
     run(
         "sox",
-        &[path_str(&caller_line), "-e", "signed-integer", "-b", "16", path_str(&caller_file)],
+        &["-D", path_str(&caller_line), "-e", "signed-integer", "-b", "16", path_str(&caller_file)],
     );
     // What the earpiece leaks is what the agent hears: the line, back at 16 kHz.
     let heard = dir.join("caller-heard.wav");
-    run("sox", &[path_str(&caller_file), "-r", "16000", path_str(&heard)]);
+    run("sox", &["-D", path_str(&caller_file), "-r", "16000", path_str(&heard)]);
     let heard = read_wav(&heard);
 
     // The agent alone, for the pace reference.
@@ -137,6 +145,13 @@ fn the_floor_at_three_neighbour_levels() {
         );
         rows.push((under, err(0, Who::Agent), err(1, Who::Caller), ev, invented, pace));
     }
+    rows
+}
+
+#[test]
+fn the_floor_at_three_neighbour_levels() {
+    let _cpu = common::cpu_bound();
+    let rows = floor_of(true);
     // Measured (this table is README's):
     //   under  agent talk  caller talk  interruptions  invented  dead air  holds  pace
     //   30 dB  −1.7 %      −4.4 %       2/2            0         2/2       1/1    +0.8 %
@@ -164,5 +179,32 @@ fn the_floor_at_three_neighbour_levels() {
         // (issue 20's goal). At 15 dB the neighbours' syllables and time are counted, and
         // the pace lands within 10 % by chance: pinned there.
         assert!(pace.abs() <= 10.0, "pace {pace:+.1} % at {under} dB");
+    }
+
+    // The same floor from five tuning-half voices, a check that these figures are not the
+    // five held-out voices' alone: they are. Issue 20's goals hold there only with the
+    // neighbours 30 dB under; at 20 dB the neighbours get through while this agent is
+    // silent (agent talk +7.6 %, an interruption invented, a dead air missed) and into its
+    // pace (−20 %). Measured:
+    //   under  agent talk  caller talk  interruptions  invented  dead air  holds  pace
+    //   30 dB  +0.5 %      −6.6 %       2/2            0         2/2       1/1    +0.9 %
+    //   20 dB  +7.6 %      −6.6 %       2/2            1         1/2       1/1    −20.1 %
+    //   15 dB  +82.9 %     −6.6 %       2/2            12        0/2       0/1    +2.4 %
+    // (before the quiet edges and the clicks, as above: +0.3 / +7.1 / +78.0 %, caller
+    // −7.2 %). Pinned beyond 30 dB, so that a change for better or worse shows here.
+    for (under, agent, caller, ev, invented, pace) in &floor_of(false) {
+        assert!(caller.abs() <= 8.0, "tuning: caller talk {caller:+.1} % at {under} dB");
+        if *under >= 30.0 {
+            assert!(agent.abs() <= 8.0, "tuning: agent talk {agent:+.1} % at {under} dB");
+            assert!(ev.iter().all(|e| e.1 == e.2), "tuning: {ev:?} at {under} dB");
+            assert_eq!(*invented, 0, "tuning: {ev:?} at {under} dB");
+            assert!(pace.abs() <= 10.0, "tuning: pace {pace:+.1} % at {under} dB");
+        } else if *under >= 20.0 {
+            assert!(agent.abs() <= 12.0, "tuning: agent talk {agent:+.1} % at {under} dB");
+            assert!(*invented <= 2, "tuning: {ev:?} at {under} dB");
+            assert!(pace.abs() <= 25.0, "tuning: pace {pace:+.1} % at {under} dB");
+        } else {
+            assert!(agent.abs() <= 100.0, "tuning: agent talk {agent:+.1} % at {under} dB");
+        }
     }
 }

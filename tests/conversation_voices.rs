@@ -1,7 +1,7 @@
 //! Talk that follows speech on any voice (issue 20, item 4): scripted two-sided calls whose
-//! agent and caller are two different Common Voice speakers of `shared/data/cv-zh` (its
-//! held-out half), with the agent's microphone at −45, −30 and −10 dBFS of speech. Each
-//! side's talk time must be within 5 % of the script's (its sentences, cut to their
+//! agent and caller are two different Common Voice speakers of `shared/data/cv-zh` (four
+//! calls from its held-out half, the result, and four from its tuning half), with the
+//! agent's microphone at −45, −30 and −10 dBFS of speech. Each side's talk time must be within 5 % of the script's (its sentences, cut to their
 //! speech, joined where under 0.5 s apart: the energy reference), and every scripted
 //! interruption, dead air and hold found, nothing invented.
 //!
@@ -40,11 +40,12 @@ fn check(name: &str, truth: &Truth, found: &calls::Measured) -> ([f64; 2], Vec<S
     (errors, problems)
 }
 
-#[test]
-fn talk_follows_speech_on_every_held_out_voice_and_level() {
-    let _cpu = common::cpu_bound();
-    let dir = scratch("conversation-voices");
-    let speakers = calls::cv_zh_held_out(5);
+/// Talk errors per side (%), what was missed or invented, and the cue line (seconds, line
+/// changes, nudges) over the calls of one half of the voices.
+fn calls_of(held_out: bool) -> (Vec<f64>, Vec<String>, (f64, usize, usize)) {
+    let half = if held_out { "held-out" } else { "tuning" };
+    let dir = scratch(&format!("conversation-voices-{half}"));
+    let speakers = calls::cv_zh_half(held_out, 5);
     assert!(speakers.len() >= 8, "{speakers:?}");
     let mut errors = Vec::new();
     let mut problems = Vec::new();
@@ -80,9 +81,32 @@ fn talk_follows_speech_on_every_held_out_voice_and_level() {
             problems.extend(p);
         }
     }
-    let worst = errors.iter().copied().fold(0.0f64, |w, e| if e.abs() > w.abs() { e } else { w });
-    println!("talk errors {errors:.1?}; worst {worst:+.1} %");
+    let [bias, mean, median, p90, worst] = calls::error_spread(&errors);
+    println!("{half} voices: talk errors {errors:.1?}");
+    println!(
+        "{half} voices: talk per side bias {bias:+.1} %, mean abs. {mean:.1} %, median \
+         {median:.1} %, p90 {p90:.1} %, worst {worst:+.1} %"
+    );
     println!("{}", problems.join("\n"));
+    (errors, problems, cues)
+}
+
+#[test]
+fn talk_follows_speech_on_every_voice_and_level() {
+    let _cpu = common::cpu_bound();
+    let (mut errors, mut problems, mut cues) = calls_of(true);
+    // Issue 20's goal is 5 %, on the held-out voices. Measured: worst −2.2 %, bias −0.6 %
+    // (before the talk lanes kept the quiet edges of a run, `conversation::spurts`: worst
+    // −4.1 %, bias −2.0 %; before the script's sentences also lost their record-button
+    // clicks, worst −5.8 %); every event found, none invented.
+    assert!(errors.iter().all(|e| e.abs() <= 5.0), "held-out talk errors {errors:.1?}");
+    // The tuning half, where the quiet edges' 0.3 s was chosen, holds the same goal:
+    // measured worst −4.5 %, bias −0.1 % (before the quiet edges −5.0 / −0.9 %).
+    let (e, p, c) = calls_of(false);
+    assert!(e.iter().all(|e| e.abs() <= 5.0), "tuning talk errors {e:.1?}");
+    errors.extend(e);
+    problems.extend(p);
+    cues = (cues.0 + c.0, cues.1 + c.1, cues.2 + c.2);
     let per_min = |n: usize| n as f64 * 60.0 / cues.0;
     println!(
         "cue line over {:.0} s of calls: {:.1} changes and {:.1} nudges a minute",
@@ -90,13 +114,8 @@ fn talk_follows_speech_on_every_held_out_voice_and_level() {
         per_min(cues.1),
         per_min(cues.2)
     );
-    // Issue 20's goal is 5 %. Measured: worst −2.2 %, bias −0.6 % (before the talk lanes
-    // kept the quiet edges of a run, `conversation::spurts`: worst −4.1 %, bias −2.0 %;
-    // before the script's sentences also lost their record-button clicks, worst −5.8 %);
-    // every event found, none invented.
-    assert!(errors.iter().all(|e| e.abs() <= 5.0), "talk errors {errors:.1?}");
-    // Measured 3.7–3.8 line changes and 1.0 nudges a minute (11.8 and 2.2 before the cue
-    // model of issue 23).
+    // Measured 3.8 line changes and 1.0 nudges a minute on both halves (11.8 and 2.2 on
+    // the held-out half before the cue model of issue 23).
     assert!(per_min(cues.1) <= 5.0 && per_min(cues.2) <= 1.5, "{cues:?}");
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }

@@ -26,10 +26,10 @@ const HANGOVER_HOPS: u64 = HANGOVER_FRAMES as u64;
 /// though the VAD hears it. Speech that began at most this long before a run of talk, or
 /// ended at most this long after one, with nothing but speech between, belongs to that run;
 /// speech that goes on longer (a neighbour talking on, bleed, hold music) does not. 0.3 s
-/// is the own-level test's own window; on the tuning half's calls (`SPEECH_COACH_CV_HALF=
-/// tuning cargo test --release --test tests conversation_voices:: -- --nocapture`) 0.2, 0.3
-/// and 0.5 s gave talk bias −0.6 / −0.03 / −0.03 %, mean |error| 0.75 / 0.86 / 0.86 % and worst
-/// 4.5 / 4.1 / 4.5 % per side (0 s: −1.6 / 1.6 / 6.9 %).
+/// is the own-level test's own window, and the shortest that met issue 20's 5 % on the
+/// tuning half's calls (`cargo test --release --test tests conversation_voices:: --
+/// --nocapture`, its "tuning voices" line): 0.2, 0.3 and 0.5 s gave talk per side bias
+/// −0.6 / −0.1 / −0.0 %, mean |error| 0.8 / 0.9 / 0.9 % and worst −5.3 / −4.5 / −4.5 %.
 pub(super) const EDGE_HOPS: u64 = 30;
 
 /// A closed talk spurt, in hops since the start of the call; `end` is exclusive.

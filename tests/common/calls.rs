@@ -135,7 +135,10 @@ impl Voice {
                 read_wav(f)
             } else {
                 let out = scratch.join(format!("{name}-{i}.wav"));
-                run("sox", &[path_str(f), "-r", "16000", "-c", "1", "-b", "16", path_str(&out)]);
+                run(
+                    "sox",
+                    &["-D", path_str(f), "-r", "16000", "-c", "1", "-b", "16", path_str(&out)],
+                );
                 read_wav(&out)
             };
             // A clip with no speech at all (a few of Common Voice's) adds nothing.
@@ -551,11 +554,12 @@ impl Call {
         let stereo = dir.join(format!("{name}-stereo-ulaw.wav"));
         write_wav(&agent, &self.agent);
         write_wav(&caller16, &self.caller);
-        run("sox", &[path_str(&caller16), "-r", "8000", path_str(&caller)]);
+        run("sox", &["-D", path_str(&caller16), "-r", "8000", path_str(&caller)]);
         let (left, right) = if agent_on_right { (&caller16, &agent) } else { (&agent, &caller16) };
         run(
             "sox",
             &[
+                "-D",
                 "-M",
                 path_str(left),
                 path_str(right),
@@ -585,7 +589,7 @@ pub fn hold_music(scratch: &Path, seconds: f64, dbfs: f32) -> Vec<f32> {
         let notes: Vec<String> =
             c.iter().chain(std::iter::once(&(c[0] / 2.0))).map(|f| format!("{f}")).collect();
         let mut args =
-            vec!["-n", "-r", "16000", "-c", "1", "-b", "16", path_str(&out), "synth", "1"];
+            vec!["-D", "-n", "-r", "16000", "-c", "1", "-b", "16", path_str(&out), "synth", "1"];
         for n in &notes {
             args.extend(["pluck", n.as_str()]);
         }
@@ -636,18 +640,27 @@ pub fn cv_zh_speakers(min_clips: usize) -> Vec<(String, bool)> {
         .collect()
 }
 
-/// The held-out half of [`cv_zh_speakers`]: the voices every talk figure is reported on.
-/// With `SPEECH_COACH_CV_HALF=tuning` in the environment, the tuning half instead, so that
-/// a constant of the talk lanes is chosen on voices other than those it is reported on
-/// (`CV_HALF=tuning cargo test …` prints the same tables for the tuning voices; their
-/// assertions are the held-out half's and may fail there).
-pub fn cv_zh_held_out(min_clips: usize) -> Vec<String> {
-    let tuning = std::env::var("SPEECH_COACH_CV_HALF").is_ok_and(|h| h == "tuning");
-    cv_zh_speakers(min_clips)
-        .into_iter()
-        .filter(|(_, held_out)| *held_out != tuning)
-        .map(|s| s.0)
-        .collect()
+/// A half of [`cv_zh_speakers`]: the held-out half (`true`), on which every talk figure
+/// is reported, or the tuning half, on which the talk lanes' constants are chosen.
+pub fn cv_zh_half(held_out: bool, min_clips: usize) -> Vec<String> {
+    cv_zh_speakers(min_clips).into_iter().filter(|s| s.1 == held_out).map(|s| s.0).collect()
+}
+
+/// Per-side errors in % as README's talk tables give them: bias, mean abs., median abs.,
+/// 90th percentile abs. and the worst (signed).
+pub fn error_spread(errors: &[f64]) -> [f64; 5] {
+    let mut abs: Vec<f64> = errors.iter().map(|e| e.abs()).collect();
+    abs.sort_by(f64::total_cmp);
+    let n = errors.len().max(1) as f64;
+    let at = |q: f64| abs.get(((q * abs.len() as f64) as usize).min(abs.len().saturating_sub(1)));
+    let worst = errors.iter().copied().fold(0.0f64, |w, e| if e.abs() > w.abs() { e } else { w });
+    [
+        errors.iter().sum::<f64>() / n,
+        abs.iter().sum::<f64>() / n,
+        at(0.5).copied().unwrap_or(0.0),
+        at(0.9).copied().unwrap_or(0.0),
+        worst,
+    ]
 }
 
 pub fn aishell_s0150(first: usize, count: usize) -> Vec<PathBuf> {
