@@ -47,11 +47,11 @@ type Row = (f32, f64, f64, Vec<(&'static str, usize, usize, usize)>, usize, f64)
 fn floor_of(held_out: bool) -> Vec<Row> {
     let half = if held_out { "held-out" } else { "tuning" };
     let dir = scratch(&format!("conversation-floor-{half}"));
-    let held_out = calls::cv_zh_half(held_out, 5);
-    assert!(held_out.len() >= 5);
+    let voices = calls::cv_zh_half(held_out, 5);
+    assert!(voices.len() >= 5);
     println!("{half} voices:");
     let load = |who: &str, dbfs: f32| Voice::load_at(who, &calls::cv_zh(who), &dir, dbfs);
-    let (mut a, mut c) = (load(&held_out[0], AGENT_DBFS), load(&held_out[1], CALLER_DBFS));
+    let (mut a, mut c) = (load(&voices[0], AGENT_DBFS), load(&voices[1], CALLER_DBFS));
     let call = service_call(&mut a, &mut c, [-75.0, -75.0]);
     let n = call.agent.len();
     let rate = calls::RATE as usize;
@@ -93,7 +93,7 @@ fn floor_of(held_out: bool) -> Vec<Row> {
     write_wav(&clean_agent, &quiet);
     let reference = measure(&clean_agent, &caller_file);
 
-    let mut neighbours: Vec<Vec<f32>> = held_out[2..5]
+    let mut neighbours: Vec<Vec<f32>> = voices[2..5]
         .iter()
         .enumerate()
         .map(|(i, who)| load(who, AGENT_DBFS).babble(n as f64 / rate as f64, 31 + i as u32))

@@ -1,9 +1,10 @@
 //! Talk that follows speech on any voice (issue 20, item 4): scripted two-sided calls whose
 //! agent and caller are two different Common Voice speakers of `shared/data/cv-zh` (four
 //! calls from its held-out half, the result, and four from its tuning half), with the
-//! agent's microphone at −45, −30 and −10 dBFS of speech. Each side's talk time must be within 5 % of the script's (its sentences, cut to their
-//! speech, joined where under 0.5 s apart: the energy reference), and every scripted
-//! interruption, dead air and hold found, nothing invented.
+//! agent's microphone at −45, −30 and −10 dBFS of speech. Each side's talk time must be
+//! within 5 % of the script's (its sentences, cut to their speech, joined where under
+//! 0.5 s apart: the energy reference), and every scripted interruption, dead air and hold
+//! found, nothing invented.
 //!
 //! `cargo test --release --test conversation_voices -- --nocapture` prints every call.
 

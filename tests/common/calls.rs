@@ -8,6 +8,7 @@
 
 use std::path::{Path, PathBuf};
 
+use super::turns::quantile;
 use super::{path_str, run};
 
 /// The channels are built at 16 kHz; the caller's file is then written at 8 kHz (a phone
@@ -53,8 +54,9 @@ fn frame_levels(x: &[f32]) -> Vec<f32> {
 }
 
 /// The speech of a recording, from the first to the last run of five 10 ms frames that
-/// stand 15 dB over the noise floor (the 10th percentile frame) and within 30 dB of the loudest frame (breaths before a sentence, 25–40 dB down in the
-/// FDA recordings, are not speech); 5 ms fades at the cuts. Returns the speech and the
+/// stand 15 dB over the noise floor (the 10th percentile frame) and within 30 dB of the
+/// loudest frame (breaths before a sentence, 25–40 dB down in the FDA recordings, are not
+/// speech); 5 ms fades at the cuts. Returns the speech and the
 /// recording's noise floor in dBFS, and the stretches of frames over the same threshold
 /// (in seconds from the speech's start: where an energy detector hears talk); `None` when
 /// no frame stands out.
@@ -387,8 +389,7 @@ impl CallBuilder {
             .expect("someone to answer");
         assert!(e - s > seconds + 1.0, "a sentence long enough to talk over");
         let cut = voice.back_channel(seconds);
-        let at = (s + e) / 2.0 - seconds / 2.0;
-        let span = self.place(by, at, &cut);
+        let span = self.place(by, (s + e) / 2.0 - seconds / 2.0, &cut);
         self.truth.talk[by.index()].push(span);
         self.truth.back_channels.push((by, span.0, span.1 - span.0));
         self
@@ -649,18 +650,10 @@ pub fn cv_zh_half(held_out: bool, min_clips: usize) -> Vec<String> {
 /// Per-side errors in % as README's talk tables give them: bias, mean abs., median abs.,
 /// 90th percentile abs. and the worst (signed).
 pub fn error_spread(errors: &[f64]) -> [f64; 5] {
-    let mut abs: Vec<f64> = errors.iter().map(|e| e.abs()).collect();
-    abs.sort_by(f64::total_cmp);
-    let n = errors.len().max(1) as f64;
-    let at = |q: f64| abs.get(((q * abs.len() as f64) as usize).min(abs.len().saturating_sub(1)));
+    let abs: Vec<f64> = errors.iter().map(|e| e.abs()).collect();
+    let mean = |v: &[f64]| v.iter().sum::<f64>() / v.len() as f64;
     let worst = errors.iter().copied().fold(0.0f64, |w, e| if e.abs() > w.abs() { e } else { w });
-    [
-        errors.iter().sum::<f64>() / n,
-        abs.iter().sum::<f64>() / n,
-        at(0.5).copied().unwrap_or(0.0),
-        at(0.9).copied().unwrap_or(0.0),
-        worst,
-    ]
+    [mean(errors), mean(&abs), quantile(&abs, 0.5), quantile(&abs, 0.9), worst]
 }
 
 pub fn aishell_s0150(first: usize, count: usize) -> Vec<PathBuf> {
