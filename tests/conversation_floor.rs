@@ -1,9 +1,10 @@
 //! A call-centre floor (issue 20, item 5): what a headset microphone really hears. The
 //! agent close, and far under them three neighbouring agents talking on and on (three
-//! more Common Voice speakers, at 30, 20 and 15 dB under the agent's speech), office noise
+//! more Common Voice speakers, at 30, 20, 15, 12 and 10 dB under the agent's speech), office noise
 //! 30 dB under, and the caller's voice leaking from the earpiece 30 dB under and 20 ms late;
 //! the caller on a phone line (300–3400 Hz, 8 kHz G.711 µ-law) with street noise 20 dB
-//! under their voice. Agent, caller and neighbours are five different held-out voices.
+//! under their voice. Agent, caller and neighbours are five different voices, once from
+//! the held-out half (the result) and once from the tuning half.
 //!
 //! Measured per neighbour level against the script: talk per side, interruptions, dead air
 //! and holds (within 1 s), and the agent's pace against the same call without the floor.
@@ -110,7 +111,7 @@ fn floor_of(held_out: bool) -> Vec<Row> {
     );
     println!("|---|---|---|---|---|---|---|---|");
     let mut rows = Vec::new();
-    for under in [30.0f32, 20.0, 15.0] {
+    for under in [30.0f32, 20.0, 15.0, 12.0, 10.0] {
         let mut mic = call.agent.clone();
         let g = db_to_gain(-under + each_db);
         for v in &neighbours {
@@ -148,63 +149,57 @@ fn floor_of(held_out: bool) -> Vec<Row> {
     rows
 }
 
-#[test]
-fn the_floor_at_three_neighbour_levels() {
-    let _cpu = common::cpu_bound();
-    let rows = floor_of(true);
-    // Measured (this table is README's):
-    //   under  agent talk  caller talk  interruptions  invented  dead air  holds  pace
-    //   30 dB  −1.7 %      −4.4 %       2/2            0         2/2       1/1    +0.8 %
-    //   20 dB  −0.3 %      −4.4 %       2/2            0         2/2       1/1    −1.6 %
-    //   15 dB  +35.6 %     −4.4 %       2/2            3         0/2       0/1    −4.4 %
-    // (before the talk lanes kept the quiet edges of a run, `conversation::spurts`, and the
-    // script's sentences lost their record-button clicks, `calls::speech_of`: agent talk
-    // −3.3 / −1.9 / +35.2 %, caller −5.2 %, pace +1.2 / −0.6 / −6.0 %, 2 invented at 15 dB;
-    // before the own-voice test ran without the caller heard: agent talk +2.8 / +40.3 /
-    // +55.3 %, no dead air or hold found at any level; before the analyser had it too,
-    // pace −22 % at 30 dB and right at 20 dB only by chance).
-    for (under, agent, caller, ev, invented, pace) in &rows {
-        // The caller's side is the same at every level (nothing of the floor reaches it).
-        assert!(caller.abs() <= 8.0, "caller talk {caller:+.1} % at {under} dB");
-        if *under >= 20.0 {
-            // Issue 20's goals, met down to neighbours 20 dB under the agent.
-            assert!(agent.abs() <= 8.0, "agent talk {agent:+.1} % at {under} dB");
-            assert!(ev.iter().all(|e| e.1 == e.2), "{ev:?} at {under} dB");
-            assert_eq!(*invented, 0, "{ev:?} at {under} dB");
-        } else {
-            // 15 dB under: the neighbours pass for the agent (goal not met); pinned.
-            assert!(agent.abs() <= 45.0, "agent talk {agent:+.1} % at {under} dB");
-        }
-        // Pace against the agent alone, down to neighbours 20 dB under: within 10 %
-        // (issue 20's goal). At 15 dB the neighbours' syllables and time are counted, and
-        // the pace lands within 10 % by chance: pinned there.
-        assert!(pace.abs() <= 10.0, "pace {pace:+.1} % at {under} dB");
-    }
+/// Issue 20's goals for one row: talk per side within 8 %, every scripted event found
+/// within 1 s and none invented, the agent's pace within 10 % of the agent alone.
+fn meets_goals(row: &Row) -> bool {
+    let (_, agent, caller, ev, invented, pace) = row;
+    agent.abs() <= 8.0
+        && caller.abs() <= 8.0
+        && ev.iter().all(|e| e.1 == e.2)
+        && *invented == 0
+        && pace.abs() <= 10.0
+}
 
-    // The same floor from five tuning-half voices, a check that these figures are not the
-    // five held-out voices' alone: they are. Issue 20's goals hold there only with the
-    // neighbours 30 dB under; at 20 dB the neighbours get through while this agent is
-    // silent (agent talk +7.6 %, an interruption invented, a dead air missed) and into its
-    // pace (−20 %). Measured:
+#[test]
+fn the_floor_at_five_neighbour_levels() {
+    let _cpu = common::cpu_bound();
+    // Both tables first, so that a failure still prints the other half's.
+    let (held_out, tuning) = (floor_of(true), floor_of(false));
+    // Measured (README's tables):
+    //   held-out voices
     //   under  agent talk  caller talk  interruptions  invented  dead air  holds  pace
+    //   30 dB  −1.7 %      −4.4 %       2/2            0         2/2       1/1    +0.3 %
+    //   20 dB  −0.8 %      −4.4 %       2/2            0         2/2       1/1    −2.0 %
+    //   15 dB  −6.8 %      −4.4 %       2/2            0         2/2       1/1    −3.7 %
+    //   12 dB  −9.7 %      −4.4 %       2/2            0         2/2       1/1    −10.0 %
+    //   10 dB  +79.3 %     −4.4 %       1/2            8         0/2       0/1    +13.0 %
+    //   tuning-half voices
     //   30 dB  +0.5 %      −6.6 %       2/2            0         2/2       1/1    +0.9 %
-    //   20 dB  +7.6 %      −6.6 %       2/2            1         1/2       1/1    −20.1 %
-    //   15 dB  +82.9 %     −6.6 %       2/2            12        0/2       0/1    +2.4 %
-    // (before the quiet edges and the clicks, as above: +0.3 / +7.1 / +78.0 %, caller
-    // −7.2 %). Pinned beyond 30 dB, so that a change for better or worse shows here.
-    for (under, agent, caller, ev, invented, pace) in &floor_of(false) {
-        assert!(caller.abs() <= 8.0, "tuning: caller talk {caller:+.1} % at {under} dB");
-        if *under >= 30.0 {
-            assert!(agent.abs() <= 8.0, "tuning: agent talk {agent:+.1} % at {under} dB");
-            assert!(ev.iter().all(|e| e.1 == e.2), "tuning: {ev:?} at {under} dB");
-            assert_eq!(*invented, 0, "tuning: {ev:?} at {under} dB");
-            assert!(pace.abs() <= 10.0, "tuning: pace {pace:+.1} % at {under} dB");
-        } else if *under >= 20.0 {
-            assert!(agent.abs() <= 12.0, "tuning: agent talk {agent:+.1} % at {under} dB");
-            assert!(*invented <= 2, "tuning: {ev:?} at {under} dB");
-            assert!(pace.abs() <= 25.0, "tuning: pace {pace:+.1} % at {under} dB");
-        } else {
-            assert!(agent.abs() <= 100.0, "tuning: agent talk {agent:+.1} % at {under} dB");
+    //   20 dB  +3.2 %      −6.6 %       2/2            0         2/2       1/1    +4.1 %
+    //   15 dB  +5.8 %      −6.6 %       2/2            0         2/2       1/1    −2.5 %
+    //   12 dB  +118.1 %    −6.6 %       2/2            9         0/2       0/1    +8.5 %
+    //   10 dB  +123.3 %    −6.6 %       2/2            10        0/2       0/1    +10.3 %
+    // Before each side learnt its background while the other talks (`dsp::own_level`):
+    // held-out 15 dB +35.6 %, 3 invented, no dead air or hold; tuning 20 dB +7.6 %, one
+    // interruption invented, a dead air missed, pace −20.1 %; 15 dB +82.9 %, 12 invented.
+    for (half, rows) in [("held-out", &held_out), ("tuning", &tuning)] {
+        for row in rows.iter() {
+            let (under, agent, caller, ev, invented, pace) = row;
+            // The caller's side is the same at every level (nothing of the floor reaches it).
+            assert!(caller.abs() <= 8.0, "{half}: caller talk {caller:+.1} % at {under} dB");
+            if *under >= 15.0 {
+                // Issue 20's goals, met down to neighbours 15 dB under the agent.
+                assert!(
+                    meets_goals(row),
+                    "{half}: at {under} dB: agent talk {agent:+.1} %, {ev:?}, {invented} \
+                     invented, pace {pace:+.1} %"
+                );
+            } else {
+                // 12 and 10 dB under: the neighbours pass for the agent (where it stops).
+                // Pinned so that a change for better or worse shows here.
+                assert!(agent.abs() <= 150.0, "{half}: agent talk {agent:+.1} % at {under} dB");
+                assert!(*invented <= 12, "{half}: {ev:?} at {under} dB");
+            }
         }
     }
 }

@@ -180,6 +180,9 @@ pub struct Analyser {
     /// not their syllables or turn time (see `dsp::own_level`).
     own_level: OwnLevel,
     recent_level: RecentLevel,
+    /// The other side of the call talks (`set_other_side_talking`): what this channel
+    /// hears then teaches its background.
+    other_side_talks: bool,
     pace: PaceWindow,
     rolling_pitch: RollingPitch,
     tone_cache: (Option<f32>, Option<f32>),
@@ -243,6 +246,7 @@ impl Analyser {
             syllables: SyllableDetector::new(syllable_rules(config.lang)),
             own_level: OwnLevel::default(),
             recent_level: RecentLevel::default(),
+            other_side_talks: false,
             pace: PaceWindow {
                 ring: Vec::with_capacity(PACE_WINDOW_FRAMES),
                 next: 0,
@@ -375,10 +379,12 @@ impl Analyser {
 
         // The speaker's own voice: not far under their level over the last 0.3 s. Checked
         // before this hop teaches the level, as the talk lanes do.
-        let own_voice = !self.own_level.is_far_above(self.recent_level.push(level_dbfs));
-        if speech {
+        let recent_dbfs = self.recent_level.push(level_dbfs);
+        let own_voice = !self.own_level.is_far_above(recent_dbfs);
+        if speech && (own_voice || self.own_level.may_teach(recent_dbfs)) {
             self.own_level.push(level_dbfs);
         }
+        self.own_level.after_hop(speech && own_voice, self.other_side_talks, recent_dbfs);
         let syllable = self.syllables.push(SyllableHop {
             envelope_db,
             voiced,
@@ -439,6 +445,15 @@ impl Analyser {
     pub fn end_turn(&mut self) {
         self.turns.end_turn();
         self.totals.end_turn();
+    }
+
+    /// Whether the other side of the call talks now, as the conversation hears it; holds
+    /// for the hops analysed next. While it does, what this channel hears (bar the
+    /// speaker's own talk) is its background: the neighbours of a call-centre floor that
+    /// must not count as the agent's syllables and turn time (see `dsp::own_level`). A
+    /// channel analysed alone never learns one.
+    pub fn set_other_side_talking(&mut self, talking: bool) {
+        self.other_side_talks = talking;
     }
 
     /// Figures for everything analysed so far.

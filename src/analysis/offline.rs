@@ -156,11 +156,14 @@ fn silent_frame(time_s: f64) -> Frame {
 
 /// Analyses both sides of a call in lockstep, 1024-frame blocks each, as the live window
 /// would; `on_pair` sees every pair of frames (agent, caller) for the same hop, until the
-/// longer side ends; `on_progress` the seconds done and the longer side's duration.
+/// longer side ends, and says whether the caller talks there as its conversation hears it
+/// (`false` without one), which the agent's analyser learns its background from
+/// (`Analyser::set_other_side_talking`), as the live worker's does; `on_progress` the
+/// seconds done and the longer side's duration.
 pub fn analyse_call(
     sides: CallSides,
     config: impl Fn(u32) -> AnalyserConfig,
-    mut on_pair: impl FnMut(&Frame, &Frame),
+    mut on_pair: impl FnMut(&Frame, &Frame) -> bool,
     mut on_progress: impl FnMut(f64, f64),
 ) -> Result<(CallInfo, CallSummaries), OfflineError> {
     let ((mut agent, agent_info), (mut caller, caller_info)) = match sides {
@@ -189,7 +192,8 @@ pub fn analyse_call(
             (Some(a), None) => (a, silent_frame(a.time_s)),
             (None, Some(c)) => (silent_frame(c.time_s), c),
         };
-        on_pair(&a, &c);
+        let caller_talks = on_pair(&a, &c);
+        agent.analyser.set_other_side_talking(caller_talks);
         hop += 1;
         // Every 1024 hops (about 10 s of call) is often enough for a progress bar.
         if hop.is_multiple_of(1024) {
@@ -266,8 +270,15 @@ mod tests {
 
     fn run(sides: CallSides) -> Result<(CallInfo, CallSummaries, Pairs), OfflineError> {
         let mut pairs = Vec::new();
-        let (info, summaries) =
-            analyse_call(sides, AnalyserConfig::new, |a, c| pairs.push((*a, *c)), |_, _| {})?;
+        let (info, summaries) = analyse_call(
+            sides,
+            AnalyserConfig::new,
+            |a, c| {
+                pairs.push((*a, *c));
+                false
+            },
+            |_, _| {},
+        )?;
         Ok((info, summaries, pairs))
     }
 

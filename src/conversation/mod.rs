@@ -119,13 +119,15 @@ impl Conversation {
         // agent took agent talk to +40 % and hid every dead air and hold while the test
         // ran only with the caller heard).
         let agent_talk = agent.speech && !a.own.is_far_above(agent_recent);
-        if agent.speech && !caller_heard {
-            // Only hops where no bleed is possible teach the agent's own level; all of
-            // them, cut or not, so that a headset turned 25 dB quieter in mid-call (the
-            // agent's own voice now far under the old level) is heard again after about
-            // 70 s of speech instead of never (a new call starts afresh). A neighbour heard
-            // while the agent is silent pulls it down too, but slowly (about 2 dB in 15 s
-            // of neighbour-only sound once 30 s of speech set the level).
+        // What the agent's microphone hears while the caller talks: the floor's background.
+        a.own.after_hop(agent_talk, caller_talk, agent_recent);
+        if agent.speech && !caller_heard && (agent_talk || a.own.may_teach(agent_recent)) {
+            // Only hops where no bleed is possible teach the agent's own level; cut ones
+            // too, so that a headset turned 25 dB quieter in mid-call (the agent's own
+            // voice now far under the old level) is heard again after about 70 s of speech
+            // instead of never (a new call starts afresh); but not what is no louder than
+            // the background learnt while the caller talked, or the neighbours heard while
+            // the agent is silent would pull the level down onto themselves.
             a.own.push(agent.level_dbfs);
         }
         let changes =

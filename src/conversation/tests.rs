@@ -284,6 +284,29 @@ fn speech_far_under_the_agents_own_level_is_a_neighbour_even_when_the_caller_is_
 }
 
 #[test]
+fn a_background_heard_while_the_caller_talks_raises_the_agents_line() {
+    // The agent at −20 dBFS, then a neighbour for 33 s: 1.5 s at −38 dBFS (18 dB under
+    // the agent) and 0.4 s at −33 (13 dB under, within the fixed 15 dB line), over and
+    // over, while the caller talks and after. Learnt from the caller's talk, the
+    // background (about −36 dBFS) raises the line to 9 dB under the agent: no burst is
+    // the agent's talk, none interrupts the caller.
+    let mut agent = Channel::default().says(1.0, 6.0);
+    let mut t = 7.0;
+    while t < 40.0 {
+        agent = agent.says_at(t, t + 1.5, -38.0, 120.0).says_at(t + 1.5, t + 1.9, -33.0, 120.0);
+        t += 1.9;
+    }
+    let caller = Channel::default().says(7.0, 27.0);
+    let s = call(&agent, &caller, 42.0).summary();
+    assert!(close(s.agent_talk_s, 5.0), "{s:?}");
+    assert_eq!((s.agent_interruptions, s.overlap_s), (0, 0.0), "{s:?}");
+    // With nobody on the line there is no background to learn: the same bursts are the
+    // agent's (a softer word of theirs looks the same by level alone).
+    let s = call(&agent, &Channel::default(), 42.0).summary();
+    assert!(s.agent_talk_s > 10.0, "{s:?}");
+}
+
+#[test]
 fn a_quieter_headset_is_the_agent_again_after_a_minute_of_speech() {
     // 20 s of the agent at −20 dBFS, then the headset 25 dB quieter for 108 s of talk
     // (phrases of 1.8 s): cut at first (far under the learnt level), counted again once

@@ -95,6 +95,13 @@ impl Channel {
         }
     }
 
+    /// Whether the other side talks now (see `Analyser::set_other_side_talking`).
+    fn set_other_side_talking(&mut self, talking: bool) {
+        if let Some(a) = self.analyser.as_mut() {
+            a.set_other_side_talking(talking);
+        }
+    }
+
     /// Stream time analysed so far.
     fn duration_s(&self) -> f64 {
         self.time_offset_s + self.analyser.as_ref().map_or(0.0, Analyser::duration_s)
@@ -352,6 +359,9 @@ impl AnalyserWorker {
                 let caller_had_floor = c.live().caller_talking;
                 c.push(&agent, &caller);
                 let live = c.live();
+                // What the agent's microphone hears while the caller talks is its
+                // background (`dsp::own_level`), as `analyse_call` tells it offline.
+                self.agent.set_other_side_talking(live.caller_talking);
                 self.last_words.hear(&live);
                 let live = self.last_words.filter(live);
                 // The caller taking the floor ends the agent's turn (pace's time base).
