@@ -21,7 +21,9 @@ use crate::common;
 use common::calls::{
     self, Voice, Who, db_to_gain, event_hits, measure, read_wav, service_call, write_wav,
 };
+use common::cue_line::cue_line;
 use common::{path_str, run, scratch};
+use speech_coach::analysis::Lang;
 
 const AGENT_DBFS: f32 = -30.0;
 const CALLER_DBFS: f32 = -30.0;
@@ -40,8 +42,15 @@ fn noise(n: usize, dbfs: f32, seed: u32) -> Vec<f32> {
 
 /// A floor row: neighbours `under` dB under the agent; agent and caller talk error (%);
 /// per kind of event (kind, found, scripted, invented); all invented; the agent's pace
-/// against the agent alone (%).
-type Row = (f32, f64, f64, Vec<(&'static str, usize, usize, usize)>, usize, f64);
+/// against the agent alone (%), through the library as `analyze --stereo` runs it and
+/// through the live app's analyser thread work (`AnalyserWorker`).
+type Row = (f32, f64, f64, Vec<(&'static str, usize, usize, usize)>, usize, f64, f64);
+
+/// The agent's pace (syllables a minute) through the live app's worker.
+fn live_pace(agent: &std::path::Path, caller: &std::path::Path) -> f64 {
+    let line = cue_line(agent, Some(caller), Lang::Zh);
+    line.agent.and_then(|s| s.syllables_per_min).expect("the agent spoke") as f64
+}
 
 /// The floor's table for one half of the voices (five of them: agent, caller and three
 /// neighbours).
@@ -93,6 +102,7 @@ fn floor_of(held_out: bool) -> Vec<Row> {
     quiet.iter_mut().zip(noise(n, AGENT_DBFS - 30.0, 9)).for_each(|(v, z)| *v += z);
     write_wav(&clean_agent, &quiet);
     let reference = measure(&clean_agent, &caller_file);
+    let live_reference = live_pace(&clean_agent, &caller_file);
 
     let mut neighbours: Vec<Vec<f32>> = voices[2..5]
         .iter()
@@ -107,9 +117,9 @@ fn floor_of(held_out: bool) -> Vec<Row> {
     }
 
     println!(
-        "| neighbours under the agent | agent talk | caller talk | interruptions found (agent, caller) | invented | dead air found | holds found | agent pace vs alone |"
+        "| neighbours under the agent | agent talk | caller talk | interruptions found (agent, caller) | invented | dead air found | holds found | agent pace vs alone | same, live |"
     );
-    println!("|---|---|---|---|---|---|---|---|");
+    println!("|---|---|---|---|---|---|---|---|---|");
     let mut rows = Vec::new();
     for under in [30.0f32, 20.0, 15.0, 12.0, 10.0] {
         let mut mic = call.agent.clone();
@@ -131,8 +141,9 @@ fn floor_of(held_out: bool) -> Vec<Row> {
         let per_min = |m: &calls::Measured| m.agent.syllables_per_min.unwrap_or(0.0) as f64;
         let pace = 100.0 * (per_min(&found) / per_min(&reference) - 1.0);
         let invented: usize = ev.iter().map(|e| e.3).sum();
+        let live = 100.0 * (live_pace(&agent_file, &caller_file) / live_reference - 1.0);
         println!(
-            "| {under} dB | {:+.1} % | {:+.1} % | {}/{}, {}/{} | {invented} | {}/{} | {}/{} | {pace:+.1} % |",
+            "| {under} dB | {:+.1} % | {:+.1} % | {}/{}, {}/{} | {invented} | {}/{} | {}/{} | {pace:+.1} % | {live:+.1} % |",
             err(0, Who::Agent),
             err(1, Who::Caller),
             ev[0].1,
@@ -144,7 +155,7 @@ fn floor_of(held_out: bool) -> Vec<Row> {
             ev[3].1,
             ev[3].2,
         );
-        rows.push((under, err(0, Who::Agent), err(1, Who::Caller), ev, invented, pace));
+        rows.push((under, err(0, Who::Agent), err(1, Who::Caller), ev, invented, pace, live));
     }
     rows
 }
@@ -152,12 +163,13 @@ fn floor_of(held_out: bool) -> Vec<Row> {
 /// Issue 20's goals for one row: talk per side within 8 %, every scripted event found
 /// within 1 s and none invented, the agent's pace within 10 % of the agent alone.
 fn meets_goals(row: &Row) -> bool {
-    let (_, agent, caller, ev, invented, pace) = row;
+    let (_, agent, caller, ev, invented, pace, live) = row;
     agent.abs() <= 8.0
         && caller.abs() <= 8.0
         && ev.iter().all(|e| e.1 == e.2)
         && *invented == 0
         && pace.abs() <= 10.0
+        && live.abs() <= 10.0
 }
 
 #[test]
@@ -165,26 +177,28 @@ fn the_floor_at_five_neighbour_levels() {
     let _cpu = common::cpu_bound();
     // Both tables first, so that a failure still prints the other half's.
     let (held_out, tuning) = (floor_of(true), floor_of(false));
-    // Measured (README's tables):
+    // Measured (README's tables; pace through the library, then through the live worker):
     //   held-out voices
     //   under  agent talk  caller talk  interruptions  invented  dead air  holds  pace
-    //   30 dB  −1.7 %      −4.4 %       2/2            0         2/2       1/1    +0.3 %
-    //   20 dB  −0.8 %      −4.4 %       2/2            0         2/2       1/1    −2.0 %
-    //   15 dB  −6.8 %      −4.4 %       2/2            0         2/2       1/1    −3.7 %
-    //   12 dB  −9.7 %      −4.4 %       2/2            0         2/2       1/1    −10.0 %
-    //   10 dB  +79.3 %     −4.4 %       1/2            8         0/2       0/1    +13.0 %
+    //   30 dB  −1.7 %      −4.4 %       2/2            0         2/2       1/1    +0.3 / +0.4 %
+    //   20 dB  −0.8 %      −4.4 %       2/2            0         2/2       1/1    −2.0 / −2.1 %
+    //   15 dB  −6.8 %      −4.4 %       2/2            0         2/2       1/1    −3.7 / −6.2 %
+    //   12 dB  −9.7 %      −4.4 %       2/2            0         2/2       1/1    −10.0 / +8.1 %
+    //   10 dB  +79.3 %     −4.4 %       1/2            8         0/2       0/1    +13.0 / +14.0 %
     //   tuning-half voices
-    //   30 dB  +0.5 %      −6.6 %       2/2            0         2/2       1/1    +0.9 %
-    //   20 dB  +3.2 %      −6.6 %       2/2            0         2/2       1/1    +4.1 %
-    //   15 dB  +5.8 %      −6.6 %       2/2            0         2/2       1/1    −2.5 %
-    //   12 dB  +118.1 %    −6.6 %       2/2            9         0/2       0/1    +8.5 %
-    //   10 dB  +123.3 %    −6.6 %       2/2            10        0/2       0/1    +10.3 %
+    //   30 dB  +0.5 %      −6.6 %       2/2            0         2/2       1/1    +0.9 / +0.9 %
+    //   20 dB  +3.2 %      −6.6 %       2/2            0         2/2       1/1    +4.1 / +0.9 %
+    //   15 dB  +5.8 %      −6.6 %       2/2            0         2/2       1/1    −2.5 / +1.7 %
+    //   12 dB  +118.1 %    −6.6 %       2/2            9         0/2       0/1    +8.5 / +15.6 %
+    //   10 dB  +123.3 %    −6.6 %       2/2            10        0/2       0/1    +10.3 / +12.5 %
     // Before each side learnt its background while the other talks (`dsp::own_level`):
     // held-out 15 dB +35.6 %, 3 invented, no dead air or hold; tuning 20 dB +7.6 %, one
     // interruption invented, a dead air missed, pace −20.1 %; 15 dB +82.9 %, 12 invented.
+    // With the background in the library but the live worker not telling its agent
+    // analyser when the caller talks, the tuning voices' live pace at 15 dB was +17.9 %.
     for (half, rows) in [("held-out", &held_out), ("tuning", &tuning)] {
         for row in rows.iter() {
-            let (under, agent, caller, ev, invented, pace) = row;
+            let (under, agent, caller, ev, invented, pace, live) = row;
             // The caller's side is the same at every level (nothing of the floor reaches it).
             assert!(caller.abs() <= 8.0, "{half}: caller talk {caller:+.1} % at {under} dB");
             if *under >= 15.0 {
@@ -192,7 +206,7 @@ fn the_floor_at_five_neighbour_levels() {
                 assert!(
                     meets_goals(row),
                     "{half}: at {under} dB: agent talk {agent:+.1} %, {ev:?}, {invented} \
-                     invented, pace {pace:+.1} %"
+                     invented, pace {pace:+.1} % ({live:+.1} % live)"
                 );
             } else {
                 // 12 and 10 dB under: the neighbours pass for the agent (where it stops).

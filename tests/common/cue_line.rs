@@ -22,6 +22,8 @@ pub struct CueLine {
     pub changes: usize,
     /// Each cue that appeared: when, which, and how long it stayed.
     pub shown: Vec<(f64, Cue, f64)>,
+    /// The agent's figures for the whole run, as the window's summary shows them.
+    pub agent: Option<speech_coach::analysis::Summary>,
 }
 
 impl CueLine {
@@ -79,6 +81,10 @@ pub fn cue_line(
     if let Some((at, cue)) = open {
         line.shown.push((at, cue, line.seconds - at));
     }
+    // The end of the run, as when the window closes: the agent's figures are final.
+    worker.finish();
+    worker.publish(&mut shown, Instant::now());
+    line.agent = shown.summary;
     line
 }
 
