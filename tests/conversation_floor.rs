@@ -1,16 +1,18 @@
 //! A call-centre floor (issue 20, item 5): what a headset microphone really hears. The
 //! agent close, and far under them three neighbouring agents talking on and on (three
-//! more Common Voice speakers, at 30, 20, 15, 12 and 10 dB under the agent's speech), office noise
-//! 30 dB under, and the caller's voice leaking from the earpiece 30 dB under and 20 ms late;
-//! the caller on a phone line (300–3400 Hz, 8 kHz G.711 µ-law) with street noise 20 dB
-//! under their voice. Agent, caller and neighbours are five different voices, once from
-//! the held-out half (the result) and once from the tuning half.
+//! more Common Voice speakers, at 30, 20, 15, 12 and 10 dB under the agent's speech),
+//! office noise 30 dB under, and the caller's voice leaking from the earpiece 30 dB under
+//! and 20 ms late; the caller on a phone line (300–3400 Hz, 8 kHz G.711 µ-law) with street
+//! noise 20 dB under their voice. Three floors per half of the voices, each from five
+//! voices of its own (agent, caller, neighbours): the held-out half is the result, the
+//! tuning half is where `dsp::own_level`'s constants were chosen.
 //!
-//! Measured per neighbour level against the script: talk per side, interruptions, dead air
-//! and holds (within 1 s), and the agent's pace against the same call without the floor.
-//! `cargo test --release --test conversation_floor -- --nocapture` prints the table that
-//! README quotes. The assertions hold the levels where the floor is handled today and pin
-//! the rest at today's figures, so a change for better or worse shows here.
+//! Measured per floor and neighbour level against the script: talk per side,
+//! interruptions, dead air and holds (within 1 s), and the agent's pace against the same
+//! call without the floor, through the library and through the live app's worker.
+//! `cargo test --release --test tests conversation_floor:: -- --nocapture` prints every
+//! floor's table and the summary that README quotes. The assertions pin how many floors
+//! meet issue 20's goals at each level, so a change for better or worse shows here.
 
 // Needs Linux tools (sox decodes the MP3 clips and makes the phone line), which a
 // Windows build under Wine cannot start: on Windows this module is left out
@@ -26,6 +28,8 @@ use common::{path_str, run, scratch};
 use speech_coach::analysis::Lang;
 
 const AGENT_DBFS: f32 = -30.0;
+/// The neighbours under the agent, dB.
+const LEVELS: [f32; 5] = [30.0, 20.0, 15.0, 12.0, 10.0];
 const CALLER_DBFS: f32 = -30.0;
 
 /// Deterministic white noise at `dbfs` RMS.
@@ -52,14 +56,18 @@ fn live_pace(agent: &std::path::Path, caller: &std::path::Path) -> f64 {
     line.agent.and_then(|s| s.syllables_per_min).expect("the agent spoke") as f64
 }
 
-/// The floor's table for one half of the voices (five of them: agent, caller and three
+/// Floors built per half of the voices, each from five voices of its own.
+const FLOORS: usize = 3;
+
+/// The table of one floor: the `floor`th five voices of one half (agent, caller and three
 /// neighbours).
-fn floor_of(held_out: bool) -> Vec<Row> {
+fn floor_of(held_out: bool, floor: usize) -> Vec<Row> {
     let half = if held_out { "held-out" } else { "tuning" };
-    let dir = scratch(&format!("conversation-floor-{half}"));
-    let voices = calls::cv_zh_half(held_out, 5);
-    assert!(voices.len() >= 5);
-    println!("{half} voices:");
+    let dir = scratch(&format!("conversation-floor-{half}-{floor}"));
+    let all = calls::cv_zh_half(held_out, 5);
+    assert!(all.len() >= 5 * FLOORS, "{all:?}");
+    let voices = &all[5 * floor..5 * floor + 5];
+    println!("{half} floor {}: agent {}, caller {}", floor + 1, voices[0], voices[1]);
     let load = |who: &str, dbfs: f32| Voice::load_at(who, &calls::cv_zh(who), &dir, dbfs);
     let (mut a, mut c) = (load(&voices[0], AGENT_DBFS), load(&voices[1], CALLER_DBFS));
     let call = service_call(&mut a, &mut c, [-75.0, -75.0]);
@@ -121,7 +129,7 @@ fn floor_of(held_out: bool) -> Vec<Row> {
     );
     println!("|---|---|---|---|---|---|---|---|---|");
     let mut rows = Vec::new();
-    for under in [30.0f32, 20.0, 15.0, 12.0, 10.0] {
+    for under in LEVELS {
         let mut mic = call.agent.clone();
         let g = db_to_gain(-under + each_db);
         for v in &neighbours {
@@ -160,12 +168,12 @@ fn floor_of(held_out: bool) -> Vec<Row> {
     rows
 }
 
-/// Issue 20's goals for one row: talk per side within 8 %, every scripted event found
-/// within 1 s and none invented, the agent's pace within 10 % of the agent alone.
-fn meets_goals(row: &Row) -> bool {
-    let (_, agent, caller, ev, invented, pace, live) = row;
+/// Issue 20's goals for the agent's side of one row: agent talk within 8 %, every
+/// scripted event found within 1 s and none invented, the agent's pace within 10 % of the
+/// agent alone (through the library and through the live worker).
+fn agent_meets_goals(row: &Row) -> bool {
+    let (_, agent, _, ev, invented, pace, live) = row;
     agent.abs() <= 8.0
-        && caller.abs() <= 8.0
         && ev.iter().all(|e| e.1 == e.2)
         && *invented == 0
         && pace.abs() <= 10.0
@@ -173,47 +181,61 @@ fn meets_goals(row: &Row) -> bool {
 }
 
 #[test]
-fn the_floor_at_five_neighbour_levels() {
+fn the_floor_at_five_neighbour_levels_on_six_floors() {
     let _cpu = common::cpu_bound();
-    // Both tables first, so that a failure still prints the other half's.
-    let (held_out, tuning) = (floor_of(true), floor_of(false));
-    // Measured (README's tables; pace through the library, then through the live worker):
-    //   held-out voices
-    //   under  agent talk  caller talk  interruptions  invented  dead air  holds  pace
-    //   30 dB  −1.7 %      −4.4 %       2/2            0         2/2       1/1    +0.3 / +0.4 %
-    //   20 dB  −0.8 %      −4.4 %       2/2            0         2/2       1/1    −2.0 / −2.1 %
-    //   15 dB  −6.8 %      −4.4 %       2/2            0         2/2       1/1    −3.7 / −6.2 %
-    //   12 dB  −9.7 %      −4.4 %       2/2            0         2/2       1/1    −10.0 / +8.1 %
-    //   10 dB  +79.3 %     −4.4 %       1/2            8         0/2       0/1    +13.0 / +14.0 %
-    //   tuning-half voices
-    //   30 dB  +0.5 %      −6.6 %       2/2            0         2/2       1/1    +0.9 / +0.9 %
-    //   20 dB  +3.2 %      −6.6 %       2/2            0         2/2       1/1    +4.1 / +0.9 %
-    //   15 dB  +5.8 %      −6.6 %       2/2            0         2/2       1/1    −2.5 / +1.7 %
-    //   12 dB  +118.1 %    −6.6 %       2/2            9         0/2       0/1    +8.5 / +15.6 %
-    //   10 dB  +123.3 %    −6.6 %       2/2            10        0/2       0/1    +10.3 / +12.5 %
-    // Before each side learnt its background while the other talks (`dsp::own_level`):
-    // held-out 15 dB +35.6 %, 3 invented, no dead air or hold; tuning 20 dB +7.6 %, one
-    // interruption invented, a dead air missed, pace −20.1 %; 15 dB +82.9 %, 12 invented.
-    // With the background in the library but the live worker not telling its agent
-    // analyser when the caller talks, the tuning voices' live pace at 15 dB was +17.9 %.
-    for (half, rows) in [("held-out", &held_out), ("tuning", &tuning)] {
-        for row in rows.iter() {
-            let (under, agent, caller, ev, invented, pace, live) = row;
-            // The caller's side is the same at every level (nothing of the floor reaches it).
-            assert!(caller.abs() <= 8.0, "{half}: caller talk {caller:+.1} % at {under} dB");
-            if *under >= 15.0 {
-                // Issue 20's goals, met down to neighbours 15 dB under the agent.
-                assert!(
-                    meets_goals(row),
-                    "{half}: at {under} dB: agent talk {agent:+.1} %, {ev:?}, {invented} \
-                     invented, pace {pace:+.1} % ({live:+.1} % live)"
-                );
-            } else {
-                // 12 and 10 dB under: the neighbours pass for the agent (where it stops).
-                // Pinned so that a change for better or worse shows here.
-                assert!(agent.abs() <= 150.0, "{half}: agent talk {agent:+.1} % at {under} dB");
-                assert!(*invented <= 12, "{half}: {ev:?} at {under} dB");
-            }
+    // Every table first, so that a failure still prints them all.
+    let halves: Vec<(&str, Vec<Vec<Row>>)> = [("held-out", true), ("tuning", false)]
+        .into_iter()
+        .map(|(name, held_out)| (name, (0..FLOORS).map(|f| floor_of(held_out, f)).collect()))
+        .collect();
+    println!(
+        "| voices | neighbours under the agent | floors meeting the goals | agent talk, worst | events missed | invented | pace, worst (library / live) | caller talk within 8 % |"
+    );
+    println!("|---|---|---|---|---|---|---|---|");
+    let mut met = Vec::new();
+    for (half, floors) in &halves {
+        for (l, under) in LEVELS.iter().enumerate() {
+            let rows: Vec<&Row> = floors.iter().map(|f| &f[l]).collect();
+            let worst = |v: &dyn Fn(&Row) -> f64| {
+                rows.iter().map(|r| v(r)).fold(0.0f64, |w, x| if x.abs() > w.abs() { x } else { w })
+            };
+            let missed: usize = rows.iter().flat_map(|r| r.3.iter()).map(|e| e.2 - e.1).sum();
+            let invented: usize = rows.iter().map(|r| r.4).sum();
+            let n = rows.iter().filter(|r| agent_meets_goals(r)).count();
+            let callers = rows.iter().filter(|r| r.2.abs() <= 8.0).count();
+            println!(
+                "| {half} | {under} dB | {n} of {FLOORS} | {:+.1} % | {missed} | {invented} | {:+.1} / {:+.1} % | {callers} of {FLOORS} |",
+                worst(&|r| r.1),
+                worst(&|r| r.5),
+                worst(&|r| r.6),
+            );
+            met.push((*half, *under, n, callers));
         }
+    }
+    // Measured (README's table): floors of three whose agent side meets issue 20's goals,
+    // per neighbour level 30 / 20 / 15 / 12 / 10 dB: held-out 3 / 3 / 1 / 0 / 0, tuning
+    // 3 / 2 / 2 / 0 / 0; the caller's talk within 8 % on 2 of 3 held-out floors (one
+    // caller reads −17.4 % over the phone line at every level) and 3 of 3 tuning floors.
+    // Before each side learnt its background while the other talks (`dsp::own_level`):
+    // held-out 3 / 1 / 0 / 0 / 0, tuning 3 / 0 / 0 / 0 / 0 (agent talk +35.6 to +79.7 % at
+    // 15 dB; at 20 dB a hold or dead air missed or an interruption invented on five of six
+    // floors, pace −10 to −23 % on four). With the
+    // background in the library but the live worker not telling its agent analyser when
+    // the caller talks, the first tuning floor's live pace at 15 dB was +17.9 %.
+    let pinned = |half: &str, under: f32| match (half, under as u32) {
+        (_, 30) => 3,
+        ("held-out", 20) => 3,
+        ("tuning", 20) | ("tuning", 15) => 2,
+        ("held-out", 15) => 1,
+        _ => 0,
+    };
+    for (half, under, n, callers) in met {
+        assert!(n >= pinned(half, under), "{half}: {n} floors of {FLOORS} at {under} dB");
+        // Nothing of the floor reaches the caller's side: the same at every level.
+        let want = if half == "held-out" { 2 } else { 3 };
+        assert!(
+            callers >= want,
+            "{half}: caller talk within 8 % on {callers} floors at {under} dB"
+        );
     }
 }
