@@ -126,7 +126,10 @@ impl Voice {
     }
 
     /// The same, with the sentences brought to `speech_dbfs` RMS (and the speaker's
-    /// recording noise with them).
+    /// recording noise with them). Each clip keeps its level against the speaker's other
+    /// clips, as Common Voice recorded it (one of them 12 dB under the rest for one
+    /// held-out caller); with `LEVEL_CLIPS=1` in the environment every clip is first set to
+    /// the same RMS, as one headset would record one speaker (README's floor section).
     pub fn load_at(name: &str, files: &[PathBuf], scratch: &Path, speech_dbfs: f32) -> Voice {
         let mut sentences = Vec::new();
         let mut spans = Vec::new();
@@ -148,6 +151,12 @@ impl Voice {
             sentences.push(speech);
             spans.push(active);
             floors.push(floor);
+        }
+        if std::env::var_os("LEVEL_CLIPS").is_some_and(|v| v == "1") {
+            for s in &mut sentences {
+                let gain = db_to_gain(speech_dbfs - rms_dbfs(s));
+                s.iter_mut().for_each(|v| *v *= gain);
+            }
         }
         let all: Vec<f32> = sentences.concat();
         let gain_db = speech_dbfs - rms_dbfs(&all);

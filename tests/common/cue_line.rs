@@ -4,7 +4,7 @@
 //! tests and `examples/cue_changes.rs` (README's cue figures).
 
 use std::path::Path;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use speech_coach::audio::wav::WavSource;
 use speech_coach::coach::{Coach, Cue, Headline};
@@ -37,11 +37,35 @@ impl CueLine {
 }
 
 /// Runs `agent` (and `caller`, when given) through a worker as the live app would, without
-/// waiting for real time, and reads the line after every step.
+/// waiting for real time, and reads the line after every step. Each block is stamped with
+/// the wall clock as it goes in (README's cue figures were measured so).
 pub fn cue_line(
     agent: &Path,
     caller: Option<&Path>,
     lang: speech_coach::analysis::Lang,
+) -> CueLine {
+    run(agent, caller, lang, false)
+}
+
+/// The agent's figures for the whole run through the same worker, each block stamped as
+/// captured when its audio ends (from one start instant), as a device delivers it: the
+/// worker places both sides on one clock the same way on every run. Stamped with the wall
+/// clock, the pairing followed the machine's load and a call-centre floor's live pace
+/// moved by up to 5 points between identical runs (`tests/conversation_floor.rs`).
+#[allow(dead_code)] // `examples/cue_changes.rs` includes this file and does not use it.
+pub fn live_summary(
+    agent: &Path,
+    caller: &Path,
+    lang: speech_coach::analysis::Lang,
+) -> Option<speech_coach::analysis::Summary> {
+    run(agent, Some(caller), lang, true).agent
+}
+
+fn run(
+    agent: &Path,
+    caller: Option<&Path>,
+    lang: speech_coach::analysis::Lang,
+    audio_clock: bool,
 ) -> CueLine {
     let kind = if caller.is_some() { SessionKind::Call } else { SessionKind::Demo };
     let mut worker = AnalyserWorker::new(
@@ -58,20 +82,34 @@ pub fn cue_line(
     // What the window would show: each read is followed by a publish, as in the live
     // analyser thread, which hands the new frames over and clears them.
     let mut shown = LiveState::new(lang);
+    let start = Instant::now();
+    // Samples read so far per side: a block's capture time is where its audio ends.
+    let (mut agent_done, mut caller_done) = (0usize, 0usize);
+    let at = |done: usize, rate: u32| {
+        if audio_clock {
+            start + Duration::from_secs_f64(done as f64 / rate as f64)
+        } else {
+            Instant::now()
+        }
+    };
     loop {
         let n = a.read_block(&mut buf, frames(&a)).expect("agent read");
         if n > 0 {
-            worker.analyse(&buf, a.sample_rate(), Instant::now()).expect("analyse");
+            agent_done += n;
+            let captured_at = at(agent_done, a.sample_rate());
+            worker.analyse(&buf, a.sample_rate(), captured_at).expect("analyse");
             read(&worker, &mut line, &mut last, &mut open);
-            worker.publish(&mut shown, Instant::now());
+            worker.publish(&mut shown, captured_at);
         }
         let mut m = 0;
         if let Some(c) = c.as_mut() {
             m = c.read_block(&mut buf, frames(c)).expect("caller read");
             if m > 0 {
-                worker.analyse_caller(&buf, c.sample_rate(), Instant::now()).expect("analyse");
+                caller_done += m;
+                let captured_at = at(caller_done, c.sample_rate());
+                worker.analyse_caller(&buf, c.sample_rate(), captured_at).expect("analyse");
                 read(&worker, &mut line, &mut last, &mut open);
-                worker.publish(&mut shown, Instant::now());
+                worker.publish(&mut shown, captured_at);
             }
         }
         if n == 0 && m == 0 {
@@ -83,7 +121,7 @@ pub fn cue_line(
     }
     // The end of the run, as when the window closes: the agent's figures are final.
     worker.finish();
-    worker.publish(&mut shown, Instant::now());
+    worker.publish(&mut shown, at(agent_done, a.sample_rate()));
     line.agent = shown.summary;
     line
 }
