@@ -381,8 +381,8 @@ impl Analyser {
         // before this hop teaches the level, as the talk lanes do.
         let recent_dbfs = self.recent_level.push(level_dbfs);
         let own_voice = !self.own_level.is_far_above(recent_dbfs);
-        if speech && (own_voice || self.own_level.may_teach(recent_dbfs)) {
-            self.own_level.push(level_dbfs);
+        if speech {
+            self.own_level.teach(level_dbfs, recent_dbfs, own_voice);
         }
         self.own_level.after_hop(speech && own_voice, self.other_side_talks, recent_dbfs);
         let syllable = self.syllables.push(SyllableHop {

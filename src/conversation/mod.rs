@@ -121,14 +121,14 @@ impl Conversation {
         let agent_talk = agent.speech && !a.own.is_far_above(agent_recent);
         // What the agent's microphone hears while the caller talks: the floor's background.
         a.own.after_hop(agent_talk, caller_talk, agent_recent);
-        if agent.speech && !caller_heard && (agent_talk || a.own.may_teach(agent_recent)) {
+        if agent.speech && !caller_heard {
             // Only hops where no bleed is possible teach the agent's own level; cut ones
             // too, so that a headset turned 25 dB quieter in mid-call (the agent's own
             // voice now far under the old level) is heard again after about 70 s of speech
             // instead of never (a new call starts afresh); but not what is no louder than
             // the background learnt while the caller talked, or the neighbours heard while
             // the agent is silent would pull the level down onto themselves.
-            a.own.push(agent.level_dbfs);
+            a.own.teach(agent.level_dbfs, agent_recent, agent_talk);
         }
         let changes =
             [a.talk.push(agent_talk, agent.speech), c.talk.push(caller_talk, caller.speech)];

@@ -131,10 +131,18 @@ impl OwnLevel {
         }
     }
 
-    /// Whether sound at `recent_dbfs` that the line cut may still teach the own level (so
-    /// that a headset turned much quieter is heard again): not while it is no louder than
-    /// the background, or the neighbours would pull the line down onto themselves.
-    pub fn may_teach(&self, recent_dbfs: f32) -> bool {
+    /// Teaches the own level a speech hop at `level_dbfs` whose recent level is
+    /// `recent_dbfs`, judged the speaker's (`own`) or cut by the line. A cut hop teaches
+    /// too, so that a headset turned much quieter is heard again, but only when it is clear
+    /// of the background: the neighbours would pull the line down onto themselves.
+    pub fn teach(&mut self, level_dbfs: f32, recent_dbfs: f32, own: bool) {
+        if own || self.may_teach(recent_dbfs) {
+            self.push(level_dbfs);
+        }
+    }
+
+    /// Whether sound at `recent_dbfs` that the line cut may still teach the own level.
+    fn may_teach(&self, recent_dbfs: f32) -> bool {
         self.background_dbfs().is_none_or(|b| recent_dbfs >= b + OVER_BACKGROUND_DB)
     }
 
