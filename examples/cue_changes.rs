@@ -22,11 +22,11 @@ fn main() {
         std::process::exit(2);
     };
     let line = cue_line::cue_line(Path::new(agent), args.get(1).map(Path::new), Lang::Zh);
-    for (at, cue, stayed) in &line.shown {
-        println!("{at:7.1} s  {cue:?} for {stayed:.1} s");
+    for s in &line.shown {
+        println!("{:7.1} s  {:?} for {:.1} s", s.at, s.cue, s.stayed);
     }
     let nudges = line.nudges();
-    let shortest = line.shown.iter().map(|s| s.2).fold(f64::INFINITY, f64::min);
+    let shortest = line.shown.iter().map(|s| s.stayed).fold(f64::INFINITY, f64::min);
     println!(
         "{:.0} s: {} line changes ({:.1}/min), {} cues shown, {} nudges ({:.1}/min), shortest cue {:.1} s",
         line.seconds,

@@ -23,7 +23,7 @@ use crate::common;
 use common::calls::{
     self, Voice, Who, db_to_gain, event_hits, measure, read_wav, service_call, write_wav,
 };
-use common::cue_line::live_summary;
+use common::cue_line::cue_line;
 use common::{path_str, run, scratch};
 use speech_coach::analysis::Lang;
 
@@ -52,7 +52,7 @@ type Row = (f32, f64, f64, Vec<(&'static str, usize, usize, usize)>, usize, f64,
 
 /// The agent's pace (syllables a minute) through the live app's worker.
 fn live_pace(agent: &std::path::Path, caller: &std::path::Path) -> f64 {
-    let summary = live_summary(agent, caller, Lang::Zh);
+    let summary = cue_line(agent, Some(caller), Lang::Zh).agent;
     summary.and_then(|s| s.syllables_per_min).expect("the agent spoke") as f64
 }
 

@@ -18,7 +18,6 @@ use common::calls::{self, Truth, Voice, Who, event_hits, measure, service_call};
 use common::cue_line::cue_line;
 use common::scratch;
 use speech_coach::analysis::Lang;
-use speech_coach::coach::cues::COOLDOWN_S;
 
 /// Talk errors (agent, caller, %) and the events missed or invented (within 1 s).
 fn check(name: &str, truth: &Truth, found: &calls::Measured) -> ([f64; 2], Vec<String>) {
@@ -43,15 +42,16 @@ fn check(name: &str, truth: &Truth, found: &calls::Measured) -> ([f64; 2], Vec<S
 
 /// Talk errors per side (%), what was missed or invented, and the cue line (seconds, line
 /// changes, nudges) over the calls of one half of the voices.
-fn calls_of(held_out: bool) -> (Vec<f64>, Vec<String>, (f64, usize, usize)) {
+fn calls_of(held_out: bool) -> (Vec<f64>, Vec<String>, (f64, usize, usize, usize)) {
     let half = if held_out { "held-out" } else { "tuning" };
     let dir = scratch(&format!("conversation-voices-{half}"));
     let speakers = calls::cv_zh_half(held_out, 5);
     assert!(speakers.len() >= 8, "{speakers:?}");
     let mut errors = Vec::new();
     let mut problems = Vec::new();
-    // The cue line over every call (issue 23, item 2): (seconds, line changes, nudges).
-    let mut cues = (0.0, 0, 0);
+    // The cue line over every call (issue 23, item 2): (seconds, line changes, nudges,
+    // cues shown under 1 s).
+    let mut cues = (0.0, 0, 0, 0);
     // Four calls, each agent and caller two different voices; each at three agent levels.
     for pair in speakers.chunks(2).take(4) {
         let (agent, caller) = (&pair[0], &pair[1]);
@@ -73,11 +73,15 @@ fn calls_of(held_out: bool) -> (Vec<f64>, Vec<String>, (f64, usize, usize)) {
                 line.seconds,
                 line.shown
             );
-            for pair in nudges.windows(2) {
-                let ((t0, c0, _), (t1, c1, _)) = (pair[0], pair[1]);
-                assert!(c0 == c1 || t1 - t0 >= COOLDOWN_S - 0.05, "{name}: {:?}", line.shown);
-            }
-            cues = (cues.0 + line.seconds, cues.1 + line.changes, cues.2 + nudges.len());
+            let breaches = line.cooldown_breaches();
+            assert!(breaches.is_empty(), "{name}: {breaches:?} in {:?}", line.shown);
+            let brief = line.shown.iter().filter(|s| s.stayed < 1.0).count();
+            cues = (
+                cues.0 + line.seconds,
+                cues.1 + line.changes,
+                cues.2 + nudges.len(),
+                cues.3 + brief,
+            );
             errors.extend(e);
             problems.extend(p);
         }
@@ -107,16 +111,22 @@ fn talk_follows_speech_on_every_voice_and_level() {
     assert!(e.iter().all(|e| e.abs() <= 5.0), "tuning talk errors {e:.1?}");
     errors.extend(e);
     problems.extend(p);
-    cues = (cues.0 + c.0, cues.1 + c.1, cues.2 + c.2);
+    cues = (cues.0 + c.0, cues.1 + c.1, cues.2 + c.2, cues.3 + c.3);
     let per_min = |n: usize| n as f64 * 60.0 / cues.0;
     println!(
-        "cue line over {:.0} s of calls: {:.1} changes and {:.1} nudges a minute",
+        "cue line over {:.0} s of calls: {:.1} changes and {:.1} nudges a minute, {} cues \
+         shown under 1 s",
         cues.0,
         per_min(cues.1),
-        per_min(cues.2)
+        per_min(cues.2),
+        cues.3
     );
     // Measured 3.8 line changes and 1.0 nudges a minute on both halves (11.8 and 2.2 on
-    // the held-out half before the cue model of issue 23).
+    // the held-out half before the cue model of issue 23), and 8 cues on the line for
+    // under 1 s, each a nudge a headset alarm took over. Before moments of the call showed
+    // at once and a nudge's hold counted while it was not the most urgent: 4.6 and 1.2 a
+    // minute, 34 cues under 1 s (dead air shown 0–0.6 s as the agent answered).
     assert!(per_min(cues.1) <= 5.0 && per_min(cues.2) <= 1.5, "{cues:?}");
+    assert!(cues.3 <= 12, "{cues:?}");
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }

@@ -8,7 +8,7 @@ use std::path::Path;
 
 use crate::common::cue_line::cue_line;
 use speech_coach::analysis::Lang;
-use speech_coach::coach::cues::{COOLDOWN_S, MIN_SHOWN_S};
+use speech_coach::coach::cues::MIN_SHOWN_S;
 
 #[test]
 fn the_demo_nudges_at_most_once_per_cooldown_and_each_cue_stays_to_be_read() {
@@ -18,15 +18,11 @@ fn the_demo_nudges_at_most_once_per_cooldown_and_each_cue_stays_to_be_read() {
     assert!(line.seconds > 80.0, "{line:?}");
     let nudges = line.nudges();
     assert!(!nudges.is_empty(), "the demo speaks too fast at times: {line:?}");
-    for pair in nudges.windows(2) {
-        let ((t0, c0, _), (t1, c1, _)) = (pair[0], pair[1]);
-        assert!(
-            c0 == c1 || t1 - t0 >= COOLDOWN_S - 0.05,
-            "{c0:?} at {t0:.1} s, {c1:?} at {t1:.1} s"
-        );
-    }
-    // Measured: 8 changes in 88 s (5.5 a minute; 24 before the cue model, 16.4 a minute),
-    // 2 nudges (7 before), the shortest cue 13.0 s (0.4 s before).
+    assert!(line.cooldown_breaches().is_empty(), "{:?}", line.cooldown_breaches());
+    // Measured: 9 changes in 88 s (6.1 a minute; 24 before the cue model, 16.4 a minute),
+    // 2 nudges (7 before), the shortest cue 21.6 s (0.4 s before). The red "too loud"
+    // takes the line from an amber "too fast" the moment the pace turns amber, its breach
+    // having held all along (8 changes when a cue's hold counted only while it was first).
     assert!(line.per_min(line.changes) <= 7.0, "{line:?}");
-    assert!(line.shown.iter().all(|s| s.2 >= MIN_SHOWN_S), "{line:?}");
+    assert!(line.shown.iter().all(|s| s.stayed >= MIN_SHOWN_S), "{line:?}");
 }

@@ -27,6 +27,9 @@ use serde::{Deserialize, Serialize};
 
 use super::targets::Band;
 
+/// How many cues there are.
+const CUES: usize = Cue::Flat as usize + 1; // Flat is the last variant.
+
 /// Cues in priority order within their class (first wins when several apply).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, PartialOrd, Ord, Hash)]
 pub enum Cue {
@@ -70,9 +73,14 @@ impl Cue {
         !self.is_alarm() && !self.is_call_moment()
     }
 
-    /// How long its condition must hold before this cue appears.
+    /// How long its condition must hold before this cue appears. Alarms are held by the
+    /// coach, and a moment of the call by its own timer (5 s of silence for dead air, 25 s
+    /// of a hold, an interruption confirmed 0.6–0.8 s in): a further wait only shortened
+    /// the cue. Dead air appeared 6.5 s into a silence, and on a gap of 6.5–7 s it was on
+    /// the line for 0–0.6 s as the agent began to answer (`examples/cue_changes`, call
+    /// `2f1cad02e76f-33c46c9b8e3c-30`); guidance row 10 says cue after 5 s.
     fn show_after_s(self) -> f64 {
-        if self.is_alarm() {
+        if self.is_alarm() || self.is_call_moment() {
             0.0
         } else if self.is_gauge() {
             SUSTAIN_S
@@ -132,8 +140,8 @@ pub fn headline(coach_headline: Headline, device_ok: bool) -> Headline {
     if device_ok { coach_headline } else { Headline::DeviceLost }
 }
 
-/// A moment of the call, losing calm or rising with an upset caller must hold this long
-/// before its cue appears (each has its own hold before that, see [`super::gauges`])…
+/// Losing calm or rising with an upset caller must hold this long before its cue appears
+/// (each has its own hold before that, see [`super::gauges`])…
 pub const SHOW_AFTER_S: f64 = 1.5;
 /// …a gauge this long: "several seconds" of a breach, not a word's peak (issue 23). A
 /// 10 s pace window moves slowly, so 4 s off its band is a trend the agent can act on…
@@ -148,8 +156,11 @@ pub const CLEAR_AFTER_S: f64 = 2.0;
 
 #[derive(Debug, Clone, Default)]
 pub struct CueSelector {
-    /// The most urgent condition and since when it has been the most urgent.
-    candidate: Option<(Cue, f64)>,
+    /// Since when each cue's condition has held without a break (by `Cue as usize`). Per
+    /// cue, not only the most urgent one's: a gauge off its band all through a moment of
+    /// the call is back the moment that ends, instead of after a new [`SUSTAIN_S`] of
+    /// "nothing" (the line went dead air → blank for 4 s → too fast again).
+    held_since: [Option<f64>; CUES],
     /// The cue on the line, its band now, and since when it is shown.
     shown: Option<(Condition, f64)>,
     /// The last cue that left the line, and when.
@@ -165,11 +176,11 @@ impl CueSelector {
     /// a value is green (`None`: no value yet); returns what the line says.
     pub fn update(&mut self, t: f64, active: &[Condition], all_green: Option<bool>) -> Headline {
         let top = active.iter().copied().min_by_key(|c| c.rank());
-        self.candidate = match (self.candidate, top) {
-            (Some((c, since)), Some(now)) if c == now.cue => Some((c, since)),
-            (_, Some(now)) => Some((now.cue, t)),
-            (_, None) => None,
-        };
+        for (i, since) in self.held_since.iter_mut().enumerate() {
+            let holds = active.iter().any(|c| c.cue as usize == i);
+            *since = if holds { since.or(Some(t)) } else { None };
+        }
+        let candidate = top.and_then(|c| self.held_since[c.cue as usize].map(|s| (c.cue, s)));
         self.quiet_since = if active.is_empty() { self.quiet_since.or(Some(t)) } else { None };
         // A shown cue follows its condition's band, and leaves the moment it is gone.
         if let Some((shown, since)) = self.shown {
@@ -190,7 +201,7 @@ impl CueSelector {
             !cue.is_nudge()
                 || self.last_nudge.is_none_or(|(c, at)| c == cue || t - at >= COOLDOWN_S)
         };
-        let appears = match (self.shown, top, self.candidate) {
+        let appears = match (self.shown, top, candidate) {
             // An alarm takes the line the moment it is raised.
             (_, Some(top), _)
                 if top.cue.is_alarm() && self.shown.is_none_or(|(s, _)| s.cue != top.cue) =>
@@ -258,9 +269,27 @@ mod tests {
     #[test]
     fn a_cue_appears_only_after_its_condition_has_held() {
         let mut s = CueSelector::default();
-        let out = run(&mut s, 0.0, 1.4, &[Cue::DeadAir]);
+        let out = run(&mut s, 0.0, 1.4, &[Cue::LosingCalm]);
         assert!(out.iter().all(|h| *h == Headline::Settling), "{out:?}");
-        assert_eq!(run(&mut s, 1.4, 2.0, &[Cue::DeadAir]).last(), Some(&cue(Cue::DeadAir)));
+        assert_eq!(run(&mut s, 1.4, 2.0, &[Cue::LosingCalm]).last(), Some(&cue(Cue::LosingCalm)));
+    }
+
+    #[test]
+    fn a_gauge_off_all_through_a_moment_of_the_call_is_back_when_the_moment_ends() {
+        let mut s = CueSelector::default();
+        run(&mut s, 0.0, 8.0, &[Cue::TooFast]); // shown from 4.0 s
+        // Dead air: its own 5 s timer was its wait, so it is on the line at once…
+        let out = run(&mut s, 8.0, 9.0, &[Cue::TooFast, Cue::DeadAir]);
+        assert!(out.iter().all(|h| *h == cue(Cue::DeadAir)), "{out:?}");
+        // …and when the agent answers, the pace still too fast is back at once: it has
+        // been off its band without a break, so there is no new 4 s of nothing.
+        let out = run(&mut s, 9.0, 9.5, &[Cue::TooFast]);
+        assert!(out.iter().all(|h| *h == cue(Cue::TooFast)), "{out:?}");
+        // A gauge that went back to its band meanwhile needs its full breach again.
+        run(&mut s, 9.5, 13.0, &[Cue::DeadAir]);
+        let out = run(&mut s, 13.0, 16.9, &[Cue::TooFast]);
+        assert!(!out.contains(&cue(Cue::TooFast)), "{out:?}");
+        assert_eq!(run(&mut s, 16.9, 17.2, &[Cue::TooFast]).last(), Some(&cue(Cue::TooFast)));
     }
 
     #[test]
@@ -307,10 +336,10 @@ mod tests {
             cue(Cue::MicTooQuiet)
         );
         run(&mut s, 4.6, 6.0, &[]);
-        // An interruption 2 s after a nudge: shown once it has held, cooldown or not.
+        // An interruption 2 s after a nudge: shown at once (the conversation confirmed it
+        // already), cooldown or not.
         let out = run(&mut s, 6.0, 7.6, &[Cue::LetCallerFinish]);
-        assert_eq!(out.last(), Some(&cue(Cue::LetCallerFinish)));
-        assert!(out.iter().take(14).all(|h| *h == Headline::Settling), "{out:?}");
+        assert!(out.iter().all(|h| *h == cue(Cue::LetCallerFinish)), "{out:?}");
     }
 
     #[test]

@@ -93,8 +93,10 @@ pub struct Coach {
     state: CoachState,
 }
 
-/// "Let the caller finish" stays up this long after an interruption was confirmed, so
-/// that it outlasts the cue line's [`super::cues::SHOW_AFTER_S`].
+/// "Let the caller finish" stays up until this long after the interruption began. It is
+/// confirmed 0.6–0.8 s in and shown at once, so it stays on the line about 3.2 s (call
+/// `21059c156e09-27ee406d8a0e-30` of `tests/conversation_voices.rs`), as long as any cue
+/// is left to be read ([`super::cues::MIN_SHOWN_S`]).
 const INTERRUPTION_CUE_S: f64 = 4.0;
 /// The agent "rises with" an upset caller when their level is this far above normal (the
 /// volume gauge's amber edge, guidance row 3)…

@@ -15,13 +15,26 @@ use speech_coach::session::store::SessionKind;
 /// Blocks of this many seconds go in, agent and caller in turn, as from two devices.
 const BLOCK_S: f64 = 0.064;
 
+/// One cue on the line: when it appeared, which, for how long, whether it appeared red in
+/// place of an amber gauge cue (the one way a nudge may come within the cooldown), and
+/// whether it resumed where a moment of the call had interrupted it (the same cue on the
+/// line right before that moment and right after it: no new nudge, one more line change).
+#[derive(Debug, Clone, Copy)]
+pub struct Shown {
+    pub at: f64,
+    pub cue: Cue,
+    pub stayed: f64,
+    pub red_over_amber: bool,
+    pub resumed: bool,
+}
+
 #[derive(Debug, Default)]
 pub struct CueLine {
     pub seconds: f64,
     /// Every change of what the line says (cue or its wording's band, praise, nothing).
     pub changes: usize,
-    /// Each cue that appeared: when, which, and how long it stayed.
-    pub shown: Vec<(f64, Cue, f64)>,
+    /// Each cue that appeared.
+    pub shown: Vec<Shown>,
     /// The agent's figures for the whole run, as the window's summary shows them.
     pub agent: Option<speech_coach::analysis::Summary>,
 }
@@ -30,42 +43,39 @@ impl CueLine {
     pub fn per_min(&self, n: usize) -> f64 {
         n as f64 * 60.0 / self.seconds
     }
-    /// The nudges among the cues shown (neither a device alarm nor a moment of the call).
-    pub fn nudges(&self) -> Vec<(f64, Cue, f64)> {
-        self.shown.iter().copied().filter(|(_, c, _)| c.is_nudge()).collect()
+    /// The nudges among the cues shown (neither a device alarm nor a moment of the call),
+    /// each once: a nudge resumed after a moment of the call is the same nudge.
+    pub fn nudges(&self) -> Vec<Shown> {
+        self.shown.iter().copied().filter(|s| s.cue.is_nudge() && !s.resumed).collect()
+    }
+    /// Each nudge that came within the cooldown after another one without being a red
+    /// gauge in place of an amber one (`coach::cues`: the model allows nothing else).
+    #[allow(dead_code)] // `examples/cue_changes.rs` includes this file and does not use it.
+    pub fn cooldown_breaches(&self) -> Vec<(Shown, Shown)> {
+        let nudges = self.nudges();
+        nudges
+            .windows(2)
+            .map(|w| (w[0], w[1]))
+            .filter(|(a, b)| {
+                a.cue != b.cue
+                    && b.at - a.at < speech_coach::coach::cues::COOLDOWN_S - 0.05
+                    && !b.red_over_amber
+            })
+            .collect()
     }
 }
 
 /// Runs `agent` (and `caller`, when given) through a worker as the live app would, without
-/// waiting for real time, and reads the line after every step. Each block is stamped with
-/// the wall clock as it goes in (README's cue figures were measured so).
+/// waiting for real time, and reads the line after every step. Each block is stamped as
+/// captured when its audio ends (from one start instant), as a device delivers it, so the
+/// worker places both sides on one clock as it does live, and every run repeats exactly.
+/// Stamped with the wall clock of a run far faster than real time, every block looked
+/// captured at nearly the same instant: the two sides were paired by chance, and a
+/// call-centre floor's live pace moved by up to 5 points between identical runs.
 pub fn cue_line(
     agent: &Path,
     caller: Option<&Path>,
     lang: speech_coach::analysis::Lang,
-) -> CueLine {
-    run(agent, caller, lang, false)
-}
-
-/// The agent's figures for the whole run through the same worker, each block stamped as
-/// captured when its audio ends (from one start instant), as a device delivers it: the
-/// worker places both sides on one clock the same way on every run. Stamped with the wall
-/// clock, the pairing followed the machine's load and a call-centre floor's live pace
-/// moved by up to 5 points between identical runs (`tests/conversation_floor.rs`).
-#[allow(dead_code)] // `examples/cue_changes.rs` includes this file and does not use it.
-pub fn live_summary(
-    agent: &Path,
-    caller: &Path,
-    lang: speech_coach::analysis::Lang,
-) -> Option<speech_coach::analysis::Summary> {
-    run(agent, Some(caller), lang, true).agent
-}
-
-fn run(
-    agent: &Path,
-    caller: Option<&Path>,
-    lang: speech_coach::analysis::Lang,
-    audio_clock: bool,
 ) -> CueLine {
     let kind = if caller.is_some() { SessionKind::Call } else { SessionKind::Demo };
     let mut worker = AnalyserWorker::new(
@@ -78,20 +88,14 @@ fn run(
     let frames = |s: &WavSource| (s.sample_rate() as f64 * BLOCK_S) as usize;
     let (mut buf, mut line) = (Vec::new(), CueLine::default());
     let mut last: Option<Key> = None;
-    let mut open: Option<(f64, Cue)> = None;
+    let mut open: Option<Shown> = None;
     // What the window would show: each read is followed by a publish, as in the live
     // analyser thread, which hands the new frames over and clears them.
     let mut shown = LiveState::new(lang);
     let start = Instant::now();
     // Samples read so far per side: a block's capture time is where its audio ends.
     let (mut agent_done, mut caller_done) = (0usize, 0usize);
-    let at = |done: usize, rate: u32| {
-        if audio_clock {
-            start + Duration::from_secs_f64(done as f64 / rate as f64)
-        } else {
-            Instant::now()
-        }
-    };
+    let at = |done: usize, rate: u32| start + Duration::from_secs_f64(done as f64 / rate as f64);
     loop {
         let n = a.read_block(&mut buf, frames(&a)).expect("agent read");
         if n > 0 {
@@ -116,8 +120,8 @@ fn run(
             break;
         }
     }
-    if let Some((at, cue)) = open {
-        line.shown.push((at, cue, line.seconds - at));
+    if let Some(o) = open {
+        line.shown.push(Shown { stayed: line.seconds - o.at, ..o });
     }
     // The end of the run, as when the window closes: the agent's figures are final.
     worker.finish();
@@ -138,7 +142,7 @@ fn read(
     worker: &AnalyserWorker,
     line: &mut CueLine,
     last: &mut Option<Key>,
-    open: &mut Option<(f64, Cue)>,
+    open: &mut Option<Shown>,
 ) {
     for s in worker.new_states() {
         line.seconds = s.time_s;
@@ -154,14 +158,31 @@ fn read(
             }
         }
         let cue_now = match key {
-            Key::Cue(c, _) => Some(c),
+            Key::Cue(c, red) => Some((c, red)),
             _ => None,
         };
-        if open.map(|(_, c)| c) != cue_now {
-            if let Some((at, cue)) = open.take() {
-                line.shown.push((at, cue, s.time_s - at));
+        if open.map(|o| o.cue) != cue_now.map(|c| c.0) {
+            if let Some(o) = open.take() {
+                line.shown.push(Shown { stayed: s.time_s - o.at, ..o });
             }
-            *open = cue_now.map(|c| (s.time_s, c));
+            let over_amber = matches!(*last, Some(Key::Cue(c, false)) if c.is_gauge());
+            // The moment just left the line, and it had taken the line from this very cue.
+            let resumes = |cue: Cue| match line.shown.as_slice() {
+                [.., before, moment] => {
+                    matches!(*last, Some(Key::Cue(c, _)) if c == moment.cue)
+                        && moment.cue.is_call_moment()
+                        && before.cue == cue
+                        && (before.at + before.stayed - moment.at).abs() < 1e-6
+                }
+                _ => false,
+            };
+            *open = cue_now.map(|(cue, red)| Shown {
+                at: s.time_s,
+                cue,
+                stayed: 0.0,
+                red_over_amber: red && over_amber,
+                resumed: resumes(cue),
+            });
         }
         *last = Some(key);
     }
