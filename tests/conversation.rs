@@ -53,7 +53,7 @@ fn by_library(files: &CallFiles, truth: &Truth) -> Found {
         |agent, caller| {
             flagged += u64::from(agent.speech && caller_alone(agent.time_s));
             conversation.push(agent, caller);
-            conversation.live().caller_talking
+            conversation.live().floor()
         },
         |_, _| {},
     )

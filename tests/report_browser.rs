@@ -101,7 +101,7 @@ fn store_session(data: &Path, work: &Path) -> PathBuf {
             let mut row = Vec::new();
             frames::write_row(&mut row, agent, &state, talk).unwrap();
             csv.push_str(std::str::from_utf8(&row).unwrap());
-            live.caller_talking
+            live.floor()
         },
         |_, _| {},
     )

@@ -149,6 +149,13 @@ impl PaceWindow {
     }
 }
 
+/// Who talks at one hop of a call, as its conversation hears it (`Analyser::hear_call`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Floor {
+    pub agent: bool,
+    pub caller: bool,
+}
+
 pub struct Analyser {
     config: AnalyserConfig,
     resampler: Resampler,
@@ -180,8 +187,8 @@ pub struct Analyser {
     /// not their syllables or turn time (see `dsp::own_level`).
     own_level: OwnLevel,
     recent_level: RecentLevel,
-    /// The other side of the call talks (`set_other_side_talking`): what this channel
-    /// hears then teaches its background.
+    /// The other side of the call talks (`hear_call`): what this channel hears then
+    /// teaches its background.
     other_side_talks: bool,
     pace: PaceWindow,
     rolling_pitch: RollingPitch,
@@ -447,13 +454,24 @@ impl Analyser {
         self.totals.end_turn();
     }
 
-    /// Whether the other side of the call talks now, as the conversation hears it; holds
-    /// for the hops analysed next. While it does, what this channel hears (bar the
-    /// speaker's own talk) is its background: the neighbours of a call-centre floor that
-    /// must not count as the agent's syllables and turn time (see `dsp::own_level`). A
-    /// channel analysed alone never learns one.
-    pub fn set_other_side_talking(&mut self, talking: bool) {
-        self.other_side_talks = talking;
+    /// Follows the conversation at one hop of a call, for the agent's channel; returns
+    /// whether the agent's turn ended here. Live (`pipeline::worker`) and offline
+    /// (`offline::analyse_call`) both call it after each pair of frames, so the same call
+    /// reads the same pace in the window and from `analyze --stereo`.
+    ///
+    /// * While the caller talks, what this channel hears (bar the agent's own talk) is its
+    ///   background: the neighbours of a call-centre floor that must not count as the
+    ///   agent's syllables and turn time (see `dsp::own_level`). It holds for the hops
+    ///   analysed next. A channel analysed alone never learns one.
+    /// * The caller taking the floor while the agent is silent ends the agent's turn
+    ///   ([`Analyser::end_turn`]).
+    pub fn hear_call(&mut self, floor: Floor) -> bool {
+        let took_floor = floor.caller && !self.other_side_talks && !floor.agent;
+        self.other_side_talks = floor.caller;
+        if took_floor {
+            self.end_turn();
+        }
+        took_floor
     }
 
     /// Figures for everything analysed so far.
@@ -493,6 +511,20 @@ mod tests {
         }
         let s = a.finish(&mut |f| frames.push(*f));
         (frames, s)
+    }
+
+    #[test]
+    fn the_caller_taking_the_floor_while_the_agent_is_silent_ends_the_turn_once() {
+        let mut a = Analyser::new(AnalyserConfig::new(16_000)).unwrap();
+        let hear = |a: &mut Analyser, agent, caller| a.hear_call(Floor { agent, caller });
+        // The caller starts over the agent: the agent still has the floor.
+        assert!(!hear(&mut a, true, true));
+        // The agent stops; the caller goes on: they had it already.
+        assert!(!hear(&mut a, false, true));
+        assert!(!hear(&mut a, false, false));
+        // The caller starts into the agent's silence: the turn ends, once.
+        assert!(hear(&mut a, false, true));
+        assert!(!hear(&mut a, false, true));
     }
 
     #[test]

@@ -8,7 +8,7 @@ mod summary;
 mod totals;
 
 pub use analyser::{
-    Analyser, AnalyserConfig, AnalysisError, CLIP_LEVEL, INTERNAL_RATE, MAX_RATE, MIN_RATE,
+    Analyser, AnalyserConfig, AnalysisError, CLIP_LEVEL, Floor, INTERNAL_RATE, MAX_RATE, MIN_RATE,
 };
 pub use frame::{Frame, HOP_S};
 pub use offline::analyse_wav;

@@ -13,7 +13,7 @@ use std::path::Path;
 
 use thiserror::Error;
 
-use crate::analysis::{Analyser, AnalyserConfig, AnalysisError, Frame, Summary};
+use crate::analysis::{Analyser, AnalyserConfig, AnalysisError, Floor, Frame, Summary};
 use crate::audio::{Channels, Recording, RecordingError};
 use crate::dsp::level::SILENCE_DBFS;
 
@@ -156,14 +156,14 @@ fn silent_frame(time_s: f64) -> Frame {
 
 /// Analyses both sides of a call in lockstep, 1024-frame blocks each, as the live window
 /// would; `on_pair` sees every pair of frames (agent, caller) for the same hop, until the
-/// longer side ends, and says whether the caller talks there as its conversation hears it
-/// (`false` without one), which the agent's analyser learns its background from
-/// (`Analyser::set_other_side_talking`), as the live worker's does; `on_progress` the
-/// seconds done and the longer side's duration.
+/// longer side ends, and says who talks there as its conversation hears it
+/// (`Floor::default()` without one), which the agent's analyser follows
+/// (`Analyser::hear_call`: its background, the end of its turns) as the live worker's
+/// does; `on_progress` the seconds done and the longer side's duration.
 pub fn analyse_call(
     sides: CallSides,
     config: impl Fn(u32) -> AnalyserConfig,
-    mut on_pair: impl FnMut(&Frame, &Frame) -> bool,
+    mut on_pair: impl FnMut(&Frame, &Frame) -> Floor,
     mut on_progress: impl FnMut(f64, f64),
 ) -> Result<(CallInfo, CallSummaries), OfflineError> {
     let ((mut agent, agent_info), (mut caller, caller_info)) = match sides {
@@ -192,8 +192,7 @@ pub fn analyse_call(
             (Some(a), None) => (a, silent_frame(a.time_s)),
             (None, Some(c)) => (silent_frame(c.time_s), c),
         };
-        let caller_talks = on_pair(&a, &c);
-        agent.analyser.set_other_side_talking(caller_talks);
+        agent.analyser.hear_call(on_pair(&a, &c));
         hop += 1;
         // Every 1024 hops (about 10 s of call) is often enough for a progress bar.
         if hop.is_multiple_of(1024) {
@@ -275,7 +274,7 @@ mod tests {
             AnalyserConfig::new,
             |a, c| {
                 pairs.push((*a, *c));
-                false
+                Floor::default()
             },
             |_, _| {},
         )?;

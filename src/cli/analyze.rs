@@ -219,7 +219,7 @@ fn analyse(
                 |agent, caller| {
                     frames.write(agent);
                     conversation.push(agent, caller);
-                    conversation.live().caller_talking
+                    conversation.live().floor()
                 },
                 |done, total| progress.update(done, total),
             );

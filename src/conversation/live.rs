@@ -5,6 +5,7 @@ use serde::Serialize;
 
 use super::arousal::CallerArousal;
 use super::silences::{HOLD_ALARM_S, HOLD_WARN_S};
+use crate::analysis::Floor;
 
 /// Where the hold timer stands.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
@@ -51,6 +52,13 @@ pub struct LiveConversation {
     pub caller_arousal: Option<CallerArousal>,
     /// Agent talk ÷ all talk so far.
     pub agent_talk_share: Option<f32>,
+}
+
+impl LiveConversation {
+    /// Who talks at this hop, for the agent's analyser (`Analyser::hear_call`).
+    pub fn floor(&self) -> Floor {
+        Floor { agent: self.agent_talking, caller: self.caller_talking }
+    }
 }
 
 #[cfg(test)]

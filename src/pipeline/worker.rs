@@ -20,7 +20,7 @@ use std::time::{Duration, Instant};
 
 use crossbeam_channel::{Receiver, Sender};
 
-use crate::analysis::{Analyser, AnalyserConfig, AnalysisError, Frame, Lang, Summary};
+use crate::analysis::{Analyser, AnalyserConfig, AnalysisError, Floor, Frame, Lang, Summary};
 use crate::audio::capture::{Block, CaptureCounters};
 use crate::coach::rehearsal::Rehearsal;
 use crate::coach::{
@@ -88,18 +88,9 @@ impl Channel {
         Ok(())
     }
 
-    /// Ends the current turn of this side's pace (the other side took the floor).
-    fn end_turn(&mut self) {
-        if let Some(a) = self.analyser.as_mut() {
-            a.end_turn();
-        }
-    }
-
-    /// Whether the other side talks now (see `Analyser::set_other_side_talking`).
-    fn set_other_side_talking(&mut self, talking: bool) {
-        if let Some(a) = self.analyser.as_mut() {
-            a.set_other_side_talking(talking);
-        }
+    /// Follows who talks at this hop (see `Analyser::hear_call`); whether the turn ended.
+    fn hear_call(&mut self, floor: Floor) -> bool {
+        self.analyser.as_mut().is_some_and(|a| a.hear_call(floor))
     }
 
     /// Stream time analysed so far.
@@ -356,19 +347,13 @@ impl AnalyserWorker {
                 TalkPoint { time_s: agent.time_s, agent: agent.speech, caller: caller.speech };
             let mut ended_turn = false;
             if let Some(c) = self.conversation.as_mut() {
-                let caller_had_floor = c.live().caller_talking;
                 c.push(&agent, &caller);
                 let live = c.live();
-                // What the agent's microphone hears while the caller talks is its
-                // background (`dsp::own_level`), as `analyse_call` tells it offline.
-                self.agent.set_other_side_talking(live.caller_talking);
+                // The agent's background and the end of their turns follow the
+                // conversation, as `analyse_call` has them offline.
+                ended_turn = self.agent.hear_call(live.floor());
                 self.last_words.hear(&live);
                 let live = self.last_words.filter(live);
-                // The caller taking the floor ends the agent's turn (pace's time base).
-                if live.caller_talking && !caller_had_floor && !live.agent_talking {
-                    self.agent.end_turn();
-                    ended_turn = true;
-                }
                 // Bleed-aware and bridged: what the conversation counts as talk.
                 (talk.agent, talk.caller) = (live.agent_talking, live.caller_talking);
                 self.coach.set_conversation(Some(live));

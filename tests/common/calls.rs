@@ -503,7 +503,7 @@ pub fn measure(agent: &Path, caller: &Path) -> Measured {
         |a, c| {
             totals.push_frame(a);
             conversation.push(a, c);
-            conversation.live().caller_talking
+            conversation.live().floor()
         },
         |_, _| {},
     )
