@@ -37,4 +37,13 @@ fn main() {
         line.per_min(nudges.len()),
         shortest
     );
+    if let Some(a) = &line.agent {
+        println!(
+            "agent: {} syllables in {:.1} s of turns ({} turns): {:.1} a minute",
+            a.syllables,
+            a.turn_s,
+            a.turns,
+            a.syllables_per_min.unwrap_or(0.0)
+        );
+    }
 }

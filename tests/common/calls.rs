@@ -494,14 +494,12 @@ pub struct Measured {
 }
 
 pub fn measure(agent: &Path, caller: &Path) -> Measured {
-    use speech_coach::analysis::{AnalyserConfig, Totals, offline};
+    use speech_coach::analysis::{AnalyserConfig, offline};
     let mut conversation = speech_coach::conversation::Conversation::new();
-    let mut totals = Totals::new();
-    offline::analyse_call(
+    let (_, summaries) = offline::analyse_call(
         offline::CallSides::Files { agent, caller },
         AnalyserConfig::new,
         |a, c| {
-            totals.push_frame(a);
             conversation.push(a, c);
             conversation.live().floor()
         },
@@ -517,7 +515,7 @@ pub fn measure(agent: &Path, caller: &Path) -> Measured {
             .iter()
             .map(|e| (e.kind.as_str().to_string(), e.time_s, e.duration_s as f64))
             .collect(),
-        agent: totals.summary(0.0, 0),
+        agent: summaries.agent,
     }
 }
 
