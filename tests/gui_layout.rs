@@ -193,7 +193,8 @@ fn a_muted_microphone_is_said_as_muted_not_as_disconnected_in_both_languages() {
 fn the_header_says_how_many_calls_could_not_be_sent_in_both_languages() {
     // Two calls team sync set aside (a figure out of range, a row the database refused):
     // they wait no more, so "up to date" alone hid them.
-    let line = |set_aside| TeamSyncLine { waiting: Some(0), connected: true, set_aside };
+    let line =
+        |set_aside| TeamSyncLine { waiting: Some(0), connected: true, set_aside, problem: None };
     let screen = Screen {
         state: Some(speaking()),
         ui_lang: UiLang::En,
@@ -218,6 +219,36 @@ fn the_header_says_how_many_calls_could_not_be_sent_in_both_languages() {
     h.run();
     h.get_by_label("团队同步：已同步");
     assert!(h.query_by_label_contains("未能发送").is_none());
+}
+
+#[test]
+fn the_header_says_what_stops_team_sync_in_both_languages_on_the_smallest_window() {
+    // A CA file that holds no certificate: retrying never helps, so the line says so
+    // instead of "offline" (which it said for ever).
+    let line = TeamSyncLine {
+        waiting: Some(3),
+        connected: false,
+        set_aside: 0,
+        problem: Some(speech_coach::team::SyncProblem::CaFile),
+    };
+    let screen = Screen {
+        state: Some(speaking()),
+        ui_lang: UiLang::En,
+        team_sync: Some(line),
+        ..Default::default()
+    };
+    let size = [700.0, 500.0];
+    let screen_rect = egui::Rect::from_min_size(egui::Pos2::ZERO, size.into());
+    let mut h = harness(screen, size);
+    h.run();
+    let en = "team sync: 3 waiting (cannot connect: the CA certificate file cannot be read)";
+    let header = h.get_by_label(en).rect();
+    assert!(screen_rect.contains_rect(header), "{header:?}");
+    assert!(h.query_by_label_contains("offline").is_none());
+    h.state_mut().ui_lang = UiLang::Zh;
+    h.run();
+    let header = h.get_by_label("团队同步：3 条待发（无法连接：CA 证书文件无法读取）").rect();
+    assert!(screen_rect.contains_rect(header), "{header:?}");
 }
 
 #[test]

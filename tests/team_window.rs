@@ -1,6 +1,7 @@
 //! Team sync in the real window under Xvfb: a lead's profile change reaches the running
 //! window's gauges without a restart (the window says which bands are in force on stderr),
-//! and a password file others can read turns team sync off with a notice instead of a crash.
+//! a password file others can read turns team sync off with a notice instead of a crash, and
+//! a CA file that holds no certificate is said, not shown as "offline" for ever.
 // Needs Linux tools (Debian's PostgreSQL server, Xvfb and Unix file modes), which a Windows
 // build under Wine cannot start: on Windows this module is left out
 // (`#[cfg(unix)]` in tests.rs).
@@ -111,4 +112,28 @@ fn a_password_file_others_can_read_turns_team_sync_off_with_a_notice() {
     // The reader ends at the closed pipe, so this is all the window said.
     let stderr = rx.iter().collect::<Vec<_>>().join("\n");
     assert!(stderr.contains("team sync is off") && stderr.contains("chmod 600"), "{stderr}");
+}
+
+#[test]
+fn a_ca_file_that_is_no_certificate_is_said_and_the_window_runs_on() {
+    let _real_time = common::real_time();
+    let display = Display::start(79 + std::process::id() % 4);
+    let dir = scratch("team-window-ca");
+    let ca = dir.join("centre-ca.pem");
+    std::fs::write(&ca, "not a certificate\n").unwrap();
+    let settings = serde_json::json!({"team": {"url": "postgresql://alice@127.0.0.1:1/coach",
+        "team": "north", "agent": "Alice", "ca_file": ca}});
+    let (mut app, rx) = window(&display, "team-window-ca-config", settings, Some("pw"));
+    let mut seen = Vec::new();
+    // The window's line says "cannot connect: the CA certificate file cannot be read"
+    // (`ui::views::team`); its log says the same with the path, once.
+    let said = wait_for(&rx, "team sync:", &mut seen);
+    assert!(said.contains("cannot read the CA certificate"), "{said}");
+    assert!(said.contains("centre-ca.pem"), "{said}");
+    std::thread::sleep(Duration::from_secs(3));
+    assert!(app.try_wait().unwrap().is_none(), "the window must keep running: {seen:#?}");
+    let _ = app.kill();
+    let _ = app.wait();
+    let again = rx.iter().filter(|l| l.contains("team sync:")).count();
+    assert_eq!(again, 0, "said once, not on every retry: {seen:#?}");
 }

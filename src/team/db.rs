@@ -16,6 +16,7 @@ use std::time::Duration;
 
 use postgres::config::{Host, SslMode};
 use postgres::{Client, Config};
+use serde::Serialize;
 use thiserror::Error;
 
 /// The environment variable the password is read from first (see [`super::config`]);
@@ -94,6 +95,51 @@ impl TeamError {
             source = s.source();
         }
         TeamError::Database(text)
+    }
+}
+
+/// Why team sync cannot go on until a person acts: the settings, the PC or the server
+/// must change, so retrying alone will never send a call. The window says which (a bad CA
+/// file used to show only as "offline", for ever).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SyncProblem {
+    /// The settings' `ca_file` is missing or holds no certificate.
+    CaFile,
+    /// The password file cannot be read.
+    PasswordFile,
+    /// The team settings or URL are wrong.
+    Settings,
+    /// The server refused the login.
+    LoginRefused,
+    /// The server offers no TLS, and the password is never sent without it.
+    NoTls,
+    /// The server's certificate does not lead to a CA this PC trusts.
+    Untrusted,
+    /// The database has no speech-coach tables yet.
+    NotInitialised,
+}
+
+impl TeamError {
+    /// What a person must fix before team sync can go on; `None` for what may pass by
+    /// itself (a server out of reach, a database error, a file busy).
+    pub fn problem(&self) -> Option<SyncProblem> {
+        match self {
+            TeamError::CaFile { .. } => Some(SyncProblem::CaFile),
+            TeamError::PasswordFile { .. } => Some(SyncProblem::PasswordFile),
+            TeamError::NotConfigured { .. } | TeamError::Config(_) | TeamError::BadUrl { .. } => {
+                Some(SyncProblem::Settings)
+            }
+            TeamError::Refused { .. } => Some(SyncProblem::LoginRefused),
+            TeamError::NoTls { .. } => Some(SyncProblem::NoTls),
+            TeamError::Untrusted { .. } => Some(SyncProblem::Untrusted),
+            TeamError::NotInitialised(_) => Some(SyncProblem::NotInitialised),
+            TeamError::Unreachable { .. }
+            | TeamError::Database(_)
+            | TeamError::Report(_)
+            | TeamError::Io { .. }
+            | TeamError::Store(_) => None,
+        }
     }
 }
 

@@ -18,7 +18,7 @@ use crossbeam_channel::{Receiver, RecvTimeoutError, Sender};
 use serde::Serialize;
 
 use super::config::TeamConfig;
-use super::db::TeamError;
+use super::db::{SyncProblem, TeamError};
 use super::profile::{self, Profile};
 use super::queue;
 use super::upload::{self, BATCH};
@@ -42,6 +42,8 @@ pub struct LinkStatus {
     pub connected: bool,
     /// Why the last attempt failed, in one line (cleared by the next success).
     pub last_error: Option<String>,
+    /// What a person must fix first, when the last failure was of that kind.
+    pub problem: Option<SyncProblem>,
     /// Calls sent since the thread started.
     pub sent: usize,
     /// The team's profile as last read (`None`: none, or not read yet).
@@ -197,6 +199,7 @@ impl Worker {
                         self.update(|s| {
                             s.connected = true;
                             s.last_error = None;
+                            s.problem = None;
                         });
                     }
                     Err(e) => {
@@ -208,6 +211,7 @@ impl Worker {
                         self.update(|s| {
                             s.connected = false;
                             s.last_error = Some(e.to_string().replace('\n', " "));
+                            s.problem = e.problem();
                         });
                     }
                 }

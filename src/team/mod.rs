@@ -32,4 +32,4 @@ pub mod summary;
 pub mod upload;
 
 pub use config::TeamConfig;
-pub use db::TeamError;
+pub use db::{SyncProblem, TeamError};

@@ -53,6 +53,8 @@ pub struct CoachApp {
     /// Team sync's thread (`None`: off) and the team's profile it last read.
     team: Option<crate::team::link::TeamLink>,
     team_profile: Option<crate::team::profile::Profile>,
+    /// Team sync's last failure as said on stderr, so that each is said once.
+    team_error: Option<String>,
     /// Calls ended so far, to ask the sync thread to look when one more has.
     calls_seen: usize,
     /// The stored pace calibration (`pace-profile.json`), if any.
@@ -135,6 +137,7 @@ impl CoachApp {
             missing_reported: 0,
             team,
             team_profile: None,
+            team_error: None,
             calls_seen: 0,
             pace_profile: crate::coach::PaceProfile::load(
                 &crate::platform::paths::pace_profile_file(),
@@ -503,13 +506,22 @@ impl eframe::App for CoachApp {
         }
         self.report_missing_glyphs();
         let targets = self.targets();
-        let team_sync = self.team.as_ref().map(|link| {
-            let status = link.status();
-            crate::ui::views::TeamSyncLine {
-                waiting: status.waiting,
-                connected: status.connected,
-                set_aside: status.set_aside.unwrap_or(0),
+        let team_status = self.team.as_ref().map(|link| link.status());
+        if let Some(status) = &team_status
+            && status.last_error != self.team_error
+        {
+            // For whoever reads the log (a trainer, `team_window` under Xvfb): why the
+            // line says what it says, once per change.
+            if let Some(e) = &status.last_error {
+                eprintln!("speech-coach: team sync: {e}");
             }
+            self.team_error = status.last_error.clone();
+        }
+        let team_sync = team_status.map(|status| crate::ui::views::TeamSyncLine {
+            waiting: status.waiting,
+            connected: status.connected,
+            set_aside: status.set_aside.unwrap_or(0),
+            problem: status.problem,
         });
         let view = View {
             state: &state,

@@ -5,6 +5,7 @@ use crate::egui::{RichText, Ui};
 
 use super::View;
 use crate::coach::Band;
+use crate::team::SyncProblem;
 use crate::ui::gauge::band_color;
 use crate::ui::i18n::team_strings;
 use crate::words::fill;
@@ -19,6 +20,8 @@ pub struct TeamSyncLine {
     /// Calls set aside: team sync cannot send them (a figure out of range, a row the
     /// database refused), so they wait no more and are counted apart.
     pub set_aside: usize,
+    /// What a person must fix before team sync can go on (said instead of "offline").
+    pub problem: Option<SyncProblem>,
 }
 
 impl View<'_> {
@@ -31,8 +34,12 @@ impl View<'_> {
             Some(0) => t.up_to_date.to_string(),
             Some(n) => fill(t.waiting, &[("n", &n.to_string())]),
         };
-        if !line.connected && line.waiting.is_some() {
-            text.push_str(t.offline);
+        match line.problem {
+            Some(problem) if !line.connected => {
+                text.push_str(&fill(t.cannot_connect, &[("why", t.problem(problem))]))
+            }
+            _ if !line.connected && line.waiting.is_some() => text.push_str(t.offline),
+            _ => {}
         }
         // A call set aside is never sent by waiting longer: said on every repaint, or the
         // agent would only learn of it from `team sync` (issue 22).
@@ -48,7 +55,7 @@ impl View<'_> {
         let Some(text) = self.team_sync_text() else { return };
         let line = self.team_sync.expect("a line when there is text");
         let text = RichText::new(text).small();
-        if line.set_aside > 0 {
+        if line.set_aside > 0 || (line.problem.is_some() && !line.connected) {
             ui.label(text.color(band_color(Band::Red)))
                 .on_hover_text(team_strings(self.ui_lang).set_aside_hint);
         } else if line.waiting.unwrap_or(0) > 0 {
@@ -95,7 +102,9 @@ mod tests {
 
     #[test]
     fn the_line_counts_waiting_calls_says_offline_and_is_absent_when_team_sync_is_off() {
-        let line = |waiting, connected| Some(TeamSyncLine { waiting, connected, set_aside: 0 });
+        let line = |waiting, connected| {
+            Some(TeamSyncLine { waiting, connected, set_aside: 0, problem: None })
+        };
         assert_eq!(text(UiLang::Zh, None), None);
         assert_eq!(text(UiLang::Zh, line(Some(3), true)).unwrap(), "团队同步：3 条待发");
         assert_eq!(
@@ -107,8 +116,50 @@ mod tests {
     }
 
     #[test]
+    fn what_a_person_must_fix_is_said_instead_of_offline_in_both_languages() {
+        let line = |waiting, connected, problem| {
+            Some(TeamSyncLine { waiting, connected, set_aside: 0, problem: Some(problem) })
+        };
+        assert_eq!(
+            text(UiLang::En, line(Some(3), false, SyncProblem::CaFile)).unwrap(),
+            "team sync: 3 waiting (cannot connect: the CA certificate file cannot be read)"
+        );
+        assert_eq!(
+            text(UiLang::Zh, line(Some(3), false, SyncProblem::CaFile)).unwrap(),
+            "团队同步：3 条待发（无法连接：CA 证书文件无法读取）"
+        );
+        // Said before the first count too: the count may never come.
+        assert_eq!(
+            text(UiLang::En, line(None, false, SyncProblem::LoginRefused)).unwrap(),
+            "team sync: connecting (cannot connect: the login was refused)"
+        );
+        // Every problem has its words in both languages.
+        for p in [
+            SyncProblem::CaFile,
+            SyncProblem::PasswordFile,
+            SyncProblem::Settings,
+            SyncProblem::LoginRefused,
+            SyncProblem::NoTls,
+            SyncProblem::Untrusted,
+            SyncProblem::NotInitialised,
+        ] {
+            for lang in [UiLang::Zh, UiLang::En] {
+                let said = text(lang, line(Some(0), false, p)).unwrap();
+                assert!(said.len() > 40, "{lang:?} {p:?}: {said}");
+            }
+        }
+        // Once connected, the problem is gone.
+        assert_eq!(
+            text(UiLang::En, line(Some(0), true, SyncProblem::CaFile)).unwrap(),
+            "team sync: up to date"
+        );
+    }
+
+    #[test]
     fn calls_set_aside_are_counted_apart_in_both_languages() {
-        let line = |waiting, set_aside| Some(TeamSyncLine { waiting, connected: true, set_aside });
+        let line = |waiting, set_aside| {
+            Some(TeamSyncLine { waiting, connected: true, set_aside, problem: None })
+        };
         assert_eq!(
             text(UiLang::En, line(Some(0), 2)).unwrap(),
             "team sync: up to date; 2 calls could not be sent"
