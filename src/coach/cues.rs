@@ -27,9 +27,6 @@ use serde::{Deserialize, Serialize};
 
 use super::targets::Band;
 
-/// How many cues there are.
-const CUES: usize = Cue::Flat as usize + 1; // Flat is the last variant.
-
 /// Cues in priority order within their class (first wins when several apply).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, PartialOrd, Ord, Hash)]
 pub enum Cue {
@@ -156,11 +153,12 @@ pub const CLEAR_AFTER_S: f64 = 2.0;
 
 #[derive(Debug, Clone, Default)]
 pub struct CueSelector {
-    /// Since when each cue's condition has held without a break (by `Cue as usize`). Per
-    /// cue, not only the most urgent one's: a gauge off its band all through a moment of
-    /// the call is back the moment that ends, instead of after a new [`SUSTAIN_S`] of
-    /// "nothing" (the line went dead air → blank for 4 s → too fast again).
-    held_since: [Option<f64>; CUES],
+    /// Each condition that holds, and since when without a break. Per cue, not only the
+    /// most urgent one's: a gauge off its band all through a moment of the call is back
+    /// the moment that ends, instead of after a new [`SUSTAIN_S`] of "nothing" (the line
+    /// went dead air → blank for 4 s → too fast again). A dozen cues at most, so its
+    /// capacity is reached in the first seconds and never again.
+    held_since: Vec<(Cue, f64)>,
     /// The cue on the line, its band now, and since when it is shown.
     shown: Option<(Condition, f64)>,
     /// The last cue that left the line, and when.
@@ -176,11 +174,14 @@ impl CueSelector {
     /// a value is green (`None`: no value yet); returns what the line says.
     pub fn update(&mut self, t: f64, active: &[Condition], all_green: Option<bool>) -> Headline {
         let top = active.iter().copied().min_by_key(|c| c.rank());
-        for (i, since) in self.held_since.iter_mut().enumerate() {
-            let holds = active.iter().any(|c| c.cue as usize == i);
-            *since = if holds { since.or(Some(t)) } else { None };
+        self.held_since.retain(|(cue, _)| active.iter().any(|c| c.cue == *cue));
+        for c in active {
+            if !self.held_since.iter().any(|(cue, _)| *cue == c.cue) {
+                self.held_since.push((c.cue, t));
+            }
         }
-        let candidate = top.and_then(|c| self.held_since[c.cue as usize].map(|s| (c.cue, s)));
+        let candidate =
+            top.and_then(|top| self.held_since.iter().copied().find(|(cue, _)| *cue == top.cue));
         self.quiet_since = if active.is_empty() { self.quiet_since.or(Some(t)) } else { None };
         // A shown cue follows its condition's band, and leaves the moment it is gone.
         if let Some((shown, since)) = self.shown {
