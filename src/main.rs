@@ -84,7 +84,7 @@ fn main() {
     {
         let range = speech_coach::dsp::pace::SYLLABLES_PER_ENGLISH_WORD_RANGE;
         let (low, high) = (range.start(), range.end());
-        eprintln!("speech-coach: --syllables-per-word {value} is outside {low}–{high}");
+        speech_coach::errln!("speech-coach: --syllables-per-word {value} is outside {low}–{high}");
         std::process::exit(1);
     }
     // The agent's own pace calibration, for the commands that measure the agent.
@@ -115,7 +115,7 @@ fn main() {
         if cli::stdout::closed(&e) {
             std::process::exit(0);
         }
-        eprintln!("speech-coach: {}", cli::one_line(&e));
+        speech_coach::errln!("speech-coach: {}", cli::one_line(&e));
         std::process::exit(1);
     }
 }

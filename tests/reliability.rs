@@ -412,6 +412,36 @@ fn a_closed_pipe_ends_every_command_quietly() {
     }
 }
 
+/// A bad file's one-line error when standard error cannot take it (its reader gone, as in
+/// `analyze bad.wav 2>&1 | head -0`, or a full disk, `2>/dev/full`): `eprintln!` panicked
+/// there (exit 101). The line is lost; the exit code stays the error's 1.
+#[test]
+fn an_error_line_that_cannot_be_written_is_still_exit_1_not_a_panic() {
+    let dir = scratch("closed-stderr");
+    let bad = dir.join("bad.wav");
+    std::fs::write(&bad, "not audio\n").unwrap();
+    let missing = dir.join("missing.wav");
+    for file in [&bad, &missing] {
+        let (reader, writer) = std::io::pipe().unwrap();
+        drop(reader);
+        let out = binary()
+            .args(["analyze", path_str(file)])
+            .stdout(std::process::Stdio::null())
+            .stderr(writer)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1), "{file:?} into a closed stderr");
+        let full = std::fs::File::options().write(true).open("/dev/full").unwrap();
+        let out = binary()
+            .args(["analyze", path_str(&dir), path_str(file)])
+            .stdout(std::process::Stdio::null())
+            .stderr(full)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1), "{file:?} with stderr on /dev/full");
+    }
+}
+
 /// `path` (replaced) as a FIFO: reading it waits for a writer that never comes.
 fn mkfifo(path: &Path) {
     let _ = std::fs::remove_file(path);

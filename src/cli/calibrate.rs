@@ -101,6 +101,6 @@ pub fn apply_stored_profile(settings_path: &std::path::Path) {
             // In range: `load` checked it.
             let _ = speech_coach::analysis::set_pace_factor(factor);
         }
-        Err(e) => eprintln!("speech-coach: {e}; pace is not calibrated"),
+        Err(e) => speech_coach::errln!("speech-coach: {e}; pace is not calibrated"),
     }
 }

@@ -90,7 +90,7 @@ pub fn run(args: HistoryArgs) -> Result<()> {
     let rows = store::list(&store::default_root())?;
     for row in &rows {
         if let Listed::Damaged { id, reason } = row {
-            eprintln!("speech-coach: skipping session {id}: {}", clean(reason));
+            speech_coach::errln!("speech-coach: skipping session {id}: {}", clean(reason));
         }
     }
     let shifts = from_listing(&rows);
@@ -101,7 +101,7 @@ pub fn run(args: HistoryArgs) -> Result<()> {
     let (settings, _) = Settings::load(&settings::default_path());
     let lang = args.lang.unwrap_or(settings.ui_lang.into());
     if shifts.is_empty() {
-        eprintln!("no calls yet (demo runs and rehearsals do not count)");
+        speech_coach::errln!("no calls yet (demo runs and rehearsals do not count)");
         return Ok(());
     }
     let mut table = vec![header(lang)];

@@ -144,7 +144,7 @@ impl FramesLog {
         let flush = self.rows.is_multiple_of(100);
         self.error = w.write(frame).and_then(|()| if flush { w.flush() } else { Ok(()) }).err();
         if let Some(e) = &self.error {
-            eprintln!("speech-coach: {e}");
+            speech_coach::errln!("speech-coach: {e}");
         }
     }
 
@@ -177,10 +177,10 @@ impl Watch {
         let id = call.and_then(|c| c.id);
         if id != self.call_id {
             if let Some(old) = &self.call_id {
-                eprintln!("speech-coach: call ended (session {old})");
+                speech_coach::errln!("speech-coach: call ended (session {old})");
             }
             if let Some(new) = &id {
-                eprintln!("speech-coach: storing session {new}");
+                speech_coach::errln!("speech-coach: storing session {new}");
             }
             self.call_id = id;
         }
@@ -194,17 +194,17 @@ impl Watch {
         match &status {
             DeviceStatus::Live { name, .. } => {
                 self.caller_name = Some(name.clone());
-                eprintln!("speech-coach: caller: {}", clean(&describe(&status)));
+                speech_coach::errln!("speech-coach: caller: {}", clean(&describe(&status)));
             }
             DeviceStatus::Lost { name, reason, .. } => {
-                eprintln!(
+                speech_coach::errln!(
                     "speech-coach: caller source lost: {}: {}; retrying",
                     clean(name),
                     clean(reason)
                 );
             }
             DeviceStatus::Unavailable { reason } => {
-                eprintln!("speech-coach: no caller source: {}; retrying", clean(reason));
+                speech_coach::errln!("speech-coach: no caller source: {}; retrying", clean(reason));
             }
             _ => {}
         }
@@ -213,7 +213,7 @@ impl Watch {
 
     fn tell_problems(&mut self, problems: &[StorageProblem]) {
         for p in problems {
-            eprintln!("speech-coach: {}", clean(&p.message));
+            speech_coach::errln!("speech-coach: {}", clean(&p.message));
             self.problems_told += 1;
         }
     }
@@ -226,7 +226,7 @@ impl Watch {
             let still_starting =
                 self.device_name.is_empty() && matches!(status, DeviceStatus::Unavailable { .. });
             if !still_starting && !matches!(status, DeviceStatus::Connecting) {
-                eprintln!("speech-coach: {}", clean(&describe(&status)));
+                speech_coach::errln!("speech-coach: {}", clean(&describe(&status)));
             }
             match &status {
                 DeviceStatus::Live { name, .. } => self.device_name = name.clone(),

@@ -27,7 +27,7 @@ use speech_coach::settings::{self, Settings};
 pub fn load_settings() -> Settings {
     let (settings, notices) = Settings::load(&settings::default_path());
     for n in &notices {
-        eprintln!("speech-coach: settings: {n}");
+        speech_coach::errln!("speech-coach: settings: {n}");
     }
     settings
 }
@@ -38,7 +38,7 @@ pub fn interrupted_flag(what: &str) -> Arc<AtomicBool> {
     let flag = Arc::new(AtomicBool::new(false));
     let set = flag.clone();
     if let Err(e) = ctrlc::set_handler(move || set.store(true, Ordering::Relaxed)) {
-        eprintln!("speech-coach: Ctrl-C will not end {what} cleanly: {e}");
+        speech_coach::errln!("speech-coach: Ctrl-C will not end {what} cleanly: {e}");
     }
     flag
 }

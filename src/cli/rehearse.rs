@@ -40,7 +40,7 @@ pub fn load(path: &std::path::Path, lang: Option<Lang>) -> Result<(Script, Lang)
     let lang = lang.unwrap_or_else(|| Lang::detect(&text));
     let script = Script::parse(&text, lang, &Targets::default());
     for notice in &script.notices {
-        eprintln!("speech-coach: {}: {notice}", path.display());
+        speech_coach::errln!("speech-coach: {}: {notice}", path.display());
     }
     anyhow::ensure!(
         !script.lines.is_empty(),

@@ -95,13 +95,13 @@ pub fn list(args: SessionsArgs) -> Result<()> {
     let root = store::default_root();
     if let Some(id) = args.delete {
         store::delete(&root, &id)?;
-        eprintln!("speech-coach: deleted session {id}");
+        speech_coach::errln!("speech-coach: deleted session {id}");
         return Ok(());
     }
     let lang = args.lang.unwrap_or_else(|| super::load_settings().ui_lang.into());
     let sessions = store::list(&root)?;
     if sessions.is_empty() {
-        eprintln!("no sessions yet in {}", root.display());
+        speech_coach::errln!("no sessions yet in {}", root.display());
         return Ok(());
     }
     let mut rows = vec![header(lang)];

@@ -311,7 +311,7 @@ fn watch(seconds: Option<f64>, ca: &CaArg) -> Result<()> {
                 None => (settings.targets, Vec::new()),
             };
             for n in notices {
-                eprintln!("speech-coach: {n}");
+                speech_coach::errln!("speech-coach: {n}");
             }
             let updated_at = change.as_ref().map(|p| p.updated_at.clone());
             lines.push(json!({"event": "profile", "updated_at": updated_at, "targets": targets}));

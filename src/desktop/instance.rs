@@ -100,7 +100,7 @@ pub fn claim(data_dir: &Path) -> Result<Claim, InstanceError> {
     let doorbell = match Doorbell::open(data_dir) {
         Ok(doorbell) => Some(doorbell),
         Err(e) => {
-            eprintln!("speech-coach: {e}");
+            crate::errln!("speech-coach: {e}");
             None
         }
     };
@@ -155,7 +155,7 @@ impl Doorbell {
             .name("instance-doorbell".into())
             .spawn(move || self.serve(on_ring));
         if let Err(e) = spawned {
-            eprintln!("speech-coach: a second start will not find this window: {e}");
+            crate::errln!("speech-coach: a second start will not find this window: {e}");
         }
     }
 }
@@ -230,7 +230,7 @@ impl Doorbell {
             server = match pipe::Server::create(&name) {
                 Ok(s) => s,
                 Err(e) => {
-                    eprintln!("speech-coach: a second start will not find this window: {e}");
+                    crate::errln!("speech-coach: a second start will not find this window: {e}");
                     return;
                 }
             };

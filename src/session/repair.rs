@@ -46,14 +46,14 @@ pub fn close_interrupted_at_start(root: &Path) {
     match close_interrupted(root) {
         Ok(closed) if closed.is_empty() => {}
         Ok(closed) => {
-            eprintln!(
+            crate::errln!(
                 "speech-coach: closed {} call(s) left open when the app was killed or crashed \
                  ({}); they count and are sent like any other",
                 closed.len(),
                 closed.join(", ")
             );
         }
-        Err(e) => eprintln!("speech-coach: calls left open could not be looked for: {e}"),
+        Err(e) => crate::errln!("speech-coach: calls left open could not be looked for: {e}"),
     }
 }
 

@@ -106,7 +106,7 @@ impl CoachApp {
             .collect();
         // Each notice on stderr in full; the window shows one line in the interface language.
         for n in &settings_notices {
-            eprintln!("speech-coach: {n}");
+            crate::errln!("speech-coach: {n}");
         }
         let (team, team_notice) = start_team(&settings);
         let script_notices = rehearsal.as_ref().map_or(&[][..], |(s, _)| &s.notices[..]);
@@ -169,7 +169,7 @@ impl CoachApp {
         if let Some(profile) = link.profile_change() {
             if let Some(p) = &profile {
                 for n in p.apply(self.settings.targets).1 {
-                    eprintln!("speech-coach: {n}");
+                    crate::errln!("speech-coach: {n}");
                 }
             }
             self.team_profile = profile;
@@ -181,7 +181,7 @@ impl CoachApp {
                 |p| format!("the profile of team {} (updated {})", p.team, p.updated_at),
             );
             let json = serde_json::to_string(&targets).unwrap_or_default();
-            eprintln!("speech-coach: targets from {from}: {json}");
+            crate::errln!("speech-coach: targets from {from}: {json}");
         }
     }
 
@@ -339,7 +339,7 @@ impl CoachApp {
         match action {
             DesktopAction::SetAutostart(on) => {
                 if let Err(e) = desktop.set_autostart(on) {
-                    eprintln!("speech-coach: {e}");
+                    crate::errln!("speech-coach: {e}");
                     self.notice = Some(e);
                 }
             }
@@ -379,7 +379,7 @@ impl CoachApp {
             let notice = fill(w.missing_glyphs, &[("chars", &chars), ("font", font)]);
             self.notice = Some(notice);
             if self.missing_glyphs.first_report() {
-                eprintln!(
+                crate::errln!(
                     "speech-coach: no installed font can draw {chars}; install a CJK font \
                      (e.g. {font})"
                 );
@@ -418,7 +418,7 @@ fn start_team(settings: &Settings) -> (Option<crate::team::link::TeamLink>, Opti
             (Some(link), None)
         }
         Err(e) => {
-            eprintln!("speech-coach: team sync is off: {e}");
+            crate::errln!("speech-coach: team sync is off: {e}");
             (None, Some(e.to_string()))
         }
     }
@@ -464,7 +464,7 @@ impl eframe::App for CoachApp {
                 self.had_source = true;
                 let ui_lang = self.settings.ui_lang;
                 self.notice = Some(crate::ui::i18n::no_microphone_notice(ui_lang, reason));
-                eprintln!("speech-coach: no microphone ({reason}); playing the demo recording");
+                crate::errln!("speech-coach: no microphone ({reason}); playing the demo recording");
                 self.apply(Action::StartDemo, ui);
                 state = self.pipeline.snapshot();
             }
@@ -513,7 +513,7 @@ impl eframe::App for CoachApp {
             // For whoever reads the log (a trainer, `team_window` under Xvfb): why the
             // line says what it says, once per change.
             if let Some(e) = &status.last_error {
-                eprintln!("speech-coach: team sync: {e}");
+                crate::errln!("speech-coach: team sync: {e}");
             }
             self.team_error = status.last_error.clone();
         }
@@ -574,7 +574,7 @@ impl eframe::App for CoachApp {
             self.apply(Action::ToggleHold, ui);
             let key = self.desktop.as_ref().and_then(|d| d.hotkey_shown()).unwrap_or_default();
             let on = if self.on_hold { "on" } else { "off" };
-            eprintln!("speech-coach: hold {on} (hold hotkey {key})");
+            crate::errln!("speech-coach: hold {on} (hold hotkey {key})");
         }
         for a in desktop_actions {
             self.apply_desktop(a, ui);

@@ -36,7 +36,7 @@ pub fn claim_data_folder() -> Start {
             Start::AlreadyOpen
         }
         Err(e) => {
-            eprintln!("speech-coach: {e}; a second window could open on the same data");
+            crate::errln!("speech-coach: {e}; a second window could open on the same data");
             Start::Open(None)
         }
     }
@@ -49,7 +49,7 @@ pub fn answer_second_starts(doorbell: Option<Doorbell>, ctx: &egui::Context) {
     let Some(doorbell) = doorbell else { return };
     let ctx = ctx.clone();
     doorbell.answer(move || {
-        eprintln!("speech-coach: started again: this window is brought to the front");
+        crate::errln!("speech-coach: started again: this window is brought to the front");
         ctx.send_viewport_cmd(ViewportCommand::Visible(true));
         ctx.send_viewport_cmd(ViewportCommand::Minimized(false));
         ctx.send_viewport_cmd(ViewportCommand::Focus);
@@ -200,7 +200,7 @@ impl Desktop {
                 Ok(tray) => Some(tray),
                 Err(crate::desktop::tray::TrayError::Unavailable) => None,
                 Err(e) => {
-                    eprintln!("speech-coach: {e}");
+                    crate::errln!("speech-coach: {e}");
                     None
                 }
             };
@@ -222,7 +222,7 @@ impl Desktop {
         if desktop.hotkey.is_some() {
             desktop.set_hotkey(hold_hotkey);
         } else if let Some(p) = &desktop.problem {
-            eprintln!("speech-coach: {p}");
+            crate::errln!("speech-coach: {p}");
         }
         desktop
     }
@@ -289,7 +289,7 @@ impl Desktop {
                 }
             }
             Err(e) => {
-                eprintln!("speech-coach: {e}");
+                crate::errln!("speech-coach: {e}");
                 self.shown = None;
                 self.problem = Some(e.to_string());
             }

@@ -66,7 +66,7 @@ fn close_on_termination(ctx: &egui::Context) {
         ctx.request_repaint();
     });
     if let Err(e) = closed {
-        eprintln!("speech-coach: a kill will not close the call in progress cleanly: {e}");
+        crate::errln!("speech-coach: a kill will not close the call in progress cleanly: {e}");
     }
 }
 
