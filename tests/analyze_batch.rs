@@ -152,6 +152,12 @@ fn options_for_one_recording_are_refused_for_several() {
         "--caller is for one recording",
     );
     assert!(!frames.exists());
+    // An option no recording can take is said once, before any file (it was one line per
+    // file: 500 identical lines over zh-read).
+    assert_clean_failure(
+        &analyze(&dir, &[path_str(&calls), "--pitch-floor", "600"]),
+        "pitch range 600–500 Hz is invalid",
+    );
     // One file alone keeps today's errors: one line on stderr, nothing on stdout.
     assert_clean_failure(&analyze(&dir, &[path_str(&calls.join("cut.wav"))]), "truncated");
 }

@@ -103,6 +103,18 @@ impl AnalyserConfig {
     pub fn with_lang(self, lang: Lang) -> Self {
         Self { lang, ..self }
     }
+
+    /// Refuses a pitch range no analyser can take, before any recording is opened (a
+    /// batch said it once per file: 500 identical lines for one bad option).
+    pub fn check_pitch_range(&self) -> Result<(), AnalysisError> {
+        let (floor, ceiling) = (self.pitch_floor_hz, self.pitch_ceiling_hz);
+        // Written so that a NaN anywhere is refused.
+        let ceiling_ok = ceiling > floor && ceiling <= 1000.0;
+        if !(40.0..1000.0).contains(&floor) || !ceiling_ok {
+            return Err(AnalysisError::InvalidPitchRange { floor, ceiling });
+        }
+        Ok(())
+    }
 }
 
 /// The syllable detector's rules for a language.
@@ -210,12 +222,8 @@ impl Analyser {
         if !(MIN_RATE..=MAX_RATE).contains(&config.sample_rate) {
             return Err(AnalysisError::UnsupportedRate(config.sample_rate));
         }
+        config.check_pitch_range()?;
         let (floor, ceiling) = (config.pitch_floor_hz, config.pitch_ceiling_hz);
-        // Written so that a NaN anywhere is refused.
-        let ceiling_ok = ceiling > floor && ceiling <= 1000.0;
-        if !(40.0..1000.0).contains(&floor) || !ceiling_ok {
-            return Err(AnalysisError::InvalidPitchRange { floor, ceiling });
-        }
         let pitch = PitchConfig { floor_hz: floor, ceiling_hz: ceiling, ..PitchConfig::default() };
         let finder = CandidateFinder::new(INTERNAL_RATE, pitch);
         let pitch_half = finder.window_len() / 2;

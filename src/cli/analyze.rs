@@ -151,6 +151,12 @@ pub fn run(args: AnalyzeArgs) -> Result<()> {
         speech_coach::analysis::set_pace_factor(profile.factor)
             .map_err(|f| anyhow::anyhow!("{}: factor {f} is out of range", path.display()))?;
     }
+    AnalyserConfig {
+        pitch_floor_hz: args.pitch_floor,
+        pitch_ceiling_hz: args.pitch_ceiling,
+        ..AnalyserConfig::new(16_000)
+    }
+    .check_pitch_range()?;
     if is_batch(&args) {
         return run_batch(&args);
     }
