@@ -2,6 +2,7 @@
 //! once per repaint (10 Hz) and turns the views' actions into commands.
 
 use crate::egui;
+use crate::ui::notice::Notice;
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -12,7 +13,6 @@ use crate::pipeline::{Command, DeviceStatus, Pipeline, PipelineOptions, SessionO
 use crate::session::store;
 use crate::settings::Settings;
 use crate::ui::views::{Action, SessionsPanel, View};
-use crate::words::fill;
 
 /// Gauges change at most this often; repainting faster only burns CPU beside the softphone.
 pub const REPAINT_EVERY: Duration = Duration::from_millis(100);
@@ -29,7 +29,7 @@ pub struct CoachApp {
     pipeline: Pipeline,
     settings: Settings,
     settings_path: PathBuf,
-    notice: Option<String>,
+    notice: Option<Notice>,
     demo_wav: PathBuf,
     applied_compact: Option<bool>,
     /// Whether the microphone has been live at least once (or demo mode was chosen).
@@ -110,9 +110,12 @@ impl CoachApp {
         }
         let (team, team_notice) = start_team(&settings);
         let script_notices = rehearsal.as_ref().map_or(&[][..], |(s, _)| &s.notices[..]);
-        let notice =
-            crate::ui::i18n::notices_line(settings.ui_lang, &settings_notices, script_notices)
-                .or(team_notice);
+        let startup =
+            Notice::Startup { settings: settings_notices, script: script_notices.to_vec() };
+        let notice = match team_notice {
+            Some(team) if startup.text(settings.ui_lang).is_none() => Some(Notice::Said(team)),
+            _ => Some(startup),
+        };
         let script = rehearsal.map(|(script, _)| {
             pipeline.send(Command::StartRehearsal(script.clone()));
             script
@@ -217,7 +220,7 @@ impl CoachApp {
             },
         };
         if let Err(e) = stored {
-            self.notice = Some(e);
+            self.notice = Some(Notice::Said(e));
         }
         self.pace_profile = pace;
         self.apply_pace_factor();
@@ -225,7 +228,7 @@ impl CoachApp {
 
     fn save(&mut self) {
         if let Err(e) = self.settings.save(&self.settings_path) {
-            self.notice = Some(e.to_string());
+            self.notice = Some(Notice::Said(e.to_string()));
         }
     }
 
@@ -340,7 +343,7 @@ impl CoachApp {
             DesktopAction::SetAutostart(on) => {
                 if let Err(e) = desktop.set_autostart(on) {
                     crate::errln!("speech-coach: {e}");
-                    self.notice = Some(e);
+                    self.notice = Some(Notice::Said(e));
                 }
             }
             DesktopAction::SetHoldHotkey(spec) => {
@@ -374,10 +377,8 @@ impl CoachApp {
         if missing.len() > self.missing_reported {
             self.missing_reported = missing.len();
             let chars: String = missing.iter().take(20).collect();
-            let w = crate::ui::i18n::window_strings(self.settings.ui_lang);
             let font = crate::ui::fonts::CJK_FONT_TO_INSTALL;
-            let notice = fill(w.missing_glyphs, &[("chars", &chars), ("font", font)]);
-            self.notice = Some(notice);
+            self.notice = Some(Notice::MissingGlyphs { chars: chars.clone(), font });
             if self.missing_glyphs.first_report() {
                 crate::errln!(
                     "speech-coach: no installed font can draw {chars}; install a CJK font \
@@ -462,8 +463,7 @@ impl eframe::App for CoachApp {
             // (the status line still says there is no microphone).
             DeviceStatus::Unavailable { reason } if !self.had_source => {
                 self.had_source = true;
-                let ui_lang = self.settings.ui_lang;
-                self.notice = Some(crate::ui::i18n::no_microphone_notice(ui_lang, reason));
+                self.notice = Some(Notice::NoMicrophone);
                 crate::errln!("speech-coach: no microphone ({reason}); playing the demo recording");
                 self.apply(Action::StartDemo, ui);
                 state = self.pipeline.snapshot();
@@ -523,11 +523,12 @@ impl eframe::App for CoachApp {
             set_aside: status.set_aside.unwrap_or(0),
             problem: status.problem,
         });
+        let notice = self.notice.as_ref().and_then(|n| n.text(self.settings.ui_lang));
         let view = View {
             state: &state,
             ui_lang: self.settings.ui_lang,
             speech_lang: self.settings.speech_lang,
-            notice: self.notice.as_deref(),
+            notice: notice.as_deref(),
             baseline_spread_st: self.settings.baseline.map(|b| b.pitch_spread_st),
             targets: &targets,
             devices: &self.devices,

@@ -6,6 +6,7 @@ pub mod desktop;
 pub mod fonts;
 pub mod gauge;
 pub mod i18n;
+pub mod notice;
 pub mod timeline;
 pub mod views;
 
