@@ -73,6 +73,13 @@ fn without_a_microphone_the_plain_window_ends_up_playing_the_demo() {
     let dir = scratch("window-no-mic");
     let shot = dir.join("no-mic.png");
     let config = dir.join("config");
+    // The agent's pace calibration, which the demo (someone else's voice) must not use.
+    std::fs::create_dir_all(&config).unwrap();
+    std::fs::write(
+        config.join("pace-profile.json"),
+        r#"{"lang":"zh","passage_syllables":71,"counted_syllables":65,"factor":1.09,"bounded":false}"#,
+    )
+    .unwrap();
     let stderr = run_window_with(&display, &config, 10, &shot, &[]);
     assert!(stderr.contains("playing the demo recording"), "{stderr}");
     // The demo is playing: pitch dots and level lines make a busy picture.
@@ -89,6 +96,7 @@ fn without_a_microphone_the_plain_window_ends_up_playing_the_demo() {
     let demo = sessions.iter().any(|p| {
         let meta: serde_json::Value =
             serde_json::from_str(&std::fs::read_to_string(p).unwrap()).unwrap();
+        assert!(meta["summary"].get("pace_factor").is_none(), "calibrated demo: {meta}");
         meta["kind"] == "demo"
     });
     assert!(demo, "the demo run is not marked as a demo: {sessions:?}");

@@ -190,12 +190,19 @@ impl CoachApp {
 
     /// The pace factor for what is measured now: the stored calibration when the settings
     /// use it and it was learnt in the speech language, else none.
+    /// The agent's pace calibration in force, never on the demo: its recording is someone
+    /// else's voice. (`main` applies the stored one at start unless `--demo`; a window that
+    /// fell back to the demo, or was switched to it, applied it to the demo's voice.)
     fn apply_pace_factor(&self) {
-        let factor = crate::coach::PaceProfile::factor_for(
-            self.pace_profile.as_ref(),
-            self.settings.use_pace_profile,
-            self.settings.speech_lang,
-        );
+        let factor = if self.demo_playing {
+            1.0
+        } else {
+            crate::coach::PaceProfile::factor_for(
+                self.pace_profile.as_ref(),
+                self.settings.use_pace_profile,
+                self.settings.speech_lang,
+            )
+        };
         // In range: `PaceProfile::load` and `learn` checked it.
         let _ = crate::analysis::set_pace_factor(factor);
     }
@@ -358,6 +365,7 @@ impl CoachApp {
     /// Replaces the pipeline; the old one (and its session) is closed off the UI thread.
     fn restart(&mut self, source: Source) {
         self.demo_playing = matches!(source, Source::File { .. });
+        self.apply_pace_factor();
         let old = std::mem::replace(&mut self.pipeline, start(source, &self.settings));
         std::thread::spawn(move || drop(old.stop()));
         if self.team_profile.is_some() {
@@ -541,7 +549,8 @@ impl eframe::App for CoachApp {
             sessions: self.sessions.as_ref(),
             targets_open: self.targets_open,
             team_sync,
-            pace_profile: self.pace_profile.as_ref(),
+            // Not offered on the demo, which never uses it.
+            pace_profile: self.pace_profile.as_ref().filter(|_| !self.demo_playing),
             use_pace_profile: self.settings.use_pace_profile,
             calibrated: self.settings.baseline.is_some(),
             can_undo_calibration: self.before_calibration.is_some(),
