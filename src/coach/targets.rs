@@ -38,6 +38,9 @@ pub enum ValueProblem {
     OutOfRange { min: f32, max: f32 },
     #[error("limits out of order (lower below upper, green inside amber)")]
     Misordered,
+    /// A key the section does not have (a typo such as `pace_zh` was ignored in silence).
+    #[error("no such target (pace_zh_chars_per_min, pace_en_words_per_min, volume_relative_db)")]
+    UnknownKey,
 }
 
 /// Pace in either unit (chars/min or words/min). Below 30 nobody is talking in sentences;

@@ -341,7 +341,11 @@ impl Fields<'_> {
         let Some(object) = value.as_object() else {
             return self.reject("targets".into(), ValueProblem::WrongType);
         };
-        for (key, band, range) in targets.bands_mut() {
+        let bands = targets.bands_mut();
+        for key in object.keys().filter(|k| !bands.iter().any(|(known, _, _)| known == k)) {
+            self.reject(format!("targets.{key}"), ValueProblem::UnknownKey);
+        }
+        for (key, band, range) in bands {
             let Some(value) = object.get(key) else { continue };
             let read = TargetBand::deserialize(value)
                 .map_err(|_| ValueProblem::WrongType)
@@ -551,6 +555,18 @@ mod tests {
     }
 
     #[test]
+    fn a_misspelt_target_is_named_and_the_known_ones_beside_it_are_taken() {
+        let (s, notices) = load_text(
+            "misspelt-target",
+            r#"{"targets": {"pace_zh": {"green": [120, 150], "amber": [100, 180]},
+                "volume_relative_db": {"green": [-3, 3], "amber": [-6, 6]}}}"#,
+        );
+        assert_eq!(notices, vec![field("targets.pace_zh", ValueProblem::UnknownKey)]);
+        assert_eq!(s.targets.pace_zh_chars_per_min, Targets::default().pace_zh_chars_per_min);
+        assert_eq!(s.targets.volume_relative_db.green, (-3.0, 3.0));
+    }
+
+    #[test]
     fn a_huge_baseline_is_dropped_with_a_notice_and_the_other_fields_are_kept() {
         let (s, notices) = load_text(
             "huge-baseline",
@@ -730,7 +746,9 @@ mod tests {
         let before = file_object(&path);
         let (mut s, notices) = Settings::load(&path);
         assert_eq!(s.team, None);
-        assert_eq!(notices.len(), 3, "{notices:?}");
+        // compact, the inverted band, the team's poll, and the note in `targets`, which is
+        // no target (said, since a misspelt band is too; kept in the file all the same).
+        assert_eq!(notices.len(), 4, "{notices:?}");
         s.ui_lang = UiLang::En;
         s.targets.volume_relative_db.green = (-3.0, 3.0);
         s.save(&path).unwrap();

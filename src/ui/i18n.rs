@@ -105,6 +105,8 @@ word_table! {
         pub notice_separator: &'static str,
         pub problem_wrong_type: &'static str,
         pub problem_unknown_value: &'static str,
+        /// A key the settings section does not have (a misspelt target).
+        pub problem_unknown_key: &'static str,
         pub problem_not_a_number: &'static str,
         pub problem_out_of_range: &'static str,
         pub problem_misordered: &'static str,
@@ -192,6 +194,7 @@ pub const ZH: Strings = Strings {
     notice_separator: "。",
     problem_wrong_type: "类型不对",
     problem_unknown_value: "取值无效",
+    problem_unknown_key: "没有这个目标项（可用：pace_zh_chars_per_min、pace_en_words_per_min、volume_relative_db）",
     problem_not_a_number: "不是数字",
     problem_out_of_range: "超出 {min}–{max}",
     problem_misordered: "上下限顺序不对",
@@ -278,6 +281,7 @@ pub const EN: Strings = Strings {
     notice_separator: "; ",
     problem_wrong_type: "wrong type",
     problem_unknown_value: "unknown value",
+    problem_unknown_key: "no such target (pace_zh_chars_per_min, pace_en_words_per_min, volume_relative_db)",
     problem_not_a_number: "not a number",
     problem_out_of_range: "outside {min}–{max}",
     problem_misordered: "limits out of order",
@@ -381,6 +385,7 @@ pub fn problem_text(s: &Strings, problem: ValueProblem) -> String {
             fill(s.problem_out_of_range, &[("min", &min.to_string()), ("max", &max.to_string())])
         }
         ValueProblem::Misordered => s.problem_misordered.into(),
+        ValueProblem::UnknownKey => s.problem_unknown_key.into(),
     }
 }
 
