@@ -4,6 +4,15 @@ use serde::Serialize;
 
 /// The hop: one frame per 10 ms of audio, whatever the input rate.
 pub const HOP_S: f64 = 0.01;
+/// Hops a second.
+pub const HOPS_PER_S: f64 = 100.0;
+
+/// `hops` hops in seconds. Divided, not multiplied by [`HOP_S`] (which no binary fraction
+/// holds exactly): 8571 × 0.01 printed as `85.71000000000001` in `analyze`'s JSON and a
+/// session's cue times, 8571 ÷ 100 prints as `85.71`.
+pub fn hops_to_s(hops: u64) -> f64 {
+    hops as f64 / HOPS_PER_S
+}
 
 /// Measurements for the 10 ms hop centred on `time_s`.
 ///

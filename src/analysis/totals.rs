@@ -5,7 +5,7 @@
 //! shift. Both push the same frames through the same trackers (speaking time, turns,
 //! pitch statistics, active level), so a call's pace is the pace `analyze` reports.
 
-use super::frame::{Frame, HOP_S};
+use super::frame::{Frame, HOP_S, hops_to_s};
 use super::summary::Summary;
 use crate::dsp::level::{dbfs_to_power, power_to_dbfs};
 use crate::dsp::pace::{ARTICULATION_PAUSE_S, SpeakingTime, TurnTracker};
@@ -111,8 +111,8 @@ impl Totals {
     }
 
     fn summary_with_factor(&self, duration_s: f64, frames: u64, factor: f32) -> Summary {
-        let speech_s = self.speaking_hops as f64 * HOP_S;
-        let turn_s = self.turn_hops as f64 * HOP_S;
+        let speech_s = hops_to_s(self.speaking_hops);
+        let turn_s = hops_to_s(self.turn_hops);
         let calibrated = factor != 1.0;
         let syllables = self.syllables as f64 * f64::from(factor);
         let per_min = |seconds: f64| (seconds > 0.0).then(|| (syllables * 60.0 / seconds) as f32);
@@ -121,12 +121,12 @@ impl Totals {
             speech_s,
             turn_s,
             turns: self.turns_ended + self.turns.in_turn() as u32,
-            voiced_s: self.voiced_hops as f64 * HOP_S,
+            voiced_s: hops_to_s(self.voiced_hops),
             syllables: syllables.round() as u64,
             syllables_counted: calibrated.then_some(self.syllables),
             pace_factor: calibrated.then_some(factor),
             syllables_per_min: per_min(turn_s),
-            articulation_s: self.articulation_hops as f64 * HOP_S,
+            articulation_s: hops_to_s(self.articulation_hops),
             articulation_rate: None,
             chars_per_min: None,
             words_per_min: None,

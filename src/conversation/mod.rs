@@ -45,15 +45,12 @@ pub use spurts::SPURT_BRIDGE_S;
 pub use summary::{ConversationEvent, ConversationSummary, EventKind, Hold, HoldSource};
 pub use turns::CALLER_TURN_MIN_S;
 
-use crate::analysis::Frame;
+use crate::analysis::{Frame, HOPS_PER_S};
 use crate::dsp::own_level::{OwnLevel, RecentLevel};
 use arousal::ArousalTracker;
 use interruptions::{Interruption, InterruptionWatch};
 use silences::{Gap, GapKind, Silences};
 use spurts::{Change, SideTalk};
-
-/// Hops a second: the analyser's hop is 10 ms (`analysis::HOP_S`).
-const HOPS_PER_S: f64 = 100.0;
 
 fn hops_s(hops: u64) -> f32 {
     (hops as f64 / HOPS_PER_S) as f32
