@@ -11,7 +11,7 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 use common::vmic::{VirtualMic, feed, raw_pcm};
-use common::{binary, path_str, scratch, shared_data};
+use common::{binary, isolated, path_str, scratch, shared_data};
 use speech_coach::audio::WavSource;
 
 fn speech_pcm() -> Vec<u8> {
@@ -138,6 +138,19 @@ fn the_call_report_agrees_with_analyze_on_the_recorded_audio() {
     let days: serde_json::Value = serde_json::from_slice(&history.stdout).unwrap();
     assert_eq!(days.as_array().unwrap().len(), 1);
     assert_eq!(days[0]["sessions"][0]["id"], id.as_str());
+}
+
+#[test]
+fn an_empty_history_says_so_in_the_tables_language() {
+    let dir = scratch("history-empty");
+    for (lang, said) in [("zh", "还没有通话"), ("en", "no calls yet")] {
+        let out = isolated(&dir).args(["history", "--lang", lang]).output().unwrap();
+        assert!(out.status.success());
+        assert!(out.stdout.is_empty());
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(err.trim().lines().count(), 1, "{err}");
+        assert!(err.contains(said), "{lang}: {err}");
+    }
 }
 
 #[test]

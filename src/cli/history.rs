@@ -101,7 +101,12 @@ pub fn run(args: HistoryArgs) -> Result<()> {
     let (settings, _) = Settings::load(&settings::default_path());
     let lang = args.lang.unwrap_or(settings.ui_lang.into());
     if shifts.is_empty() {
-        speech_coach::errln!("no calls yet (demo runs and rehearsals do not count)");
+        // In the table's language, like the table it stands for.
+        let none = match lang {
+            Lang::Zh => "还没有通话（演示和练习不计在内）",
+            Lang::En => "no calls yet (demo runs and rehearsals do not count)",
+        };
+        speech_coach::errln!("{none}");
         return Ok(());
     }
     let mut table = vec![header(lang)];
