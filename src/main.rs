@@ -34,7 +34,7 @@ enum Command {
     /// Fields: duration_s, speech_s (speaking time without pauses ≥ 0.5 s), turn_s (first
     /// to last syllable of each turn, its pauses included), turns, syllables,
     /// syllables_per_min, chars_per_min (zh) or words_per_min (en) (the headline pace:
-    /// syllables ÷ turn_s), articulation_rate (pauses ≥ 0.25 s taken out), level_active_dbfs
+    /// syllables ÷ turn_s), articulation_rate (turn_s without its pauses ≥ 0.25 s), level_active_dbfs
     /// (speech-only level, ITU-T P.56 style), clipped_samples, pitch_median_hz,
     /// pitch_spread_st (10–90 % range in semitones), pauses, longest_pause_s.
     ///

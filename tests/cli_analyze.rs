@@ -62,6 +62,11 @@ fn analyze_prints_every_documented_field_for_mandarin_and_english() {
         assert!(zh.get(key).is_some(), "missing {key} in {zh}");
     }
     assert!((zh["duration_s"].as_f64().unwrap() - 4.2039).abs() < 0.001);
+    // The articulation rate is the pace with the turn's pauses taken out: never under it
+    // (it read 200 against a pace of 242 on a zh-read sentence, from all speech).
+    let f = |k: &str| zh[k].as_f64().unwrap_or_else(|| panic!("{k} in {zh}"));
+    assert!(f("articulation_s") <= f("turn_s") + 1e-9, "{zh}");
+    assert!(f("articulation_rate") >= f("chars_per_min") - 1e-3, "{zh}");
     let en = json(&analyze(&[path_str(&wav), "--lang", "en"]));
     assert!(en.get("chars_per_min").is_none());
     let ratio = en["syllables_per_min"].as_f64().unwrap() / en["words_per_min"].as_f64().unwrap();

@@ -115,8 +115,8 @@ pub struct Summary {
     pub pace_factor: Option<f32>,
     /// Pace, the headline: syllables per minute of turn time.
     pub syllables_per_min: Option<f32>,
-    /// Speech with every pause of 0.25 s or more taken out (no hangover): the time base
-    /// of the articulation rate.
+    /// Turn time with every pause of 0.25 s or more taken out (no hangover): the time base
+    /// of the articulation rate, never more than `turn_s`.
     #[serde(default)]
     pub articulation_s: f64,
     /// The articulation rate in the language's unit (chars/min or words/min); never the

@@ -8,14 +8,13 @@
 use super::frame::{Frame, HOP_S, hops_to_s};
 use super::summary::Summary;
 use crate::dsp::level::{dbfs_to_power, power_to_dbfs};
-use crate::dsp::pace::{ARTICULATION_PAUSE_S, SpeakingTime, TurnTracker};
+use crate::dsp::pace::{SpeakingTime, TurnTracker};
 use crate::dsp::tone::PitchHistogram;
 
 #[derive(Debug, Clone)]
 pub struct Totals {
     speaking: SpeakingTime,
     /// Speaking time without pauses of `ARTICULATION_PAUSE_S` (no hangover).
-    articulating: SpeakingTime,
     turns: TurnTracker,
     pitch: PitchHistogram,
     /// Power summed over the speech hops (the active level of ITU-T P.56's idea).
@@ -44,7 +43,6 @@ impl Totals {
         let hop = HOP_S as f32;
         Self {
             speaking: SpeakingTime::new(hop),
-            articulating: SpeakingTime::with_pause(hop, ARTICULATION_PAUSE_S),
             turns: TurnTracker::new(hop),
             pitch: PitchHistogram::default(),
             speech_power: 0.0,
@@ -71,13 +69,13 @@ impl Totals {
             self.longest_pause_s = self.longest_pause_s.max(p);
         }
         self.speaking_hops += update.speaking_frames as u64;
-        self.articulation_hops += self.articulating.push(f.active).speaking_frames as u64;
         if f.speech {
             self.speech_power += power;
             self.speech_hops += 1;
         }
         let turn = self.turns.push(f.active, f.syllable);
         self.turn_hops += turn.turn_frames as u64;
+        self.articulation_hops += turn.articulation_frames as u64;
         self.turns_ended += turn.turn_ended_frames.is_some() as u32;
         self.syllables += f.syllable as u64;
         if f.voiced() {
