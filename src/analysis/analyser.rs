@@ -22,7 +22,7 @@
 
 use thiserror::Error;
 
-use super::frame::{Frame, HOP_S, HOPS_PER_S};
+use super::frame::{Frame, HOP_S, hops_to_s};
 use super::summary::{Lang, Summary};
 use super::totals::Totals;
 use crate::dsp::band_power::BandPower;
@@ -429,7 +429,7 @@ impl Analyser {
 
         let clipped_samples = std::mem::take(&mut self.clipped_since_frame);
         Frame {
-            time_s: k as f64 / HOPS_PER_S,
+            time_s: hops_to_s(k),
             f0_hz,
             level_dbfs,
             speech,

@@ -58,3 +58,16 @@ impl Frame {
         self.f0_hz > 0.0
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hop_counts_become_seconds_that_print_as_written() {
+        // The conversation's times and the analyser's are on this one hop.
+        assert_eq!(HOP_S * HOPS_PER_S, 1.0);
+        assert_eq!(hops_to_s(8571).to_string(), "85.71");
+        assert_eq!(hops_to_s(8860).to_string(), "88.6");
+    }
+}

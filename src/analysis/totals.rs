@@ -14,7 +14,7 @@ use crate::dsp::tone::PitchHistogram;
 #[derive(Debug, Clone)]
 pub struct Totals {
     speaking: SpeakingTime,
-    /// Speaking time without pauses of `ARTICULATION_PAUSE_S` (no hangover).
+    /// Turn time, and the articulation's within it (see `TurnTracker`).
     turns: TurnTracker,
     pitch: PitchHistogram,
     /// Power summed over the speech hops (the active level of ITU-T P.56's idea).

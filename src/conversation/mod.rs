@@ -45,7 +45,7 @@ pub use spurts::SPURT_BRIDGE_S;
 pub use summary::{ConversationEvent, ConversationSummary, EventKind, Hold, HoldSource};
 pub use turns::CALLER_TURN_MIN_S;
 
-use crate::analysis::{Frame, HOPS_PER_S};
+use crate::analysis::{Frame, hops_to_s};
 use crate::dsp::own_level::{OwnLevel, RecentLevel};
 use arousal::ArousalTracker;
 use interruptions::{Interruption, InterruptionWatch};
@@ -53,7 +53,7 @@ use silences::{Gap, GapKind, Silences};
 use spurts::{Change, SideTalk};
 
 fn hops_s(hops: u64) -> f32 {
-    (hops as f64 / HOPS_PER_S) as f32
+    hops_to_s(hops) as f32
 }
 
 /// One side of the call.
@@ -256,11 +256,11 @@ impl Conversation {
             self.events.iter().filter(|e| e.kind == kind).map(|e| e.duration_s).fold(0.0, f32::max)
         };
         ConversationSummary {
-            duration_s: self.hops as f64 / HOPS_PER_S,
-            agent_talk_s: agent_talk as f64 / HOPS_PER_S,
-            caller_talk_s: caller_talk as f64 / HOPS_PER_S,
+            duration_s: hops_to_s(self.hops),
+            agent_talk_s: hops_to_s(agent_talk),
+            caller_talk_s: hops_to_s(caller_talk),
             agent_talk_share: share(agent_talk, caller_talk),
-            overlap_s: turns::overlap_hops(&agent, &caller) as f64 / HOPS_PER_S,
+            overlap_s: hops_to_s(turns::overlap_hops(&agent, &caller)),
             agent_spurts: agent.len() as u32,
             caller_spurts: caller.len() as u32,
             agent_interruptions: count(EventKind::AgentInterruption),
@@ -284,7 +284,7 @@ impl Conversation {
     }
 
     fn at(&self, hop: u64) -> f64 {
-        self.origin_s.unwrap_or(0.0) + hop as f64 / HOPS_PER_S
+        self.origin_s.unwrap_or(0.0) + hops_to_s(hop)
     }
 }
 

@@ -64,11 +64,6 @@ fn close(a: f64, b: f64) -> bool {
 }
 
 #[test]
-fn hop_times_follow_the_analysers_ten_millisecond_hop() {
-    assert_eq!(crate::analysis::HOP_S * HOPS_PER_S, 1.0);
-}
-
-#[test]
 fn talk_time_is_the_speech_without_its_hangover_and_the_share_follows() {
     let agent = Channel::default().says(1.0, 11.0).says(17.0, 20.0);
     let caller = Channel::default().says(12.0, 16.0);

@@ -26,8 +26,9 @@
 //! figure, never the headline, and never under the pace. It was all speech without such
 //! pauses, runs without a nucleus (a breath, a click, noise) and time outside turns
 //! included, so on short recordings it read under the pace that it is meant to exceed
-//! (447 of zh-read's 500 sentences: e.g. 200 against 242 a minute). Speaking time (`speech_s`) excludes pauses of `PAUSE_S` or
-//! longer from the speech decision with hangover; shorter gaps are part of speaking.
+//! (447 of zh-read's 500 sentences: e.g. 200 against 242 a minute). Speaking time
+//! (`speech_s`) excludes pauses of `PAUSE_S` or longer from the speech decision with
+//! hangover; shorter gaps are part of speaking.
 
 use crate::dsp::vad::HANGOVER_FRAMES;
 
@@ -345,12 +346,7 @@ pub struct SpeakingTime {
 impl SpeakingTime {
     /// Speaking time with pauses of [`PAUSE_S`] or more taken out.
     pub fn new(hop_s: f32) -> Self {
-        Self::with_pause(hop_s, PAUSE_S)
-    }
-
-    /// Speaking time with pauses of `pause_s` or more taken out.
-    pub fn with_pause(hop_s: f32, pause_s: f32) -> Self {
-        Self { hop_s, pause_frames: (pause_s / hop_s).round() as u32, started: false, gap: 0 }
+        Self { hop_s, pause_frames: (PAUSE_S / hop_s).round() as u32, started: false, gap: 0 }
     }
 
     /// Feeds the speech decision (with hangover) of one frame.
@@ -656,16 +652,23 @@ mod tests {
     /// Runs (active, hops, syllable every n hops or 0) through a tracker; returns the turn
     /// time in hops and the ended turns.
     fn turns(pattern: &[(bool, u64, u64)]) -> (u64, Vec<u64>) {
+        let (frames, _, ended) = turns_and_articulation(pattern);
+        (frames, ended)
+    }
+
+    /// [`turns`], with the articulation's hops too.
+    fn turns_and_articulation(pattern: &[(bool, u64, u64)]) -> (u64, u64, Vec<u64>) {
         let mut t = TurnTracker::new(0.01);
-        let (mut frames, mut ended) = (0, Vec::new());
+        let (mut frames, mut articulation, mut ended) = (0, 0, Vec::new());
         for &(active, n, every) in pattern {
             for i in 0..n {
                 let u = t.push(active, every > 0 && i % every == every / 2);
                 frames += u.turn_frames as u64;
+                articulation += u.articulation_frames as u64;
                 ended.extend(u.turn_ended_frames);
             }
         }
-        (frames, ended)
+        (frames, articulation, ended)
     }
 
     #[test]
@@ -686,12 +689,10 @@ mod tests {
 
     #[test]
     fn articulation_is_the_turn_without_its_pauses_of_a_quarter_second_or_more() {
-        let mut t = TurnTracker::new(0.01);
-        let (mut turn, mut articulation) = (0u64, 0u64);
         // Speech, a 0.1 s gap (articulation), speech, a 0.5 s pause (not), speech; a noise
         // run without a nucleus before it all counts in neither.
-        for &(active, n, every) in &[
-            (true, 20u64, 0u64),
+        let (turn, articulation, _) = turns_and_articulation(&[
+            (true, 20, 0),
             (false, 40, 0),
             (true, 100, 20),
             (false, 10, 0),
@@ -699,13 +700,7 @@ mod tests {
             (false, 50, 0),
             (true, 60, 20),
             (false, 300, 0),
-        ] {
-            for i in 0..n {
-                let u = t.push(active, every > 0 && i % every == every / 2);
-                turn += u.turn_frames as u64;
-                articulation += u.articulation_frames as u64;
-            }
-        }
+        ]);
         assert_eq!(turn, 100 + 10 + 50 + 50 + 60);
         assert_eq!(articulation, 100 + 10 + 50 + 60);
     }

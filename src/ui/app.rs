@@ -112,9 +112,9 @@ impl CoachApp {
         let script_notices = rehearsal.as_ref().map_or(&[][..], |(s, _)| &s.notices[..]);
         let startup =
             Notice::Startup { settings: settings_notices, script: script_notices.to_vec() };
-        let notice = match team_notice {
-            Some(team) if startup.text(settings.ui_lang).is_none() => Some(Notice::Said(team)),
-            _ => Some(startup),
+        let notice = match startup.text(settings.ui_lang) {
+            Some(_) => Some(startup),
+            None => team_notice.map(Notice::Said),
         };
         let script = rehearsal.map(|(script, _)| {
             pipeline.send(Command::StartRehearsal(script.clone()));
