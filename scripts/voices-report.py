@@ -6,7 +6,10 @@ copy (clean, tel): how many turns, the count error (signed mean = bias, mean |er
 90th percentile |error|, worst), and the headline pace error against the stopwatch
 (true count / stopwatch time): median, 90th percentile and worst |error|. Percentiles are
 nearest-rank. The -cal and -rest files of the calibration protocol are left out here.
-Usage: scripts/voices-report.py OUT_DIR [--json | --rate-fit]
+With --source peer it reads scripts/peer-voices.sh's counts of the peer method (De Jong &
+Wempe's v3) instead of ours and prints the count columns and the tempo rows only (the peer
+has no turn time, so no pace).
+Usage: scripts/voices-report.py OUT_DIR [--json | --rate-fit | --source peer]
 """
 
 import json
@@ -25,6 +28,9 @@ def q(xs, p):
     return xs[max(0, math.ceil(p * len(xs)) - 1)]
 
 
+SOURCE = "ours"
+
+
 def load(d, kind):
     truth = {}
     for line in open(os.path.join(d, "manifest.tsv")):
@@ -32,7 +38,7 @@ def load(d, kind):
         half = f[8] if len(f) > 8 else "all"
         truth[f[0]] = (int(f[2]), float(f[3]), half)
     ours = {}
-    path = os.path.join(d, f"ours-{kind}.txt")
+    path = os.path.join(d, f"{SOURCE}-{kind}.txt")
     for line in open(path):
         name, js = line.split(" ", 1)
         ours[name] = json.loads(js)
@@ -52,7 +58,10 @@ def rows(out):
                         continue
                     o = ours[name]
                     count_err.append(pct(o["syllables"], count))
-                    pace_err.append(pct(o["chars_per_min"], count / sw * 60))
+                    if "chars_per_min" in o:
+                        pace_err.append(pct(o["chars_per_min"], count / sw * 60))
+                    else:
+                        pace_err.append(float("nan"))
                 a = [abs(e) for e in count_err]
                 p = [abs(e) for e in pace_err]
                 label = set_name if half == "all" else f"cv {half}"
@@ -69,11 +78,11 @@ def rows(out):
 def tempo_rows(out):
     """Count change against the 1.0x turn, per voice, for each tempo."""
     d = os.path.join(out, "tempo")
-    if not os.path.exists(os.path.join(d, "ours-clean.txt")):
+    if not os.path.exists(os.path.join(d, f"{SOURCE}-clean.txt")):
         return
     _, base = load(os.path.join(out, "cv"), "clean")
     stretched = {}
-    for line in open(os.path.join(d, "ours-clean.txt")):
+    for line in open(os.path.join(d, f"{SOURCE}-clean.txt")):
         name, js = line.split(" ", 1)
         stretched[name] = json.loads(js)
     for x in ("0.8", "1.2", "1.4"):
@@ -163,7 +172,22 @@ def rate_fit_rows(out):
 
 
 def main():
+    global SOURCE
     out = sys.argv[1]
+    if "--source" in sys.argv:
+        SOURCE = sys.argv[sys.argv.index("--source") + 1]
+    if SOURCE != "ours":
+        print("| set | copy | voices/turns | count bias | count mean abs. | count p90 | count worst |")
+        print("|---|---|---|---|---|---|---|")
+        for r in rows(out):
+            print(f"| {r['set']} | {r['copy']} | {r['n']} | {r['count_bias']:+.1f} % | "
+                  f"{r['count_mae']:.1f} % | {r['count_p90']:.1f} % | {r['count_worst']:+.1f} % |")
+        print("\n| tempo | voices | count change, mean | median abs. | p90 abs. | worst |")
+        print("|---|---|---|---|---|---|")
+        for r in tempo_rows(out):
+            print(f"| {r['tempo']}x | {r['n']} | {r['mean']:+.1f} % | {r['median_abs']:.1f} % | "
+                  f"{r['p90_abs']:.1f} % | {r['worst']:+.1f} % |")
+        return
     if "--rate-fit" in sys.argv:
         print("| set | copy | count bias | count mean abs. | count p90 | pace median | pace p90 |")
         print("|---|---|---|---|---|---|---|")
