@@ -49,7 +49,7 @@ for i in range(6000):
     syllable = int(not hold and i % 25 == 0)
     level = -80.0 if hold else -30.0 + 3.0 * ((i // 40) % 3)
     rows.append(f"{t:.2f},{0 if hold else 200 + (i % 50)}.00,{level:.2f},{speech},{speech},{syllable},"
-                f"-28.00,240.00,6.00,R,G,G,{speech},0")
+                f"-28.00,240.00,6.00,R,G,G,{speech},0,{speech}")
 open(sys.argv[1], "w").write("\n".join(rows) + "\n")
 PY
 for lang in zh en; do

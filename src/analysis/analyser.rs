@@ -436,6 +436,7 @@ impl Analyser {
             active: vad.active,
             syllable,
             in_turn: self.turns.in_turn(),
+            turn_hops: turn.turn_frames,
             clipped_samples,
             active_level_dbfs: self.active.rolling_dbfs(),
             utterance_level_dbfs: self.active.utterance_dbfs(),

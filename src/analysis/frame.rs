@@ -36,6 +36,11 @@ pub struct Frame {
     /// The agent's turn is open (see `dsp::pace`): it started with a syllable and has not
     /// yet met 2 s of silence or `Analyser::end_turn`.
     pub in_turn: bool,
+    /// Hops that became the agent's turn time at this hop (see `dsp::pace`): 1 inside a
+    /// run of the turn, 0 outside; a pause inside a turn comes in one go, when the next
+    /// syllable shows that the turn went on, so it counts the hops just before this one.
+    /// Summed over a stretch, turn time on the headline pace's own time base.
+    pub turn_hops: u32,
     /// Samples at or near full scale since the previous frame.
     pub clipped_samples: u32,
     /// Active speech level over the last few seconds, if there was speech.

@@ -13,7 +13,7 @@ use serde::Serialize;
 use super::compare::{self, Comparison};
 use super::moments::{self, Moment, Second, Tip};
 use super::{snippet, words};
-use crate::analysis::{Lang, Summary};
+use crate::analysis::{Lang, Summary, hops_to_s};
 use crate::coach::{Band, Baseline, Targets};
 use crate::conversation::{ConversationEvent, ConversationSummary, HOLD_ALARM_S};
 use crate::session::frames::{self, Line, Row};
@@ -268,9 +268,21 @@ impl Tally {
         if self.seconds.len() <= i {
             self.seconds.resize(i + 1, Second::default());
         }
+        match r.turn_hops {
+            // Turn time that came in one go (a pause inside the turn, counted when the
+            // next syllable came) belongs to the hops just before this row.
+            Some(n) => {
+                for back in 0..n {
+                    let t = r.time_s - hops_to_s(u64::from(back));
+                    if t >= 0.0 {
+                        self.seconds[t as usize].pace_hops += 1;
+                    }
+                }
+            }
+            None => self.seconds[i].pace_hops += u32::from(r.agent_talk.unwrap_or(r.speech)),
+        }
         let s = &mut self.seconds[i];
         s.syllables += u32::from(r.syllable);
-        s.talk_hops += u32::from(r.agent_talk.unwrap_or(r.speech));
         s.speech_hops += u32::from(r.speech);
         if let Some(level) = r.active_level_dbfs.filter(|_| r.speech) {
             s.level_sum += f64::from(level);
@@ -483,6 +495,54 @@ mod tests {
         assert_eq!(report.pace_percentiles, Some([150.0, 160.0, 160.0]));
         let html = crate::report::html::render(&report, &Replays::NotRecorded);
         assert!(!html.contains("NaN") && !html.contains("inf"), "{html}");
+    }
+
+    /// 46.5 s of an agent talking in runs of 1.5 s with pauses of 1 s between them, nine
+    /// syllables a run (216 a minute of turn time, 360 of talk), as the store writes it:
+    /// with the turn column when `turn_column`, as older sessions without it. It ends on a
+    /// run, so that no 20 s window ends on a pause the turn never took in.
+    fn runs_with_pauses(turn_column: bool) -> Vec<String> {
+        (0..4650)
+            .map(|k| {
+                let t = k as f64 * 0.01;
+                let in_cycle = k % 250;
+                let talking = in_cycle < 150;
+                let syllable = talking && in_cycle % 17 == 8;
+                let s = u8::from(talking);
+                let row = format!(
+                    "{t:.3},200.00,-30.00,{s},{s},{},-28.00,,5.00,,G,G,{s},0",
+                    u8::from(syllable)
+                );
+                if !turn_column {
+                    return row;
+                }
+                // A pause comes into the turn when the next run begins.
+                let turn = match (talking, in_cycle == 0 && k > 0) {
+                    (true, true) => 101,
+                    (true, false) => 1,
+                    (false, _) => 0,
+                };
+                format!("{row},{turn}")
+            })
+            .collect()
+    }
+
+    #[test]
+    fn the_fastest_stretch_is_paced_on_the_headline_turn_time_not_on_talk() {
+        let syllables_per_run = (0..150).filter(|c| c % 17 == 8).count() as f32;
+        let on_turn_time = syllables_per_run / 2.5 * 60.0;
+        let on_talk = syllables_per_run / 1.5 * 60.0;
+        for (turn_column, expected) in [(true, on_turn_time), (false, on_talk)] {
+            let all = runs_with_pauses(turn_column);
+            let refs: Vec<&str> = all.iter().map(String::as_str).collect();
+            let r = build(&session("fastest", &refs)).unwrap();
+            let fastest = r.moments.iter().find(|m| m.kind == moments::MomentKind::FastestPace);
+            let value = fastest.unwrap_or_else(|| panic!("{:?}", r.moments)).value;
+            assert!(
+                (value / expected - 1.0).abs() < 0.03,
+                "turn column {turn_column}: {value} a minute, expected {expected}"
+            );
+        }
     }
 
     /// `n` rows of 10 ms from `start`: speech or silence, volume band `volume`.

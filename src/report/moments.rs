@@ -21,7 +21,8 @@ use crate::words::fill;
 /// A replay is this long: long enough to hear a sentence or two on each side of the
 /// moment, short enough to be played on the spot.
 pub const REPLAY_S: f64 = 20.0;
-/// A stretch counts for pace only with this much agent talk in it (half the window):
+/// A stretch counts for pace only with this much of the agent's turn time (or talk, in
+/// older sessions) in it (half the window):
 /// two sentences around a pause are not a pace.
 const PACE_MIN_TALK_S: f64 = 10.0;
 /// A stretch counts for loudness with this much speech in it.
@@ -66,8 +67,14 @@ pub struct Moment {
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct Second {
     pub syllables: u32,
-    /// Hops the agent talked (the conversation's lane, or speech in older sessions).
-    pub talk_hops: u32,
+    /// Hops of the time the pace is counted over: the agent's turn time, the headline
+    /// pace's own base (pauses inside a turn included), in sessions that wrote it; the
+    /// hops the agent talked (the conversation's lane, or speech) in older ones. On the
+    /// talk lane, which leaves out every pause of 0.5 s or more, the demo's fastest 20 s
+    /// (a session of `speech-coach --demo`, `report --json`) read 268 characters a minute
+    /// from 0:34, where `analyze` on those 20 s (`sox demo.wav cut.wav trim 34 20`) reads
+    /// 236; on turn time it is 263 from 0:30, and `analyze` on that cut reads 266.
+    pub pace_hops: u32,
     pub speech_hops: u32,
     /// Sum and count of the active level over speech hops.
     pub level_sum: f64,
@@ -122,7 +129,7 @@ fn band_width(band: (f32, f32)) -> f32 {
 fn fastest(i: &Inputs) -> Option<Moment> {
     let n = REPLAY_S as usize;
     let syl = windows(i.seconds, n, |s| s.syllables);
-    let talk = windows(i.seconds, n, |s| s.talk_hops);
+    let talk = windows(i.seconds, n, |s| s.pace_hops);
     let (start, pace) = syl
         .iter()
         .zip(&talk)
@@ -342,7 +349,7 @@ mod tests {
         vec![
             Second {
                 syllables: syl_per_s,
-                talk_hops: 100,
+                pace_hops: 100,
                 speech_hops: 100,
                 level_sum: level * 100.0,
                 level_hops: 100,

@@ -17,15 +17,20 @@ use super::ranges;
 use crate::analysis::Frame;
 use crate::coach::{Band, CoachState};
 
-pub const HEADER: &str = "time_s,f0_hz,level_dbfs,voiced,speech,syllable,active_level_dbfs,pace,pitch_spread_st,pace_band,volume_band,tone_band,agent_talk,caller_talk";
-const FIELDS: usize = 14;
+pub const HEADER: &str = "time_s,f0_hz,level_dbfs,voiced,speech,syllable,active_level_dbfs,pace,pitch_spread_st,pace_band,volume_band,tone_band,agent_talk,caller_talk,turn_hops";
+const FIELDS: usize = 15;
+/// Rows written before the turn column existed.
+const TALK_FIELDS: usize = 14;
 /// Rows written before the two talk columns existed.
 const OLD_FIELDS: usize = 12;
 
-/// Whether `line` is a frames.csv header this version reads: the current one, or the one
-/// before the talk columns.
+/// Whether `line` is a frames.csv header this version reads: the current one, or one of
+/// the two before it (without the turn column; without the talk columns either).
 pub fn is_header(line: &str) -> bool {
-    line == HEADER || HEADER.strip_suffix(",agent_talk,caller_talk") == Some(line)
+    let talk = HEADER.strip_suffix(",turn_hops");
+    line == HEADER
+        || talk == Some(line)
+        || talk.and_then(|h| h.strip_suffix(",agent_talk,caller_talk")) == Some(line)
 }
 
 /// Who talked at a hop, as the conversation counts it (bleed-aware, bridged): the two
@@ -75,7 +80,7 @@ pub fn write_row(
 ) -> std::io::Result<()> {
     writeln!(
         out,
-        "{:.3},{:.2},{:.2},{},{},{},{},{},{},{},{},{},{},{}",
+        "{:.3},{:.2},{:.2},{},{},{},{},{},{},{},{},{},{},{},{}",
         f.time_s,
         f.f0_hz,
         f.level_dbfs,
@@ -90,6 +95,7 @@ pub fn write_row(
         band_code(c.tone.band),
         u8::from(talk.agent),
         talk.caller.map_or("", |t| if t { "1" } else { "0" }),
+        f.turn_hops,
     )
 }
 
@@ -112,6 +118,9 @@ pub struct Row {
     pub agent_talk: Option<bool>,
     /// Absent also when the caller was not heard.
     pub caller_talk: Option<bool>,
+    /// Hops that became the agent's turn time at this hop ([`Frame::turn_hops`]; absent in
+    /// sessions written before the turn column).
+    pub turn_hops: Option<u32>,
 }
 
 /// What reading one line gave.
@@ -131,7 +140,7 @@ fn number(field: &str, range: &RangeInclusive<f32>) -> Option<f32> {
 
 pub fn parse_line(line: &str) -> Line {
     let f: Vec<&str> = line.split(',').collect();
-    if f.len() != FIELDS && f.len() != OLD_FIELDS {
+    if ![FIELDS, TALK_FIELDS, OLD_FIELDS].contains(&f.len()) {
         return Line::Incomplete;
     }
     let flag = |i: usize| match f.get(i).copied() {
@@ -155,10 +164,16 @@ pub fn parse_line(line: &str) -> Line {
         tone_band: band(f[11]),
         agent_talk: flag(12),
         caller_talk: flag(13),
+        turn_hops: f.get(14).and_then(|v| v.parse::<u32>().ok()).filter(|&n| n <= TURN_HOPS_MAX),
     })
 }
 
-/// The longest line read: a row is under 100 bytes (14 fields, the widest a time of
+/// The most turn hops one row can add: a pause inside a turn comes in one go, and a turn
+/// ends after 2 s of silence (plus the VAD's hangover and the nucleus's confirmation), so
+/// anything over 10 s is no row of ours.
+const TURN_HOPS_MAX: u32 = 1000;
+
+/// The longest line read: a row is under 110 bytes (15 fields, the widest a time of
 /// seven digits and three decimals); anything longer is no row and is skipped unread.
 pub const LINE_BYTES_MAX: usize = 1024;
 
@@ -245,6 +260,7 @@ mod tests {
             f0_hz: 180.0,
             speech: true,
             active_level_dbfs: Some(-27.5),
+            turn_hops: 37,
             ..Frame::default()
         };
         let mut c = CoachState::default();
@@ -264,6 +280,7 @@ mod tests {
             (Some(Band::Green), Some(Band::Red), None)
         );
         assert_eq!((row.agent_talk, row.caller_talk), (Some(true), Some(false)));
+        assert_eq!(row.turn_hops, Some(37));
         assert_eq!(line.split(',').count(), HEADER.split(',').count());
     }
 
@@ -282,9 +299,29 @@ mod tests {
         assert_eq!(parse_line("3.00,210.0"), Line::Incomplete);
         // A row from before the talk columns still reads, without them.
         let Line::Row(old) = parse_line("2.00,0,-30.00,0,1,0,,,,G,G,G") else { panic!() };
-        assert_eq!((old.agent_talk, old.caller_talk), (None, None));
+        assert_eq!((old.agent_talk, old.caller_talk, old.turn_hops), (None, None, None));
         let Line::Row(no_caller) = parse_line("2.00,0,-30.00,0,1,0,,,,G,G,G,1,") else { panic!() };
         assert_eq!((no_caller.agent_talk, no_caller.caller_talk), (Some(true), None));
+        // A row from before the turn column reads without it; a turn count no row of ours
+        // could hold is missing.
+        assert_eq!(no_caller.turn_hops, None);
+        for (field, hops) in [("1", Some(1)), ("220", Some(220)), ("1e9", None), ("-1", None)] {
+            let Line::Row(r) = parse_line(&format!("2.00,0,-30.00,0,1,0,,,,G,G,G,1,,{field}"))
+            else {
+                panic!("{field}")
+            };
+            assert_eq!(r.turn_hops, hops, "{field}");
+        }
+        for header in [
+            HEADER,
+            "time_s,f0_hz,level_dbfs,voiced,speech,syllable,active_level_dbfs,pace,pitch_spread_st,pace_band,volume_band,tone_band,agent_talk,caller_talk",
+            "time_s,f0_hz,level_dbfs,voiced,speech,syllable,active_level_dbfs,pace,pitch_spread_st,pace_band,volume_band,tone_band",
+        ] {
+            assert!(is_header(header), "{header}");
+        }
+        assert!(!is_header(
+            "time_s,f0_hz,level_dbfs,voiced,speech,syllable,active_level_dbfs,pace,pitch_spread_st,pace_band,volume_band,tone_band,turn_hops"
+        ));
     }
 
     #[test]
