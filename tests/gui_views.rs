@@ -100,14 +100,36 @@ fn gauges_show_their_band_as_values_cross_the_thresholds() {
 
     h.state_mut().state = state_after(&[frame(0.0, 185.0, -19.0, 4.0)]);
     h.run();
-    h.get_by_label_contains("Speed: 185 chars/min a little off");
-    h.get_by_label_contains("Volume: +7.0 dB vs normal a little off");
+    h.get_by_label_contains("Speed: 185 chars/min a little fast");
+    h.get_by_label_contains("Volume: +7.0 dB vs normal a little loud");
 
     h.state_mut().state = state_after(&[frame(0.0, 230.0, -12.0, 2.0)]);
     h.run();
-    h.get_by_label_contains("Speed: 230 chars/min off target");
-    h.get_by_label_contains("Volume: +14.0 dB vs normal off target");
+    h.get_by_label_contains("Speed: 230 chars/min too fast");
+    h.get_by_label_contains("Volume: +14.0 dB vs normal too loud");
     h.get(by().role(Role::Meter).label_contains("flat"));
+
+    // Under the band the words say so: "off target" alone read the same both ways.
+    h.state_mut().state = state_after(&[frame(0.0, 120.0, -32.0, 8.0)]);
+    h.run();
+    h.get_by_label_contains("Speed: 120 chars/min a little slow");
+    h.get_by_label_contains("Volume: -6.0 dB vs normal a little soft");
+    h.state_mut().state = state_after(&[frame(0.0, 95.0, -36.0, 8.0)]);
+    h.run();
+    h.get_by_label_contains("Speed: 95 chars/min too slow");
+    h.get_by_label_contains("Volume: -10.0 dB vs normal too soft");
+}
+
+#[test]
+fn in_chinese_the_gauges_say_which_way_they_are_off() {
+    let mut h = harness(state_after(&[frame(0.0, 230.0, -36.0, 8.0)]), UiLang::Zh);
+    h.run();
+    h.get_by_label_contains("字/分钟 太快");
+    h.get_by_label_contains("（相对平常） 太小");
+    h.state_mut().state = state_after(&[frame(0.0, 120.0, -19.0, 8.0)]);
+    h.run();
+    h.get_by_label_contains("字/分钟 稍慢");
+    h.get_by_label_contains("（相对平常） 稍大");
 }
 
 #[test]

@@ -33,8 +33,6 @@ word_table! {
         pub lively: &'static str,
         pub agitated: &'static str,
         pub in_band: &'static str,
-        pub near_band: &'static str,
-        pub off_band: &'static str,
         pub compact: &'static str,
         pub full_view: &'static str,
         pub calibrate: &'static str,
@@ -127,8 +125,6 @@ pub const ZH: Strings = Strings {
     lively: "生动",
     agitated: "激动",
     in_band: "合适",
-    near_band: "稍偏",
-    off_band: "偏离",
     compact: "通话条",
     full_view: "完整视图",
     calibrate: "校准（朗读一段话）",
@@ -214,8 +210,6 @@ pub const EN: Strings = Strings {
     lively: "lively",
     agitated: "agitated",
     in_band: "on target",
-    near_band: "a little off",
-    off_band: "off target",
     compact: "Call strip",
     full_view: "Full view",
     calibrate: "Calibrate (read a passage)",
@@ -355,11 +349,38 @@ pub fn cue_text_in(lang: UiLang, cue: Cue, band: Band) -> &'static str {
     }
 }
 
-pub fn band_text(s: &Strings, band: Band) -> &'static str {
-    match band {
-        Band::Green => s.in_band,
-        Band::Amber => s.near_band,
-        Band::Red => s.off_band,
+/// A gauge whose words say which way it is off.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Direction {
+    Pace,
+    Volume,
+}
+
+/// A pace or volume gauge's word for its band, with the way it is off: "a little fast",
+/// "too soft". "Off target" alone read the same for loud and for soft, and the gauge's
+/// arrow is its trend, not the side it is on (a newcomer's pass, stop 31). `above`: the
+/// value lies over the green band.
+pub fn band_text_toward(lang: UiLang, gauge: Direction, band: Band, above: bool) -> &'static str {
+    use Direction::{Pace, Volume};
+    let red = band == Band::Red;
+    match (lang, gauge, above, red) {
+        _ if band == Band::Green => strings(lang).in_band,
+        (UiLang::Zh, Pace, true, false) => "稍快",
+        (UiLang::Zh, Pace, true, true) => "太快",
+        (UiLang::Zh, Pace, false, false) => "稍慢",
+        (UiLang::Zh, Pace, false, true) => "太慢",
+        (UiLang::Zh, Volume, true, false) => "稍大",
+        (UiLang::Zh, Volume, true, true) => "太大",
+        (UiLang::Zh, Volume, false, false) => "稍小",
+        (UiLang::Zh, Volume, false, true) => "太小",
+        (UiLang::En, Pace, true, false) => "a little fast",
+        (UiLang::En, Pace, true, true) => "too fast",
+        (UiLang::En, Pace, false, false) => "a little slow",
+        (UiLang::En, Pace, false, true) => "too slow",
+        (UiLang::En, Volume, true, false) => "a little loud",
+        (UiLang::En, Volume, true, true) => "too loud",
+        (UiLang::En, Volume, false, false) => "a little soft",
+        (UiLang::En, Volume, false, true) => "too soft",
     }
 }
 

@@ -8,10 +8,11 @@ use super::View;
 use super::numbers::signed;
 use crate::analysis::Lang;
 use crate::coach::targets;
-use crate::coach::{Band, CoachState, Headline, headline};
+use crate::coach::targets::TargetBand;
+use crate::coach::{Band, CoachState, Headline, Reading, headline};
 use crate::pipeline::DeviceStatus;
 use crate::ui::gauge::{DEVICE, Gauge, band_color};
-use crate::ui::i18n::{self, window_strings};
+use crate::ui::i18n::{self, Direction, window_strings};
 
 impl View<'_> {
     /// The coach state to show: the newest one while the microphone delivers, an empty
@@ -26,14 +27,20 @@ impl View<'_> {
         let empty = if greyed { window_strings(self.ui_lang).no_signal } else { s.waiting };
         let wait =
             |v: Option<f32>, f: &dyn Fn(f32) -> String| v.map_or_else(|| empty.to_string(), f);
-        let band_word = |b: Option<Band>| b.map_or("", |b| i18n::band_text(s, b));
+        // A gauge's word says which way it is off (over or under its green band).
+        let toward = |gauge, r: &Reading, t: &TargetBand| match (r.band, r.value) {
+            (Some(b), Some(v)) => i18n::band_text_toward(self.ui_lang, gauge, b, v > t.green.1),
+            _ => "",
+        };
+        let pace_target = self.targets.pace(self.speech_lang);
         let floor = targets::flat_spread_floor(self.speech_lang, self.baseline_spread_st);
         let tone_state = c.tone_state.map_or("", |t| i18n::tone_text(s, t));
         let pitch = c.pitch_median_hz.map_or(String::new(), |hz| match c.pitch_vs_baseline_st {
             Some(d) => format!(" · {hz:.0} Hz ({})", signed(d, 1)),
             None => format!(" · {hz:.0} Hz"),
         });
-        let mut volume_word = band_word(c.volume.band);
+        let mut volume_word =
+            toward(Direction::Volume, &c.volume, &self.targets.volume_relative_db);
         if c.clipping {
             volume_word = i18n::cue_text(self.ui_lang, crate::coach::Cue::Clipping);
         } else if c.mic_too_quiet {
@@ -73,10 +80,10 @@ impl View<'_> {
             Gauge {
                 label: s.speed,
                 value_text: wait(c.pace.value, &|v| format!("{v:.0} {}", self.pace_unit())),
-                state_text: band_word(c.pace.band),
+                state_text: toward(Direction::Pace, &c.pace, &pace_target),
                 value: c.pace.value,
                 band: c.pace.band,
-                target: self.targets.pace(self.speech_lang),
+                target: pace_target,
                 scale: pace_scale,
                 trend: c.pace.trend,
                 width: 0.0,
