@@ -102,6 +102,8 @@ fn gauges_show_their_band_as_values_cross_the_thresholds() {
     h.run();
     h.get_by_label_contains("Speed: 185 chars/min a little fast");
     h.get_by_label_contains("Volume: +7.0 dB vs normal a little loud");
+    // Amber, within its wait: the line says it is listening, not a bare "…".
+    h.get_by_label("listening…");
 
     h.state_mut().state = state_after(&[frame(0.0, 230.0, -12.0, 2.0)]);
     h.run();

@@ -29,6 +29,9 @@ word_table! {
         pub semitones: &'static str,
         pub db_vs_normal: &'static str,
         pub waiting: &'static str,
+        /// The cue line between cues (a gauge amber within its wait, or just after one):
+        /// "…" alone there could not be told from a window that had stopped.
+        pub listening: &'static str,
         pub flat: &'static str,
         pub lively: &'static str,
         pub agitated: &'static str,
@@ -121,6 +124,7 @@ pub const ZH: Strings = Strings {
     semitones: "半音",
     db_vs_normal: "分贝（相对平常）",
     waiting: "等待说话…",
+    listening: "正在听…",
     flat: "平淡",
     lively: "生动",
     agitated: "激动",
@@ -206,6 +210,7 @@ pub const EN: Strings = Strings {
     semitones: "semitones",
     db_vs_normal: "dB vs normal",
     waiting: "waiting for speech…",
+    listening: "listening…",
     flat: "flat",
     lively: "lively",
     agitated: "agitated",

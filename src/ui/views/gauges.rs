@@ -112,7 +112,7 @@ impl View<'_> {
             }
             Headline::KeepItUp => (self.s().all_good, band_color(Band::Green)),
             Headline::Waiting => (self.s().waiting, ui.visuals().weak_text_color()),
-            Headline::Settling => ("…", ui.visuals().weak_text_color()),
+            Headline::Settling => (self.s().listening, ui.visuals().weak_text_color()),
         }
     }
 }
