@@ -49,7 +49,7 @@ enum Command {
     /// Capture from the microphone without a window: frames to CSV, a JSON summary at the end.
     Listen(cli::listen::ListenArgs),
     /// List the input devices (the default is marked with *).
-    Devices,
+    Devices(cli::devices::DevicesArgs),
     /// List stored sessions by local date and time (or delete one by id with --delete).
     Sessions(cli::sessions::SessionsArgs),
     /// The call report of a stored session: its moments worth a replay and tips (text), with
@@ -100,7 +100,7 @@ fn main() {
     let result = match cli.command {
         Some(Command::Analyze(args)) => cli::analyze::run(args),
         Some(Command::Listen(args)) => cli::listen::run(args),
-        Some(Command::Devices) => cli::devices::run(),
+        Some(Command::Devices(args)) => cli::devices::run(args),
         Some(Command::Sessions(args)) => cli::sessions::list(args),
         Some(Command::Report(args)) => cli::sessions::report(args),
         Some(Command::Rehearse(args)) => cli::rehearse::run(args),

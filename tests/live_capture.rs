@@ -220,6 +220,21 @@ fn devices_on_alsa_do_not_list_the_null_device() {
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(out.status.success() && stdout.contains("audio host: ALSA"), "{stdout}");
     assert!(!stdout.contains("[alsa:null]"), "{stdout}");
+    // ALSA's plugins (rate converters, JACK, OSS…) open as no microphone: counted on one
+    // line, listed with --all.
+    let listed = |args: &[&str]| {
+        let out = binary().env("SPEECH_COACH_AUDIO_HOST", "alsa").args(args).output().unwrap();
+        assert!(out.status.success());
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let all = listed(&["devices", "--all"]);
+    let unopenable = all.lines().filter(|l| l.ends_with("cannot be opened")).count();
+    let short = listed(&["devices"]);
+    assert!(!short.lines().any(|l| l.ends_with("cannot be opened")), "{short}");
+    if unopenable > 0 {
+        let counted = format!("{unopenable} ");
+        assert!(short.contains(&counted) && short.contains("`devices --all`"), "{short}\n{all}");
+    }
 }
 
 #[test]
