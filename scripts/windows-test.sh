@@ -23,6 +23,9 @@
 # Environment: SPEECH_COACH_SCREENSHOT=PATH copies the Chinese screenshot there;
 # KEEP_WINDOWS_WORK=1 keeps the temporary folder (prefix, logs, screenshots).
 set -euo pipefail
+# A command that fails outside a test's own check says where: one run of stop 31 ended at
+# the start of the analyze step with make's exit 2 and no line saying why.
+trap 'echo "test-windows: FAILED: line $LINENO exited $?: $BASH_COMMAND" >&2' ERR
 cd "$(dirname "$0")/.."
 root=$PWD
 data=$(cd ../shared/data && pwd)
