@@ -116,6 +116,9 @@ fn another_text_a_short_text_and_damaged_or_foreign_profiles_are_one_line_and_ex
     let short = dir.join("short.txt");
     std::fs::write(&short, "您好").unwrap();
     assert_clean_failure(&calibrate(&short), "at least 30");
+    // One syllable is singular ("the text has 1 syllables" before).
+    std::fs::write(&short, "好").unwrap();
+    assert_clean_failure(&calibrate(&short), "the text has 1 syllable;");
     assert_clean_failure(&calibrate(&dir.join("missing.txt")), "cannot read the text");
     let out = binary()
         .args(["calibrate", "--recording", path_str(&dir.join("none.wav")), "--json"])

@@ -71,12 +71,15 @@ pub struct PaceProfile {
 #[derive(Debug, Error)]
 pub enum ProfileError {
     #[error(
-        "the text has {syllables} syllables; a calibration needs at least {MIN_PASSAGE_SYLLABLES}"
+        "the text has {}; a calibration needs at least {MIN_PASSAGE_SYLLABLES}",
+        syllables_text(u64::from(*.syllables))
     )]
     TextTooShort { syllables: u32 },
     #[error(
-        "{counted} syllables were heard for a text of {passage}: the recording does not look \
-         like a reading of that text (record the whole passage, close to the microphone)"
+        "{} {} heard for a text of {passage}: the recording does not look like a reading \
+         of that text (record the whole passage, close to the microphone)",
+        syllables_text(*.counted),
+        if *.counted == 1 { "was" } else { "were" }
     )]
     NotThePassage { counted: u64, passage: u32 },
     #[error("cannot read the pace profile {path}: {source}")]
@@ -85,6 +88,13 @@ pub enum ProfileError {
     Damaged { path: String, reason: String },
     #[error("cannot store the pace profile {path}: {source}")]
     Write { path: String, source: std::io::Error },
+}
+
+/// `n` and its noun, singular for one: "1 syllable", "12 syllables".
+fn syllables_text(n: u64) -> String {
+    let noun =
+        crate::words::counted(["syllable", "syllables"], i64::try_from(n).unwrap_or(i64::MAX));
+    format!("{n} {noun}")
 }
 
 impl PaceProfile {
@@ -196,6 +206,18 @@ mod tests {
             PaceProfile::learn(Lang::En, 12, 12),
             Err(ProfileError::TextTooShort { syllables: 12 })
         ));
+    }
+
+    #[test]
+    fn one_syllable_is_singular_in_the_refusals() {
+        let short = PaceProfile::learn(Lang::En, 1, 1).unwrap_err().to_string();
+        assert!(short.starts_with("the text has 1 syllable;"), "{short}");
+        let short = PaceProfile::learn(Lang::En, 2, 2).unwrap_err().to_string();
+        assert!(short.starts_with("the text has 2 syllables;"), "{short}");
+        let heard = PaceProfile::learn(Lang::Zh, 71, 1).unwrap_err().to_string();
+        assert!(heard.starts_with("1 syllable was heard for a text of 71:"), "{heard}");
+        let heard = PaceProfile::learn(Lang::Zh, 71, 0).unwrap_err().to_string();
+        assert!(heard.starts_with("0 syllables were heard"), "{heard}");
     }
 
     #[test]
