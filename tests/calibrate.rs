@@ -7,7 +7,7 @@ use crate::common;
 use std::path::{Path, PathBuf};
 
 use common::calls::{read_wav, write_wav};
-use common::{assert_clean_failure, binary, json, path_str, scratch, shared_data};
+use common::{assert_clean_failure, binary, isolated, json, path_str, scratch, shared_data};
 
 /// Read sentences of `shared/data/zh-read` from `first` on, joined with 0.5 s of silence
 /// until they hold `chars` Han characters (sentences with Latin letters or digits, whose
@@ -46,6 +46,41 @@ fn without_a_recording_the_passage_to_read_is_printed() {
     assert_eq!(han, 71, "{text}");
     let out = binary().args(["calibrate", "--lang", "en"]).output().unwrap();
     assert!(String::from_utf8(out.stdout).unwrap().contains("Hello, thank you for calling"));
+}
+
+#[test]
+fn a_profile_in_a_folder_that_does_not_exist_is_one_line_and_no_folder_is_made() {
+    let dir = scratch("calibrate-no-folder");
+    let (wav, txt, _) = reading(&dir, 20, 60);
+    let nowhere = dir.join("no/such/folder/p.json");
+    let out = isolated(&dir)
+        .args(["calibrate", "--recording", path_str(&wav), "--text", path_str(&txt)])
+        .args(["--profile", path_str(&nowhere)])
+        .output()
+        .unwrap();
+    assert_clean_failure(&out, "does not exist");
+    assert!(!dir.join("no").exists(), "the folder was made");
+    // Reading one is as clear, and makes nothing either.
+    let out = isolated(&dir)
+        .args(["analyze", path_str(&wav), "--profile", path_str(&nowhere)])
+        .output()
+        .unwrap();
+    assert_clean_failure(&out, "cannot read the pace profile");
+    assert!(!dir.join("no").exists());
+    // A folder that exists takes it; the app's own folder is still made when missing.
+    let here = dir.join("p.json");
+    let out = isolated(&dir)
+        .args(["calibrate", "--recording", path_str(&wav), "--text", path_str(&txt)])
+        .args(["--profile", path_str(&here)])
+        .output()
+        .unwrap();
+    assert!(out.status.success() && here.is_file(), "{}", String::from_utf8_lossy(&out.stderr));
+    let fresh = dir.join("fresh-config");
+    let out = isolated(&fresh)
+        .args(["calibrate", "--recording", path_str(&wav), "--text", path_str(&txt)])
+        .output()
+        .unwrap();
+    assert!(out.status.success() && fresh.join("pace-profile.json").is_file());
 }
 
 #[test]

@@ -30,7 +30,8 @@ pub struct CalibrateArgs {
     /// Print the profile as JSON instead of storing it.
     #[arg(long)]
     pub json: bool,
-    /// Where to store the profile (default: pace-profile.json beside the settings).
+    /// Where to store the profile (default: pace-profile.json beside the settings); its
+    /// folder must exist.
     #[arg(long, value_name = "FILE.json", conflicts_with = "json")]
     pub profile: Option<PathBuf>,
 }
@@ -47,6 +48,10 @@ pub fn run(args: CalibrateArgs) -> Result<()> {
         outln!("{text}")?;
         return Ok(());
     };
+    // A folder that does not exist is said before the recording is analysed.
+    if let Some(path) = &args.profile {
+        pace_profile::check_folder(path)?;
+    }
     let syllables = count_syllables(&text);
     let (_, summary) = analyse_wav(
         recording,
@@ -62,7 +67,10 @@ pub fn run(args: CalibrateArgs) -> Result<()> {
     }
     let path =
         args.profile.clone().unwrap_or_else(speech_coach::platform::paths::pace_profile_file);
-    profile.save(&path)?;
+    match &args.profile {
+        Some(named) => profile.save_in_existing_folder(named)?,
+        None => profile.save(&path)?,
+    }
     let (low, high) = (PACE_FACTOR_RANGE.start(), PACE_FACTOR_RANGE.end());
     let bounded = if profile.bounded {
         format!(" (cut to its bounds {low}–{high})")
