@@ -39,13 +39,34 @@ fn reading(dir: &Path, first: usize, chars: usize) -> (PathBuf, PathBuf, usize) 
 
 #[test]
 fn without_a_recording_the_passage_to_read_is_printed() {
-    let out = binary().args(["calibrate"]).output().unwrap();
+    let dir = scratch("calibrate-passage");
+    let out = isolated(&dir).args(["calibrate"]).output().unwrap();
     assert!(out.status.success());
     let text = String::from_utf8(out.stdout).unwrap();
-    let han = text.chars().filter(|c| ('\u{4e00}'..='\u{9fff}').contains(c)).count();
+    // The passage is the last line; the instructions above it are the interface's.
+    let passage = text.trim_end().lines().last().unwrap();
+    let han = passage.chars().filter(|c| ('\u{4e00}'..='\u{9fff}').contains(c)).count();
     assert_eq!(han, 71, "{text}");
-    let out = binary().args(["calibrate", "--lang", "en"]).output().unwrap();
+    let out = isolated(&dir).args(["calibrate", "--lang", "en"]).output().unwrap();
     assert!(String::from_utf8(out.stdout).unwrap().contains("Hello, thank you for calling"));
+}
+
+#[test]
+fn the_instructions_are_in_the_interface_language_and_the_passage_in_the_speech_language() {
+    let dir = scratch("calibrate-ui-lang");
+    let first_line = |out: &std::process::Output| {
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8_lossy(&out.stdout).lines().next().unwrap().to_string()
+    };
+    // No settings and a Chinese locale: a Chinese interface, whatever --lang says.
+    let zh = isolated(&dir).args(["calibrate", "--lang", "en"]).output().unwrap();
+    assert!(first_line(&zh).starts_with("请用平常的语速朗读"), "{}", first_line(&zh));
+    assert!(String::from_utf8_lossy(&zh.stdout).contains("Hello, thank you for calling"));
+    // The settings' interface language wins over the locale.
+    std::fs::write(dir.join("settings.json"), r#"{"ui_lang": "en"}"#).unwrap();
+    let en = isolated(&dir).args(["calibrate"]).output().unwrap();
+    assert!(first_line(&en).starts_with("Read this aloud"), "{}", first_line(&en));
+    assert!(String::from_utf8_lossy(&en.stdout).contains("您好，这里是客户服务中心"));
 }
 
 #[test]
