@@ -70,6 +70,38 @@ fn the_instructions_are_in_the_interface_language_and_the_passage_in_the_speech_
 }
 
 #[test]
+fn storing_a_profile_of_another_speech_language_says_which_one_it_replaced() {
+    let dir = scratch("calibrate-replace");
+    let (wav, txt, _) = reading(&dir, 20, 60);
+    let stored = dir.join("pace-profile.json");
+    let english = r#"{"lang":"en","passage_syllables":60,"counted_syllables":57,"factor":1.05,"bounded":false}"#;
+    let calibrate = || {
+        let out = isolated(&dir)
+            .args(["calibrate", "--recording", path_str(&wav), "--text", path_str(&txt)])
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8(out.stdout).unwrap()
+    };
+    std::fs::write(&stored, english).unwrap();
+    let said = calibrate();
+    // In the Chinese interface (the locale), then the English one.
+    assert!(said.contains("替换了之前的 en 语速校准（系数 1.05）"), "{said}");
+    assert!(said.starts_with("语速校准："), "{said}");
+    std::fs::write(dir.join("settings.json"), r#"{"ui_lang": "en"}"#).unwrap();
+    std::fs::write(&stored, english).unwrap();
+    let said = calibrate();
+    assert!(said.contains("It replaces the earlier en pace calibration (factor 1.05)"), "{said}");
+    let now: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&stored).unwrap()).unwrap();
+    assert_eq!(now["lang"], "zh");
+    // Calibrating the same speech language again replaces nothing worth a line.
+    let again = calibrate();
+    assert!(!again.contains("replaces"), "{again}");
+    assert_eq!(again.trim().lines().count(), 2, "{again}");
+}
+
+#[test]
 fn a_profile_in_a_folder_that_does_not_exist_is_one_line_and_no_folder_is_made() {
     let dir = scratch("calibrate-no-folder");
     let (wav, txt, _) = reading(&dir, 20, 60);

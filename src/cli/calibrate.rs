@@ -9,7 +9,8 @@
 //!
 //! Its instructions and results are in the interface language (the settings' `ui_lang`,
 //! else the locale), like the window's calibration; `--lang` is the language of the
-//! speech, which may differ.
+//! speech, which may differ. A profile holds one speech language: storing one in another
+//! language says which profile it replaced.
 
 use std::path::PathBuf;
 
@@ -51,6 +52,8 @@ struct Words {
     cut_to_bounds: &'static str,
     /// `{path}`.
     stored: &'static str,
+    /// `{lang}` and `{factor}` of the profile replaced, learnt on other speech.
+    replaced: &'static str,
 }
 
 const ZH: Words = Words {
@@ -58,6 +61,7 @@ const ZH: Words = Words {
     learnt: "语速校准：原文 {passage} 个音节，录音中听到 {counted} 个，你的计数系数是 {factor}{bounded}。",
     cut_to_bounds: "（已限制在 {low}–{high} 之内）",
     stored: "已保存到 {path}；窗口、listen 和 rehearse 会使用它（不想用时加 --no-profile，或在设置中写 \"use_pace_profile\": false）。",
+    replaced: "它替换了之前的 {lang} 语速校准（系数 {factor}）：校准文件只保存一种语言，在用 --lang {lang} 重新校准之前，{lang} 语音不再校准。",
 };
 
 const EN: Words = Words {
@@ -65,6 +69,7 @@ const EN: Words = Words {
     learnt: "Pace calibration: {counted} syllables heard in a text of {passage}: your count factor is {factor}{bounded}.",
     cut_to_bounds: " (cut to its bounds {low}–{high})",
     stored: "Stored in {path}; the window, listen and rehearse use it (--no-profile, or \"use_pace_profile\": false in the settings, to ignore it).",
+    replaced: "It replaces the earlier {lang} pace calibration (factor {factor}): a profile holds one speech language, so {lang} speech is uncalibrated until you calibrate with --lang {lang} again.",
 };
 
 fn words(lang: UiLang) -> &'static Words {
@@ -111,6 +116,8 @@ pub fn run(args: CalibrateArgs) -> Result<()> {
     }
     let path =
         args.profile.clone().unwrap_or_else(speech_coach::platform::paths::pace_profile_file);
+    // Whatever it held before (a damaged or missing file replaces nothing worth saying).
+    let earlier = path.is_file().then(|| PaceProfile::load(&path).ok()).flatten();
     match &args.profile {
         Some(named) => profile.save_in_existing_folder(named)?,
         None => profile.save(&path)?,
@@ -132,6 +139,13 @@ pub fn run(args: CalibrateArgs) -> Result<()> {
     );
     outln!("{learnt}")?;
     outln!("{}", fill(w.stored, &[("path", &path.display().to_string())]))?;
+    if let Some(earlier) = earlier.filter(|e| e.lang != profile.lang) {
+        let replaced = fill(
+            w.replaced,
+            &[("lang", earlier.lang.code()), ("factor", &format!("{:.2}", earlier.factor))],
+        );
+        outln!("{replaced}")?;
+    }
     Ok(())
 }
 
