@@ -80,6 +80,12 @@ pub fn fill(template: &str, values: &[(&str, &str)]) -> String {
     out
 }
 
+/// The noun for `n` of something: its singular form for one, its plural otherwise
+/// (`["call", "calls"]`; a Chinese table gives the same word twice, or none).
+pub fn counted(nouns: [&'static str; 2], n: i64) -> &'static str {
+    if n == 1 { nouns[0] } else { nouns[1] }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -98,6 +104,15 @@ mod tests {
     fn texts_lists_every_string_of_a_table_in_field_order() {
         let s = Sample { one: "一", nouns: ["call", "calls"], last: "末" };
         assert_eq!(s.texts(), ["一", "call", "calls", "末"]);
+    }
+
+    #[test]
+    fn one_is_singular_and_every_other_count_plural() {
+        let nouns = ["syllable", "syllables"];
+        assert_eq!(counted(nouns, 1), "syllable");
+        for n in [0, 2, 71, -1] {
+            assert_eq!(counted(nouns, n), "syllables", "{n}");
+        }
     }
 
     #[test]

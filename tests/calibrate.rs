@@ -7,7 +7,7 @@ use crate::common;
 use std::path::{Path, PathBuf};
 
 use common::calls::{read_wav, write_wav};
-use common::{assert_clean_failure, binary, json, path_str, scratch, shared_data};
+use common::{assert_clean_failure, binary, isolated, json, path_str, scratch, shared_data};
 
 /// Read sentences of `shared/data/zh-read` from `first` on, joined with 0.5 s of silence
 /// until they hold `chars` Han characters (sentences with Latin letters or digits, whose
@@ -39,13 +39,101 @@ fn reading(dir: &Path, first: usize, chars: usize) -> (PathBuf, PathBuf, usize) 
 
 #[test]
 fn without_a_recording_the_passage_to_read_is_printed() {
-    let out = binary().args(["calibrate"]).output().unwrap();
+    let dir = scratch("calibrate-passage");
+    let out = isolated(&dir).args(["calibrate"]).output().unwrap();
     assert!(out.status.success());
     let text = String::from_utf8(out.stdout).unwrap();
-    let han = text.chars().filter(|c| ('\u{4e00}'..='\u{9fff}').contains(c)).count();
+    // The passage is the last line; the instructions above it are the interface's.
+    let passage = text.trim_end().lines().last().unwrap();
+    let han = passage.chars().filter(|c| ('\u{4e00}'..='\u{9fff}').contains(c)).count();
     assert_eq!(han, 71, "{text}");
-    let out = binary().args(["calibrate", "--lang", "en"]).output().unwrap();
+    let out = isolated(&dir).args(["calibrate", "--lang", "en"]).output().unwrap();
     assert!(String::from_utf8(out.stdout).unwrap().contains("Hello, thank you for calling"));
+}
+
+#[test]
+fn the_instructions_are_in_the_interface_language_and_the_passage_in_the_speech_language() {
+    let dir = scratch("calibrate-ui-lang");
+    let first_line = |out: &std::process::Output| {
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8_lossy(&out.stdout).lines().next().unwrap().to_string()
+    };
+    // No settings and a Chinese locale: a Chinese interface, whatever --lang says.
+    let zh = isolated(&dir).args(["calibrate", "--lang", "en"]).output().unwrap();
+    assert!(first_line(&zh).starts_with("请用平常的语速朗读"), "{}", first_line(&zh));
+    assert!(String::from_utf8_lossy(&zh.stdout).contains("Hello, thank you for calling"));
+    // The settings' interface language wins over the locale.
+    std::fs::write(dir.join("settings.json"), r#"{"ui_lang": "en"}"#).unwrap();
+    let en = isolated(&dir).args(["calibrate"]).output().unwrap();
+    assert!(first_line(&en).starts_with("Read this aloud"), "{}", first_line(&en));
+    assert!(String::from_utf8_lossy(&en.stdout).contains("您好，这里是客户服务中心"));
+}
+
+#[test]
+fn storing_a_profile_of_another_speech_language_says_which_one_it_replaced() {
+    let dir = scratch("calibrate-replace");
+    let (wav, txt, _) = reading(&dir, 20, 60);
+    let stored = dir.join("pace-profile.json");
+    let english = r#"{"lang":"en","passage_syllables":60,"counted_syllables":57,"factor":1.05,"bounded":false}"#;
+    let calibrate = || {
+        let out = isolated(&dir)
+            .args(["calibrate", "--recording", path_str(&wav), "--text", path_str(&txt)])
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8(out.stdout).unwrap()
+    };
+    std::fs::write(&stored, english).unwrap();
+    let said = calibrate();
+    // In the Chinese interface (the locale), then the English one.
+    assert!(said.contains("替换了之前的 en 语速校准（系数 1.05）"), "{said}");
+    assert!(said.starts_with("语速校准："), "{said}");
+    std::fs::write(dir.join("settings.json"), r#"{"ui_lang": "en"}"#).unwrap();
+    std::fs::write(&stored, english).unwrap();
+    let said = calibrate();
+    assert!(said.contains("It replaces the earlier en pace calibration (factor 1.05)"), "{said}");
+    let now: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&stored).unwrap()).unwrap();
+    assert_eq!(now["lang"], "zh");
+    // Calibrating the same speech language again replaces nothing worth a line.
+    let again = calibrate();
+    assert!(!again.contains("replaces"), "{again}");
+    assert_eq!(again.trim().lines().count(), 2, "{again}");
+}
+
+#[test]
+fn a_profile_in_a_folder_that_does_not_exist_is_one_line_and_no_folder_is_made() {
+    let dir = scratch("calibrate-no-folder");
+    let (wav, txt, _) = reading(&dir, 20, 60);
+    let nowhere = dir.join("no/such/folder/p.json");
+    let out = isolated(&dir)
+        .args(["calibrate", "--recording", path_str(&wav), "--text", path_str(&txt)])
+        .args(["--profile", path_str(&nowhere)])
+        .output()
+        .unwrap();
+    assert_clean_failure(&out, "does not exist");
+    assert!(!dir.join("no").exists(), "the folder was made");
+    // Reading one is as clear, and makes nothing either.
+    let out = isolated(&dir)
+        .args(["analyze", path_str(&wav), "--profile", path_str(&nowhere)])
+        .output()
+        .unwrap();
+    assert_clean_failure(&out, "cannot read the pace profile");
+    assert!(!dir.join("no").exists());
+    // A folder that exists takes it; the app's own folder is still made when missing.
+    let here = dir.join("p.json");
+    let out = isolated(&dir)
+        .args(["calibrate", "--recording", path_str(&wav), "--text", path_str(&txt)])
+        .args(["--profile", path_str(&here)])
+        .output()
+        .unwrap();
+    assert!(out.status.success() && here.is_file(), "{}", String::from_utf8_lossy(&out.stderr));
+    let fresh = dir.join("fresh-config");
+    let out = isolated(&fresh)
+        .args(["calibrate", "--recording", path_str(&wav), "--text", path_str(&txt)])
+        .output()
+        .unwrap();
+    assert!(out.status.success() && fresh.join("pace-profile.json").is_file());
 }
 
 #[test]
@@ -116,6 +204,9 @@ fn another_text_a_short_text_and_damaged_or_foreign_profiles_are_one_line_and_ex
     let short = dir.join("short.txt");
     std::fs::write(&short, "您好").unwrap();
     assert_clean_failure(&calibrate(&short), "at least 30");
+    // One syllable is singular ("the text has 1 syllables" before).
+    std::fs::write(&short, "好").unwrap();
+    assert_clean_failure(&calibrate(&short), "the text has 1 syllable;");
     assert_clean_failure(&calibrate(&dir.join("missing.txt")), "cannot read the text");
     let out = binary()
         .args(["calibrate", "--recording", path_str(&dir.join("none.wav")), "--json"])

@@ -47,6 +47,12 @@ fn check(report: &serde_json::Value) {
     let with_pace = lines.iter().filter(|l| l["pace"].is_number()).count();
     println!("{} of {} lines with a measured pace", with_pace, lines.len());
     assert!(with_pace as u64 >= total - 1);
+    // A line's band in the lower case of every other value the commands print ("Red"
+    // before).
+    for line in lines.iter().filter(|l| l["pace"].is_number()) {
+        let band = line["band"].as_str().unwrap_or_default();
+        assert!(["green", "amber", "red"].contains(&band), "{line}");
+    }
     assert!(report["expected_s"].as_f64().unwrap() > 10.0);
 }
 

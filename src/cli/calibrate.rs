@@ -6,6 +6,11 @@
 //! factor ([`PaceProfile::learn`]) and stores it beside the settings, where the window,
 //! `listen` and `rehearse` find it; `--json` prints the profile instead of storing it.
 //! The recording is measured without any earlier calibration applied.
+//!
+//! Its instructions and results are in the interface language (the settings' `ui_lang`,
+//! else the locale), like the window's calibration; `--lang` is the language of the
+//! speech, which may differ. A profile holds one speech language: storing one in another
+//! language says which profile it replaced.
 
 use std::path::PathBuf;
 
@@ -13,6 +18,8 @@ use anyhow::{Context, Result};
 use speech_coach::analysis::{AnalyserConfig, Lang, PACE_FACTOR_RANGE, analyse_wav};
 use speech_coach::coach::pace_profile::{self, PaceProfile};
 use speech_coach::coach::rehearsal::count_syllables;
+use speech_coach::settings::{self, Settings, UiLang};
+use speech_coach::words::fill;
 
 #[derive(Debug, clap::Args)]
 pub struct CalibrateArgs {
@@ -30,23 +37,70 @@ pub struct CalibrateArgs {
     /// Print the profile as JSON instead of storing it.
     #[arg(long)]
     pub json: bool,
-    /// Where to store the profile (default: pace-profile.json beside the settings).
+    /// Where to store the profile (default: pace-profile.json beside the settings); its
+    /// folder must exist.
     #[arg(long, value_name = "FILE.json", conflicts_with = "json")]
     pub profile: Option<PathBuf>,
 }
 
+/// What `calibrate` says, in the interface language.
+struct Words {
+    read_this: &'static str,
+    /// `{counted}`, `{passage}`, `{factor}`, `{bounded}` (empty, or `cut_to_bounds`).
+    learnt: &'static str,
+    /// `{low}`, `{high}`.
+    cut_to_bounds: &'static str,
+    /// `{path}`.
+    stored: &'static str,
+    /// `{lang}` and `{factor}` of the profile replaced, learnt on other speech.
+    replaced: &'static str,
+}
+
+const ZH: Words = Words {
+    read_this: "请用平常的语速朗读下面这段话，录音后运行 calibrate --recording 录音.wav：",
+    learnt: "语速校准：原文 {passage} 个音节，录音中听到 {counted} 个，你的计数系数是 {factor}{bounded}。",
+    cut_to_bounds: "（已限制在 {low}–{high} 之内）",
+    stored: "已保存到 {path}；窗口、listen 和 rehearse 会使用它（不想用时加 --no-profile，或在设置中写 \"use_pace_profile\": false）。",
+    replaced: "它替换了之前的 {lang} 语速校准（系数 {factor}）：校准文件只保存一种语言，在用 --lang {lang} 重新校准之前，{lang} 语音不再校准。",
+};
+
+const EN: Words = Words {
+    read_this: "Read this aloud at your normal pace, then run calibrate --recording FILE.wav:",
+    learnt: "Pace calibration: {counted} syllables heard in a text of {passage}: your count factor is {factor}{bounded}.",
+    cut_to_bounds: " (cut to its bounds {low}–{high})",
+    stored: "Stored in {path}; the window, listen and rehearse use it (--no-profile, or \"use_pace_profile\": false in the settings, to ignore it).",
+    replaced: "It replaces the earlier {lang} pace calibration (factor {factor}): a profile holds one speech language, so {lang} speech is uncalibrated until you calibrate with --lang {lang} again.",
+};
+
+fn words(lang: UiLang) -> &'static Words {
+    match lang {
+        UiLang::Zh => &ZH,
+        UiLang::En => &EN,
+    }
+}
+
+/// The interface language: the settings', else the locale's (what the window would show).
+fn ui_lang() -> UiLang {
+    Settings::peek(&settings::default_path()).map_or_else(UiLang::from_environment, |s| s.ui_lang)
+}
+
 pub fn run(args: CalibrateArgs) -> Result<()> {
+    let w = words(ui_lang());
     let text = match &args.text {
         Some(path) => std::fs::read_to_string(path)
             .with_context(|| format!("cannot read the text {}", path.display()))?,
         None => pace_profile::passage(args.lang).to_string(),
     };
     let Some(recording) = &args.recording else {
-        outln!("Read this aloud at your normal pace, then run calibrate --recording FILE.wav:")?;
+        outln!("{}", w.read_this)?;
         outln!("")?;
         outln!("{text}")?;
         return Ok(());
     };
+    // A folder that does not exist is said before the recording is analysed.
+    if let Some(path) = &args.profile {
+        pace_profile::check_folder(path)?;
+    }
     let syllables = count_syllables(&text);
     let (_, summary) = analyse_wav(
         recording,
@@ -62,23 +116,36 @@ pub fn run(args: CalibrateArgs) -> Result<()> {
     }
     let path =
         args.profile.clone().unwrap_or_else(speech_coach::platform::paths::pace_profile_file);
-    profile.save(&path)?;
+    // Whatever it held before (a damaged or missing file replaces nothing worth saying).
+    let earlier = path.is_file().then(|| PaceProfile::load(&path).ok()).flatten();
+    match &args.profile {
+        Some(named) => profile.save_in_existing_folder(named)?,
+        None => profile.save(&path)?,
+    }
     let (low, high) = (PACE_FACTOR_RANGE.start(), PACE_FACTOR_RANGE.end());
     let bounded = if profile.bounded {
-        format!(" (cut to its bounds {low}–{high})")
+        fill(w.cut_to_bounds, &[("low", &low.to_string()), ("high", &high.to_string())])
     } else {
         String::new()
     };
-    outln!(
-        "Pace calibration: {} syllables heard in a text of {}: your count factor is {:.2}{bounded}.",
-        profile.counted_syllables,
-        profile.passage_syllables,
-        profile.factor
-    )?;
-    outln!(
-        "Stored in {}; the window, listen and rehearse use it (--no-profile, or \"use_pace_profile\": false in the settings, to ignore it).",
-        path.display()
-    )?;
+    let learnt = fill(
+        w.learnt,
+        &[
+            ("counted", &profile.counted_syllables.to_string()),
+            ("passage", &profile.passage_syllables.to_string()),
+            ("factor", &format!("{:.2}", profile.factor)),
+            ("bounded", &bounded),
+        ],
+    );
+    outln!("{learnt}")?;
+    outln!("{}", fill(w.stored, &[("path", &path.display().to_string())]))?;
+    if let Some(earlier) = earlier.filter(|e| e.lang != profile.lang) {
+        let replaced = fill(
+            w.replaced,
+            &[("lang", earlier.lang.code()), ("factor", &format!("{:.2}", earlier.factor))],
+        );
+        outln!("{replaced}")?;
+    }
     Ok(())
 }
 

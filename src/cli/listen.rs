@@ -294,8 +294,8 @@ pub fn run(args: ListenArgs) -> Result<()> {
     let state = pipeline.stop();
     if watch.device_name.is_empty() {
         bail!(
-            "no microphone could be opened ({}); `speech-coach --demo` shows the app on a bundled recording",
-            clean(&describe(&state.device))
+            "{}; `speech-coach --demo` shows the app on a bundled recording",
+            clean(&state.device.no_microphone_line())
         );
     }
     watch.tell_problems(

@@ -71,12 +71,15 @@ pub struct PaceProfile {
 #[derive(Debug, Error)]
 pub enum ProfileError {
     #[error(
-        "the text has {syllables} syllables; a calibration needs at least {MIN_PASSAGE_SYLLABLES}"
+        "the text has {}; a calibration needs at least {MIN_PASSAGE_SYLLABLES}",
+        syllables_text(u64::from(*.syllables))
     )]
     TextTooShort { syllables: u32 },
     #[error(
-        "{counted} syllables were heard for a text of {passage}: the recording does not look \
-         like a reading of that text (record the whole passage, close to the microphone)"
+        "{} {} heard for a text of {passage}: the recording does not look like a reading \
+         of that text (record the whole passage, close to the microphone)",
+        syllables_text(*.counted),
+        if *.counted == 1 { "was" } else { "were" }
     )]
     NotThePassage { counted: u64, passage: u32 },
     #[error("cannot read the pace profile {path}: {source}")]
@@ -85,6 +88,27 @@ pub enum ProfileError {
     Damaged { path: String, reason: String },
     #[error("cannot store the pace profile {path}: {source}")]
     Write { path: String, source: std::io::Error },
+    #[error("cannot store the pace profile {path}: the folder {folder} does not exist")]
+    NoFolder { path: String, folder: String },
+}
+
+/// Refuses a profile path whose folder does not exist, before any work is done for it
+/// (a relative name with no folder is in the current one).
+pub fn check_folder(path: &Path) -> Result<(), ProfileError> {
+    match path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        Some(dir) if !dir.is_dir() => Err(ProfileError::NoFolder {
+            path: path.display().to_string(),
+            folder: dir.display().to_string(),
+        }),
+        _ => Ok(()),
+    }
+}
+
+/// `n` and its noun, singular for one: "1 syllable", "12 syllables".
+fn syllables_text(n: u64) -> String {
+    let noun =
+        crate::words::counted(["syllable", "syllables"], i64::try_from(n).unwrap_or(i64::MAX));
+    format!("{n} {noun}")
 }
 
 impl PaceProfile {
@@ -147,13 +171,29 @@ impl PaceProfile {
         Ok(profile)
     }
 
-    /// Stores the profile, private to the user, replacing any earlier one in one step.
+    /// Stores the profile in the app's own folder (`paths::pace_profile_file`), which is
+    /// made when it is missing, private to the user, replacing any earlier one in one step.
     pub fn save(&self, path: &Path) -> Result<(), ProfileError> {
-        let shown = path.display().to_string();
-        let write = |source| ProfileError::Write { path: shown.clone(), source };
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            crate::platform::private::create_dir_all(dir).map_err(write)?;
+            crate::platform::private::create_dir_all(dir).map_err(|source| {
+                ProfileError::Write { path: path.display().to_string(), source }
+            })?;
         }
+        self.write(path)
+    }
+
+    /// Stores the profile where the user named it (`calibrate --profile`): as [`save`],
+    /// but a folder that does not exist is an error, not made. A mistyped folder made
+    /// silently would hold a profile nothing reads.
+    ///
+    /// [`save`]: Self::save
+    pub fn save_in_existing_folder(&self, path: &Path) -> Result<(), ProfileError> {
+        check_folder(path)?;
+        self.write(path)
+    }
+
+    fn write(&self, path: &Path) -> Result<(), ProfileError> {
+        let write = |source| ProfileError::Write { path: path.display().to_string(), source };
         let json = serde_json::to_vec_pretty(self).expect("a profile always serialises");
         crate::platform::private::replace_file(path, &json, true).map_err(write)
     }
@@ -199,6 +239,18 @@ mod tests {
     }
 
     #[test]
+    fn one_syllable_is_singular_in_the_refusals() {
+        let short = PaceProfile::learn(Lang::En, 1, 1).unwrap_err().to_string();
+        assert!(short.starts_with("the text has 1 syllable;"), "{short}");
+        let short = PaceProfile::learn(Lang::En, 2, 2).unwrap_err().to_string();
+        assert!(short.starts_with("the text has 2 syllables;"), "{short}");
+        let heard = PaceProfile::learn(Lang::Zh, 71, 1).unwrap_err().to_string();
+        assert!(heard.starts_with("1 syllable was heard for a text of 71:"), "{heard}");
+        let heard = PaceProfile::learn(Lang::Zh, 71, 0).unwrap_err().to_string();
+        assert!(heard.starts_with("0 syllables were heard"), "{heard}");
+    }
+
+    #[test]
     fn a_stored_profile_reads_back_and_a_damaged_one_is_refused() {
         let dir = std::env::temp_dir().join(format!("pace-profile-{}", std::process::id()));
         let path = dir.join("pace-profile.json");
@@ -212,6 +264,24 @@ mod tests {
         assert!(matches!(PaceProfile::load(&path), Err(ProfileError::Damaged { .. })));
         std::fs::remove_dir_all(&dir).unwrap();
         assert!(matches!(PaceProfile::load(&path), Err(ProfileError::Read { .. })));
+    }
+
+    #[test]
+    fn a_named_path_in_a_missing_folder_is_refused_and_no_folder_is_made() {
+        let tmp = tempfile::tempdir().unwrap();
+        let missing = tmp.path().join("no/such/folder");
+        let path = missing.join("p.json");
+        let p = PaceProfile::learn(Lang::Zh, 71, 64).unwrap();
+        let e = p.save_in_existing_folder(&path).unwrap_err();
+        assert!(matches!(e, ProfileError::NoFolder { .. }), "{e}");
+        assert!(e.to_string().contains("does not exist"), "{e}");
+        assert!(!tmp.path().join("no").exists(), "no folder made");
+        // In a folder that exists it is stored; the app's own folder is still made.
+        let here = tmp.path().join("p.json");
+        p.save_in_existing_folder(&here).unwrap();
+        assert_eq!(PaceProfile::load(&here).unwrap(), p);
+        p.save(&path).unwrap();
+        assert_eq!(PaceProfile::load(&path).unwrap(), p);
     }
 
     #[cfg(unix)]

@@ -9,11 +9,17 @@ use thiserror::Error;
 
 use crate::analysis::Lang;
 
-/// Where a value sits against its target.
+/// Where a value sits against its target. In JSON (`rehearse --recording`'s per-line
+/// `band`) lower-case, `"green"`, `"amber"`, `"red"`, like every other value the commands
+/// print (`"zh"`, `"dead_air"`); the capitalised names of earlier versions still read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Band {
+    #[serde(alias = "Green")]
     Green,
+    #[serde(alias = "Amber")]
     Amber,
+    #[serde(alias = "Red")]
     Red,
 }
 
@@ -197,6 +203,14 @@ pub fn tone_band(floor_st: f32) -> TargetBand {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn bands_are_lower_case_in_json_and_the_old_spelling_still_reads() {
+        let json = serde_json::to_string(&[Band::Green, Band::Amber, Band::Red]).unwrap();
+        assert_eq!(json, r#"["green","amber","red"]"#);
+        let old: Vec<Band> = serde_json::from_str(r#"["Green","Amber","Red"]"#).unwrap();
+        assert_eq!(old, [Band::Green, Band::Amber, Band::Red]);
+    }
 
     #[test]
     fn a_gauge_leaves_a_worse_band_only_once_inside_the_milder_one_by_the_margin() {

@@ -46,6 +46,24 @@ pub enum DeviceStatus {
     Finished,
 }
 
+impl DeviceStatus {
+    /// Why no microphone is open, in one line for stderr (`listen`, the window's switch to
+    /// the demo). An unavailable device's reason mostly says itself what failed and names
+    /// the device ("no microphone found (…)", "cannot open microphone \"X\": …"): it
+    /// stands alone then, and "no microphone could be opened" leads only a reason that
+    /// does not ("audio host … is not available"), so the line never says it twice.
+    pub fn no_microphone_line(&self) -> String {
+        const LEAD: &str = "no microphone could be opened";
+        let reason = match self {
+            DeviceStatus::Unavailable { reason } | DeviceStatus::Lost { reason, .. } => {
+                reason.trim().trim_end_matches('.')
+            }
+            _ => return LEAD.into(),
+        };
+        if reason.contains("microphone") { reason.into() } else { format!("{LEAD}: {reason}") }
+    }
+}
+
 /// What the window and `listen` show of the call in progress.
 #[derive(Debug, Clone, PartialEq)]
 pub struct LiveCall {
@@ -229,6 +247,26 @@ impl LiveState {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_no_microphone_line_names_the_microphone_once() {
+        use crate::audio::capture::{CaptureError, Role};
+        let open = CaptureError::Open {
+            role: Role::Microphone,
+            device: "Default Audio Device".into(),
+            reason: "The requested audio device is not available.".into(),
+        };
+        let host = CaptureError::HostUnavailable { host: "ALSA".into(), reason: "none".into() };
+        for error in [CaptureError::NoDevice, open, host] {
+            let status = DeviceStatus::Unavailable { reason: error.to_string() };
+            let line = status.no_microphone_line();
+            assert_eq!(line.matches("microphone").count(), 1, "{line}");
+            assert!(!line.ends_with('.') && !line.contains('\n'), "{line}");
+        }
+        let line = DeviceStatus::Unavailable { reason: "no microphone found (x)".into() };
+        assert_eq!(line.no_microphone_line(), "no microphone found (x)");
+        assert_eq!(DeviceStatus::Connecting.no_microphone_line(), "no microphone could be opened");
+    }
 
     #[test]
     fn the_timeline_keeps_thirty_seconds_and_drops_the_oldest() {

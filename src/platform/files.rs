@@ -44,9 +44,39 @@ pub fn open_regular(path: &Path, links: Links) -> std::io::Result<File> {
 
 /// Reads `path` whole if it is a regular file (see [`check_regular`]).
 pub fn read_regular(path: &Path, links: Links) -> std::io::Result<Vec<u8>> {
+    #[cfg(test)]
+    read_log::note(path);
     let mut bytes = Vec::new();
     open_regular(path, links)?.read_to_end(&mut bytes)?;
     Ok(bytes)
+}
+
+/// The files [`read_regular`] read on this thread, for tests that count reads (a test
+/// runs on a thread of its own, so tests running together do not see each other's).
+#[cfg(test)]
+pub(crate) mod read_log {
+    use std::cell::RefCell;
+    use std::path::{Path, PathBuf};
+
+    thread_local! {
+        static READ: RefCell<Vec<PathBuf>> = const { RefCell::new(Vec::new()) };
+    }
+
+    pub(super) fn note(path: &Path) {
+        READ.with(|r| r.borrow_mut().push(path.to_path_buf()));
+    }
+
+    /// Forgets every read so far on this thread.
+    pub fn clear() {
+        READ.with(|r| r.borrow_mut().clear());
+    }
+
+    /// How many reads on this thread since [`clear`] were of a file named `name`.
+    pub fn count(name: &str) -> usize {
+        READ.with(|r| {
+            r.borrow().iter().filter(|p| p.file_name().is_some_and(|n| n == name)).count()
+        })
+    }
 }
 
 fn describe(kind: &std::fs::FileType) -> &'static str {

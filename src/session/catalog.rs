@@ -58,12 +58,30 @@ pub fn load_meta(dir: &Path) -> Result<SessionMeta, StoreError> {
     // in its place would hang every command that lists the store.
     let bytes = files::read_regular(&path, Links::Refuse)
         .map_err(|e| StoreError::Damaged { path: path.clone(), reason: e.to_string() })?;
-    let mut meta: SessionMeta = serde_json::from_str(&json::tolerant(&bytes))
+    let meta: SessionMeta = serde_json::from_str(&json::tolerant(&bytes))
         .map_err(|e| StoreError::Damaged { path, reason: e.to_string() })?;
+    Ok(settle_meta(dir, meta))
+}
+
+/// [`load_meta`] for a `session.json` already read as a JSON object (the team queue
+/// settles a folder's provenance and takes its meta from one read).
+pub fn meta_from_object(
+    dir: &Path,
+    object: serde_json::Map<String, serde_json::Value>,
+) -> Result<SessionMeta, StoreError> {
+    let meta: SessionMeta =
+        serde_json::from_value(serde_json::Value::Object(object)).map_err(|e| {
+            StoreError::Damaged { path: dir.join("session.json"), reason: e.to_string() }
+        })?;
+    Ok(settle_meta(dir, meta))
+}
+
+/// The id from the folder's name, and every figure in its physical range.
+fn settle_meta(dir: &Path, mut meta: SessionMeta) -> SessionMeta {
     if let Some(folder) = dir.file_name().and_then(|n| n.to_str()).filter(|n| is_session_id(n)) {
         folder.clone_into(&mut meta.id);
     }
-    Ok(ranges::check_meta(meta))
+    ranges::check_meta(meta)
 }
 
 /// The sessions under `root`, oldest first. Folders whose names the store would not

@@ -403,10 +403,36 @@ pub enum Provenance {
 /// original is never written. Only for a finished session, whose writer no longer
 /// rewrites its `session.json`.
 pub fn settle_provenance(dir: &Path) -> Result<Provenance, StoreError> {
-    let Some(folder) = dir.file_name().and_then(|n| n.to_str()).filter(|n| is_session_id(n)) else {
+    // A folder the store did not name holds nothing to settle: its file is not read.
+    if store_named(dir).is_none() {
+        return Ok(Provenance::Own);
+    }
+    let mut object = read_object(&dir.join("session.json"))?;
+    settle(dir, &mut object)
+}
+
+/// The folder's name when it is one the store gives sessions.
+fn store_named(dir: &Path) -> Option<&str> {
+    dir.file_name().and_then(|n| n.to_str()).filter(|n| is_session_id(n))
+}
+
+/// [`settle_provenance`] and then [`load_meta`], from one read of `session.json` (the
+/// team queue asks both of every session each time it looks for calls to send).
+pub fn settle_and_load(dir: &Path) -> Result<(Provenance, SessionMeta), StoreError> {
+    let mut object = read_object(&dir.join("session.json"))?;
+    let provenance = settle(dir, &mut object)?;
+    Ok((provenance, super::catalog::meta_from_object(dir, object)?))
+}
+
+/// [`settle_provenance`] on `object`, the folder's `session.json` as read: what is
+/// settled is written to the file and to `object` alike.
+fn settle(
+    dir: &Path,
+    object: &mut serde_json::Map<String, serde_json::Value>,
+) -> Result<Provenance, StoreError> {
+    let Some(folder) = store_named(dir) else {
         return Ok(Provenance::Own);
     };
-    let object = read_object(&dir.join("session.json"))?;
     let Some(written_in) = object.get("id").and_then(serde_json::Value::as_str) else {
         // No id at all: damaged, which `load_meta` reports; nothing to settle.
         return Ok(Provenance::Own);
@@ -421,12 +447,11 @@ pub fn settle_provenance(dir: &Path) -> Result<Provenance, StoreError> {
         .and_then(|d| read_object(&d.join("session.json")).ok());
     let copied = original.is_some_and(|o| o.get("uuid") == object.get("uuid"));
     let fresh = uuid::Uuid::new_v4();
-    set_fields(dir, false, |o| {
-        o.insert("id".into(), serde_json::Value::String(folder.to_string()));
-        if copied {
-            o.insert("uuid".into(), serde_json::Value::String(fresh.to_string()));
-        }
-    })?;
+    object.insert("id".into(), serde_json::Value::String(folder.to_string()));
+    if copied {
+        object.insert("uuid".into(), serde_json::Value::String(fresh.to_string()));
+    }
+    write_object(dir, object, false)?;
     Ok(if copied { Provenance::Copied { uuid: fresh } } else { Provenance::Moved })
 }
 
@@ -450,10 +475,19 @@ pub(super) fn set_fields(
     durable: bool,
     edit: impl FnOnce(&mut serde_json::Map<String, serde_json::Value>),
 ) -> Result<(), StoreError> {
-    let path = dir.join("session.json");
-    let mut object = read_object(&path)?;
+    let mut object = read_object(&dir.join("session.json"))?;
     edit(&mut object);
-    let text = serde_json::to_string_pretty(&object).expect("meta serialises");
+    write_object(dir, &object, durable)
+}
+
+/// `session.json` replaced atomically by `object`; `durable` syncs it before the rename.
+fn write_object(
+    dir: &Path,
+    object: &serde_json::Map<String, serde_json::Value>,
+    durable: bool,
+) -> Result<(), StoreError> {
+    let path = dir.join("session.json");
+    let text = serde_json::to_string_pretty(object).expect("meta serialises");
     private::replace_file(&path, text.as_bytes(), durable).map_err(io(&path))
 }
 

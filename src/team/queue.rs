@@ -174,12 +174,13 @@ pub fn waiting(root: &Path, destination: &str) -> Result<Vec<Waiting>, TeamError
                 return None;
             }
             // A damaged session.json is left for `sessions` to report; it is not a call.
-            let provenance = store::settle_provenance(&dir).ok()?;
+            // One read of it settles the folder and gives its meta.
+            let (provenance, meta) = store::settle_and_load(&dir).ok()?;
             if let store::Provenance::Copied { .. } = provenance {
                 // The original's, for whichever destination: not this call's.
                 let _ = std::fs::remove_file(dir.join(MARKER));
             }
-            let meta = store::load_meta(&dir).ok().filter(is_sendable)?;
+            let meta = Some(meta).filter(is_sendable)?;
             match marker {
                 // A marker from before markers named their folder, or a moved session's:
                 // still this call's row. Named now, so the question is not asked again.
@@ -282,6 +283,18 @@ mod tests {
     }
 
     const BY: Sender = Sender { team: "north", agent: "Alice", baseline: None };
+
+    #[test]
+    fn looking_for_waiting_calls_reads_each_session_json_once() {
+        let root = root("one-read");
+        for _ in 0..3 {
+            finished_call(&root);
+        }
+        crate::platform::files::read_log::clear();
+        assert_eq!(waiting(&root, "db team north").unwrap().len(), 3);
+        // Each folder's provenance and meta come from one read: it was read twice.
+        assert_eq!(crate::platform::files::read_log::count("session.json"), 3);
+    }
 
     #[test]
     fn a_call_waits_until_marked_sent_to_this_destination() {

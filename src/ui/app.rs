@@ -469,10 +469,11 @@ impl eframe::App for CoachApp {
             DeviceStatus::Live { .. } => self.had_source = true,
             // No microphone at all at start: show the demo rather than an empty window
             // (the status line still says there is no microphone).
-            DeviceStatus::Unavailable { reason } if !self.had_source => {
+            DeviceStatus::Unavailable { .. } if !self.had_source => {
                 self.had_source = true;
                 self.notice = Some(Notice::NoMicrophone);
-                crate::errln!("speech-coach: no microphone ({reason}); playing the demo recording");
+                let why = state.device.no_microphone_line();
+                crate::errln!("speech-coach: {why}; playing the demo recording");
                 self.apply(Action::StartDemo, ui);
                 state = self.pipeline.snapshot();
             }

@@ -85,8 +85,10 @@ word_table! {
         pub script: &'static str,
         pub expected: &'static str,
         /// The rehearsal's end: {lines} said, {green} at their target pace, {fast} too fast,
-        /// {slow} too slow (amber or red against each line's own target).
+        /// {slow} too slow (amber or red against each line's own target); `{lines_noun}`
+        /// is one of `line_nouns`, singular for one line.
         pub rehearsal_done: &'static str,
+        pub line_nouns: [&'static str; 2],
         /// After a number of seconds: "秒" in Chinese text, "s" in English.
         pub seconds: &'static str,
         pub sessions: &'static str,
@@ -176,6 +178,7 @@ pub const ZH: Strings = Strings {
     script: "练习脚本",
     expected: "按目标语速约需",
     rehearsal_done: "练习完成：{lines} 行，{green} 行语速合适，{fast} 行太快，{slow} 行太慢",
+    line_nouns: ["行", "行"],
     seconds: "秒",
     sessions: "通话记录",
     report: "报告",
@@ -261,7 +264,8 @@ pub const EN: Strings = Strings {
     colon: ": ",
     script: "Script",
     expected: "at target pace about",
-    rehearsal_done: "Done: {lines} lines, {green} at their target pace, {fast} too fast, {slow} too slow",
+    rehearsal_done: "Done: {lines} {lines_noun}, {green} at their target pace, {fast} too fast, {slow} too slow",
+    line_nouns: ["line", "lines"],
     seconds: "s",
     sessions: "Sessions",
     report: "Report",

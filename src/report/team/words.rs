@@ -4,6 +4,9 @@
 use crate::analysis::Lang;
 use crate::words::word_table;
 
+/// One noun for one, the plural otherwise: shared with every English count.
+pub use crate::words::counted;
+
 word_table! {
     pub struct TeamWords {
         pub team_report: &'static str,
@@ -132,11 +135,6 @@ pub fn team_words(lang: Lang) -> &'static TeamWords {
         Lang::Zh => &ZH,
         Lang::En => &EN,
     }
-}
-
-/// The noun for `n` of something: its singular form for one, its plural otherwise.
-pub fn counted(nouns: [&'static str; 2], n: i64) -> &'static str {
-    if n == 1 { nouns[0] } else { nouns[1] }
 }
 
 #[cfg(test)]

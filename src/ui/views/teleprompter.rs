@@ -2,10 +2,12 @@
 //! finished line's pace in its band's colour, and a summary once the last line is said.
 
 use crate::coach::Band;
+use crate::coach::rehearsal::LineResult;
 use crate::egui;
 use crate::egui::{RichText, Ui};
 use crate::ui::gauge::band_color;
-use crate::words::fill;
+use crate::ui::i18n::Strings;
+use crate::words::{counted, fill};
 
 use super::View;
 
@@ -72,21 +74,58 @@ impl View<'_> {
             ui.add_space(8.0);
         });
         if !results.is_empty() && results.iter().all(|r| r.done) {
-            let count = |keep: &dyn Fn(&crate::coach::rehearsal::LineResult) -> bool| {
-                results.iter().filter(|r| keep(r)).count().to_string()
-            };
-            let off =
-                |r: &crate::coach::rehearsal::LineResult| r.band.is_some_and(|b| b != Band::Green);
-            let summary = fill(
-                s.rehearsal_done,
-                &[
-                    ("lines", &results.len().to_string()),
-                    ("green", &count(&|r| r.band == Some(Band::Green))),
-                    ("fast", &count(&|r| off(r) && r.pace > Some(r.target_pace))),
-                    ("slow", &count(&|r| off(r) && r.pace < Some(r.target_pace))),
-                ],
-            );
+            let summary = rehearsal_summary(s, results);
             ui.label(RichText::new(summary).size(17.0).strong());
         }
+    }
+}
+
+/// The line that ends a take: lines said, and how many were on target, too fast, too slow
+/// (amber or red against each line's own target); "1 line" in English, not "1 lines".
+fn rehearsal_summary(s: &Strings, results: &[LineResult]) -> String {
+    let count =
+        |keep: &dyn Fn(&LineResult) -> bool| results.iter().filter(|r| keep(r)).count().to_string();
+    let off = |r: &LineResult| r.band.is_some_and(|b| b != Band::Green);
+    let lines = results.len();
+    fill(
+        s.rehearsal_done,
+        &[
+            ("lines", &lines.to_string()),
+            ("lines_noun", counted(s.line_nouns, i64::try_from(lines).unwrap_or(i64::MAX))),
+            ("green", &count(&|r| r.band == Some(Band::Green))),
+            ("fast", &count(&|r| off(r) && r.pace > Some(r.target_pace))),
+            ("slow", &count(&|r| off(r) && r.pace < Some(r.target_pace))),
+        ],
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::settings::UiLang;
+    use crate::ui::i18n::strings;
+
+    fn said(pace: f32, band: Band) -> LineResult {
+        LineResult {
+            text: "line".into(),
+            target_pace: 200.0,
+            expected_s: 2.0,
+            start_s: Some(0.0),
+            end_s: Some(2.0),
+            pace: Some(pace),
+            band: Some(band),
+            done: true,
+        }
+    }
+
+    #[test]
+    fn one_line_is_singular_in_the_english_summary() {
+        let one = rehearsal_summary(strings(UiLang::En), &[said(200.0, Band::Green)]);
+        assert_eq!(one, "Done: 1 line, 1 at their target pace, 0 too fast, 0 too slow");
+        let two = [said(200.0, Band::Green), said(260.0, Band::Red)];
+        let two = rehearsal_summary(strings(UiLang::En), &two);
+        assert_eq!(two, "Done: 2 lines, 1 at their target pace, 1 too fast, 0 too slow");
+        let zh = rehearsal_summary(strings(UiLang::Zh), &[said(150.0, Band::Amber)]);
+        assert_eq!(zh, "练习完成：1 行，0 行语速合适，0 行太快，1 行太慢");
     }
 }
