@@ -13,7 +13,7 @@ use serde::Serialize;
 use super::compare::{self, Comparison};
 use super::moments::{self, Moment, Second, Tip};
 use super::{snippet, words};
-use crate::analysis::{Lang, Summary, hops_to_s};
+use crate::analysis::{HOPS_PER_S, Lang, Summary};
 use crate::coach::{Band, Baseline, Targets};
 use crate::conversation::{ConversationEvent, ConversationSummary, HOLD_ALARM_S};
 use crate::session::frames::{self, Line, Row};
@@ -207,6 +207,8 @@ struct Tally {
     series: Vec<SeriesPoint>,
     second_pitches: Vec<f32>,
     seconds: Vec<Second>,
+    /// One past the last hop credited with turn time (see `add_second`).
+    turn_credited: u64,
     agent: Lane,
     caller: Lane,
     last_time_s: f64,
@@ -270,15 +272,22 @@ impl Tally {
         }
         match r.turn_hops {
             // Turn time that came in one go (a pause inside the turn, counted when the
-            // next syllable came) belongs to the hops just before this row.
-            Some(n) => {
-                for back in 0..n {
-                    let t = r.time_s - hops_to_s(u64::from(back));
-                    if t >= 0.0 {
-                        self.seconds[t as usize].pace_hops += 1;
-                    }
+            // next syllable came) belongs to the hops just before this row; no hop is
+            // credited twice, so a damaged file cannot make more turn time than hops, nor
+            // more work than one step a hop.
+            Some(n) if n > 0 => {
+                let hop = (r.time_s * HOPS_PER_S).round() as u64;
+                let from = (hop + 1).saturating_sub(u64::from(n)).max(self.turn_credited);
+                let last = (hop / HOPS_PER_S as u64) as usize;
+                if self.seconds.len() <= last {
+                    self.seconds.resize(last + 1, Second::default());
                 }
+                for h in from..=hop {
+                    self.seconds[(h / HOPS_PER_S as u64) as usize].pace_hops += 1;
+                }
+                self.turn_credited = self.turn_credited.max(hop + 1);
             }
+            Some(_) => {}
             None => self.seconds[i].pace_hops += u32::from(r.agent_talk.unwrap_or(r.speech)),
         }
         let s = &mut self.seconds[i];
@@ -543,6 +552,21 @@ mod tests {
                 "turn column {turn_column}: {value} a minute, expected {expected}"
             );
         }
+    }
+
+    #[test]
+    fn a_damaged_turn_column_credits_no_hop_twice() {
+        // Every row claims the most turn time a row can bring: each hop is still credited
+        // once, and the work stays one step a hop.
+        let mut t = Tally::default();
+        for k in 0..3000 {
+            let line = format!("{:.3},0,-30.00,0,1,0,,,,,G,G,1,0,1000", k as f64 / 100.0);
+            let Line::Row(row) = frames::parse_line(&line) else { panic!("{line}") };
+            t.add(&row);
+        }
+        let credited: u32 = t.seconds.iter().map(|s| s.pace_hops).sum();
+        assert_eq!(credited, 3000);
+        assert!(t.seconds.iter().all(|s| s.pace_hops <= 100), "{:?}", t.seconds);
     }
 
     /// `n` rows of 10 ms from `start`: speech or silence, volume band `volume`.
