@@ -128,12 +128,19 @@ fn a_profile_in_a_folder_that_does_not_exist_is_one_line_and_no_folder_is_made()
         .output()
         .unwrap();
     assert!(out.status.success() && here.is_file(), "{}", String::from_utf8_lossy(&out.stderr));
+    // A profile stored elsewhere is not what the window reads: the line says how to use it
+    // (it said "the window, listen and rehearse use it").
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(said.contains(&format!("analyze --profile {}", here.display())), "{said}");
+    assert!(!said.contains("use it"), "{said}");
     let fresh = dir.join("fresh-config");
     let out = isolated(&fresh)
         .args(["calibrate", "--recording", path_str(&wav), "--text", path_str(&txt)])
         .output()
         .unwrap();
     assert!(out.status.success() && fresh.join("pace-profile.json").is_file());
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(!said.contains("analyze --profile"), "the window reads this one: {said}");
 }
 
 #[test]

@@ -238,6 +238,44 @@ fn devices_on_alsa_do_not_list_the_null_device() {
 }
 
 #[test]
+fn a_device_name_that_matches_none_names_only_devices_that_open() {
+    let _real_time = common::real_time();
+    // On the ALSA host the plugins are inputs that never open as a microphone: the line
+    // that says the name matched nothing offers what `devices` offers, not them.
+    let run = |args: &[&str]| {
+        binary().env("SPEECH_COACH_AUDIO_HOST", "alsa").args(args).output().unwrap()
+    };
+    let all = String::from_utf8_lossy(&run(&["devices", "--all"]).stdout).into_owned();
+    let out = run(&["listen", "--device", "no-such-device-zzz", "--seconds", "1"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let line = stderr.lines().find(|l| l.contains("no-such-device-zzz")).expect("the line");
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    for unopenable in all.lines().filter(|l| l.ends_with("cannot be opened")) {
+        let name = unopenable.trim_start_matches(['*', ' ']).split("  [").next().unwrap();
+        assert!(!line.contains(name), "{name} offered: {line}");
+    }
+}
+
+#[test]
+fn listen_refuses_a_time_that_is_not_a_time_before_opening_any_device() {
+    // `nan` listened for ever, and 0 or less said "no microphone could be opened".
+    let dir = scratch("listen-seconds");
+    for value in ["0", "-1", "nan", "inf", "1e9", "ten"] {
+        let out = binary()
+            .env("PULSE_SERVER", format!("unix:{}", dir.join("nothing-here").display()))
+            .args(["listen", &format!("--seconds={value}")])
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{value}: {stderr}");
+        assert!(
+            stderr.contains("--seconds") && !stderr.contains("microphone"),
+            "{value}: {stderr}"
+        );
+    }
+}
+
+#[test]
 fn listen_without_any_microphone_fails_with_one_clear_line_that_says_it_once() {
     let _real_time = common::real_time();
     // A PulseAudio address where no server listens: cpal's default device cannot open.

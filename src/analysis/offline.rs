@@ -27,7 +27,8 @@ pub enum OfflineError {
     #[error("{path}: {source}")]
     Analysis { path: String, source: AnalysisError },
     #[error(
-        "{path}: has {channels} channel(s); a call in one file needs two, one for the agent and one for the caller"
+        "{path}: has {channels} {noun}; a call in one file needs two, one for the agent and one for the caller",
+        noun = crate::words::counted(["channel", "channels"], i64::from(*.channels))
     )]
     NotTwoChannels { path: String, channels: u16 },
 }
@@ -328,6 +329,6 @@ mod tests {
         crate::audio::wav::write_mono_i16(&path, 8000, &voice(8000, 0.5, |_| true)).unwrap();
         let err = run(CallSides::Channels { path: &path, agent: 0, caller: 1 }).unwrap_err();
         assert!(matches!(err, OfflineError::NotTwoChannels { channels: 1, .. }), "{err}");
-        assert!(err.to_string().contains("mono.wav: has 1 channel(s)"), "{err}");
+        assert!(err.to_string().contains("mono.wav: has 1 channel;"), "{err}");
     }
 }

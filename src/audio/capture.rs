@@ -118,8 +118,21 @@ fn find_device(host: &cpal::Host, wanted: Option<&str>) -> Result<cpal::Device, 
         Some(i) => Ok(devices.into_iter().nth(i).expect("index from position")),
         None => others.into_iter().find(is_exact).ok_or_else(|| CaptureError::DeviceNotFound {
             wanted: wanted.to_string(),
-            available: devices.iter().map(device_name).collect::<Vec<_>>().join(", "),
+            available: openable_names(&devices),
         }),
+    }
+}
+
+/// The names of the inputs that open, as `devices` lists them: ALSA's plugins (rate
+/// converters, JACK, OSS…) are inputs that open as no microphone, and named one by one
+/// they made a "no input device matches" line of 400 characters (a newcomer's pass).
+fn openable_names(devices: &[cpal::Device]) -> String {
+    let names: Vec<String> =
+        devices.iter().filter(|d| d.default_input_config().is_ok()).map(device_name).collect();
+    if names.is_empty() {
+        "none that can be opened (`speech-coach devices --all` lists every input)".into()
+    } else {
+        names.join(", ")
     }
 }
 

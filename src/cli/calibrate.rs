@@ -52,6 +52,8 @@ struct Words {
     cut_to_bounds: &'static str,
     /// `{path}`.
     stored: &'static str,
+    /// `{path}` and `{default}`: a profile stored where the window does not look.
+    stored_elsewhere: &'static str,
     /// `{lang}` and `{factor}` of the profile replaced, learnt on other speech.
     replaced: &'static str,
 }
@@ -61,6 +63,7 @@ const ZH: Words = Words {
     learnt: "语速校准：原文 {passage} 个音节，录音中听到 {counted} 个，你的计数系数是 {factor}{bounded}。",
     cut_to_bounds: "（已限制在 {low}–{high} 之内）",
     stored: "已保存到 {path}；窗口、listen 和 rehearse 会使用它（不想用时加 --no-profile，或在设置中写 \"use_pace_profile\": false）。",
+    stored_elsewhere: "已保存到 {path}；用 analyze --profile {path} 使用它（窗口、listen 和 rehearse 只读取 {default}）。",
     replaced: "它替换了之前的 {lang} 语速校准（系数 {factor}）：校准文件只保存一种语言，在用 --lang {lang} 重新校准之前，{lang} 语音不再校准。",
 };
 
@@ -69,6 +72,7 @@ const EN: Words = Words {
     learnt: "Pace calibration: {counted} syllables heard in a text of {passage}: your count factor is {factor}{bounded}.",
     cut_to_bounds: " (cut to its bounds {low}–{high})",
     stored: "Stored in {path}; the window, listen and rehearse use it (--no-profile, or \"use_pace_profile\": false in the settings, to ignore it).",
+    stored_elsewhere: "Stored in {path}; analyze --profile {path} applies it (the window, listen and rehearse read {default} only).",
     replaced: "It replaces the earlier {lang} pace calibration (factor {factor}): a profile holds one speech language, so {lang} speech is uncalibrated until you calibrate with --lang {lang} again.",
 };
 
@@ -138,7 +142,14 @@ pub fn run(args: CalibrateArgs) -> Result<()> {
         ],
     );
     outln!("{learnt}")?;
-    outln!("{}", fill(w.stored, &[("path", &path.display().to_string())]))?;
+    let default = speech_coach::platform::paths::pace_profile_file();
+    let shown = path.display().to_string();
+    if path == default {
+        outln!("{}", fill(w.stored, &[("path", &shown)]))?;
+    } else {
+        let default = default.display().to_string();
+        outln!("{}", fill(w.stored_elsewhere, &[("path", &shown), ("default", &default)]))?;
+    }
     if let Some(earlier) = earlier.filter(|e| e.lang != profile.lang) {
         let replaced = fill(
             w.replaced,

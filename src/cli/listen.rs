@@ -18,13 +18,27 @@ use speech_coach::pipeline::{
 
 use super::terminal::clean;
 
+/// The longest `--seconds`: a week, the longest session the store keeps.
+const SECONDS_MAX: f64 = 7.0 * 24.0 * 3600.0;
+
+/// `--seconds`: a time to listen, more than 0 and at most a week. `nan` listened for ever
+/// (no time is ever `>=` it) and 0 or less stopped before the first block with "no
+/// microphone could be opened" (a newcomer's pass, stop 32).
+fn seconds_to_listen(value: &str) -> Result<f64, String> {
+    match value.parse::<f64>() {
+        Ok(s) if s > 0.0 && s <= SECONDS_MAX => Ok(s),
+        Ok(_) => Err(format!("a time to listen is more than 0 and at most {SECONDS_MAX} seconds")),
+        Err(_) => Err("not a number of seconds".into()),
+    }
+}
+
 #[derive(Debug, clap::Args)]
 pub struct ListenArgs {
     /// Input device: the default microphone unless given (any part of a name from `devices`).
     #[arg(long)]
     pub device: Option<String>,
     /// Stop after this many seconds (default: run until interrupted).
-    #[arg(long)]
+    #[arg(long, value_parser = seconds_to_listen)]
     pub seconds: Option<f64>,
     /// Write one CSV row per 10 ms hop as it is analysed: time_s,f0_hz,level_dbfs,voiced.
     #[arg(long, value_name = "OUT.csv")]
