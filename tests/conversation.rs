@@ -365,7 +365,7 @@ fn bad_two_sided_input_is_one_line_and_exit_code_one() {
     let frames = dir.join("frames.csv");
     let (events, frames) = (path_str(&events), path_str(&frames));
 
-    assert_refused(&analyze(&[mono, "--stereo"]), "has 1 channel(s)");
+    assert_refused(&analyze(&[mono, "--stereo"]), "has 1 channel;");
     assert_refused(&analyze(&[mono, "--caller", "/nonexistent/caller.wav"]), "caller.wav");
     assert_refused(&analyze(&[path_str(&stereo), "--stereo", "--caller", other]), "use one");
     assert_refused(&analyze(&[mono, "--events", events]), "--events needs the caller's side");
