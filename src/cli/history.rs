@@ -98,7 +98,7 @@ pub fn run(args: HistoryArgs) -> Result<()> {
         outln!("{}", json_clean(serde_json::to_string(&shifts)?))?;
         return Ok(());
     }
-    let (settings, _) = Settings::load(&settings::default_path());
+    let (settings, _) = Settings::load_leaving_damage(&settings::default_path());
     let lang = args.lang.unwrap_or(settings.ui_lang.into());
     if shifts.is_empty() {
         // In the table's language, like the table it stands for.

@@ -23,11 +23,13 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use speech_coach::settings::{self, Settings};
 
-/// The user's settings, with every notice on stderr (the window shows them instead).
+/// The user's settings, with every notice on stderr (the window shows them instead). The
+/// command-line tools only read them: a damaged file is left for the window to set aside.
 pub fn load_settings() -> Settings {
-    let (settings, notices) = Settings::load(&settings::default_path());
+    let (settings, notices) = Settings::load_leaving_damage(&settings::default_path());
     for n in &notices {
-        speech_coach::errln!("speech-coach: settings: {n}");
+        // Each notice names the settings itself ("settings: ui_lang: …", or the file).
+        speech_coach::errln!("speech-coach: {n}");
     }
     settings
 }

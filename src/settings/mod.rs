@@ -139,6 +139,22 @@ pub struct SaveError {
     source: std::io::Error,
 }
 
+/// Damaged copies kept beside the settings at most; past that the file stays in place.
+const DAMAGED_KEPT: u32 = 20;
+
+/// Moves a damaged settings file aside under the first free name (`settings.json.damaged`,
+/// then `.damaged-2`…): an earlier damaged copy is never overwritten, since it may hold the
+/// only record of what a person had set. `None` when nothing could be moved.
+fn set_aside_damaged(path: &Path) -> Option<PathBuf> {
+    (1..=DAMAGED_KEPT)
+        .map(|n| match n {
+            1 => path.with_extension("json.damaged"),
+            n => path.with_extension(format!("json.damaged-{n}")),
+        })
+        .find(|aside| !aside.exists())
+        .filter(|aside| std::fs::rename(path, aside).is_ok())
+}
+
 /// Where settings live: [`paths::settings_file`].
 pub fn default_path() -> PathBuf {
     paths::settings_file()
@@ -153,8 +169,20 @@ impl From<&Settings> for crate::report::call::ReportOptions {
 }
 
 impl Settings {
-    /// Loads settings, with a notice for every field not taken as written.
+    /// Loads settings, with a notice for every field not taken as written; a damaged file
+    /// is set aside (the window, which saves settings, starts afresh).
     pub fn load(path: &Path) -> (Self, Vec<SettingsNotice>) {
+        Self::load_with(path, true)
+    }
+
+    /// As [`Settings::load`], but a damaged file stays where it is: for commands that only
+    /// read settings. A typo made `sessions` or `report` move the file away, so the next
+    /// start of the window fell back to the locale's language (a newcomer's pass).
+    pub fn load_leaving_damage(path: &Path) -> (Self, Vec<SettingsNotice>) {
+        Self::load_with(path, false)
+    }
+
+    fn load_with(path: &Path, set_aside: bool) -> (Self, Vec<SettingsNotice>) {
         // A regular file only, a link followed to one: a FIFO or a device in its place
         // would block the read or never end (issue 22 C4).
         let bytes = match files::read_regular(path, files::Links::Follow) {
@@ -171,8 +199,7 @@ impl Settings {
         match serde_json::from_str::<Value>(&json::tolerant(&bytes)) {
             Ok(Value::Object(object)) => Self::from_object(&object),
             _ => {
-                let aside = path.with_extension("json.damaged");
-                let aside = std::fs::rename(path, &aside).is_ok().then_some(aside);
+                let aside = if set_aside { set_aside_damaged(path) } else { None };
                 (Self::default(), vec![SettingsNotice::Damaged { path: path.to_path_buf(), aside }])
             }
         }
@@ -496,6 +523,31 @@ mod tests {
         let aside = d.join("settings.json.damaged");
         assert_eq!(notices, vec![SettingsNotice::Damaged { path, aside: Some(aside.clone()) }]);
         assert!(aside.exists());
+    }
+
+    #[test]
+    fn a_second_damaged_file_never_overwrites_the_first_copy() {
+        let d = dir("corrupt-twice");
+        let path = d.join("settings.json");
+        std::fs::write(&path, "{ first").unwrap();
+        Settings::load(&path);
+        std::fs::write(&path, "{ second").unwrap();
+        let (_, notices) = Settings::load(&path);
+        let second = d.join("settings.json.damaged-2");
+        assert_eq!(notices, vec![SettingsNotice::Damaged { path, aside: Some(second.clone()) }]);
+        assert_eq!(std::fs::read_to_string(d.join("settings.json.damaged")).unwrap(), "{ first");
+        assert_eq!(std::fs::read_to_string(second).unwrap(), "{ second");
+    }
+
+    #[test]
+    fn a_command_that_only_reads_leaves_a_damaged_file_where_it_is() {
+        let d = dir("corrupt-read-only");
+        let path = d.join("settings.json");
+        std::fs::write(&path, "{ typo,").unwrap();
+        let (s, notices) = Settings::load_leaving_damage(&path);
+        assert_eq!(s, Settings::default());
+        assert_eq!(notices, vec![SettingsNotice::Damaged { path: path.clone(), aside: None }]);
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "{ typo,");
     }
 
     #[test]
