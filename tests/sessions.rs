@@ -154,6 +154,26 @@ fn an_empty_history_says_so_in_the_tables_language() {
 }
 
 #[test]
+fn a_command_that_only_reads_settings_leaves_a_damaged_file_in_place_and_says_so_once() {
+    let dir = scratch("settings-typo");
+    let settings = dir.join("settings.json");
+    let typo = r#"{"ui_lang":"zh", "hold_hotkey": "Ctrl+Alt+H","#;
+    std::fs::write(&settings, typo).unwrap();
+    let out = isolated(&dir).args(["sessions"]).output().unwrap();
+    assert!(out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("settings file damaged; defaults used"), "{err}");
+    assert_eq!(std::fs::read_to_string(&settings).unwrap(), typo, "moved or changed");
+    assert!(!dir.join("settings.json.damaged").exists());
+    // A field notice names the settings once.
+    std::fs::write(&settings, r#"{"ui_lang":"xx"}"#).unwrap();
+    let out = isolated(&dir).args(["sessions"]).output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("speech-coach: settings: ui_lang"), "{err}");
+    assert!(!err.contains("settings: settings"), "{err}");
+}
+
+#[test]
 fn a_damaged_or_missing_session_gives_a_clear_message() {
     let _real_time = common::real_time();
     let data = scratch("store-damage");
