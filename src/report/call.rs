@@ -361,8 +361,15 @@ pub fn build_for(dir: &Path, options: &ReportOptions) -> Result<Report, StoreErr
         .unwrap_or(t.last_time_s);
     let pace_target = options.targets.pace(meta.lang).green;
     let baseline_level = options.baseline.map(|b| b.active_level_dbfs);
+    // The reference the volume gauge used during the call: the calibrated baseline, else
+    // the default normal level. This call's own average, used before, is pulled up by its
+    // loud stretch: the demo's loud part read "+4 dB vs this call's average" in the report
+    // where the window had shown +10 to +12 dB, red, and the good part was drawn under
+    // the green band (a newcomer's pass, stop 32). Without any speech there is nothing to
+    // compare.
+    let spoke = meta.summary.as_ref().is_some_and(|s| s.level_active_dbfs.is_some());
     let normal_level_dbfs =
-        baseline_level.or_else(|| meta.summary.as_ref().and_then(|s| s.level_active_dbfs));
+        baseline_level.or(Some(crate::coach::targets::DEFAULT_NORMAL_LEVEL_DBFS)).filter(|_| spoke);
     let conversation = meta.conversation.as_deref().map(|figures| CallConversation {
         holds_over_limit: figures.holds.iter().filter(|h| h.duration_s >= HOLD_ALARM_S).count()
             as u32,
@@ -552,6 +559,33 @@ mod tests {
                 "turn column {turn_column}: {value} a minute, expected {expected}"
             );
         }
+    }
+
+    #[test]
+    fn without_a_baseline_the_loudest_stretch_is_measured_as_the_gauge_measured_it() {
+        // 30 s at the default normal level, then 25 s 10 dB louder: the window's gauge read
+        // +10 dB (red). This call's average (about −19 dBFS), the reference before, made it
+        // "+4 dB" and drew the good part under the green band.
+        let normal = crate::coach::targets::DEFAULT_NORMAL_LEVEL_DBFS;
+        let row = |k: usize, level: f32| {
+            format!("{:.3},200.00,{level:.2},1,1,0,{level:.2},,5.00,,G,G,1,0,1", k as f64 / 100.0)
+        };
+        let mut all: Vec<String> = (0..3000).map(|k| row(k, normal)).collect();
+        all.extend((3000..5500).map(|k| row(k, normal + 10.0)));
+        let refs: Vec<&str> = all.iter().map(String::as_str).collect();
+        let dir = session("loudest", &refs);
+        let meta = std::fs::read_to_string(dir.join("session.json")).unwrap();
+        let summary = r#"{"duration_s": 55.0, "speech_s": 55.0, "voiced_s": 55.0, "syllables": 0,
+            "syllables_per_min": null, "chars_per_min": null, "words_per_min": null,
+            "level_active_dbfs": -19.0, "clipped_samples": 0, "pitch_median_hz": 200.0,
+            "pitch_spread_st": 5.0, "pauses": 0, "longest_pause_s": 0.0, "frames": 5500}"#;
+        let meta = meta.replace(r#""summary": null"#, &format!(r#""summary": {summary}"#));
+        std::fs::write(dir.join("session.json"), meta).unwrap();
+        let r = build(&dir).unwrap();
+        assert_eq!(r.normal_level_dbfs, Some(normal));
+        let loudest = r.moments.iter().find(|m| m.kind == moments::MomentKind::LoudestStretch);
+        let value = loudest.unwrap_or_else(|| panic!("{:?}", r.moments)).value;
+        assert!((value - 10.0).abs() < 0.1, "{value}");
     }
 
     #[test]

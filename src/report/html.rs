@@ -355,7 +355,7 @@ fn plots_section(html: &mut String, r: &Report, w: &Words) {
         r.series.iter().filter_map(|p| Some((p.time_s, p.level_dbfs? - normal))).collect();
     let (title, range, band) = match (r.normal_level_dbfs, r.normal_is_baseline) {
         (Some(_), true) => (w.db_vs_normal, (-15.0, 15.0), Some((-4.0, 4.0))),
-        (Some(_), false) => (w.db_vs_call, (-15.0, 15.0), Some((-4.0, 4.0))),
+        (Some(_), false) => (w.db_vs_default, (-15.0, 15.0), Some((-4.0, 4.0))),
         (None, _) => ("dBFS", (-60.0, 0.0), None),
     };
     html.push_str(&svg::line_plot(&svg::LinePlot {

@@ -231,7 +231,7 @@ pub fn choose(inputs: &Inputs) -> Vec<Moment> {
 
 /// How the report names what the agent's level is compared with.
 pub fn normal_words(lang: Lang, baseline: bool) -> &'static str {
-    if baseline { words(lang).normal_baseline } else { words(lang).normal_call }
+    if baseline { words(lang).normal_baseline } else { words(lang).normal_default }
 }
 
 pub fn title(lang: Lang, kind: MomentKind) -> &'static str {
@@ -251,7 +251,8 @@ pub struct Context {
     pub lang: Lang,
     pub speech_lang: Lang,
     pub pace_green: (f32, f32),
-    /// The level is compared with a calibrated baseline (else with this call's average).
+    /// The level is compared with a calibrated baseline (else with the default normal level,
+    /// as the volume gauge was).
     pub baseline: bool,
 }
 
