@@ -102,6 +102,7 @@ fn gauges_show_their_band_as_values_cross_the_thresholds() {
     h.run();
     h.get_by_label_contains("Speed: 185 chars/min a little fast");
     h.get_by_label_contains("Volume: +7.0 dB vs normal a little loud");
+    h.get(by().role(Role::Meter).label_contains("a little flat"));
     // Amber, within its wait: the line says it is listening, not a bare "…".
     h.get_by_label("listening…");
 
@@ -110,6 +111,7 @@ fn gauges_show_their_band_as_values_cross_the_thresholds() {
     h.get_by_label_contains("Speed: 230 chars/min too fast");
     h.get_by_label_contains("Volume: +14.0 dB vs normal too loud");
     h.get(by().role(Role::Meter).label_contains("flat"));
+    assert!(h.query(by().role(Role::Meter).label_contains("a little flat")).is_none(), "red");
 
     // Under the band the words say so: "off target" alone read the same both ways.
     h.state_mut().state = state_after(&[frame(0.0, 120.0, -32.0, 8.0)]);

@@ -33,6 +33,8 @@ word_table! {
         /// "…" alone there could not be told from a window that had stopped.
         pub listening: &'static str,
         pub flat: &'static str,
+        /// Flat, but only amber: the other gauges say "a little" there too.
+        pub a_little_flat: &'static str,
         pub lively: &'static str,
         pub agitated: &'static str,
         pub in_band: &'static str,
@@ -128,6 +130,7 @@ pub const ZH: Strings = Strings {
     waiting: "等待说话…",
     listening: "正在听…",
     flat: "平淡",
+    a_little_flat: "稍平淡",
     lively: "生动",
     agitated: "激动",
     in_band: "合适",
@@ -215,6 +218,7 @@ pub const EN: Strings = Strings {
     waiting: "waiting for speech…",
     listening: "listening…",
     flat: "flat",
+    a_little_flat: "a little flat",
     lively: "lively",
     agitated: "agitated",
     in_band: "on target",

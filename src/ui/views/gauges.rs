@@ -34,7 +34,10 @@ impl View<'_> {
         };
         let pace_target = self.targets.pace(self.speech_lang);
         let floor = targets::flat_spread_floor(self.speech_lang, self.baseline_spread_st);
-        let tone_state = c.tone_state.map_or("", |t| i18n::tone_text(s, t));
+        let tone_state = match (c.tone_state, c.tone.band) {
+            (Some(crate::coach::ToneState::Flat), Some(Band::Amber)) => s.a_little_flat,
+            (state, _) => state.map_or("", |t| i18n::tone_text(s, t)),
+        };
         let pitch = c.pitch_median_hz.map_or(String::new(), |hz| match c.pitch_vs_baseline_st {
             Some(d) => format!(" · {hz:.0} Hz ({})", signed(d, 1)),
             None => format!(" · {hz:.0} Hz"),
