@@ -380,6 +380,20 @@ fn recordings_and_their_folders_are_private_to_the_user() {
     for file in ["session.json", "frames.csv", "audio.wav"] {
         assert_eq!(mode(&dir.join(file)), 0o600, "{file}");
     }
+    // The report's page (with the recording's replays in it) and its CSV are the user's
+    // alone too, wherever they are written.
+    let id = dir.file_name().unwrap().to_str().unwrap().to_string();
+    let outside = scratch("modes-report");
+    let (html, csv) = (outside.join("report.html"), outside.join("frames.csv"));
+    let out = Command::new(env!("CARGO_BIN_EXE_speech-coach"))
+        .env("SPEECH_COACH_DATA_DIR", &live.data)
+        .env("SPEECH_COACH_CONFIG_DIR", &outside)
+        .args(["report", &id, "--html", path_str(&html), "--csv", path_str(&csv)])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!((mode(&html), mode(&csv)), (0o600, 0o600));
+    assert_eq!(std::fs::read(&csv).unwrap(), std::fs::read(dir.join("frames.csv")).unwrap());
 }
 
 /// Runs `cmd` with its standard output a pipe whose reader has already gone.

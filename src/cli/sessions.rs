@@ -167,13 +167,24 @@ pub fn report(args: ReportArgs) -> Result<()> {
         options.lang = lang;
     }
     let (r, page) = report::build_with_html(&dir, &options)?;
-    if let Some(out) = args.csv
-        && let Err(e) = std::fs::copy(dir.join("frames.csv"), &out)
-    {
-        bail!("{}: cannot write: {e}", out.display());
+    // Both hold the call (the page its recording's replays): for the user alone, as the
+    // session they come from.
+    let private = |out: &std::path::Path, from: &mut dyn std::io::Read| {
+        speech_coach::platform::private::create_file(out).and_then(|mut f| {
+            std::io::copy(from, &mut f)?;
+            f.sync_all()
+        })
+    };
+    if let Some(out) = args.csv {
+        // Streamed: a day's frames.csv is hundreds of megabytes.
+        let written = std::fs::File::open(dir.join("frames.csv"))
+            .and_then(|mut frames| private(&out, &mut frames));
+        if let Err(e) = written {
+            bail!("{}: cannot write: {e}", out.display());
+        }
     }
     if let Some(out) = &args.html
-        && let Err(e) = std::fs::write(out, page)
+        && let Err(e) = private(out, &mut page.as_bytes())
     {
         bail!("{}: cannot write: {e}", out.display());
     }
