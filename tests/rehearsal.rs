@@ -54,6 +54,10 @@ fn check(report: &serde_json::Value) {
         assert!(["green", "amber", "red"].contains(&band), "{line}");
     }
     assert!(report["expected_s"].as_f64().unwrap() > 10.0);
+    // Line times to the millisecond: no float noise (20.900000000000002 before).
+    for t in lines.iter().flat_map(|l| [&l["start_s"], &l["end_s"]]).filter_map(|t| t.as_f64()) {
+        assert!(t.to_string().split('.').nth(1).is_none_or(|d| d.len() <= 3), "{t}");
+    }
 }
 
 #[test]

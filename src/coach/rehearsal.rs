@@ -419,7 +419,10 @@ impl Rehearsal {
         h.finish()
     }
 
+    /// Each line's times to the millisecond (a boundary between lines lies halfway
+    /// between two hops): `rehearse` printed 8.475000000000001 and 20.900000000000002.
     pub fn results(&self) -> Vec<LineResult> {
+        let to_ms = |t: f64| (t * 1000.0).round() / 1000.0;
         self.script
             .lines
             .iter()
@@ -440,8 +443,8 @@ impl Rehearsal {
                     text: l.text.clone(),
                     target_pace: l.target_pace,
                     expected_s: line_expected_s(l, self.lang),
-                    start_s: self.starts[i],
-                    end_s: end,
+                    start_s: self.starts[i].map(to_ms),
+                    end_s: end.map(to_ms),
                     pace,
                     band: pace.map(|p| l.band.classify(p)),
                     done: self.ends[i].is_some(),
