@@ -161,6 +161,10 @@ analyze_one() {
 export -f analyze_one
 xargs -a "$work/wavs.txt" -P 2 -I{} bash -c 'analyze_one linux "$1"' _ {}
 xargs -a "$work/wavs.txt" -P 2 -I{} bash -c 'analyze_one windows "$1"' _ {}
+# A file compared at once could still be short: in one run the file that differed was
+# identical a moment later, before its retry (so `wine` may return before the program's
+# output is all written); a second's grace first.
+sleep 2
 # Wine's console ends lines with CRLF; the JSON itself must be byte for byte the same.
 for f in "$work"/windows/*.json; do sed -i 's/\r$//' "$f"; done
 # A file whose output differs is analysed under Wine once more before it counts: one run
@@ -171,6 +175,7 @@ while read -r wav; do
     name=$(out_name "$wav")
     cmp -s "$work/linux/$name.json" "$work/windows/$name.json" && continue
     echo "analyze: $name differed under Wine on the first run; once more:"
+    # Empty when the file was still being written as it was compared.
     { diff "$work/linux/$name.json" "$work/windows/$name.json" || true; } | head -6
     analyze_one windows "$wav" || true
     sed -i 's/\r$//' "$work/windows/$name.json"
