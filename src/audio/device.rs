@@ -78,6 +78,14 @@ pub struct InputDevice {
     pub default_config: Option<String>,
 }
 
+impl InputDevice {
+    /// Whether it opened as an input when listed (ALSA's plugins, among others, do not):
+    /// what a person can pick.
+    pub fn opens(&self) -> bool {
+        self.default_config.is_some()
+    }
+}
+
 pub fn device_name(device: &cpal::Device) -> String {
     device
         .description()

@@ -23,7 +23,7 @@ pub struct DevicesArgs {
 /// newcomer's pass, stop 31). They are counted on one line unless `--all`.
 fn print(devices: &[InputDevice], none: &str, all: bool) -> Result<()> {
     let shown: Vec<&InputDevice> =
-        devices.iter().filter(|d| all || d.is_default || d.default_config.is_some()).collect();
+        devices.iter().filter(|d| all || d.is_default || d.opens()).collect();
     let hidden = devices.len() - shown.len();
     if devices.is_empty() {
         outln!("  {none}")?;

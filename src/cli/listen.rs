@@ -18,13 +18,12 @@ use speech_coach::pipeline::{
 
 use super::terminal::clean;
 
-/// The longest `--seconds`: a week, the longest session the store keeps.
-const SECONDS_MAX: f64 = 7.0 * 24.0 * 3600.0;
-
-/// `--seconds`: a time to listen, more than 0 and at most a week. `nan` listened for ever
+/// `--seconds`: a time to listen, more than 0 and at most the longest session the store
+/// keeps (a week, `SESSION_S_MAX`). `nan` listened for ever
 /// (no time is ever `>=` it) and 0 or less stopped before the first block with "no
 /// microphone could be opened" (a newcomer's pass, stop 32).
 fn seconds_to_listen(value: &str) -> Result<f64, String> {
+    use speech_coach::session::ranges::SESSION_S_MAX as SECONDS_MAX;
     match value.parse::<f64>() {
         Ok(s) if s > 0.0 && s <= SECONDS_MAX => Ok(s),
         Ok(_) => Err(format!("a time to listen is more than 0 and at most {SECONDS_MAX} seconds")),

@@ -396,7 +396,7 @@ fn report_cmd(
         outln!("{}", serde_json::to_string(&value)?)?;
     } else {
         let t = speech_coach::report::team::words::team_words(lang);
-        let counted = speech_coach::report::team::words::counted;
+        let counted = speech_coach::words::counted;
         outln!(
             "{}",
             fill(

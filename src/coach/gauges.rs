@@ -172,7 +172,7 @@ impl Coach {
     }
 
     fn normal_level(&self) -> f32 {
-        self.baseline.map_or(targets::DEFAULT_NORMAL_LEVEL_DBFS, |b| b.active_level_dbfs)
+        targets::normal_level_dbfs(self.baseline.as_ref())
     }
 
     /// The active level under which the microphone counts as too quiet: the guidance's

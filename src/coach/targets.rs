@@ -128,6 +128,13 @@ pub const VOLUME_RELATIVE_DB: TargetBand = TargetBand { green: (-4.0, 4.0), ambe
 pub const MIC_TOO_QUIET_DBFS: f32 = -40.0;
 /// Until an agent calibrates, a typical headset speech level stands in for "normal".
 pub const DEFAULT_NORMAL_LEVEL_DBFS: f32 = -26.0;
+
+/// The agent's "normal" speaking level: their calibrated one, else
+/// [`DEFAULT_NORMAL_LEVEL_DBFS`]. The one reference of the volume gauge, the call report
+/// and the team's summaries.
+pub fn normal_level_dbfs(baseline: Option<&crate::coach::Baseline>) -> f32 {
+    baseline.map_or(DEFAULT_NORMAL_LEVEL_DBFS, |b| b.active_level_dbfs)
+}
 /// Guidance #4: pitch spread floors before calibration (10–90 % range in semitones).
 /// Mandarin's lexical tones add spread, so its floor is higher.
 pub const FLAT_SPREAD_ST_ZH: f32 = 5.0;

@@ -360,7 +360,6 @@ pub fn build_for(dir: &Path, options: &ReportOptions) -> Result<Report, StoreErr
         .filter(|d| *d > 0.0)
         .unwrap_or(t.last_time_s);
     let pace_target = options.targets.pace(meta.lang).green;
-    let baseline_level = options.baseline.map(|b| b.active_level_dbfs);
     // The reference the volume gauge used during the call: the calibrated baseline, else
     // the default normal level. This call's own average, used before, is pulled up by its
     // loud stretch: the demo's loud part read "+4 dB vs this call's average" in the report
@@ -369,7 +368,7 @@ pub fn build_for(dir: &Path, options: &ReportOptions) -> Result<Report, StoreErr
     // compare.
     let spoke = meta.summary.as_ref().is_some_and(|s| s.level_active_dbfs.is_some());
     let normal_level_dbfs =
-        baseline_level.or(Some(crate::coach::targets::DEFAULT_NORMAL_LEVEL_DBFS)).filter(|_| spoke);
+        spoke.then(|| crate::coach::targets::normal_level_dbfs(options.baseline.as_ref()));
     let conversation = meta.conversation.as_deref().map(|figures| CallConversation {
         holds_over_limit: figures.holds.iter().filter(|h| h.duration_s >= HOLD_ALARM_S).count()
             as u32,
@@ -395,7 +394,7 @@ pub fn build_for(dir: &Path, options: &ReportOptions) -> Result<Report, StoreErr
         lang: options.lang,
         speech_lang: meta.lang,
         pace_green: pace_target,
-        baseline: baseline_level.is_some(),
+        baseline: options.baseline.is_some(),
     };
     Ok(Report {
         title: when::title(options.lang, meta.started_unix_s, Some(duration_s)),
@@ -421,7 +420,7 @@ pub fn build_for(dir: &Path, options: &ReportOptions) -> Result<Report, StoreErr
         longest_monologue_s,
         longest_monologue_start_s: t.longest_start,
         normal_level_dbfs,
-        normal_is_baseline: baseline_level.is_some(),
+        normal_is_baseline: options.baseline.is_some(),
         cue_counts,
         cues: meta.cues,
         skipped_rows: t.skipped_rows,

@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::analysis::Lang;
 use crate::coach::Baseline;
-use crate::coach::targets::{DEFAULT_NORMAL_LEVEL_DBFS, flat_spread_floor};
+use crate::coach::targets::{flat_spread_floor, normal_level_dbfs};
 use crate::conversation::HOLD_ALARM_S;
 use crate::session::ranges;
 use crate::session::store::SessionMeta;
@@ -83,7 +83,7 @@ impl CallSummary {
         }
         let s = meta.summary.as_ref()?;
         let c = meta.conversation.as_deref();
-        let normal = by.baseline.map_or(DEFAULT_NORMAL_LEVEL_DBFS, |b| b.active_level_dbfs);
+        let normal = normal_level_dbfs(by.baseline.as_ref());
         let mut cue_counts = BTreeMap::new();
         for e in &meta.cues {
             let name = serde_json::to_value(e.cue)

@@ -101,7 +101,7 @@ impl CoachApp {
             .map(|(_, devices)| devices)
             .unwrap_or_default()
             .into_iter()
-            .filter(|d| d.default_config.is_some())
+            .filter(crate::audio::capture::InputDevice::opens)
             .map(|d| d.name)
             .collect();
         // Each notice on stderr in full; the window shows one line in the interface language.

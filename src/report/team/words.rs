@@ -4,9 +4,6 @@
 use crate::analysis::Lang;
 use crate::words::word_table;
 
-/// One noun for one, the plural otherwise: shared with every English count.
-pub use crate::words::counted;
-
 word_table! {
     pub struct TeamWords {
         pub team_report: &'static str,
@@ -140,7 +137,7 @@ pub fn team_words(lang: Lang) -> &'static TeamWords {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::words::fill;
+    use crate::words::{counted, fill};
 
     #[test]
     fn one_agent_and_one_call_are_singular_in_english() {
